@@ -1,0 +1,1 @@
+"""coopsim: an agent-based model of school-enterprise cooperation in vocational education."""
