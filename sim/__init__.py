@@ -1,1 +1,10 @@
-"""coopsim: an agent-based model of school-enterprise cooperation in vocational education."""
+"""coopsim: an agent-based model of school-enterprise cooperation in vocational education.
+
+``from sim import CooperationModel`` and run it with Mesa's ``run_for(steps)``.
+"""
+
+from sim.depth import Depth
+from sim.model import CooperationModel
+from sim.params import Parameters, ParameterError
+
+__all__ = ["CooperationModel", "Depth", "Parameters", "ParameterError"]

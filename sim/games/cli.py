@@ -1,0 +1,235 @@
+"""``python -m sim game FILE``: stability table, trajectories and the agent version.
+
+Examples::
+
+    python -m sim game scenarios/games/form-vs-content.toml
+    python -m sim game scenarios/games/form-vs-content.toml --set S=1 --set a=0.3 --json eq.json
+    python -m sim game scenarios/games/tripartite-literature.toml --set Rg=7 --agents
+    python -m sim game scenarios/games/hand-example.toml --agents --network ws:k=8,p=0.1
+
+Errors print ``error: <file>: <place>: <message>`` and return 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+STABILITY_HELP = ("ESS = all eigenvalues negative; unstable = all positive; saddle = mixed "
+                  "signs; non-hyperbolic = some eigenvalue zero within tolerance")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the ``game`` command's options.
+
+    Args:
+        parser: The sub-parser to fill.
+    """
+    parser.add_argument("file", help="game file (TOML), e.g. scenarios/games/form-vs-content.toml")
+    parser.add_argument("--set", dest="overrides", action="append", default=[],
+                        metavar="NAME=VALUE", help="override a parameter (repeatable)")
+    parser.add_argument("--json", metavar="OUT", help="also write the equilibrium table as JSON")
+    parser.add_argument("--out", metavar="DIR",
+                        help="folder for figures (default: out/games/<file stem>)")
+    parser.add_argument("--no-plots", action="store_true", help="print the table only")
+    parser.add_argument("--t-max", type=float, default=50.0,
+                        help="replicator time to integrate (default 50)")
+    parser.add_argument("--init", action="append", default=[], metavar="X,Y,Z",
+                        help="initial shares of the first strategies (repeatable; default: "
+                             "eight spread points). The agent run starts from the first.")
+    agents = parser.add_argument_group("agent-based version")
+    agents.add_argument("--agents", action="store_true",
+                        help="also run the Mesa agent version and overlay it on the ODE")
+    agents.add_argument("--sizes", default="1000",
+                        help="agents per population: N or N1,N2,N3 (default 1000)")
+    agents.add_argument("--replicates", type=int, default=5, help="agent runs (default 5)")
+    agents.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    agents.add_argument("--revision-prob", type=float, default=0.5,
+                        help="chance an agent revises per step (default 0.5)")
+    agents.add_argument("--network", metavar="SPEC", default=None,
+                        help="match along a network instead of well-mixed: er:p=0.01, "
+                             "ws:k=8,p=0.1, ba:m=4 or complete")
+
+
+class _UsageError(Exception):
+    def __init__(self, place: str, message: str):
+        super().__init__(message)
+        self.place = place
+        self.message = message
+
+
+def _parse_triple(text: str, place: str) -> tuple[float, float, float]:
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise _UsageError(place, f"expected three numbers X,Y,Z, got {text!r}") from None
+    if len(values) != 3 or any(not 0 <= v <= 1 for v in values):
+        raise _UsageError(place, f"expected three shares in [0, 1] as X,Y,Z, got {text!r}")
+    return values  # type: ignore[return-value]
+
+
+def _parse_sizes(text: str) -> tuple[int, int, int]:
+    try:
+        sizes = [int(v) for v in text.split(",")]
+    except ValueError:
+        raise _UsageError("--sizes", f"expected N or N1,N2,N3, got {text!r}") from None
+    if len(sizes) == 1:
+        sizes *= 3
+    if len(sizes) != 3 or any(n < 2 for n in sizes):
+        raise _UsageError("--sizes", f"expected N or N1,N2,N3 with each at least 2, got {text!r}")
+    return tuple(sizes)  # type: ignore[return-value]
+
+
+def _label(game, eq) -> str:
+    """Strategy names of a corner given in share notation (1 = first strategy)."""
+    return game.profile_label(tuple(1 - s for s in eq.profile))
+
+
+def format_table(game, equilibria, overridden=()) -> str:
+    """The stability table as printed.
+
+    Args:
+        game: The game.
+        equilibria: Its eight corners, as from ``pure_equilibria``.
+        overridden: Names of parameters set on the command line (marked ``*``).
+
+    Returns:
+        Multi-line text.
+    """
+    lines = [game.title, f"source: {game.source}"]
+    lines.append("shares: " + ", ".join(
+        f"{v} = {pop} playing {game.strategies[p][0]}"
+        for p, (v, pop) in enumerate(zip("xyz", game.populations, strict=True))))
+    params = "  ".join(f"{n}={p.value:g}{'*' if n in overridden else ''}"
+                       for n, p in game.parameters.items())
+    lines.append(f"parameters: {params}")
+    if overridden:
+        lines.append("(* = set on the command line)")
+    labels = [f"eig {pop}" for pop in game.populations]
+    width = max(len(_label(game, eq)) for eq in equilibria) + 2
+    header = f"{'E(x,y,z)':<10}{'profile':<{width}}" + "".join(f"{lab:>16}" for lab in labels)
+    lines.append("")
+    lines.append(header + "  stability")
+    for eq in equilibria:
+        row = f"{'E({},{},{})'.format(*eq.profile):<10}{_label(game, eq):<{width}}"
+        row += "".join(f"{v:>16.6g}" for v in eq.eigenvalues)
+        lines.append(row + f"  {eq.stability}")
+    stable = [eq for eq in equilibria if eq.stability == "ESS"]
+    lines.append("")
+    if stable:
+        lines.append("ESS: " + "; ".join(
+            "E({},{},{}) ".format(*eq.profile) + _label(game, eq) for eq in stable))
+    else:
+        lines.append("ESS: none among the pure corners (trajectories may cycle or stall)")
+    lines.append(STABILITY_HELP)
+    return "\n".join(lines)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from sim.games.network import NetworkSpecError, parse_network
+    from sim.games.replicator import DEFAULT_INITIAL_SHARES, integrate, pure_equilibria
+    from sim.games.spec import GameSpecError, load_game, parse_override
+
+    overrides = {}
+    for text in args.overrides:
+        try:
+            name, value = parse_override(text)
+        except GameSpecError as exc:
+            raise GameSpecError(args.file, f"--set {exc.place}", exc.message) from None
+        overrides[name] = value
+    game = load_game(args.file, overrides)
+    initial = [_parse_triple(t, "--init") for t in args.init] or list(DEFAULT_INITIAL_SHARES)
+    if args.t_max <= 0:
+        raise _UsageError("--t-max", f"must be positive, got {args.t_max!r}")
+    network = None
+    sizes = (1000, 1000, 1000)
+    if args.agents:
+        sizes = _parse_sizes(args.sizes)
+        if args.replicates < 1:
+            raise _UsageError("--replicates", "must be at least 1")
+        if not 0 < args.revision_prob <= 1:
+            raise _UsageError("--revision-prob", "must be in (0, 1]")
+        if args.network:
+            try:
+                network = parse_network(args.network)
+            except NetworkSpecError as exc:
+                raise _UsageError("--network", str(exc)) from None
+
+    payoffs = game.payoff_array()
+    equilibria = pure_equilibria(payoffs)
+    print(format_table(game, equilibria, overridden=set(overrides)))
+    unused = game.unused_parameters
+    if unused:
+        print(f"note: {game.path}: parameters used in no payoff: {', '.join(unused)}",
+              file=sys.stderr)
+
+    if args.json:
+        out = Path(args.json)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(json.dumps([e.as_dict() for e in equilibria], indent=2) + "\n")
+        except OSError as exc:
+            raise _UsageError("--json", f"cannot write {out}: {exc.strerror or exc}") from None
+        print(f"wrote {out}")
+
+    if args.no_plots and not args.agents:
+        return 0
+    from sim.games import plots
+
+    out_dir = Path(args.out) if args.out else Path("out") / "games" / game.name
+    trajectories = [integrate(payoffs, x0, t_max=args.t_max) for x0 in initial]
+    written = []
+    try:
+        if not args.no_plots:
+            written += plots.plot_phase(game, trajectories, equilibria, out_dir / "phase3d")
+            written += plots.plot_shares(game, trajectories, out_dir / "shares")
+        if args.agents:
+            from sim.games.runs import run_agents
+
+            try:
+                run = run_agents(game, args.t_max, initial[0], sizes=sizes,
+                                 revision_prob=args.revision_prob,
+                                 network=network, replicates=args.replicates, seed=args.seed)
+            except NetworkSpecError as exc:
+                raise _UsageError("--network", str(exc)) from None
+            ode = integrate(payoffs, initial[0], t_eval=run.ode_t)
+            name = "agents" if network is None else f"agents-{network.kind}"
+            written += plots.plot_agents(game, ode, run, out_dir / name,
+                                         network=str(network) if network else None)
+            table = out_dir / f"{name}.csv"
+            table.write_text(plots.agent_table(run, game))
+            written.append(table)
+            gap = float(abs(run.mean - ode.shares).max())
+            print(f"agents: {run.shares.shape[0]} replicates x {run.steps} steps "
+                  f"({'network ' + str(network) if network else 'well-mixed'}); "
+                  f"one step = {run.ode_t[1] if run.steps else 0:.4g} replicator time; "
+                  f"final mean shares {', '.join(f'{v:.3f}' for v in run.mean[-1])}; "
+                  f"max |agents - ODE| = {gap:.3f}")
+    except OSError as exc:
+        raise _UsageError("--out", f"cannot write figures to {out_dir}: {exc}") from None
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the ``game`` command.
+
+    Args:
+        args: Parsed arguments (see :func:`add_arguments`).
+
+    Returns:
+        0 on success, 2 on any input error (printed as
+        ``error: <file>: <place>: <message>``).
+    """
+    from sim.games.spec import GameSpecError
+
+    try:
+        return _run(args)
+    except GameSpecError as exc:
+        print(f"error: {exc.path}: {exc.place}: {exc.message}", file=sys.stderr)
+    except _UsageError as exc:
+        print(f"error: {args.file}: {exc.place}: {exc.message}", file=sys.stderr)
+    return 2

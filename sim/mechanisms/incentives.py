@@ -1,0 +1,48 @@
+"""Financial support: subsidies under a budget and tax offsets.
+
+Seeds: 'incompatibility of policy incentives', 'insufficient financial support'
+(Sichuan; Ruian 'benefit compensation mechanism'). Subsidies are paid on
+*reported* depth until the year's budget runs out; tax offsets return a share
+of the (reported) investment, as in Caishui [2019] No. 46. Switch off with
+``subsidy_per_content_step = 0`` and ``tax_offset_rate = 0``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Subsidy paid at each rung as a share of the content subsidy (practice half).
+SUBSIDY_SHARE_BY_RUNG = np.array([0.0, 0.0, 0.5, 1.0])
+
+
+def pay_subsidies(claims: np.ndarray, budget_left: float,
+                  rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    """Pay claims in random order until the budget runs out.
+
+    Args:
+        claims: amount claimed per partnership this step (0 = no claim).
+        budget_left: what is left of this year's budget.
+        rng: the run's generator.
+
+    Returns:
+        (amount paid per partnership, budget left afterwards).
+    """
+    paid = np.zeros_like(claims)
+    idx = np.flatnonzero(claims > 0)
+    if idx.size == 0 or budget_left <= 0:
+        return paid, budget_left
+    idx = rng.permutation(idx)
+    cumulative = np.cumsum(claims[idx])
+    full = cumulative <= budget_left
+    paid[idx[full]] = claims[idx[full]]
+    spent = cumulative[full][-1] if full.any() else 0.0
+    if not full.all():  # the first claim that does not fit gets what is left
+        first_unpaid = idx[np.argmin(full)]
+        paid[first_unpaid] = budget_left - spent
+        spent = budget_left
+    return paid, budget_left - spent
+
+
+def tax_offsets(rate: float, reported_cost: np.ndarray, claims_allowed: np.ndarray) -> np.ndarray:
+    """Tax offset per partnership: ``rate`` of the reported investment (not budget-limited)."""
+    return rate * reported_cost * claims_allowed

@@ -1,0 +1,39 @@
+"""Positive externality of training: trained graduates leave for peer firms.
+
+Seeds: 'market failure', 'particularity of vocational education',
+'independence of enterprises' (Ruian). An enterprise captures only the share of
+the value its training creates that it keeps: its own retention, reduced by
+poaching through peer ties to firms that do not train themselves.
+Switch off with ``poaching_prob_per_tie = 0`` (and ``retention_share = 1``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+#: Elasticity of retention in firm size (larger firms keep more: internal
+#: labour markets, career ladders). Assumption.
+RETENTION_SIZE_ELASTICITY = 0.15
+
+
+def base_retention(retention_share: float, size: np.ndarray) -> np.ndarray:
+    """Share of its trained graduates a firm keeps before poaching."""
+    return np.minimum(1.0, retention_share * size**RETENTION_SIZE_ELASTICITY)
+
+
+def poaching_loss(peers: sparse.csr_matrix, training: np.ndarray, prob_per_tie: float) -> np.ndarray:
+    """Share of a firm's trained graduates lost to peers that do not train.
+
+    Args:
+        peers: enterprise-by-enterprise adjacency of peer ties (0/1).
+        training: 1 where a firm has a partnership at practice or content.
+        prob_per_tie: share lost to each non-training peer.
+    """
+    free_riders = peers @ (1.0 - training)
+    return 1.0 - (1.0 - prob_per_tie) ** free_riders
+
+
+def retained_share(base: np.ndarray, loss: np.ndarray) -> np.ndarray:
+    """Share of trained graduates a firm ends up keeping."""
+    return base * (1.0 - loss)

@@ -1,0 +1,217 @@
+"""The one networkx graph every agent lives on: generation and its schema.
+
+Node keys are strings; every node has a ``type`` attribute:
+
+* ``school``: ``level`` ('secondary' or 'higher'), ``majors`` ("industry:share;..."
+  or "industry;industry" for equal shares), ``intake`` (students per year);
+* ``enterprise``: ``industry`` (name), ``size`` (relative, median 1), ``age`` (years);
+* ``department``: ``mandate`` (name).
+
+Edges have a ``tie`` attribute: ``partnership`` (school-enterprise, with
+``depth`` 0-3 or none/form/practice/content), ``peer`` (enterprise-enterprise,
+same industry), ``jurisdiction`` (department-school) and ``service``
+(department-enterprise, added when a department brokers a match).
+The same schema is read from files by :mod:`sim.network_io`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+from scipy import sparse
+
+from sim.depth import Depth
+from sim.mechanisms import planning
+from sim.params import Parameters
+
+INDUSTRIES = [
+    "manufacturing", "electronics", "commerce", "tourism", "construction", "health_care",
+    "logistics", "agriculture", "automotive", "information_tech", "finance", "culture_media",
+]
+MANDATES = [
+    "education", "human_resources_social_security", "development_reform", "finance",
+    "industry_information_technology", "science_technology", "commerce", "state_assets",
+    "agriculture_rural", "transport", "health", "culture_tourism",
+]
+NODE_TYPES = ("school", "enterprise", "department")
+TIE_TYPES = ("partnership", "peer", "jurisdiction", "service")
+LEVELS = ("secondary", "higher")
+#: Concentration of industry shares in a generated county (Dirichlet alpha). Assumption.
+INDUSTRY_CONCENTRATION = 4.0
+
+
+def school_node(i: int) -> str:
+    """Node key of generated school ``i``."""
+    return f"school:{i}"
+
+
+def enterprise_node(i: int) -> str:
+    """Node key of generated enterprise ``i``."""
+    return f"enterprise:{i}"
+
+
+def format_majors(shares: np.ndarray, industries: list[str]) -> str:
+    """Encode major shares as "industry:share;..." (shares > 0 only)."""
+    return ";".join(f"{industries[k]}:{s:.4f}" for k, s in enumerate(shares) if s > 1e-4)
+
+
+def parse_majors(text: str, industries: list[str]) -> np.ndarray:
+    """Decode "a:0.6;b:0.4" or "a;b" (equal shares) into a share vector over ``industries``.
+
+    Raises:
+        ValueError: for an unknown industry or a malformed share.
+    """
+    shares = np.zeros(len(industries))
+    parts = [p.strip() for p in str(text).split(";") if p.strip()]
+    if not parts:
+        raise ValueError("majors is empty")
+    for part in parts:
+        name, _, value = part.partition(":")
+        name = name.strip()
+        if name not in industries:
+            raise ValueError(f"major {name!r} is not an industry of any enterprise "
+                             f"(industries: {', '.join(industries)})")
+        try:
+            shares[industries.index(name)] += float(value) if value.strip() else 1.0
+        except ValueError:
+            raise ValueError(f"major share {value!r} of {name!r} is not a number") from None
+    if shares.sum() <= 0:
+        raise ValueError("majors shares sum to zero")
+    return shares / shares.sum()
+
+
+def generate(params: Parameters, rng: np.random.Generator) -> nx.Graph:
+    """Generate a county (or province) from the scale parameters, seeded by ``rng``."""
+    g = nx.Graph()
+    n_ind = params.n_industries
+    industries = INDUSTRIES[:n_ind] if n_ind <= len(INDUSTRIES) else [
+        f"industry_{k}" for k in range(n_ind)]
+    industry_prob = rng.dirichlet(np.full(n_ind, INDUSTRY_CONCENTRATION))
+    n_e = params.n_enterprises
+    industry = rng.choice(n_ind, size=n_e, p=industry_prob)
+    size = np.exp(params.firm_size_sigma * rng.standard_normal(n_e))
+    # Long-established firms tend to be larger: age correlates with log size.
+    age = np.clip(np.exp(2.0 + 0.5 * np.log(size) + 0.6 * rng.standard_normal(n_e)), 1, 80)
+    g.add_nodes_from(
+        (enterprise_node(i), {"type": "enterprise", "industry": industries[industry[i]],
+                              "size": float(size[i]), "age": float(round(age[i], 1))})
+        for i in range(n_e))
+
+    demand = industry_demand(industry, size, n_ind)
+    majors = planning.initial_majors(demand, params.planning_alignment, params.n_schools, rng)
+    higher = rng.random(params.n_schools) < params.higher_vocational_share
+    for s in range(params.n_schools):
+        g.add_node(school_node(s), type="school", level=LEVELS[int(higher[s])],
+                   majors=format_majors(majors[s], industries),
+                   intake=params.students_per_school_year)
+
+    for mandate in _mandates(params.n_departments):
+        dep = f"department:{mandate}"
+        g.add_node(dep, type="department", mandate=mandate)
+        g.add_edges_from(((dep, school_node(s)) for s in range(params.n_schools)),
+                         tie="jurisdiction")
+
+    for a, b in peer_pairs(industry, params.peer_degree, rng):
+        g.add_edge(enterprise_node(int(a)), enterprise_node(int(b)), tie="peer")
+    return g
+
+
+def _mandates(n: int) -> list[str]:
+    return MANDATES[:n] if n <= len(MANDATES) else MANDATES + [
+        f"department_{k}" for k in range(len(MANDATES), n)]
+
+
+def industry_demand(industry: np.ndarray, size: np.ndarray, n_industries: int) -> np.ndarray:
+    """Size-weighted share of each industry in local demand for graduates."""
+    weight = np.bincount(industry, weights=size, minlength=n_industries)
+    return weight / weight.sum()
+
+
+def peer_pairs(industry: np.ndarray, mean_degree: float, rng: np.random.Generator) -> np.ndarray:
+    """Random peer ties within each industry with the given mean degree, shape (m, 2)."""
+    pairs = []
+    for k in np.unique(industry):
+        members = np.flatnonzero(industry == k)
+        n = len(members)
+        if n < 2:
+            continue
+        m = min(int(round(n * mean_degree / 2)), n * (n - 1) // 2)
+        if m == 0:
+            continue
+        a = rng.integers(0, n, size=int(m * 1.2) + 4)
+        b = rng.integers(0, n, size=a.size)
+        keep = a != b
+        lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
+        key = np.unique(lo.astype(np.int64) * n + hi)[:m]
+        pairs.append(np.column_stack([members[key // n], members[key % n]]))
+    return np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
+
+
+@dataclass
+class Population:
+    """Arrays read from a graph: the state the model's numpy step works on."""
+
+    school_keys: list[str]
+    enterprise_keys: list[str]
+    department_keys: list[str]
+    industries: list[str]
+    level: np.ndarray            # 0 secondary, 1 higher, per school
+    majors: np.ndarray           # (n_schools, n_industries)
+    intake: np.ndarray           # students per year, per school
+    industry: np.ndarray         # industry index per enterprise
+    size: np.ndarray
+    age: np.ndarray
+    mandates: list[str]
+    peers: sparse.csr_matrix     # enterprise adjacency
+    partnerships: np.ndarray     # (m, 3): school idx, enterprise idx, depth
+
+
+DEPTH_NAMES = {d.name.lower(): int(d) for d in Depth}
+
+
+def population_from_graph(g: nx.Graph) -> Population:
+    """Read the typed graph into arrays (node order: insertion order per type)."""
+    by_type: dict[str, list[str]] = {t: [] for t in NODE_TYPES}
+    for node, data in g.nodes(data=True):
+        by_type[data["type"]].append(node)
+    ent = by_type["enterprise"]
+    industries = sorted({g.nodes[e]["industry"] for e in ent}, key=_industry_order)
+    ind_index = {name: k for k, name in enumerate(industries)}
+    industry = np.array([ind_index[g.nodes[e]["industry"]] for e in ent], dtype=np.int64)
+    size = np.array([float(g.nodes[e].get("size", 1.0)) for e in ent])
+    age = np.array([float(g.nodes[e].get("age", 10.0)) for e in ent])
+    schools = by_type["school"]
+    level = np.array([LEVELS.index(g.nodes[s].get("level", "secondary")) for s in schools])
+    majors = np.array([parse_majors(g.nodes[s]["majors"], industries) for s in schools]).reshape(
+        len(schools), len(industries))
+    intake = np.array([int(g.nodes[s].get("intake", 400)) for s in schools])
+
+    e_index = {key: i for i, key in enumerate(ent)}
+    s_index = {key: i for i, key in enumerate(schools)}
+    peer_rows, peer_cols, partners = [], [], []
+    for a, b, data in g.edges(data=True):
+        tie = data.get("tie")
+        if tie == "peer":
+            peer_rows.append(e_index[a])
+            peer_cols.append(e_index[b])
+        elif tie == "partnership":
+            s, e = (a, b) if a in s_index else (b, a)
+            depth = data.get("depth", 1)
+            depth = DEPTH_NAMES[depth] if isinstance(depth, str) else int(depth)
+            partners.append((s_index[s], e_index[e], depth))
+    n = len(ent)
+    rows = np.array(peer_rows + peer_cols, dtype=np.int64)
+    cols = np.array(peer_cols + peer_rows, dtype=np.int64)
+    peers = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    return Population(
+        school_keys=schools, enterprise_keys=ent, department_keys=by_type["department"],
+        industries=industries, level=level, majors=majors, intake=intake, industry=industry,
+        size=size, age=age, mandates=[g.nodes[d].get("mandate", d) for d in by_type["department"]],
+        peers=peers,
+        partnerships=np.array(partners, dtype=np.int64).reshape(-1, 3))
+
+
+def _industry_order(name: str) -> tuple[int, str]:
+    return (INDUSTRIES.index(name) if name in INDUSTRIES else len(INDUSTRIES), name)

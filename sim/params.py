@@ -1,0 +1,382 @@
+"""The one typed parameter set of the model.
+
+Every parameter is declared once, here, with its default, type, range, unit,
+one-line meaning, group and provenance. Sliders in the live view, the SALib
+``problem`` of sweeps, scenario-file checks and the parameter table in
+``docs/ODD.md`` are all generated from this declaration.
+
+Defaults describe the *status quo* of the two seed studies: a county where
+cooperation stays on paper. Unless a source says otherwise, every number is a
+modelling assumption on a relative scale (money in model units, MU), never
+data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+ASSUMPTION = "assumption"
+
+#: Parameter groups in display order, with a title. The lever groups follow the
+#: countermeasures of the two seed studies (see docs/ODD.md, "Countermeasures").
+GROUPS: dict[str, str] = {
+    "scale": "Scale and structure",
+    "enterprises": "Enterprises and the labour market",
+    "schools": "Schools",
+    "behaviour": "Bounded rationality and partnership dynamics",
+    "law_and_policy": "Lever: legal and policy system (organisational leadership)",
+    "coordination": "Lever: coordination mechanism among departments",
+    "planning": "Lever: overall planning (majors vs local industry)",
+    "public_service": "Lever: public service ability and awareness",
+    "financial_support": "Lever: financial support (subsidy, tax offset, budget)",
+    "supervision": "Lever: supervision, reporting and assessment",
+    "lever_costs": "Cost of each lever to government",
+}
+
+#: Groups whose parameters are countermeasure levers a scenario turns.
+LEVER_GROUPS = (
+    "law_and_policy",
+    "coordination",
+    "planning",
+    "public_service",
+    "financial_support",
+    "supervision",
+)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Metadata of one parameter: range, unit, meaning, group and provenance."""
+
+    low: float | None
+    high: float | None
+    unit: str
+    doc: str
+    group: str
+    source: str = ASSUMPTION
+
+
+def _p(default: Any, low: float | None, high: float | None, unit: str, doc: str, group: str,
+       source: str = ASSUMPTION) -> Any:
+    return field(default=default, metadata={"spec": Spec(low, high, unit, doc, group, source)})
+
+
+class ParameterError(ValueError):
+    """A parameter name or value is not acceptable.
+
+    The message names the field, the value, the allowed range and, for an
+    unknown name, close matches.
+    """
+
+    def __init__(self, message: str, *, field_name: str | None = None):
+        super().__init__(message)
+        self.field_name = field_name
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """All parameters of :class:`sim.model.CooperationModel`, validated on creation.
+
+    Build with keywords (``Parameters(audit_prob_per_step=0.05)``) or from a
+    mapping (``Parameters.from_mapping(d)``); unknown names and out-of-range
+    values raise :class:`ParameterError`.
+    """
+
+    # --- scale and structure -------------------------------------------------
+    n_schools: int = _p(10, 1, 5000, "schools", "number of vocational schools", "scale")
+    n_enterprises: int = _p(1000, 2, 200000, "enterprises", "number of local enterprises", "scale")
+    n_departments: int = _p(
+        6, 1, 12, "departments",
+        "government departments sharing the cooperation mandate (education, HR & social "
+        "security, development & reform, finance, industry, science & technology, ...)", "scale",
+        "Ruian study: 'unclear responsibilities of multiple managers'")
+    n_industries: int = _p(5, 1, 12, "industries", "local industries (majors map to them)", "scale")
+    higher_vocational_share: float = _p(
+        0.0, 0.0, 1.0, "share", "share of schools that are higher vocational colleges (rest: "
+        "secondary vocational schools, whose students are mostly minors)", "scale")
+    steps_per_year: int = _p(12, 1, 52, "steps/year", "steps per year (a step is a month)", "scale")
+    network_file: str = _p(
+        "", None, None, "path", "load schools, enterprises, departments and ties from a GraphML "
+        "or node/edge CSV file instead of generating them ('' = generate)", "scale")
+
+    # --- enterprises ---------------------------------------------------------
+    firm_size_sigma: float = _p(
+        1.0, 0.0, 3.0, "log-sd", "dispersion of firm size (lognormal, median 1)", "enterprises")
+    retention_share: float = _p(
+        0.45, 0.0, 1.0, "share", "share of the graduates it trains that a firm keeps before "
+        "poaching (larger firms keep more)", "enterprises",
+        "Ruian study: 'market failure', 'independence of enterprises'")
+    peer_degree: float = _p(
+        6.0, 0.0, 50.0, "ties/firm", "mean number of peer ties per enterprise within its industry",
+        "enterprises")
+    poaching_prob_per_tie: float = _p(
+        0.06, 0.0, 1.0, "share/tie", "share of a firm's trained graduates lost to each peer that "
+        "does not train itself", "enterprises",
+        "Ruian study: 'particularity of vocational education' (positive externality)")
+    training_value_per_step: float = _p(
+        6.0, 0.0, 100.0, "MU/step", "value to a median firm of the graduates a content "
+        "partnership trains, if all are kept and fit perfectly", "enterprises")
+    symbolic_value_per_step: float = _p(
+        0.15, 0.0, 10.0, "MU/step", "value of a signed agreement itself (image, recruitment "
+        "channel, goodwill with government): what keeps form partnerships alive",
+        "enterprises")
+    content_cost_per_step: float = _p(
+        1.2, 0.0, 100.0, "MU/step", "a median firm's cost of running a content partnership "
+        "(co-designed curriculum, order classes, training base); form and practice cost "
+        "fixed fractions of it (see ODD)", "enterprises")
+    legal_risk_per_step: float = _p(
+        0.5, 0.0, 100.0, "MU/step", "priced legal and safety risk of hosting students at content "
+        "depth with no regulation (practice: half)", "enterprises",
+        "Sichuan study: 'regulations and policies are not systematic'")
+    policy_awareness: float = _p(
+        0.3, 0.0, 1.0, "share", "initial share of enterprises that know the incentives on offer",
+        "enterprises", "Sichuan study: survey of local government promotion")
+
+    # --- schools -------------------------------------------------------------
+    target_partnerships_per_school: int = _p(
+        30, 1, 500, "partnerships", "agreements a school seeks when assessed purely on counts",
+        "schools")
+    students_per_school_year: int = _p(
+        400, 1, 20000, "students/year", "graduating cohort per school", "schools")
+    teacher_practical_capacity: float = _p(
+        0.3, 0.0, 1.0, "share", "initial practical capacity of teachers ('double-qualified' "
+        "share); grows with content partnerships", "schools")
+    school_content_cost_per_step: float = _p(
+        0.8, 0.0, 100.0, "MU/step", "a school's cost (teacher time, curriculum work) of a content "
+        "partnership", "schools")
+
+    # --- behaviour -----------------------------------------------------------
+    choice_temperature: float = _p(
+        0.25, 0.01, 10.0, "MU", "logit noise of every depth choice (higher = noisier)",
+        "behaviour")
+    imitation_prob: float = _p(
+        0.2, 0.0, 1.0, "prob", "chance a revising enterprise copies a random peer's depth "
+        "choice instead of computing its own", "behaviour")
+    revision_prob_per_step: float = _p(
+        0.15, 0.0, 1.0, "prob/step", "chance a partner revisits its investment in a step",
+        "behaviour")
+    decay_prob_per_step: float = _p(
+        0.15, 0.0, 1.0, "prob/step", "chance a partnership slides down a rung in a step when "
+        "either side stops investing for it", "behaviour")
+    dissolve_after_steps: int = _p(
+        6, 1, 120, "steps", "steps at depth none after which a partnership dissolves",
+        "behaviour")
+    partner_search_cost: float = _p(
+        0.5, 0.0, 100.0, "MU", "a school's cost of finding and vetting an enterprise on its own",
+        "behaviour", "Ruian study: 'information asymmetry'")
+    partner_info_noise: float = _p(
+        0.35, 0.0, 5.0, "sd of fit", "noise in what a school knows of an enterprise's fit before "
+        "matching", "behaviour", "Ruian study: 'information asymmetry'")
+
+    # --- lever: legal and policy system --------------------------------------
+    regulation_completeness: float = _p(
+        0.2, 0.0, 1.0, "index", "completeness of laws, rules and implementation guidance: "
+        "lowers the priced legal/safety risk and makes incentives credible", "law_and_policy",
+        "Ruian: 'incomplete government supporting laws and regulations'; Sichuan: 'lacking "
+        "of specific implementation guidance'")
+    incentive_credibility_floor: float = _p(
+        0.4, 0.0, 1.0, "prob", "credibility of promised incentives with no regulation at all",
+        "law_and_policy")
+
+    # --- lever: coordination -------------------------------------------------
+    coordination_body: bool = _p(
+        False, None, None, "switch", "a joint coordination body (one-stop window) pools the "
+        "departments: no dilution of effort, one sign-off", "coordination",
+        "Sichuan: 'establish and perfect the management mechanism'; Ruian: 'communication and "
+        "coordination functions'")
+    mandate_overlap: float = _p(
+        0.7, 0.0, 1.0, "share", "overlap of departments' mandates over the same cooperation: "
+        "dilutes effort and adds sign-offs", "coordination",
+        "Ruian: 'unclear responsibilities of multiple managers'")
+    approval_stage_prob_per_step: float = _p(
+        0.35, 0.01, 1.0, "prob/step", "chance a department clears one sign-off of an "
+        "application in a step at full effort", "coordination")
+
+    # --- lever: overall planning --------------------------------------------
+    planning_alignment: float = _p(
+        0.25, 0.0, 1.0, "index", "initial alignment of school majors with local industry demand",
+        "planning", "Ruian: 'insufficient overall planning for school enterprise cooperation'")
+    major_adjust_rate_per_year: float = _p(
+        0.05, 0.0, 1.0, "share/year", "share of the gap to industry demand that schools close "
+        "each year by shifting majors", "planning",
+        "Ruian: 'constructing a comprehensive planning and control system'")
+
+    # --- lever: public service ----------------------------------------------
+    service_awareness: float = _p(
+        0.25, 0.0, 1.0, "prob", "chance a department brokers a match or answers a request when "
+        "asked", "public_service",
+        "Ruian: 'inadequate government personnel awareness'; Sichuan: 'lacks of public service "
+        "awareness'")
+
+    # --- lever: financial support -------------------------------------------
+    subsidy_per_content_step: float = _p(
+        0.0, 0.0, 100.0, "MU/step", "subsidy paid per reported content partnership per step "
+        "(practice: half)", "financial_support",
+        "Sichuan: 'insufficient financial support'; no typical local amount is known")
+    subsidy_budget_per_year: float = _p(
+        0.0, 0.0, 1e7, "MU/year", "annual budget for subsidies; payments stop when it runs out",
+        "financial_support", "Sichuan: 'raise financial support'")
+    tax_offset_rate: float = _p(
+        0.0, 0.0, 1.0, "share", "share of a certified firm's cooperation investment offset "
+        "against education surcharges (status quo: few firms certified)", "financial_support",
+        "Caishui [2019] No. 46: 30 % for certified industry-education integration enterprises")
+
+    # --- lever: supervision and assessment ----------------------------------
+    audit_prob_per_step: float = _p(
+        0.01, 0.0, 1.0, "prob/step", "chance a reported practice/content partnership is audited "
+        "in a step", "supervision", "Ruian: 'inadequate regulatory assessment'")
+    penalty_per_misreport: float = _p(
+        2.0, 0.0, 1000.0, "MU", "fine for a report found above the true depth (subsidy also "
+        "clawed back)", "supervision")
+    reporting_noise: float = _p(
+        0.1, 0.0, 1.0, "prob", "chance the government misreads a report by one rung",
+        "supervision", "Ruian: 'information asymmetry'")
+    assessment_outcome_weight: float = _p(
+        0.2, 0.0, 1.0, "weight", "weight of outcomes (placements, skill match) vs counts of "
+        "agreements in how schools are assessed", "supervision",
+        "brief: 'form-over-content assessment'")
+
+    # --- what each lever costs government -----------------------------------
+    cost_per_audit: float = _p(0.3, 0.0, 100.0, "MU/audit", "cost of one audit", "lever_costs")
+    cost_coordination_body_per_year: float = _p(
+        20.0, 0.0, 1e6, "MU/year", "running cost of a coordination body", "lever_costs")
+    cost_service_per_year: float = _p(
+        40.0, 0.0, 1e6, "MU/year", "cost per year of service awareness at 1 (staff, training); "
+        "scales linearly", "lever_costs")
+    cost_regulation_per_year: float = _p(
+        30.0, 0.0, 1e6, "MU/year", "cost per year of regulation completeness at 1 (drafting, "
+        "guidance, enforcement); scales linearly", "lever_costs")
+    cost_planning_per_year: float = _p(
+        15.0, 0.0, 1e6, "MU/year", "cost per year of a planning system that moves majors at "
+        "rate 1; scales linearly", "lever_costs")
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            object.__setattr__(self, f.name, _coerce(f, getattr(self, f.name)))
+
+    # ------------------------------------------------------------------ API
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], *, where: str = "") -> Parameters:
+        """Build from a flat mapping, checking names with close-match suggestions.
+
+        Args:
+            values: parameter name to value; missing names take their default.
+            where: prefix for error messages (e.g. a file name).
+        """
+        check_names(values, where=where)
+        try:
+            return cls(**dict(values))
+        except ParameterError as err:
+            raise ParameterError(f"{where}{err}", field_name=err.field_name) from None
+
+    def replace(self, **changes: Any) -> Parameters:
+        """Return a copy with ``changes`` applied (validated)."""
+        check_names(changes)
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain ``{name: value}`` of every parameter."""
+        return dataclasses.asdict(self)
+
+    def changed(self) -> dict[str, Any]:
+        """Only the parameters that differ from their default."""
+        default = Parameters()
+        return {k: v for k, v in self.to_dict().items() if getattr(default, k) != v}
+
+
+def _coerce(f: dataclasses.Field, value: Any) -> Any:
+    spec: Spec = f.metadata["spec"]
+    kind = type(f.default)
+    name = f.name
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        raise ParameterError(f"{name} = {value!r}: must be true or false", field_name=name)
+    if kind is str:
+        if isinstance(value, str):
+            return value
+        raise ParameterError(f"{name} = {value!r}: must be a string", field_name=name)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        if hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
+            value = value.item()
+        else:
+            raise ParameterError(
+                f"{name} = {value!r}: must be a number ({kind.__name__}) in {_range(spec)}",
+                field_name=name)
+    if kind is int:
+        if float(value) != int(value):
+            raise ParameterError(
+                f"{name} = {value!r}: must be a whole number in {_range(spec)}", field_name=name)
+        value = int(value)
+    else:
+        value = float(value)
+    if value != value or (spec.low is not None and value < spec.low) or (
+            spec.high is not None and value > spec.high):
+        raise ParameterError(
+            f"{name} = {value!r} is out of range: allowed {_range(spec)} {spec.unit}",
+            field_name=name)
+    return value
+
+
+def _range(spec: Spec) -> str:
+    return f"[{spec.low:g}, {spec.high:g}]"
+
+
+def check_names(values: Mapping[str, Any], *, where: str = "") -> None:
+    """Raise :class:`ParameterError` for a name that is not a parameter, with suggestions."""
+    known = names()
+    for key in values:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else (
+                "; see docs/ODD.md for the list of parameters")
+            raise ParameterError(f"{where}unknown parameter {key!r}{hint}", field_name=key)
+
+
+def names() -> list[str]:
+    """All parameter names in declaration order."""
+    return [f.name for f in dataclasses.fields(Parameters)]
+
+
+def specs() -> Iterator[tuple[str, Any, type, Spec]]:
+    """Yield ``(name, default, type, spec)`` for every parameter in declaration order."""
+    for f in dataclasses.fields(Parameters):
+        yield f.name, f.default, type(f.default), f.metadata["spec"]
+
+
+def spec(name: str) -> Spec:
+    """The :class:`Spec` of one parameter (raises ParameterError for unknown names)."""
+    check_names({name: None})
+    return next(s for n, _, _, s in specs() if n == name)
+
+
+def group_of(name: str) -> str:
+    """The group a parameter belongs to."""
+    return spec(name).group
+
+
+def lever_names() -> list[str]:
+    """Names of the countermeasure levers (parameters in lever groups)."""
+    return [n for n, _, _, s in specs() if s.group in LEVER_GROUPS]
+
+
+def markdown_table() -> str:
+    """The parameter table of docs/ODD.md, generated from the declaration."""
+    lines = []
+    for group, title in GROUPS.items():
+        rows = [(n, d, t, s) for n, d, t, s in specs() if s.group == group]
+        if not rows:
+            continue
+        lines += [f"#### {title} (`{group}`)", "",
+                  "| parameter | default | range | unit | meaning | source |",
+                  "|---|---|---|---|---|---|"]
+        for n, d, t, s in rows:
+            rng = "true/false" if t is bool else ("text" if t is str else _range(s))
+            default = repr(d) if t is str else (str(d).lower() if t is bool else f"{d:g}")
+            lines.append(f"| `{n}` | {default} | {rng} | {s.unit} | {s.doc} | {s.source} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,70 @@
+"""The table of school-enterprise partnerships, kept as parallel numpy arrays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+
+def _ints() -> np.ndarray:
+    return np.zeros(0, dtype=np.int64)
+
+
+def _bools() -> np.ndarray:
+    return np.zeros(0, dtype=bool)
+
+
+@dataclass
+class Partnerships:
+    """One row per active partnership (a school-enterprise pair appears at most once)."""
+
+    school: np.ndarray = field(default_factory=_ints)
+    enterprise: np.ndarray = field(default_factory=_ints)
+    depth: np.ndarray = field(default_factory=_ints)
+    target_enterprise: np.ndarray = field(default_factory=_ints)   # rung the firm invests for
+    target_school: np.ndarray = field(default_factory=_ints)       # rung the school invests for
+    misreporting: np.ndarray = field(default_factory=_bools)       # reports content untruthfully
+    reported: np.ndarray = field(default_factory=_ints)            # rung government reads
+    steps_at_none: np.ndarray = field(default_factory=_ints)
+    stages_left: np.ndarray = field(default_factory=_ints)         # sign-offs pending (0 = none)
+    filed_at: np.ndarray = field(default_factory=_ints)            # step the application was filed
+
+    def __len__(self) -> int:
+        return len(self.school)
+
+    def add(self, school: np.ndarray, enterprise: np.ndarray, depth: np.ndarray,
+            target_enterprise: np.ndarray, target_school: np.ndarray) -> None:
+        """Append new partnerships."""
+        n = len(school)
+        new: dict[str, Any] = {
+            "school": school, "enterprise": enterprise, "depth": depth,
+            "target_enterprise": target_enterprise, "target_school": target_school,
+            "misreporting": np.zeros(n, dtype=bool), "reported": depth.copy(),
+            "steps_at_none": np.zeros(n, dtype=np.int64), "stages_left": np.zeros(n, dtype=np.int64),
+            "filed_at": np.zeros(n, dtype=np.int64),
+        }
+        for f in fields(self):
+            setattr(self, f.name, np.concatenate([getattr(self, f.name),
+                                                  np.asarray(new[f.name]).astype(
+                                                      getattr(self, f.name).dtype)]))
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Drop every row where ``mask`` is False."""
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name)[mask])
+
+    def pair_keys(self, n_enterprises: int) -> np.ndarray:
+        """Unique integer key of each (school, enterprise) pair."""
+        return self.school * n_enterprises + self.enterprise
+
+    def depths_of(self, agent: Any) -> np.ndarray:
+        """Depths of the partnerships of one school or enterprise agent."""
+        from sim.agents import Enterprise, School
+
+        if isinstance(agent, School):
+            return self.depth[self.school == agent.idx]
+        if isinstance(agent, Enterprise):
+            return self.depth[self.enterprise == agent.idx]
+        return self.depth[:0]
