@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 STABILITY_HELP = ("ESS = all eigenvalues negative; unstable = all positive; saddle = mixed "
-                  "signs; non-hyperbolic = some eigenvalue zero within tolerance")
+                  "signs; non-hyperbolic = some |eigenvalue| <= {tol:.1e} (counted as zero)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -98,6 +98,8 @@ def format_table(game, equilibria, overridden=()) -> str:
     Returns:
         Multi-line text.
     """
+    from sim.games.replicator import zero_tolerance
+
     lines = [game.title, f"source: {game.source}"]
     lines.append("shares: " + ", ".join(
         f"{v} = {pop} playing {game.strategies[p][0]}"
@@ -123,7 +125,7 @@ def format_table(game, equilibria, overridden=()) -> str:
             "E({},{},{}) ".format(*eq.profile) + _label(game, eq) for eq in stable))
     else:
         lines.append("ESS: none among the pure corners (trajectories may cycle or stall)")
-    lines.append(STABILITY_HELP)
+    lines.append(STABILITY_HELP.format(tol=zero_tolerance(game.payoff_array())))
     return "\n".join(lines)
 
 
@@ -201,6 +203,9 @@ def _run(args: argparse.Namespace) -> int:
             table = out_dir / f"{name}.csv"
             table.write_text(plots.agent_table(run, game))
             written.append(table)
+            if network is not None:
+                print(f"network: {run.stuck_share:.1%} of agents lack a neighbour in some "
+                      "population and never revise (denser networks lower this)")
             gap = float(abs(run.mean - ode.shares).max())
             print(f"agents: {run.shares.shape[0]} replicates x {run.steps} steps "
                   f"({'network ' + str(network) if network else 'well-mixed'}); "

@@ -47,6 +47,9 @@ class GameModel(mesa.Model):
         network: The parsed network spec, or None.
         revision_prob: Probability that an agent revises in a step.
         ode_time_per_step: Replicator time advanced by one step.
+        stuck_share: Share of all agents that can never revise on the network:
+            no neighbour in some other population (cannot play) or none in
+            their own (no peer to imitate). 0 when well-mixed.
         datacollector: Records the three first-strategy shares per step.
     """
 
@@ -115,6 +118,7 @@ class GameModel(mesa.Model):
             nodes = [order[offsets[p]:offsets[p + 1]] for p in range(3)]
             self._neighbours = neighbour_tables(self.graph, node_population, node_index,
                                                 self.sizes)
+        self.stuck_share = self._stuck_share()
         self.players = [
             Player.create_agents(self, n, population=p, index=list(range(n)), node=list(nodes[p]))
             for p, n in enumerate(self.sizes)
@@ -129,6 +133,15 @@ class GameModel(mesa.Model):
                              for p, name in enumerate(game.populations)}
         )
         self.datacollector.collect(self)
+
+    def _stuck_share(self) -> float:
+        if self.graph is None:
+            return 0.0
+        stuck = sum(
+            int(np.any([self._neighbours[p][q].counts == 0 for q in range(3)], axis=0).sum())
+            for p in range(3)
+        )
+        return stuck / sum(self.sizes)
 
     @staticmethod
     def _share_reporter(population: int):

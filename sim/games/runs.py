@@ -21,12 +21,14 @@ class AgentRun:
         shares: Shares, shape (replicates, steps + 1, 3).
         root_seed: Replicate ``i`` ran on ``SeedSequence(root_seed).spawn(n)[i]``.
         steps: Agent steps per run.
+        stuck_share: Mean share of agents that can never revise (network only).
     """
 
     ode_t: np.ndarray
     shares: np.ndarray
     root_seed: int
     steps: int
+    stuck_share: float = 0.0
 
     @property
     def mean(self) -> np.ndarray:
@@ -72,6 +74,7 @@ def run_agents(
     children = np.random.SeedSequence(seed).spawn(replicates)
     histories = []
     dt = 0.0
+    stuck = []
     for child in children:
         model = GameModel(game, sizes=sizes, initial_shares=initial_shares,
                           revision_prob=revision_prob, network=network,
@@ -79,9 +82,11 @@ def run_agents(
         model.run_for(steps)
         histories.append(model.share_history())
         dt = model.ode_time_per_step
+        stuck.append(model.stuck_share)
     return AgentRun(
         ode_t=np.arange(steps + 1) * dt,
         shares=np.stack(histories),
         root_seed=seed,
         steps=steps,
+        stuck_share=float(np.mean(stuck)),
     )
