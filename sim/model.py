@@ -166,7 +166,7 @@ class CooperationModel(mesa.Model):
     # ------------------------------------------------------------------ step
     @property
     def step_count(self) -> int:
-        """Steps run so far."""
+        """Steps run so far; inside ``step()``, the number of the current step (1-based)."""
         return int(round(self.time))
 
     def step(self) -> None:
@@ -176,7 +176,7 @@ class CooperationModel(mesa.Model):
         self._schools_search(flows)
         self._partners_revise()
         self._partnerships_move(flows)
-        if (self.step_count + 1) % self.p.steps_per_year == 0:
+        if self.step_count % self.p.steps_per_year == 0:
             self._year_end()
         self._tally_state(flows)
         self.datacollector.collect(self)
@@ -347,7 +347,7 @@ class CooperationModel(mesa.Model):
                                                            self.rng)
         approved = pending & (pt.stages_left == 0)
         pt.depth[approved] += 1
-        delays = self.step_count + 1 - pt.filed_at[approved]
+        delays = self.step_count + 1 - pt.filed_at[approved]  # filed and cleared same step = 1
         self._recent_delays.append((float(delays.sum()), int(approved.sum())))
         if approved.any():
             # Enterprises learn how long approvals take (exponential smoothing).
