@@ -1,0 +1,775 @@
+"""Read and validate an experiment file (TOML) for a parameter sweep.
+
+An experiment file says what to vary, how, how often and what to measure::
+
+    title = "Subsidy vs audit"
+    scenario = "status-quo"          # base scenario (name or path); default: model defaults
+    design = "grid"                  # grid | lhs | sobol | morris
+    replicates = 5                   # runs per design point (common random numbers)
+    steps = 120                      # steps per run (a step is a month)
+    seed = 20250101                  # root seed of every replicate seed
+    # sample_size = 64               # lhs: points; sobol: N (a power of 2); morris: trajectories
+    # second_order = false           # sobol only
+    # levels = 4                     # morris only (even)
+
+    [fixed]                          # overrides of the base scenario, same at every point
+    n_enterprises = 500
+
+    [vary]                           # the parameters to vary
+    subsidy_per_content_step = { low = 0.0, high = 4.0, num = 9 }      # grid: evenly spaced
+    audit_prob_per_step = { values = [0.0, 0.05, 0.1, 0.2] }          # grid: listed values
+    # service_awareness = { low = 0.1, high = 0.9, dist = "uniform" }  # lhs/sobol/morris
+
+    [outputs]                        # each run reduced to one number per output
+    content_share = { column = "content_share", reduce = "mean_last_12" }
+    annual_spending = { column = "spending_total", reduce = "sum_last_12" }
+
+    [analysis]
+    main = "content_share"
+    phase = { x = "subsidy_per_content_step", y = "audit_prob_per_step", threshold = 0.25 }
+
+What each design can take (the rule every error message repeats):
+
+- ``grid``: every type. Floats and ints by ``values`` or ``low``/``high``/``num``
+  (evenly spaced; ints must land on whole numbers); bools and strings by
+  ``values`` only.
+- ``lhs``, ``sobol``, ``morris``: floats and ints by ``low``/``high`` with an
+  optional ``dist`` (``uniform``, ``loguniform``, ``triangular`` with
+  ``mode``). Ints are sampled as reals and rounded to the nearest whole number
+  (documented bias at the range ends: the two end values get half the
+  probability of inner ones). Bools and strings cannot be sampled: vary them in
+  a grid, or fix them.
+
+Every error is an :class:`ExperimentError` whose text reads
+``<file>: <place>: <message>`` and names the allowed values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim import outputs as model_outputs
+from sim.params import ParameterError, Parameters, Spec, check_names, specs
+
+DESIGNS = ("grid", "lhs", "sobol", "morris")
+DISTRIBUTIONS = ("uniform", "loguniform", "triangular")
+REDUCERS_HELP = "final, mean, min, max, mean_last_N or sum_last_N (N a whole number of steps)"
+TOP_LEVEL_KEYS = ("name", "title", "description", "scenario", "design", "replicates", "steps",
+                  "seed", "sample_size", "second_order", "levels", "fixed", "vary", "outputs",
+                  "analysis")
+FACTOR_KEYS = ("values", "low", "high", "num", "dist", "mode")
+ANALYSIS_KEYS = ("main", "phase", "response", "budget", "adequacy_tolerance")
+PHASE_KEYS = ("x", "y", "output", "threshold")
+BUDGET_KEYS = ("cost", "output", "limit")
+#: Default experiments folder, searched when a bare name is given.
+EXPERIMENTS_DIR = Path(__file__).resolve().parents[2] / "experiments"
+#: Default form/content boundary on the phase diagram: a quarter of active
+#: partnerships at content depth (the status quo has under 1 %).
+DEFAULT_THRESHOLD = 0.25
+#: Replicate adequacy: the CV has stabilised at n when it stays within this
+#: relative distance of its value at the full replicate count from n on.
+DEFAULT_ADEQUACY_TOLERANCE = 0.05
+DEFAULT_OUTPUTS = {"content_share": {"column": "content_share", "reduce": "mean_last_12"}}
+
+
+class ExperimentError(ValueError):
+    """An experiment file (or an override of it) is not acceptable.
+
+    ``str(err)`` reads ``<file>: <place>: <message>``.
+    """
+
+    def __init__(self, file: str, place: str, message: str):
+        super().__init__(f"{file}: {place}: {message}")
+        self.file = file
+        self.place = place
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One varied parameter and how its values are chosen.
+
+    Attributes:
+        name: parameter name (a field of :class:`sim.params.Parameters`).
+        kind: the parameter's Python type (float, int, bool or str).
+        spec: the parameter's declared range, unit and meaning.
+        values: explicit values (grid only), or None.
+        low: lower bound of a range, or None.
+        high: upper bound of a range, or None.
+        num: number of evenly spaced grid values in ``[low, high]``, or None.
+        dist: distribution over ``[low, high]`` for sampled designs.
+        mode: peak of a triangular distribution.
+    """
+
+    name: str
+    kind: type
+    spec: Spec
+    values: tuple[Any, ...] | None = None
+    low: float | None = None
+    high: float | None = None
+    num: int | None = None
+    dist: str = "uniform"
+    mode: float | None = None
+
+    def grid_values(self) -> list[Any]:
+        """The values a grid design takes for this factor, in order."""
+        if self.values is not None:
+            return list(self.values)
+        points = np.linspace(self.low, self.high, self.num)
+        if self.kind is int:
+            return [int(round(v)) for v in points]
+        return [float(v) for v in points]
+
+    def from_unit(self, u: np.ndarray) -> np.ndarray:
+        """Map points of the unit interval to parameter values (inverse CDF, then rounding).
+
+        Args:
+            u: values in [0, 1].
+
+        Returns:
+            Parameter values (ints rounded to the nearest whole number).
+        """
+        u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+        lo, hi = float(self.low), float(self.high)
+        if self.dist == "loguniform":
+            x = np.exp(np.log(lo) + u * (np.log(hi) - np.log(lo)))
+        elif self.dist == "triangular":
+            c = (float(self.mode) - lo) / (hi - lo)
+            left = lo + np.sqrt(u * (hi - lo) * (self.mode - lo))
+            right = hi - np.sqrt((1 - u) * (hi - lo) * (hi - self.mode))
+            x = np.where(u < c, left, right)
+        else:
+            x = lo + u * (hi - lo)
+        x = np.clip(x, lo, hi)
+        if self.kind is int:
+            return np.rint(x).astype(np.int64)
+        return x
+
+    def describe(self) -> str:
+        """A short human-readable description of the values taken."""
+        if self.values is not None:
+            return "values " + ", ".join(_fmt(v) for v in self.values)
+        if self.num is not None:
+            return f"{self.num} values in [{_fmt(self.low)}, {_fmt(self.high)}]"
+        extra = f", mode {_fmt(self.mode)}" if self.dist == "triangular" else ""
+        return f"{self.dist} on [{_fmt(self.low)}, {_fmt(self.high)}]{extra}"
+
+
+@dataclass(frozen=True)
+class Output:
+    """A scalar output of interest: one column of the per-step table, reduced per run.
+
+    Attributes:
+        name: the output's name in sweep tables.
+        column: the per-step column of :data:`sim.outputs.COLUMNS` it reads.
+        reduce: ``final``, ``mean``, ``min``, ``max``, ``mean_last_N`` or ``sum_last_N``.
+    """
+
+    name: str
+    column: str
+    reduce: str
+
+    def apply(self, series: Any) -> float:
+        """Reduce one run's per-step values (row 0 = initial state) to a number.
+
+        NaN values (e.g. ``approval_delay`` before the first approval) are
+        ignored; an all-NaN window gives NaN.
+
+        Args:
+            series: the run's values of :attr:`column`, in step order.
+        """
+        values = np.asarray(series, dtype=float)
+        kind, n = parse_reducer(self.reduce)
+        if kind == "final":
+            return float(values[-1])
+        window = values[-n:] if n else values
+        if np.isnan(window).all():
+            return float("nan")
+        return float({"mean": np.nanmean, "sum": np.nansum, "min": np.nanmin,
+                      "max": np.nanmax}[kind](window))
+
+    def describe(self) -> str:
+        """A label for axes and tables, e.g. ``content_share (mean of last 12 steps)``."""
+        kind, n = parse_reducer(self.reduce)
+        how = {"final": "at the last step", "mean": "mean over the run",
+               "min": "minimum over the run", "max": "maximum over the run"}.get(kind)
+        if n:
+            how = f"{'mean' if kind == 'mean' else 'sum'} of last {n} steps"
+        return f"{self.column} ({how})"
+
+
+@dataclass(frozen=True)
+class PhaseSpec:
+    """Phase diagram: mean of ``output`` over two factors, boundary at ``threshold``."""
+
+    x: str
+    y: str
+    output: str
+    threshold: float = DEFAULT_THRESHOLD
+
+
+@dataclass(frozen=True)
+class BudgetSpec:
+    """Policy mix under a budget: ``output`` against ``cost``, mixes with cost <= ``limit``."""
+
+    cost: str
+    output: str
+    limit: float
+
+
+@dataclass(frozen=True)
+class AnalysisSpec:
+    """What ``python -m sim analyze`` makes beyond the defaults of the design."""
+
+    main: str
+    phase: PhaseSpec | None = None
+    response: tuple[str, ...] = ()
+    budget: BudgetSpec | None = None
+    adequacy_tolerance: float = DEFAULT_ADEQUACY_TOLERANCE
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment: base parameters, design, replicates, outputs and analysis.
+
+    Attributes:
+        name: short name (file stem unless given).
+        title: one-line title for figures and reports.
+        description: what the experiment asks.
+        path: the file it was read from.
+        scenario: the base scenario's name or path ('' = model defaults).
+        base: base scenario parameters with ``[fixed]`` applied.
+        design: ``grid``, ``lhs``, ``sobol`` or ``morris``.
+        factors: the varied parameters, in file order.
+        replicates: runs per design point.
+        steps: steps per run.
+        seed: root seed of the replicate seeds.
+        sample_size: lhs points, Sobol N, or Morris trajectories (None for grids).
+        second_order: Sobol second-order indices (doubles the runs).
+        levels: Morris grid levels.
+        outputs: scalar outputs of interest.
+        analysis: what the analysis makes.
+        fixed: the ``[fixed]`` overrides as written.
+    """
+
+    name: str
+    title: str
+    description: str
+    path: str
+    scenario: str
+    base: Parameters
+    design: str
+    factors: tuple[Factor, ...]
+    replicates: int
+    steps: int
+    seed: int
+    sample_size: int | None
+    second_order: bool
+    levels: int
+    outputs: tuple[Output, ...]
+    analysis: AnalysisSpec
+    fixed: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def factor_names(self) -> list[str]:
+        """Names of the varied parameters."""
+        return [f.name for f in self.factors]
+
+    def output(self, name: str) -> Output:
+        """The output called ``name``."""
+        return next(o for o in self.outputs if o.name == name)
+
+    def salib_problem(self) -> dict[str, Any]:
+        """The SALib ``problem`` in parameter units (names and bounds), for reports."""
+        return {"num_vars": len(self.factors), "names": self.factor_names,
+                "bounds": [[f.low, f.high] for f in self.factors]}
+
+    def with_overrides(self, *, replicates: int | None = None, sample_size: int | None = None,
+                       steps: int | None = None) -> Experiment:
+        """A copy with command-line overrides applied and checked like the file's values.
+
+        Args:
+            replicates: runs per design point.
+            sample_size: lhs points, Sobol N or Morris trajectories.
+            steps: steps per run.
+        """
+        changes: dict[str, Any] = {}
+        where = "command line"
+        if replicates is not None:
+            changes["replicates"] = _positive_int(replicates, self.path, f"{where}: --replicates")
+        if steps is not None:
+            changes["steps"] = _positive_int(steps, self.path, f"{where}: --steps")
+        if sample_size is not None:
+            if self.design == "grid":
+                raise ExperimentError(self.path, f"{where}: --sample-size",
+                                      "a grid design has no sample size (its size is the "
+                                      "product of the factors' value counts)")
+            changes["sample_size"] = _check_sample_size(self.design, sample_size, self.path,
+                                                        f"{where}: --sample-size")
+        new = dataclasses.replace(self, **changes)
+        _check_reducer_windows(new, where=f"{where}: --steps")
+        return new
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain description (for ``DIR/experiment.json`` and fingerprints)."""
+        return {
+            "name": self.name, "title": self.title, "description": self.description,
+            "path": self.path, "scenario": self.scenario, "design": self.design,
+            "replicates": self.replicates, "steps": self.steps, "seed": self.seed,
+            "sample_size": self.sample_size, "second_order": self.second_order,
+            "levels": self.levels, "fixed": self.fixed,
+            "base": self.base.to_dict(),
+            "factors": [{k: v for k, v in dataclasses.asdict(f).items()
+                         if k not in ("kind", "spec")} | {"type": f.kind.__name__}
+                        for f in self.factors],
+            "outputs": [dataclasses.asdict(o) for o in self.outputs],
+            "analysis": dataclasses.asdict(self.analysis),
+        }
+
+
+# ---------------------------------------------------------------------- loading
+def resolve_path(name_or_path: str | Path) -> Path:
+    """Find an experiment file: a path, or a name in ``experiments/`` (``.toml`` optional).
+
+    Args:
+        name_or_path: e.g. ``subsidy-vs-audit`` or ``experiments/subsidy-vs-audit.toml``.
+
+    Raises:
+        ExperimentError: when no such file exists (lists the shipped experiments).
+    """
+    path = Path(name_or_path)
+    candidates = [path, path.with_suffix(".toml") if path.suffix != ".toml" else path]
+    if len(path.parts) == 1:
+        candidates += [EXPERIMENTS_DIR / path.name, EXPERIMENTS_DIR / f"{path.stem}.toml"]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    shipped = ", ".join(list_experiments()) or "none"
+    raise ExperimentError(str(name_or_path), "file", f"no such experiment file; shipped "
+                          f"experiments: {shipped}")
+
+
+def list_experiments() -> list[str]:
+    """Names of the experiments shipped in ``experiments/``."""
+    return sorted(p.stem for p in EXPERIMENTS_DIR.glob("*.toml"))
+
+
+def load_experiment(name_or_path: str | Path) -> Experiment:
+    """Read and validate an experiment file.
+
+    Args:
+        name_or_path: a path, or the name of a file in ``experiments/``.
+
+    Raises:
+        ExperimentError: for any problem, naming file, key and allowed values.
+    """
+    path = resolve_path(name_or_path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ExperimentError(str(path), "TOML syntax", str(err)) from None
+    return parse_experiment(data, path=str(path))
+
+
+def parse_experiment(data: Mapping[str, Any], *, path: str = "<experiment>") -> Experiment:
+    """Validate an experiment given as a mapping (the parsed TOML).
+
+    Args:
+        data: the file's content.
+        path: the file name used in messages.
+
+    Raises:
+        ExperimentError: for any problem, naming file, key and allowed values.
+    """
+    _check_keys(data, TOP_LEVEL_KEYS, path, "top level")
+    design = data.get("design", "grid")
+    if design not in DESIGNS:
+        raise ExperimentError(path, "design", f"{design!r} is not a design; allowed: "
+                              f"{', '.join(DESIGNS)}")
+    base, scenario = _base_parameters(data, path)
+    fixed = dict(_table(data, "fixed", path))
+    try:
+        check_names(fixed, where="")
+        base = Parameters.from_mapping({**base.to_dict(), **fixed})
+    except ParameterError as err:
+        raise ExperimentError(path, f"fixed.{err.field_name}", str(err)) from None
+
+    vary = _table(data, "vary", path)
+    if not vary:
+        raise ExperimentError(path, "vary", "no parameter to vary; add e.g. "
+                              "[vary] subsidy_per_content_step = { low = 0.0, high = 4.0, "
+                              "num = 5 }")
+    try:
+        check_names(vary)
+    except ParameterError as err:
+        raise ExperimentError(path, f"vary.{err.field_name}", str(err)) from None
+    kinds = {n: (t, s) for n, _, t, s in specs()}
+    factors = []
+    for name, entry in vary.items():
+        if name in fixed:
+            raise ExperimentError(path, f"vary.{name}", "is also set in [fixed]; a parameter "
+                                  "is either fixed or varied")
+        kind, spec_ = kinds[name]
+        factors.append(_parse_factor(name, entry, kind, spec_, design, path))
+
+    replicates = _positive_int(data.get("replicates", 1), path, "replicates")
+    steps = _positive_int(data.get("steps", 120), path, "steps")
+    seed = data.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ExperimentError(path, "seed", f"{seed!r}: must be a whole number >= 0")
+    sample_size = None
+    if design == "grid":
+        for key in ("sample_size", "second_order", "levels"):
+            if key in data:
+                raise ExperimentError(path, key, "does not apply to a grid design (it applies "
+                                      "to lhs, sobol or morris)")
+    else:
+        if "sample_size" not in data:
+            raise ExperimentError(path, "sample_size", f"required by design {design!r}: "
+                                  + _SAMPLE_SIZE_RULE[design])
+        sample_size = _check_sample_size(design, data["sample_size"], path, "sample_size")
+    second_order = data.get("second_order", False)
+    if "second_order" in data and design != "sobol":
+        raise ExperimentError(path, "second_order", "applies to design 'sobol' only")
+    if not isinstance(second_order, bool):
+        raise ExperimentError(path, "second_order", f"{second_order!r}: must be true or false")
+    levels = data.get("levels", 4)
+    if "levels" in data and design != "morris":
+        raise ExperimentError(path, "levels", "applies to design 'morris' only")
+    if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2 or levels % 2:
+        raise ExperimentError(path, "levels", f"{levels!r}: Morris levels must be an even whole "
+                              "number >= 2 (4 is usual)")
+    outs = _parse_outputs(data.get("outputs", DEFAULT_OUTPUTS), path)
+    names = [f.name for f in factors]
+    analysis = _parse_analysis(_table(data, "analysis", path), names, outs, path)
+    if design == "sobol" and len(factors) < 2:
+        raise ExperimentError(path, "vary", "a Sobol design needs at least 2 varied parameters")
+
+    stem = Path(path).stem
+    experiment = Experiment(
+        name=str(data.get("name", stem)), title=str(data.get("title", stem)),
+        description=str(data.get("description", "")).strip(), path=path, scenario=scenario,
+        base=base, design=design, factors=tuple(factors), replicates=replicates, steps=steps,
+        seed=seed, sample_size=sample_size, second_order=second_order, levels=levels,
+        outputs=outs, analysis=analysis, fixed=fixed)
+    _check_reducer_windows(experiment, where="steps")
+    return experiment
+
+
+# ------------------------------------------------------------------- helpers
+_SAMPLE_SIZE_RULE = {
+    "lhs": "the number of design points, a whole number >= 2",
+    "sobol": "Saltelli's base sample N, a power of 2 >= 2 (e.g. 16, 32, 64); runs per "
+             "replicate are N * (D + 2), or N * (2D + 2) with second_order",
+    "morris": "the number of trajectories, a whole number >= 2 (runs per replicate are "
+              "trajectories * (D + 1))",
+}
+
+
+def _check_sample_size(design: str, value: Any, path: str, place: str) -> int:
+    rule = _SAMPLE_SIZE_RULE[design]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        raise ExperimentError(path, place, f"{value!r} cannot be used: {rule}")
+    if design == "sobol" and value & (value - 1):
+        lower = 1 << (value.bit_length() - 1)
+        raise ExperimentError(path, place, f"{value} cannot be used by Sobol: {rule}; nearest "
+                              f"powers of 2 are {lower} and {lower * 2}")
+    return value
+
+
+def _check_reducer_windows(experiment: Experiment, *, where: str) -> None:
+    for out in experiment.outputs:
+        _, n = parse_reducer(out.reduce)
+        if n and n > experiment.steps:
+            raise ExperimentError(experiment.path, where,
+                                  f"{experiment.steps} steps is fewer than the {n}-step window "
+                                  f"of output {out.name!r} ({out.reduce})")
+
+
+def parse_reducer(text: str) -> tuple[str, int]:
+    """Split a reducer name into its kind and window (0 = the whole run).
+
+    Args:
+        text: ``final``, ``mean``, ``min``, ``max``, ``mean_last_N`` or ``sum_last_N``.
+
+    Returns:
+        ``(kind, n)``, e.g. ``("mean", 12)`` for ``mean_last_12``.
+
+    Raises:
+        ValueError: for an unknown reducer.
+    """
+    if text in ("final", "mean", "min", "max"):
+        return text, 0
+    match = re.fullmatch(r"(mean|sum)_last_([1-9][0-9]*)", str(text))
+    if not match:
+        raise ValueError(f"{text!r} is not a reducer; allowed: {REDUCERS_HELP}")
+    return match.group(1), int(match.group(2))
+
+
+def _base_parameters(data: Mapping[str, Any], path: str) -> tuple[Parameters, str]:
+    scenario = data.get("scenario", "")
+    if not isinstance(scenario, str):
+        raise ExperimentError(path, "scenario", f"{scenario!r}: must be a scenario name or path")
+    if not scenario:
+        return Parameters(), ""
+    from sim.scenarios import ScenarioError, list_scenarios, load_scenario
+
+    target: str | Path = scenario
+    if "/" in scenario or scenario.endswith(".toml"):
+        candidate = Path(path).parent / scenario
+        target = candidate if candidate.is_file() else scenario
+    try:
+        loaded = load_scenario(target)
+    except ScenarioError as err:
+        try:
+            known = ", ".join(list_scenarios())
+        except Exception:  # noqa: BLE001 - the list is only a hint
+            known = ""
+        hint = f" (shipped scenarios: {known})" if known else ""
+        raise ExperimentError(path, "scenario", f"{err}{hint}") from None
+    return loaded.params, scenario
+
+
+def _table(data: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, Mapping):
+        raise ExperimentError(path, key, f"must be a table ([{key}]), got {value!r}")
+    return value
+
+
+def _check_keys(data: Mapping[str, Any], allowed: tuple[str, ...], path: str, place: str) -> None:
+    for key in data:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=2, cutoff=0.6)
+            hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+            where = key if place == "top level" else f"{place}.{key}"
+            raise ExperimentError(path, where, f"unknown key; {hint}allowed: {', '.join(allowed)}")
+
+
+def _positive_int(value: Any, path: str, place: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ExperimentError(path, place, f"{value!r}: must be a whole number >= 1")
+    return value
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _allowed(kind: type, spec_: Spec) -> str:
+    if kind is bool:
+        return "true or false"
+    if kind is str:
+        return "text"
+    return f"[{spec_.low:g}, {spec_.high:g}] {spec_.unit}"
+
+
+def _check_value(name: str, value: Any, place: str, path: str) -> Any:
+    try:
+        return getattr(Parameters(**{name: value}), name)
+    except ParameterError as err:
+        raise ExperimentError(path, place, str(err)) from None
+    except TypeError:  # unhashable or odd TOML value
+        raise ExperimentError(path, place, f"{value!r} is not a parameter value") from None
+
+
+def _parse_factor(name: str, entry: Any, kind: type, spec_: Spec, design: str,
+                  path: str) -> Factor:
+    place = f"vary.{name}"
+    if isinstance(entry, list):  # shorthand: name = [v1, v2]
+        entry = {"values": entry}
+    if not isinstance(entry, Mapping):
+        raise ExperimentError(path, place, "must be a table, e.g. { values = [...] } or "
+                              "{ low = ..., high = ..., num = ... }")
+    _check_keys(entry, FACTOR_KEYS, path, place)
+    allowed = _allowed(kind, spec_)
+    sampled = design != "grid"
+    if kind in (bool, str) and sampled:
+        example = "values = [false, true]" if kind is bool else 'values = ["a", "b"]'
+        raise ExperimentError(path, place, f"is a {'true/false' if kind is bool else 'text'} "
+                              f"parameter: design {design!r} cannot sample it; vary it in a "
+                              f"grid design ({example}) or fix it in [fixed]")
+    if "values" in entry:
+        if sampled:
+            raise ExperimentError(path, f"{place}.values", f"a list of values is for grid "
+                                  f"designs; design {design!r} needs a range: low and high "
+                                  f"within {allowed} (optional dist: {', '.join(DISTRIBUTIONS)})")
+        for key in ("low", "high", "num", "dist", "mode"):
+            if key in entry:
+                raise ExperimentError(path, f"{place}.{key}", "give either values or a range "
+                                      "(low, high, num), not both")
+        values = entry["values"]
+        if not isinstance(values, list) or not values:
+            raise ExperimentError(path, f"{place}.values", f"must be a non-empty list of "
+                                  f"values in {allowed}")
+        checked = tuple(_check_value(name, v, f"{place}.values", path) for v in values)
+        if len(set(checked)) != len(checked):
+            raise ExperimentError(path, f"{place}.values", "lists a value twice")
+        return Factor(name, kind, spec_, values=checked)
+
+    if kind in (bool, str):
+        example = "[false, true]" if kind is bool else '["a", "b"]'
+        raise ExperimentError(path, place, f"is a {'true/false' if kind is bool else 'text'} "
+                              f"parameter: give values = {example}")
+    for key in ("low", "high"):
+        if key not in entry:
+            need = "low, high and num (or values)" if not sampled else "low and high"
+            raise ExperimentError(path, f"{place}.{key}", f"missing; a range needs {need}, "
+                                  f"within {allowed}")
+    low = _check_value(name, entry["low"], f"{place}.low", path)
+    high = _check_value(name, entry["high"], f"{place}.high", path)
+    if not low < high:
+        what = "empty" if low == high else "inverted"
+        raise ExperimentError(path, place, f"range [{_fmt(low)}, {_fmt(high)}] is {what}: "
+                              f"need low < high, within {allowed}")
+    num = None
+    if not sampled:
+        if "dist" in entry or "mode" in entry:
+            raise ExperimentError(path, f"{place}.dist", "a grid takes evenly spaced values "
+                                  "(num) or a list (values); dist applies to lhs, sobol, morris")
+        num = entry.get("num")
+        if isinstance(num, bool) or not isinstance(num, int) or num < 2:
+            raise ExperimentError(path, f"{place}.num", f"{num!r}: a grid range needs num, a "
+                                  "whole number >= 2 of evenly spaced values (or give values)")
+        if kind is int:
+            points = np.linspace(low, high, num)
+            if not np.allclose(points, np.rint(points)):
+                raise ExperimentError(path, f"{place}.num", f"{num} evenly spaced values in "
+                                      f"[{low}, {high}] are not whole numbers; {name} is an "
+                                      "integer parameter: choose num so that (high - low) / "
+                                      "(num - 1) is whole, or give values")
+        return Factor(name, kind, spec_, low=low, high=high, num=num)
+    if "num" in entry:
+        raise ExperimentError(path, f"{place}.num", f"num is for grid designs; design "
+                              f"{design!r} sets its size with sample_size")
+    dist = entry.get("dist", "uniform")
+    if dist not in DISTRIBUTIONS:
+        raise ExperimentError(path, f"{place}.dist", f"{dist!r}: allowed "
+                              f"{', '.join(DISTRIBUTIONS)}")
+    mode = None
+    if dist == "loguniform" and low <= 0:
+        raise ExperimentError(path, f"{place}.low", f"{_fmt(low)}: a loguniform range needs "
+                              "low > 0")
+    if dist == "triangular":
+        mode = entry.get("mode")
+        if isinstance(mode, bool) or not isinstance(mode, int | float) or not (
+                low <= mode <= high):
+            raise ExperimentError(path, f"{place}.mode", f"{mode!r}: a triangular "
+                                  f"distribution needs mode within [{_fmt(low)}, {_fmt(high)}]")
+        mode = float(mode)
+    elif "mode" in entry:
+        raise ExperimentError(path, f"{place}.mode", "applies to dist = 'triangular' only")
+    if kind is int and math.floor(high) - math.ceil(low) < 1:
+        raise ExperimentError(path, place, f"integer range [{low}, {high}] holds fewer than 2 "
+                              "whole numbers")
+    return Factor(name, kind, spec_, low=float(low) if kind is float else low,
+                  high=float(high) if kind is float else high, dist=dist, mode=mode)
+
+
+def _parse_outputs(table: Any, path: str) -> tuple[Output, ...]:
+    if not isinstance(table, Mapping) or not table:
+        raise ExperimentError(path, "outputs", "must be a non-empty table, e.g. [outputs] "
+                              'content_share = { column = "content_share", reduce = '
+                              '"mean_last_12" }')
+    known = list(model_outputs.COLUMNS)
+    result = []
+    for name, entry in table.items():
+        place = f"outputs.{name}"
+        if isinstance(entry, str):  # shorthand: name = "mean_last_12", column = name
+            entry = {"column": name, "reduce": entry}
+        if not isinstance(entry, Mapping):
+            raise ExperimentError(path, place, "must be a table { column = ..., reduce = ... }")
+        _check_keys(entry, ("column", "reduce"), path, place)
+        column = entry.get("column", name)
+        if column not in known:
+            close = difflib.get_close_matches(str(column), known, n=3, cutoff=0.6)
+            hint = (f"did you mean {' or '.join(repr(c) for c in close)}?" if close
+                    else "see sim/outputs.py or docs/ODD.md for the output columns")
+            raise ExperimentError(path, f"{place}.column", f"{column!r} is not a model "
+                                  f"output; {hint}")
+        reduce = entry.get("reduce", "mean_last_12")
+        try:
+            parse_reducer(reduce)
+        except ValueError as err:
+            raise ExperimentError(path, f"{place}.reduce", str(err)) from None
+        result.append(Output(str(name), column, reduce))
+    return tuple(result)
+
+
+def _parse_analysis(table: Mapping[str, Any], factors: list[str], outs: tuple[Output, ...],
+                    path: str) -> AnalysisSpec:
+    _check_keys(table, ANALYSIS_KEYS, path, "analysis")
+    out_names = [o.name for o in outs]
+
+    def output_name(value: Any, place: str) -> str:
+        if value not in out_names:
+            raise ExperimentError(path, place, f"{value!r} is not an output of this "
+                                  f"experiment; allowed: {', '.join(out_names)}")
+        return value
+
+    def factor_name(value: Any, place: str) -> str:
+        if value not in factors:
+            raise ExperimentError(path, place, f"{value!r} is not a varied parameter; "
+                                  f"allowed: {', '.join(factors)}")
+        return value
+
+    main = output_name(table.get("main", out_names[0]), "analysis.main")
+    phase = None
+    if "phase" in table:
+        entry = table["phase"]
+        if not isinstance(entry, Mapping):
+            raise ExperimentError(path, "analysis.phase", "must be a table { x = ..., y = ... }")
+        _check_keys(entry, PHASE_KEYS, path, "analysis.phase")
+        for key in ("x", "y"):
+            if key not in entry:
+                raise ExperimentError(path, f"analysis.phase.{key}", f"missing; allowed: "
+                                      f"{', '.join(factors)}")
+        x = factor_name(entry["x"], "analysis.phase.x")
+        y = factor_name(entry["y"], "analysis.phase.y")
+        if x == y:
+            raise ExperimentError(path, "analysis.phase", "x and y must differ")
+        threshold = entry.get("threshold", DEFAULT_THRESHOLD)
+        if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+            raise ExperimentError(path, "analysis.phase.threshold", f"{threshold!r}: must be "
+                                  "a number")
+        phase = PhaseSpec(x, y, output_name(entry.get("output", main), "analysis.phase.output"),
+                          float(threshold))
+    response = table.get("response", factors)
+    if not isinstance(response, list):
+        raise ExperimentError(path, "analysis.response", "must be a list of varied parameters")
+    response = tuple(factor_name(r, "analysis.response") for r in response)
+    budget = None
+    if "budget" in table:
+        entry = table["budget"]
+        if not isinstance(entry, Mapping):
+            raise ExperimentError(path, "analysis.budget", "must be a table { cost = ..., "
+                                  "limit = ... }")
+        _check_keys(entry, BUDGET_KEYS, path, "analysis.budget")
+        limit = entry.get("limit")
+        if isinstance(limit, bool) or not isinstance(limit, int | float) or limit <= 0:
+            raise ExperimentError(path, "analysis.budget.limit", f"{limit!r}: must be a "
+                                  "positive number (MU per year)")
+        if "cost" not in entry:
+            raise ExperimentError(path, "analysis.budget.cost", f"missing; allowed: "
+                                  f"{', '.join(out_names)}")
+        budget = BudgetSpec(output_name(entry["cost"], "analysis.budget.cost"),
+                            output_name(entry.get("output", main), "analysis.budget.output"),
+                            float(limit))
+    tol = table.get("adequacy_tolerance", DEFAULT_ADEQUACY_TOLERANCE)
+    if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 < tol < 1:
+        raise ExperimentError(path, "analysis.adequacy_tolerance", f"{tol!r}: must be in (0, 1)")
+    return AnalysisSpec(main, phase, response, budget, float(tol))
