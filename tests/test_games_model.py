@@ -99,9 +99,6 @@ def test_replicated_runs_are_reproducible_from_the_root_seed():
 # Measured (seed 1): |mean - Euler| <= 0.009 and |mean - ODE| <= 0.024, of which the
 # Euler error alone is up to 0.021. A rule with the wrong time scale (switching at half
 # the proportional rate) fails by 0.16-0.26.
-STOCHASTIC_TOL = 0.03 is >= 4 SE.
-# Measured (seed 1): |mean - ODE| <= 0.023 while the Euler error alone is up to 0.021,
-# and |mean - Euler| <= 0.009.
 STOCHASTIC_TOL = 0.03
 LIMIT_CASES = [
     ("form-vs-content", {}, 150.0, (0, 0, 0)),
