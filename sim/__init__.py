@@ -5,6 +5,6 @@
 
 from sim.depth import Depth
 from sim.model import CooperationModel
-from sim.params import Parameters, ParameterError
+from sim.params import ParameterError, Parameters
 
 __all__ = ["CooperationModel", "Depth", "Parameters", "ParameterError"]

@@ -45,7 +45,7 @@ from sim.mechanisms import (
     service,
 )
 from sim.network import generate, population_from_graph
-from sim.params import Parameters, ParameterError
+from sim.params import ParameterError, Parameters
 from sim.partnerships import Partnerships
 
 #: Search attempts a school can make in one step. Assumption.

@@ -3,7 +3,7 @@ import dataclasses
 import mesa.experimental.scenarios as mesa_scenarios
 import pytest
 
-from sim import CooperationModel, Parameters, ParameterError
+from sim import CooperationModel, ParameterError, Parameters
 from sim import params as P
 
 
