@@ -1,0 +1,350 @@
+"""Scenario files: named, documented parameter settings in ``scenarios/*.toml``.
+
+A scenario file has a ``title``, a ``description``, optionally ``extends``
+(the name of a parent scenario whose values it starts from) and
+``network_file`` (a county read from a file, path relative to the scenario
+file), then one table per parameter group of :data:`sim.params.GROUPS`. Every
+value carries its provenance in an inline table::
+
+    title = "Subsidy only"
+    description = "Status quo plus a subsidy for reported content partnerships."
+    extends = "ruian-status-quo"
+
+    [financial_support]
+    subsidy_per_content_step = { value = 1.0, source = "Sichuan: 'insufficient financial support'" }
+
+``source`` is the seed sentence the value stands for, or the word
+"assumption". See ``scenarios/README.md`` and ``docs/scenarios.md``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.params import GROUPS, ParameterError, Parameters, names, spec
+
+#: Environment variable naming another scenario folder.
+ENV_VAR = "COOPSIM_SCENARIOS"
+#: The scenario folder shipped with the project (``scenarios/`` beside ``sim/``).
+PACKAGE_SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+#: The scenario folder in use: ``$COOPSIM_SCENARIOS`` if set, else the shipped one.
+SCENARIO_DIR = Path(os.environ.get(ENV_VAR) or PACKAGE_SCENARIO_DIR)
+
+TOP_LEVEL_KEYS = ("title", "description", "extends", "network_file")
+VALUE_KEYS = ("value", "source")
+_TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
+
+
+class ScenarioError(ValueError):
+    """A scenario cannot be found or its file is not acceptable.
+
+    The message starts with the file (and line, when known), then names the
+    key and what is allowed, e.g. ``scenarios/x.toml:7: [supervision]
+    audit_prob_per_step = 1.5 is out of range: allowed [0, 1] prob/step``.
+
+    Attributes:
+        path: the file concerned (None for a scenario that was not found).
+        line: the line in that file, when known.
+        key: the key concerned, when there is one.
+    """
+
+    def __init__(self, message: str, *, path: Path | None = None, line: int | None = None,
+                 key: str | None = None):
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A loaded scenario with its parents' values folded in.
+
+    Attributes:
+        name: the file's stem, e.g. ``full-package``.
+        title: one-line title.
+        description: a few sentences on what the scenario stands for.
+        path: the scenario file.
+        params: every parameter, after ``extends`` and with ``network_file``
+            made absolute.
+        provenance: parameter name to its ``source`` for every value set in
+            this file or a parent (the nearest setting wins).
+        extends: the chain of parents, nearest first (empty if none).
+    """
+
+    name: str
+    title: str
+    description: str
+    path: Path
+    params: Parameters
+    provenance: dict[str, str] = field(default_factory=dict)
+    extends: list[str] = field(default_factory=list)
+
+    def changed(self) -> dict[str, Any]:
+        """Parameter values that differ from the model defaults."""
+        return self.params.changed()
+
+
+def scenario_dir() -> Path:
+    """The scenario folder: ``$COOPSIM_SCENARIOS`` when set at call time, else SCENARIO_DIR."""
+    env = os.environ.get(ENV_VAR)
+    return Path(env) if env else SCENARIO_DIR
+
+
+def list_scenarios(directory: str | Path | None = None) -> list[str]:
+    """Names of the scenarios in ``directory`` (default: :func:`scenario_dir`), sorted."""
+    folder = Path(directory) if directory is not None else scenario_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.toml") if p.is_file())
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load a scenario by bare name (from :func:`scenario_dir`) or by path.
+
+    Args:
+        name_or_path: ``"full-package"`` or ``"path/to/my-county.toml"``.
+
+    Returns:
+        The scenario with its ``extends`` chain resolved and every value checked.
+
+    Raises:
+        ScenarioError: the scenario is missing, the TOML is malformed, a key is
+            unknown or in the wrong group, a value is of the wrong type or out of
+            range, a provenance is missing, or ``extends`` has a cycle or names a
+            missing parent.
+    """
+    path = resolve(name_or_path)
+    values, provenance, chain, own = _load_chain(path, stack=[])
+    where = f"{path}: "
+    try:
+        params = Parameters.from_mapping(values, where=where)
+    except ParameterError as err:  # values were checked one by one: only a guard
+        raise ScenarioError(str(err), path=path, key=err.field_name) from None
+    return Scenario(name=path.stem, title=own["title"], description=own["description"],
+                    path=path, params=params, provenance=provenance, extends=chain)
+
+
+def resolve(name_or_path: str | Path, *, relative_to: Path | None = None) -> Path:
+    """The file of a scenario given by bare name or path.
+
+    A bare name (no ``/`` and no ``.toml``) is looked up beside ``relative_to``
+    first (for ``extends``), then in :func:`scenario_dir`.
+
+    Raises:
+        ScenarioError: no such scenario; the message lists the available ones.
+    """
+    text = str(name_or_path)
+    is_path = text.endswith(".toml") or "/" in text or os.sep in text
+    if is_path:
+        path = Path(text)
+        if not path.is_absolute() and relative_to is not None and not path.is_file():
+            path = relative_to / path
+        if path.is_file():
+            return path.resolve()
+        raise ScenarioError(f"{text}: scenario file not found", path=path)
+    folders = [relative_to] if relative_to is not None else []
+    folders.append(scenario_dir())
+    for folder in folders:
+        candidate = folder / f"{text}.toml"
+        if candidate.is_file():
+            return candidate.resolve()
+    available = list_scenarios()
+    close = difflib.get_close_matches(text, available, n=3, cutoff=0.5)
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+    raise ScenarioError(
+        f"no scenario {text!r} in {scenario_dir()}; {hint}available: "
+        f"{', '.join(available) if available else '(none)'}")
+
+
+# ---------------------------------------------------------------- reading one file
+
+
+def _load_chain(path: Path, stack: list[Path]
+                ) -> tuple[dict[str, Any], dict[str, str], list[str], dict[str, Any]]:
+    """Values and provenance of ``path`` with its parents folded in, and the chain."""
+    if path in stack:
+        cycle = " -> ".join(p.stem for p in [*stack[stack.index(path):], path])
+        raise ScenarioError(f"{stack[-1]}: extends: cycle {cycle}", path=stack[-1],
+                            key="extends")
+    own, values, provenance = _read_file(path)
+    merged_values: dict[str, Any] = {}
+    merged_provenance: dict[str, str] = {}
+    chain: list[str] = []
+    parent = own.get("extends")
+    if parent is not None:
+        try:
+            parent_path = resolve(parent, relative_to=path.parent)
+        except ScenarioError as err:
+            line = _line_of_key(path, None, "extends")
+            raise ScenarioError(f"{_place(path, line)}extends = {parent!r}: {err}", path=path,
+                                line=line, key="extends") from None
+        merged_values, merged_provenance, parent_chain, _ = _load_chain(
+            parent_path, [*stack, path])
+        chain = [parent_path.stem, *parent_chain]
+    merged_values.update(values)
+    merged_provenance.update(provenance)
+    return merged_values, merged_provenance, chain, own
+
+
+def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
+    """Parse and check one scenario file (without its parents)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError(f"{path}: cannot read: {err}", path=path) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(err))
+        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
+        col = f", column {match.group(2)}" if match else ""
+        raise ScenarioError(f"{_place(path, line)}malformed TOML{col}: {message}", path=path,
+                            line=line) from None
+
+    own: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+    provenance: dict[str, str] = {}
+    known = names()
+    for key, item in data.items():
+        if isinstance(item, dict) and key not in TOP_LEVEL_KEYS:
+            if key not in GROUPS:
+                _unknown(path, text, None, key, list(GROUPS), what="parameter group [table]")
+            for name, entry in item.items():
+                value, source = _entry(path, text, key, name, entry, known)
+                values[name] = value
+                provenance[name] = source
+            continue
+        if key not in TOP_LEVEL_KEYS:
+            if key in known:
+                group = spec(key).group
+                line = _line_of_key(path, None, key, text)
+                raise ScenarioError(
+                    f"{_place(path, line)}{key}: parameters go in their group table; put it "
+                    f"under [{group}] as {key} = {{ value = ..., source = \"...\" }}",
+                    path=path, line=line, key=key)
+            _unknown(path, text, None, key, list(TOP_LEVEL_KEYS) + list(GROUPS),
+                     what="top-level key")
+        own[key] = item
+    for key in ("title", "description"):
+        if not isinstance(own.get(key), str) or not own[key].strip():
+            raise ScenarioError(f"{path}: {key}: missing; give the scenario a {key} "
+                                f"(a non-empty string)", path=path, key=key)
+    if "extends" in own and not isinstance(own["extends"], str):
+        line = _line_of_key(path, None, "extends", text)
+        raise ScenarioError(f"{_place(path, line)}extends: must be the name of one scenario "
+                            f"(a string), got {own['extends']!r}", path=path, line=line,
+                            key="extends")
+    if "network_file" in own:
+        network = own["network_file"]
+        line = _line_of_key(path, None, "network_file", text)
+        if not isinstance(network, str):
+            raise ScenarioError(f"{_place(path, line)}network_file: must be a path string",
+                                path=path, line=line, key="network_file")
+        if "network_file" in values:
+            raise ScenarioError(f"{_place(path, line)}network_file: given twice (top level "
+                                "and [scale])", path=path, line=line, key="network_file")
+        values["network_file"] = network
+        provenance["network_file"] = "network file"
+    if values.get("network_file"):
+        values["network_file"] = _network_path(path, text, values["network_file"])
+    return own, values, provenance
+
+
+def _entry(path: Path, text: str, group: str, name: str, entry: Any, known: list[str]
+           ) -> tuple[Any, str]:
+    """Check one ``name = { value = ..., source = "..." }`` of table ``group``."""
+    line = _line_of_key(path, group, name, text)
+    place = f"{_place(path, line)}[{group}] {name}"
+    if name not in known:
+        _unknown(path, text, group, name, known, what="parameter")
+    home = spec(name).group
+    if home != group:
+        raise ScenarioError(f"{place}: {name} belongs in [{home}], not [{group}]",
+                            path=path, line=line, key=name)
+    if not isinstance(entry, dict):
+        raise ScenarioError(
+            f"{place}: give the value with its provenance: {name} = {{ value = {entry!r}, "
+            "source = \"<seed sentence> or assumption\" }", path=path, line=line, key=name)
+    extra = [k for k in entry if k not in VALUE_KEYS]
+    if extra or "value" not in entry:
+        raise ScenarioError(f"{place}: expected {{ value = ..., source = \"...\" }}, got keys "
+                            f"{', '.join(entry)}", path=path, line=line, key=name)
+    source = entry.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise ScenarioError(f"{place}: source is missing: quote the seed sentence the value "
+                            "stands for, or write \"assumption\"", path=path, line=line, key=name)
+    value = entry["value"]
+    try:
+        Parameters(**{name: value})
+    except ParameterError as err:
+        raise ScenarioError(f"{_place(path, line)}[{group}] {err}", path=path, line=line,
+                            key=name) from None
+    return value, source.strip()
+
+
+def _unknown(path: Path, text: str, group: str | None, key: str, choices: list[str], *,
+             what: str) -> None:
+    line = _line_of_key(path, group, key, text) if group else _line_of_table(text, key) or (
+        _line_of_key(path, None, key, text))
+    close = difflib.get_close_matches(key, choices, n=3, cutoff=0.6)
+    if what == "parameter" and not close:
+        hint = "; see docs/ODD.md for the parameters of each group"
+    else:
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else (
+            f"; allowed: {', '.join(choices)}")
+    table = f"[{group}] " if group else ""
+    raise ScenarioError(f"{_place(path, line)}{table}unknown {what} {key!r}{hint}", path=path,
+                        line=line, key=key)
+
+
+def _network_path(path: Path, text: str, network: str) -> str:
+    target = Path(network)
+    if not target.is_absolute():
+        target = (path.parent / target).resolve()
+    if not target.exists():
+        line = _line_of_key(path, None, "network_file", text) or _line_of_key(
+            path, "scale", "network_file", text)
+        raise ScenarioError(f"{_place(path, line)}network_file: {target} not found (paths are "
+                            "relative to the scenario file)", path=path, line=line,
+                            key="network_file")
+    return str(target)
+
+
+def _place(path: Path, line: int | None) -> str:
+    return f"{path}:{line}: " if line else f"{path}: "
+
+
+def _line_of_table(text: str, table: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _TABLE.match(line)
+        if match and match.group(1) == table:
+            return number
+    return None
+
+
+def _line_of_key(path: Path, table: str | None, key: str, text: str | None = None
+                 ) -> int | None:
+    """Line of ``key = ...`` inside ``[table]`` (None: before any table), if found."""
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            return None
+    current: str | None = None
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _TABLE.match(line)
+        if match:
+            current = match.group(1)
+            continue
+        if current == table and pattern.match(line):
+            return number
+    return None
