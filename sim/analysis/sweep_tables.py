@@ -1,0 +1,202 @@
+"""Tables of a parameter sweep: pure functions from run tables to summary tables.
+
+A *run table* has one row per finished run: the design point, replicate and
+seed, one column per varied parameter and one column per scalar output of
+interest (each run's per-step outputs reduced by the experiment's reducers).
+Everything here takes and returns pandas frames; writing them is
+:func:`write_table`'s only job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+#: Number of quantile bins for response curves of sampled (non-grid) factors.
+RESPONSE_BINS = 10
+
+
+def mean_ci(values: pd.Series | np.ndarray, level: float = 0.95) -> tuple[float, float, float,
+                                                                            int]:
+    """Mean and Student-t confidence interval of the finite values.
+
+    Args:
+        values: sample values (NaN ignored).
+        level: confidence level.
+
+    Returns:
+        ``(mean, low, high, n)``; the bounds are NaN when n < 2.
+    """
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    n = len(v)
+    if n == 0:
+        return float("nan"), float("nan"), float("nan"), 0
+    mean = float(v.mean())
+    if n < 2:
+        return mean, float("nan"), float("nan"), n
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * v.std(ddof=1) / np.sqrt(n))
+    return mean, mean - half, mean + half, n
+
+
+def point_summary(runs: pd.DataFrame, factors: Sequence[str], outputs: Sequence[str],
+                  level: float = 0.95) -> pd.DataFrame:
+    """Replicate mean, sd and confidence interval of each output at each design point.
+
+    Args:
+        runs: the run table.
+        factors: varied parameter columns.
+        outputs: output columns.
+        level: confidence level.
+
+    Returns:
+        One row per design point (index ``design_point``): the factor values,
+        ``n`` (finished replicates) and ``<output>_mean``, ``_sd``, ``_low``, ``_high``.
+    """
+    rows = []
+    for point, sub in runs.groupby("design_point", sort=True):
+        row = {"design_point": point, **{f: sub[f].iloc[0] for f in factors}, "n": len(sub)}
+        for out in outputs:
+            mean, low, high, _ = mean_ci(sub[out], level)
+            row |= {f"{out}_mean": mean, f"{out}_sd": float(sub[out].std(ddof=1))
+                    if len(sub) > 1 else float("nan"), f"{out}_low": low, f"{out}_high": high}
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("design_point")
+
+
+def response_table(runs: pd.DataFrame, factor: str, output: str, *, by: str | None = None,
+                   binned: bool = False, bins: int = RESPONSE_BINS,
+                   level: float = 0.95) -> pd.DataFrame:
+    """Mean and confidence interval of an output against one factor.
+
+    For a grid factor the runs are grouped by its values; for a sampled factor
+    (``binned``) by quantile bins, located at the bin's mean factor value. The
+    mean is marginal: over every run in the group, so over the other factors'
+    values too, unless ``by`` names a factor to keep as separate curves.
+
+    Args:
+        runs: the run table.
+        factor: the factor on the x axis.
+        output: the output column.
+        by: optional second factor: one curve per value.
+        binned: group a continuous factor into quantile bins.
+        bins: number of bins.
+        level: confidence level.
+
+    Returns:
+        Columns ``[by,] factor, mean, low, high, n``.
+    """
+    frame = runs[[factor, output] + ([by] if by else [])].copy()
+    if binned:
+        codes = pd.qcut(frame[factor].rank(method="first"), q=min(bins, len(frame)),
+                        labels=False)
+        frame["_group"] = codes
+    else:
+        frame["_group"] = frame[factor]
+    keys = ([by] if by else []) + ["_group"]
+    rows = []
+    for key, sub in frame.groupby(keys, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        mean, low, high, n = mean_ci(sub[output], level)
+        row = {by: key[0]} if by else {}
+        row |= {factor: float(sub[factor].mean()) if binned else key[-1], "mean": mean,
+                "low": low, "high": high, "n": n}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def phase_table(runs: pd.DataFrame, x: str, y: str, output: str) -> pd.DataFrame:
+    """Mean output on the (x, y) grid (rows y, columns x), over replicates and other factors.
+
+    Args:
+        runs: the run table.
+        x: factor on the columns.
+        y: factor on the rows.
+        output: output column.
+
+    Returns:
+        A pivot table sorted by both factors.
+    """
+    return runs.pivot_table(index=y, columns=x, values=output, aggfunc="mean").sort_index(
+        axis=0).sort_index(axis=1)
+
+
+def pareto_front(cost: Sequence[float], value: Sequence[float]) -> np.ndarray:
+    """Which points no other point beats on both cost (lower) and value (higher).
+
+    Args:
+        cost: cost of each point.
+        value: value of each point.
+
+    Returns:
+        Boolean mask of the points on the frontier (non-finite points are never on it).
+    """
+    cost = np.asarray(cost, dtype=float)
+    value = np.asarray(value, dtype=float)
+    mask = np.zeros(len(cost), dtype=bool)
+    finite = np.isfinite(cost) & np.isfinite(value)
+    order = np.lexsort((-value, cost))  # by cost, then higher value first
+    best = -np.inf
+    for i in order:
+        if finite[i] and value[i] > best:
+            mask[i] = True
+            best = value[i]
+    return mask
+
+
+def budget_table(summary: pd.DataFrame, factors: Sequence[str], cost: str, output: str,
+                 limit: float, top: int = 10) -> pd.DataFrame:
+    """The best mixes within a budget, with their frontier membership.
+
+    Args:
+        summary: :func:`point_summary` output.
+        factors: lever columns.
+        cost: cost output name (its ``_mean`` column is used).
+        output: value output name.
+        limit: the budget (same unit as ``cost``).
+        top: rows to keep.
+
+    Returns:
+        The ``top`` mixes whose mean cost is within ``limit``, best mean
+        ``output`` first, with ``on_frontier``.
+    """
+    table = summary.copy()
+    table["on_frontier"] = pareto_front(table[f"{cost}_mean"], table[f"{output}_mean"])
+    within = table[table[f"{cost}_mean"] <= limit]
+    columns = [*factors, f"{cost}_mean", f"{output}_mean", f"{output}_low", f"{output}_high",
+               "n", "on_frontier"]
+    return within.sort_values(f"{output}_mean", ascending=False)[columns].head(top)
+
+
+def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
+                float_format: str = "{:.3g}") -> list[Path]:
+    """Write a table as CSV and as a booktabs LaTeX table.
+
+    Args:
+        table: the table (its index is written when named).
+        stem: path without suffix; ``.csv`` and ``.tex`` are added.
+        caption: LaTeX caption.
+        label: LaTeX label.
+        float_format: format of floats in the LaTeX table.
+
+    Returns:
+        The two paths written.
+    """
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    keep_index = table.index.name is not None
+    csv = stem.with_suffix(".csv")
+    tex = stem.with_suffix(".tex")
+    table.to_csv(csv, index=keep_index)
+    shown = table.reset_index() if keep_index else table
+    shown = shown.rename(columns=lambda c: str(c).replace("_", r"\_"))
+    styler = shown.style.hide(axis="index").format(
+        lambda v: float_format.format(v) if isinstance(v, float) else
+        str(v).replace("_", r"\_"))
+    tex.write_text(styler.to_latex(caption=caption, label=label, hrules=True,
+                                   position="htbp", position_float="centering"),
+                   encoding="utf-8")
+    return [csv, tex]
