@@ -1,0 +1,1 @@
+"""The live view: an interactive Mesa (Solara) page, ``python -m sim viz``."""
