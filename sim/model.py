@@ -119,7 +119,8 @@ class CooperationModel(mesa.Model):
         self.school_risk_factor = np.where(pop.level == 1, regulation.RISK_BY_LEVEL["higher"],
                                            regulation.RISK_BY_LEVEL["secondary"])
         self.demand = _demand(pop)
-        self.fit_by_industry = planning.fit_matrix(self.school_majors, self.demand)
+        self.relevance = planning.fit_matrix(self.school_majors, self.demand)
+        self.fit_by_industry = self.relevance.copy()
 
         # --- government state ---
         n_dep = max(1, len(pop.department_keys))
@@ -156,6 +157,7 @@ class CooperationModel(mesa.Model):
                         "skill_match": 0.0}
         self.tally: dict[str, float] = {}
         self._update_retention()
+        self._update_fit()
         self._tally_state(step_flows=_zero_flows())
         self.datacollector = mesa.DataCollector(
             model_reporters=outputs.reporters(),
@@ -374,6 +376,17 @@ class CooperationModel(mesa.Model):
         flows["approvals"] = float(approved.sum())
         pt.keep(~dissolve)
         self._update_retention()
+        self._update_fit()
+
+    def _update_fit(self) -> None:
+        """Fit = relevance of majors to the industry x the school's capacity to supply it."""
+        pt = self.partnerships
+        rung = np.maximum(pt.depth, np.minimum(pt.target_enterprise, pt.target_school))
+        wanted = PLACEMENTS_BY_RUNG[rung] * self.ent_size[pt.enterprise] ** (
+            enterprise_payoff.VALUE_SIZE_ELASTICITY)
+        self.fit_by_industry = self.relevance * planning.supply_adequacy(
+            self.school_majors, self.school_intake, pt.school, self.ent_industry[pt.enterprise],
+            wanted)
 
     def _update_retention(self) -> None:
         pt = self.partnerships
@@ -408,7 +421,8 @@ class CooperationModel(mesa.Model):
             cap + TEACHER_LEARNING_RATE * deep * (1 - cap) - TEACHER_ATTRITION * cap, 0, 1)
         self.school_majors = planning.adjust_majors(self.school_majors, self.demand,
                                                     p.major_adjust_rate_per_year)
-        self.fit_by_industry = planning.fit_matrix(self.school_majors, self.demand)
+        self.relevance = planning.fit_matrix(self.school_majors, self.demand)
+        self._update_fit()
         self.ent_aware = service.spread_awareness(self.ent_aware, self.effective_service, self.rng)
         if self._year_claimed > 0:
             self.payout_ratio = self._year_paid / self._year_claimed

@@ -53,33 +53,47 @@ def enterprise_node(i: int) -> str:
 
 
 def format_majors(shares: np.ndarray, industries: list[str]) -> str:
-    """Encode major shares as "industry:share;..." (shares > 0 only)."""
-    return ";".join(f"{industries[k]}:{s:.4f}" for k, s in enumerate(shares) if s > 1e-4)
+    """Encode major shares as "industry:share;..." (shares > 0 only; the rest as 'other')."""
+    parts = [f"{industries[k]}:{s:.4f}" for k, s in enumerate(shares) if s > 1e-4]
+    rest = 1.0 - float(np.sum(shares))
+    if rest > 1e-4:
+        parts.append(f"{NONLOCAL_MAJOR}:{rest:.4f}")
+    return ";".join(parts)
+
+
+#: Name of the majors no local industry demands, in network files.
+NONLOCAL_MAJOR = "other"
 
 
 def parse_majors(text: str, industries: list[str]) -> np.ndarray:
     """Decode "a:0.6;b:0.4" or "a;b" (equal shares) into a share vector over ``industries``.
 
+    The name ``other`` stands for majors no local industry demands: it counts in
+    the total but not in the vector, whose sum is then below 1.
+
     Raises:
         ValueError: for an unknown industry or a malformed share.
     """
-    shares = np.zeros(len(industries))
+    shares = np.zeros(len(industries) + 1)
     parts = [p.strip() for p in str(text).split(";") if p.strip()]
     if not parts:
         raise ValueError("majors is empty")
     for part in parts:
         name, _, value = part.partition(":")
         name = name.strip()
-        if name not in industries:
+        if name != NONLOCAL_MAJOR and name not in industries:
             raise ValueError(f"major {name!r} is not an industry of any enterprise "
-                             f"(industries: {', '.join(industries)})")
+                             f"(industries: {', '.join(industries)}, or {NONLOCAL_MAJOR!r})")
         try:
-            shares[industries.index(name)] += float(value) if value.strip() else 1.0
+            share = float(value) if value.strip() else 1.0
         except ValueError:
             raise ValueError(f"major share {value!r} of {name!r} is not a number") from None
+        if share < 0:
+            raise ValueError(f"major share of {name!r} is negative")
+        shares[-1 if name == NONLOCAL_MAJOR else industries.index(name)] += share
     if shares.sum() <= 0:
         raise ValueError("majors shares sum to zero")
-    return shares / shares.sum()
+    return (shares / shares.sum())[:-1]
 
 
 def generate(params: Parameters, rng: np.random.Generator) -> nx.Graph:

@@ -91,3 +91,23 @@ def test_fit_and_major_adjustment():
     moved = planning.adjust_majors(majors, demand, 0.5)
     assert np.allclose(moved.sum(axis=1), 1.0)
     assert planning.alignment_index(moved, demand)[0] > 0.5
+
+
+def test_unplanned_schools_put_students_in_non_local_majors():
+    demand = np.array([0.4, 0.3, 0.2, 0.1])
+    unplanned = planning.initial_majors(demand, 0.0, 2000, rng(6))
+    planned = planning.initial_majors(demand, 1.0, 10, rng(6))
+    assert unplanned.sum(axis=1).mean() == pytest.approx(1 - planning.UNPLANNED_NONLOCAL_SHARE, abs=0.03)
+    assert np.allclose(planned, demand)
+
+
+def test_supply_adequacy_falls_when_partners_want_more_students_than_the_school_trains():
+    majors = np.array([[0.5, 0.0]])
+    intake = np.array([100])
+    school = np.array([0, 0, 0])
+    industry = np.array([0, 0, 1])
+    adequacy = planning.supply_adequacy(majors, intake, school, industry, np.array([50.0, 50.0, 10.0]))
+    assert adequacy[0, 0] == pytest.approx(0.5)   # 50 students for 100 wanted
+    assert adequacy[0, 1] == 0.0                  # no students in that major at all
+    free = planning.supply_adequacy(majors, intake, school[:0], industry[:0], np.zeros(0))
+    assert (free == 1.0).all()

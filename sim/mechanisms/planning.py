@@ -13,22 +13,59 @@ import numpy as np
 #: Concentration of the unplanned part of a school's majors (Dirichlet alpha):
 #: low values make schools specialise in a few majors. Assumption.
 UNPLANNED_MAJOR_CONCENTRATION = 0.4
+#: Expected share of the unplanned part in majors with no local demand (majors
+#: chosen for ease of enrolment rather than local industry). Assumption.
+UNPLANNED_NONLOCAL_SHARE = 0.5
 
 
 def initial_majors(demand: np.ndarray, alignment: float, n_schools: int,
                    rng: np.random.Generator) -> np.ndarray:
-    """Major shares per school, shape (n_schools, n_industries), rows sum to 1."""
-    random_part = rng.dirichlet(np.full(len(demand), UNPLANNED_MAJOR_CONCENTRATION), n_schools)
+    """Major shares per school in local industries, shape (n_schools, n_industries).
+
+    Rows sum to at most 1: the rest of a school's students study majors no
+    local industry demands.
+    """
+    k = len(demand)
+    alpha = np.full(k + 1, UNPLANNED_MAJOR_CONCENTRATION)
+    alpha[-1] = UNPLANNED_MAJOR_CONCENTRATION * k * UNPLANNED_NONLOCAL_SHARE / (
+        1.0 - UNPLANNED_NONLOCAL_SHARE)
+    random_part = rng.dirichlet(alpha, n_schools)[:, :k]
     return alignment * demand[None, :] + (1.0 - alignment) * random_part
 
 
 def fit_matrix(majors: np.ndarray, demand: np.ndarray) -> np.ndarray:
-    """Fit of each school to each industry in [0, 1]: supply relative to demand, capped."""
+    """Relevance of each school to each industry in [0, 1]: its major share relative to demand, capped."""
     return np.minimum(1.0, majors / np.maximum(demand[None, :], 1e-9))
 
 
+def supply_adequacy(majors: np.ndarray, intake: np.ndarray, school: np.ndarray,
+                    industry: np.ndarray, students_wanted: np.ndarray) -> np.ndarray:
+    """Share of the students its partners in each industry want that a school can supply.
+
+    A school trains ``intake x major share`` students a year for an industry;
+    its partnerships in that industry want ``students_wanted`` between them
+    (order classes and apprenticeships need whole classes). Where they want
+    more than it has, every one of them gets a proportionally worse match.
+
+    Args:
+        majors: major shares, (n_schools, n_industries).
+        intake: students per year per school.
+        school: school index of each partnership.
+        industry: industry index of each partnership's enterprise.
+        students_wanted: students per year each partnership wants.
+
+    Returns:
+        Adequacy in [0, 1], (n_schools, n_industries); 1 where nobody wants any.
+    """
+    n_s, n_k = majors.shape
+    wanted = np.bincount(school * n_k + industry, weights=students_wanted,
+                         minlength=n_s * n_k).reshape(n_s, n_k)
+    supply = intake[:, None] * majors
+    return np.where(wanted > 0, np.minimum(1.0, supply / np.maximum(wanted, 1e-9)), 1.0)
+
+
 def alignment_index(majors: np.ndarray, demand: np.ndarray) -> np.ndarray:
-    """Overlap of each school's majors with demand (1 = fully aligned)."""
+    """Overlap of each school's majors with demand (1 = fully aligned; non-local majors count 0)."""
     return np.minimum(majors, demand[None, :]).sum(axis=1)
 
 
