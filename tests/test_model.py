@@ -150,3 +150,13 @@ def test_other_majors_in_files_count_as_non_local():
     assert parse_majors(format_majors(shares, industries), industries) == pytest.approx(shares)
     with pytest.raises(ValueError, match="not an industry"):
         parse_majors("mining:1", industries)
+
+
+def test_reports_are_true_when_noise_and_subsidy_are_switched_off():
+    m = CooperationModel(rng=11, reporting_noise=0.0, subsidy_per_content_step=0.0,
+                         coordination_body=True, **SMALL)
+    for _ in range(36):
+        m.step()
+        assert np.array_equal(m.partnerships.reported, m.partnerships.depth)
+    df = m.datacollector.get_model_vars_dataframe()
+    assert (df.misreporting_share == 0).all() and (df.spending_subsidy == 0).all()
