@@ -9,6 +9,7 @@ Everything here takes and returns pandas frames; writing them is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -179,7 +180,7 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
     Args:
         table: the table (its index is written when named).
         stem: path without suffix; ``.csv`` and ``.tex`` are added.
-        caption: LaTeX caption.
+        caption: LaTeX caption (underscores are escaped here).
         label: LaTeX label.
         float_format: format of floats in the LaTeX table.
 
@@ -196,6 +197,7 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
     styler = shown.style.hide(axis="index").format(
         lambda v: float_format.format(v) if isinstance(v, float) else
         str(v).replace("_", r"\_"))
+    caption = re.sub(r"(?<!\\)_", r"\_", caption)
     tex.write_text(styler.to_latex(caption=caption, label=label, hrules=True,
                                    position="htbp", position_float="centering"),
                    encoding="utf-8")

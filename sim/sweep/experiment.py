@@ -773,3 +773,49 @@ def _parse_analysis(table: Mapping[str, Any], factors: list[str], outs: tuple[Ou
     if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 < tol < 1:
         raise ExperimentError(path, "analysis.adequacy_tolerance", f"{tol!r}: must be in (0, 1)")
     return AnalysisSpec(main, phase, response, budget, float(tol))
+
+
+def experiment_from_dict(data: Mapping[str, Any]) -> Experiment:
+    """Rebuild an :class:`Experiment` from :meth:`Experiment.to_dict` (e.g. ``experiment.json``).
+
+    The base parameters are taken as stored (the base scenario file is not
+    read again), so a finished sweep can be analysed after scenarios change.
+
+    Args:
+        data: the stored description.
+
+    Raises:
+        ExperimentError: when a stored parameter or output is no longer known.
+    """
+    path = str(data.get("path", "experiment.json"))
+    kinds = {n: (t, s) for n, _, t, s in specs()}
+    factors = []
+    for entry in data["factors"]:
+        name = entry["name"]
+        if name not in kinds:
+            raise ExperimentError(path, f"factors.{name}", "is no longer a model parameter")
+        kind, spec_ = kinds[name]
+        values = entry.get("values")
+        factors.append(Factor(name, kind, spec_,
+                              values=tuple(values) if values is not None else None,
+                              low=entry.get("low"), high=entry.get("high"), num=entry.get("num"),
+                              dist=entry.get("dist", "uniform"), mode=entry.get("mode")))
+    analysis = dict(data["analysis"])
+    phase = PhaseSpec(**analysis["phase"]) if analysis.get("phase") else None
+    budget = BudgetSpec(**analysis["budget"]) if analysis.get("budget") else None
+    try:
+        base = Parameters.from_mapping(data.get("base", {}))
+    except ParameterError as err:
+        raise ExperimentError(path, f"base.{err.field_name}", str(err)) from None
+    return Experiment(
+        name=data["name"], title=data["title"], description=data.get("description", ""),
+        path=path, scenario=data.get("scenario", ""), base=base, design=data["design"],
+        factors=tuple(factors), replicates=int(data["replicates"]), steps=int(data["steps"]),
+        seed=int(data["seed"]), sample_size=data.get("sample_size"),
+        second_order=bool(data.get("second_order", False)), levels=int(data.get("levels", 4)),
+        outputs=tuple(Output(**o) for o in data["outputs"]),
+        analysis=AnalysisSpec(main=analysis["main"], phase=phase,
+                              response=tuple(analysis.get("response", ())), budget=budget,
+                              adequacy_tolerance=float(analysis.get(
+                                  "adequacy_tolerance", DEFAULT_ADEQUACY_TOLERANCE))),
+        fixed=dict(data.get("fixed", {})))

@@ -1,0 +1,48 @@
+"""``python -m sim analyze DIR``: tables and figures of a sweep directory.
+
+Reads ``DIR/experiment.json``, ``DIR/design.parquet`` and the finished runs in
+``DIR/results/`` and writes ``DIR/analysis/`` (see :mod:`sim.sweep.report`).
+Works on a partly finished sweep too: it analyses what has finished and says
+what is missing. Errors print ``error: <file>: <place>: <message>`` and return 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.sweep.experiment import ExperimentError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the ``analyze`` command's options.
+
+    Args:
+        parser: the sub-parser to fill.
+    """
+    parser.add_argument("directory", help="a sweep directory (the --out of python -m sim sweep)")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Analyse the sweep in ``args.directory``; return the exit code."""
+    from sim.sweep.report import analyze_sweep
+
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        print(f"error: {directory}: directory: not found", file=sys.stderr)
+        return 2
+    try:
+        report = analyze_sweep(directory)
+    except ExperimentError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print_report(report)
+    return 0
+
+
+def print_report(report: object) -> None:
+    """Print the notes and the folder of an analysis report."""
+    for note in report.notes:
+        print(f"- {note}")
+    print(f"tables and figures: {report.directory} ({len(report.files)} files; see README.md)")

@@ -1,0 +1,131 @@
+"""``python -m sim sweep EXPERIMENT``: run a parameter sweep, then analyse it.
+
+Examples::
+
+    python -m sim sweep subsidy-vs-audit --jobs 2
+    python -m sim sweep experiments/sobol-levers.toml --jobs 2 --out out/sobol
+    python -m sim sweep sobol-levers --dask-local 2
+    python -m sim sweep sobol-levers --dask-scheduler tcp://10.0.0.5:8786
+    python -m sim sweep policy-mix-under-budget --replicates 2 --sample-size 16 --steps 36
+
+Started again with the same arguments, a sweep resumes and recomputes nothing
+that finished. Errors print ``error: <file>: <place>: <message>`` and return 2;
+a sweep with failed runs returns 1 (the failures are in ``DIR/runs.csv``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.sweep.experiment import ExperimentError, list_experiments
+
+DEFAULT_OUT = Path("out") / "sweeps"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the ``sweep`` command's options.
+
+    Args:
+        parser: the sub-parser to fill.
+    """
+    shipped = ", ".join(list_experiments()) or "none"
+    parser.add_argument("experiment", nargs="?",
+                        help=f"experiment file or the name of a shipped one ({shipped})")
+    parser.add_argument("--out", metavar="DIR",
+                        help=f"sweep directory (default {DEFAULT_OUT}/<experiment name>)")
+    parser.add_argument("--jobs", "-j", type=int, default=1,
+                        help="worker processes of the local pool (default 1)")
+    dask = parser.add_mutually_exclusive_group()
+    dask.add_argument("--dask-scheduler", metavar="ADDRESS",
+                      help="send runs to an existing Dask cluster (needs the [dask] extra)")
+    dask.add_argument("--dask-local", metavar="N", type=int,
+                      help="start a local Dask cluster of N workers (needs the [dask] extra)")
+    size = parser.add_argument_group("scaling (overrides of the file, checked like it)")
+    size.add_argument("--replicates", type=int, help="runs per design point")
+    size.add_argument("--sample-size", type=int,
+                      help="lhs points, Sobol N (a power of 2) or Morris trajectories")
+    size.add_argument("--steps", type=int, help="steps per run")
+    parser.add_argument("--force", action="store_true",
+                        help="replace the results of a different sweep in --out")
+    parser.add_argument("--no-analyze", action="store_true",
+                        help="run only; analyse later with python -m sim analyze DIR")
+    parser.add_argument("--no-progress", action="store_true", help="no progress display")
+    parser.add_argument("--list", action="store_true", help="list the shipped experiments")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the sweep described by ``args``; return the exit code."""
+    from sim.store import StoreMismatchError
+    from sim.sweep.executors import ExecutorChoice, ExecutorError, check_choice
+    from sim.sweep.experiment import load_experiment, resolve_path
+
+    if args.list or not args.experiment:
+        return _list(args)
+    try:
+        experiment = load_experiment(args.experiment).with_overrides(
+            replicates=args.replicates, sample_size=args.sample_size, steps=args.steps)
+        source = resolve_path(args.experiment).read_text(encoding="utf-8")
+    except ExperimentError as err:
+        return _error(str(err))
+    choice = ExecutorChoice(jobs=args.jobs, dask_scheduler=args.dask_scheduler,
+                            dask_local=args.dask_local)
+    try:
+        check_choice(choice)
+    except ExecutorError as err:
+        return _error(f"{_option(args)}: {err}")
+    directory = Path(args.out) if args.out else DEFAULT_OUT / experiment.name
+
+    from sim.sweep.run import run_sweep
+
+    try:
+        result = run_sweep(experiment, directory, choice, force=args.force,
+                           progress=not args.no_progress, source_text=source)
+    except ExperimentError as err:
+        return _error(str(err))
+    except ExecutorError as err:
+        return _error(f"{_option(args)}: {err}")
+    except StoreMismatchError as err:
+        return _error(f"{directory}: --out: {str(err).removeprefix(f'{directory}: ')}")
+    counts = result.counts
+    print(f"runs: {counts['computed']} computed, {counts['resumed']} already done, "
+          f"{counts['failed']} failed", file=sys.stderr)
+    if counts["failed"]:
+        print(f"failed runs are listed with their error in {directory / 'runs.csv'}; run the "
+              "same command again to retry them", file=sys.stderr)
+    if not args.no_analyze:
+        from sim.sweep.analyze_cli import print_report
+        from sim.sweep.report import analyze_sweep
+
+        print_report(analyze_sweep(directory))
+    return 1 if counts["failed"] else 0
+
+
+def _option(args: argparse.Namespace) -> str:
+    if args.dask_scheduler:
+        return "--dask-scheduler"
+    if args.dask_local is not None:
+        return "--dask-local"
+    return "--jobs"
+
+
+def _list(args: argparse.Namespace) -> int:
+    from sim.sweep.experiment import load_experiment
+
+    for name in list_experiments():
+        try:
+            exp = load_experiment(name)
+            print(f"{name}: {exp.title} [{exp.design}, {len(exp.factors)} parameters, "
+                  f"{exp.replicates} replicates]")
+        except ExperimentError as err:
+            print(f"{name}: invalid ({err})")
+    if not args.list:
+        print("\nusage: python -m sim sweep EXPERIMENT [--jobs J] [--out DIR]", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2

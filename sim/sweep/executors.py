@@ -1,0 +1,127 @@
+"""The ``concurrent.futures.Executor`` a sweep's runs go through.
+
+- default: ``None``, which :func:`sim.runner.execute` turns into a local
+  process pool of ``--jobs`` workers (or inline runs for one job);
+- ``--dask-local N``: a ``distributed.LocalCluster`` of N single-threaded
+  worker processes on 127.0.0.1 with the dashboard off;
+- ``--dask-scheduler ADDRESS``: an existing Dask cluster.
+
+With Dask the executor is ``client.get_executor(pure=False)``: with the
+default ``pure=True`` Dask would treat replicate calls with equal arguments as
+one task. Dask is an optional extra (``pip install '.[dask]'``).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import importlib.util
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+#: Seconds to wait for a remote Dask scheduler before giving up.
+CONNECT_TIMEOUT_S = 5
+INSTALL_HINT = ("Dask is not installed; install the optional extra with "
+                "pip install '.[dask]' (or pip install 'dask[distributed]')")
+
+
+class ExecutorError(RuntimeError):
+    """An executor cannot be made (Dask missing or its scheduler unreachable)."""
+
+
+@dataclass(frozen=True)
+class ExecutorChoice:
+    """What the user asked for on the command line.
+
+    Attributes:
+        jobs: local worker processes (default executor).
+        dask_scheduler: address of an existing Dask scheduler, or None.
+        dask_local: number of workers of a local Dask cluster, or None.
+    """
+
+    jobs: int = 1
+    dask_scheduler: str | None = None
+    dask_local: int | None = None
+
+    def describe(self) -> str:
+        """One line saying where runs go."""
+        if self.dask_scheduler:
+            return f"Dask cluster at {self.dask_scheduler}"
+        if self.dask_local:
+            return f"local Dask cluster, {self.dask_local} workers"
+        return f"local process pool, {self.jobs} worker{'s' if self.jobs != 1 else ''}"
+
+
+def check_choice(choice: ExecutorChoice) -> None:
+    """Refuse contradictory or impossible choices before any work starts.
+
+    Raises:
+        ExecutorError: with a message saying what to do.
+    """
+    if choice.jobs < 1:
+        raise ExecutorError(f"--jobs {choice.jobs}: must be at least 1")
+    if choice.dask_scheduler and choice.dask_local:
+        raise ExecutorError("give either --dask-scheduler or --dask-local, not both")
+    if choice.dask_local is not None and choice.dask_local < 1:
+        raise ExecutorError(f"--dask-local {choice.dask_local}: must be at least 1 worker")
+    if (choice.dask_scheduler or choice.dask_local) and not dask_available():
+        raise ExecutorError(INSTALL_HINT)
+
+
+def dask_available() -> bool:
+    """Whether ``dask.distributed`` can be imported."""
+    return importlib.util.find_spec("distributed") is not None
+
+
+@contextlib.contextmanager
+def make_executor(choice: ExecutorChoice) -> Iterator[cf.Executor | None]:
+    """Yield the executor for ``choice`` and shut it down afterwards.
+
+    Yields ``None`` for the default local process pool, which
+    :func:`sim.runner.execute` creates itself from ``jobs``.
+
+    Raises:
+        ExecutorError: Dask missing, or "cannot reach Dask scheduler at ADDRESS".
+    """
+    check_choice(choice)
+    if choice.dask_scheduler:
+        with _remote_client(choice.dask_scheduler) as client:
+            yield client.get_executor(pure=False)
+    elif choice.dask_local:
+        with _local_client(choice.dask_local) as client:
+            yield client.get_executor(pure=False)
+    else:
+        yield None
+
+
+@contextlib.contextmanager
+def _remote_client(address: str) -> Iterator[object]:
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise ExecutorError(f"cannot reach Dask scheduler at {address} "
+                            f"({type(err).__name__}: {str(err).splitlines()[0] if str(err) else 'no answer'}"
+                            f" within {CONNECT_TIMEOUT_S} s)") from None
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@contextlib.contextmanager
+def _local_client(workers: int) -> Iterator[object]:
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           host="127.0.0.1", dashboard_address=None)
+    client = Client(cluster, set_as_default=False)
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()

@@ -1,0 +1,332 @@
+"""Make every table and figure of a finished (or partly finished) sweep.
+
+Writes into ``DIR/analysis/``: ``tables/`` (CSV and LaTeX), ``figures/`` (PNG
+and SVG) and ``README.md`` (what was made, the key numbers, and what could not
+be made and why). Which outputs are made depends on the design:
+
+============================  ====================================================
+every design                  run outputs, design-point summary, response curves,
+                              replicate adequacy (3+ replicates)
+grid with 2+ factors          phase diagram with the form/content boundary
+sobol                         first-order and total indices with CIs
+morris                        mu, mu*, sigma
+``[analysis.budget]``         best mixes within the budget, cost frontier
+============================  ====================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim import outputs as model_outputs
+from sim.analysis import sweep_figures as figures
+from sim.analysis import sweep_tables as tables
+from sim.analysis.sensitivity import (
+    SensitivityError,
+    morris_indices,
+    replicate_cv,
+    sobol_indices,
+    stable_replicates,
+)
+from sim.sweep.designs import sampler_seed, unit_problem
+from sim.sweep.experiment import Experiment, Factor, Output
+from sim.sweep.results import load_sweep_experiment, run_outputs, run_status
+from sim.sweep.run import read_design
+
+ANALYSIS = "analysis"
+#: Largest design-point table also written as LaTeX.
+MAX_LATEX_ROWS = 60
+#: Most curves drawn per response figure (one per value of a second grid factor).
+MAX_CURVES = 6
+
+
+@dataclass
+class Report:
+    """What the analysis made.
+
+    Attributes:
+        directory: ``DIR/analysis``.
+        files: every file written.
+        notes: key findings and what could not be made (one line each).
+    """
+
+    directory: Path
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def analyze_sweep(directory: Path) -> Report:
+    """Make the tables and figures of the sweep in ``directory``.
+
+    Args:
+        directory: a sweep directory (made by ``python -m sim sweep``).
+
+    Returns:
+        The files written and the notes of ``analysis/README.md``.
+
+    Raises:
+        sim.sweep.experiment.ExperimentError: when ``directory`` holds no sweep.
+    """
+    exp = load_sweep_experiment(directory)
+    out = directory / ANALYSIS
+    report = Report(out)
+    runs = run_outputs(directory, exp)
+    status = run_status(directory)
+    design = read_design(directory)
+    failed = int((status["status"] == "failed").sum()) if len(status) else 0
+    expected = len(design) * exp.replicates
+    report.notes.append(f"{len(runs)} of {expected} runs finished"
+                        + (f", {failed} failed (see runs.csv, column error)" if failed else ""))
+    if runs.empty:
+        report.notes.append("nothing to analyse yet")
+        _write_readme(exp, report)
+        return report
+
+    tdir, fdir = out / "tables", out / "figures"
+    names = exp.factor_names
+    out_names = [o.name for o in exp.outputs]
+    runs.to_csv(_mkdir(tdir) / "run_outputs.csv", index=False)
+    report.files.append(tdir / "run_outputs.csv")
+    summary = tables.point_summary(runs, names, out_names)
+    summary_cols = [*names, "n", *(f"{o}_{s}" for o in out_names for s in ("mean", "low", "high"))]
+    if len(summary) <= MAX_LATEX_ROWS:
+        report.files += tables.write_table(summary[summary_cols], tdir / "design_points",
+                                           caption=f"{exp.title}: replicate means and 95\\% "
+                                           "confidence intervals per design point",
+                                           label=f"tab:{exp.name}-points")
+    else:
+        summary.to_csv(tdir / "design_points.csv")
+        report.files.append(tdir / "design_points.csv")
+
+    _responses(exp, runs, tdir, fdir, report)
+    _phase(exp, runs, tdir, fdir, report)
+    if exp.design == "sobol":
+        _sobol(exp, runs, design, tdir, fdir, report)
+    if exp.design == "morris":
+        _morris(exp, runs, design, tdir, fdir, report)
+    _adequacy(exp, runs, tdir, fdir, report)
+    if exp.analysis.budget:
+        _budget(exp, summary, tdir, fdir, report)
+    _write_readme(exp, report)
+    return report
+
+
+# --------------------------------------------------------------------- parts
+def _responses(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
+               report: Report) -> None:
+    main = exp.output(exp.analysis.main)
+    grid = exp.design == "grid"
+    for name in exp.analysis.response:
+        factor = _factor(exp, name)
+        others = [f for f in exp.factor_names if f != name]
+        by = None
+        if grid and len(others) == 1 and runs[others[0]].nunique() <= MAX_CURVES:
+            by = others[0]
+        table = tables.response_table(runs, name, main.name, by=by, binned=not grid)
+        table.to_csv(tdir / f"response_{name}.csv", index=False)
+        how = ("one curve per value of " + by) if by else (
+            "marginal over the other factors" if others else "")
+        report.files.append(tdir / f"response_{name}.csv")
+        report.files += figures.response_curve(
+            table, fdir / f"response_{name}", factor=name, x_label=_factor_label(factor),
+            y_label=_output_label(main), by=by,
+            by_label=_factor_label(_factor(exp, by)) if by else "",
+            title=f"{exp.title}\n{main.column} vs {name}" + (f" ({how})" if how else ""))
+
+
+def _phase(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path, report: Report) -> None:
+    spec = exp.analysis.phase
+    if spec is None:
+        if exp.design != "grid" or len(exp.factors) < 2:
+            return
+        from sim.sweep.experiment import PhaseSpec
+
+        spec = PhaseSpec(exp.factor_names[0], exp.factor_names[1], exp.analysis.main)
+    if exp.design != "grid":
+        report.notes.append("phase diagram skipped: it needs a grid design (the values of a "
+                            "sampled design do not repeat)")
+        return
+    out = exp.output(spec.output)
+    table = tables.phase_table(runs, spec.x, spec.y, out.name)
+    stem = tdir / f"phase_{out.name}"
+    shown = table.copy()
+    shown.index = [f"{v:g}" if isinstance(v, float) else str(v) for v in shown.index]
+    shown.index.name = spec.y
+    shown.columns = [f"{spec.x}={v:g}" if isinstance(v, float) else f"{spec.x}={v}"
+                     for v in shown.columns]
+    report.files += tables.write_table(shown, stem, caption=f"{exp.title}: mean "
+                                       f"{out.describe()} over {spec.x} and {spec.y}",
+                                       label=f"tab:{exp.name}-phase")
+    if not _numeric(table):
+        report.notes.append(f"phase diagram figure skipped: {spec.x} or {spec.y} is not "
+                            "numeric (the table is written)")
+        return
+    table.index = np.asarray(table.index, dtype=float)
+    table.columns = np.asarray(table.columns, dtype=float)
+    report.files += figures.phase_diagram(
+        table, fdir / f"phase_{out.name}",
+        x_label=_factor_label(_factor(exp, spec.x)), y_label=_factor_label(_factor(exp, spec.y)),
+        value_label=_output_label(out), threshold=spec.threshold,
+        title=f"{exp.title}: mean {out.column}")
+    above = int((table.to_numpy() >= spec.threshold).sum())
+    report.notes.append(f"phase diagram: {above} of {table.size} ({spec.x}, {spec.y}) cells "
+                        f"reach mean {out.name} >= {spec.threshold:g} (the form/content "
+                        "boundary)")
+
+
+def _point_means(exp: Experiment, runs: pd.DataFrame, n_points: int, output: str) -> np.ndarray:
+    means = runs.groupby("design_point")[output].mean()
+    return means.reindex(range(n_points)).to_numpy(dtype=float)
+
+
+def _sobol(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Path, fdir: Path,
+           report: Report) -> None:
+    problem = unit_problem(exp)
+    for out in exp.outputs:
+        y = _point_means(exp, runs, len(design), out.name)
+        try:
+            indices = sobol_indices(problem, y, second_order=exp.second_order,
+                                    seed=sampler_seed(exp.seed) + 1)
+        except SensitivityError as err:
+            report.notes.append(f"Sobol indices of {out.name} not computed: {err} (run the "
+                                "sweep again to retry failed or missing runs)")
+            continue
+        report.files += tables.write_table(
+            indices, tdir / f"sobol_{out.name}", caption=f"{exp.title}: Sobol indices of "
+            f"{out.describe()} (half-width of 95\\% bootstrap CI in the conf columns)",
+            label=f"tab:{exp.name}-sobol-{out.name}")
+        report.files += figures.sobol_bars(indices, fdir / f"sobol_{out.name}",
+                                           output_label=out.describe(),
+                                           title=f"{exp.title}: Sobol indices of {out.column}")
+        top = indices["ST"].sort_values(ascending=False).head(3)
+        report.notes.append(f"Sobol {out.name}: largest total indices "
+                            + ", ".join(f"{k} {v:.2f}" for k, v in top.items()))
+
+
+def _morris(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Path, fdir: Path,
+            report: Report) -> None:
+    problem = unit_problem(exp)
+    x = design[[f"unit_{n}" for n in exp.factor_names]].to_numpy(dtype=float)
+    for out in exp.outputs:
+        y = _point_means(exp, runs, len(design), out.name)
+        try:
+            indices = morris_indices(problem, x, y, levels=exp.levels,
+                                     seed=sampler_seed(exp.seed) + 1)
+        except SensitivityError as err:
+            report.notes.append(f"Morris statistics of {out.name} not computed: {err}")
+            continue
+        report.files += tables.write_table(
+            indices, tdir / f"morris_{out.name}", caption=f"{exp.title}: Morris statistics of "
+            f"{out.describe()} per full range of each parameter",
+            label=f"tab:{exp.name}-morris-{out.name}")
+        report.files += figures.morris_plot(indices, fdir / f"morris_{out.name}",
+                                            output_label=out.column,
+                                            title=f"{exp.title}: Morris screening")
+        top = indices["mu_star"].sort_values(ascending=False).head(3)
+        report.notes.append(f"Morris {out.name}: largest mu* "
+                            + ", ".join(f"{k} {v:.3g}" for k, v in top.items()))
+
+
+def _adequacy(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
+              report: Report) -> None:
+    main = exp.output(exp.analysis.main)
+    if runs.groupby("design_point").size().max() < 3:
+        report.notes.append("replicate adequacy skipped: it needs 3 or more replicates")
+        return
+    cv = replicate_cv(runs.rename(columns={main.name: "value"}))
+    tol = exp.analysis.adequacy_tolerance
+    stable = stable_replicates(cv, tolerance=tol)
+    cv.to_csv(tdir / "adequacy_cv.csv", index=False)
+    stable.to_csv(tdir / "adequacy_stable.csv", index=False)
+    report.files += [tdir / "adequacy_cv.csv", tdir / "adequacy_stable.csv"]
+    if stable.empty:
+        report.notes.append(f"replicate adequacy: the mean of {main.name} is 0 at every design "
+                            "point, so its CV is undefined")
+        n_stable = None
+    else:
+        n_stable = int(np.ceil(stable["n_stable"].quantile(0.9)))
+        shown = stable["shown_stable"].mean()
+        report.notes.append(
+            f"replicate adequacy (Lorscheid et al. 2012): the CV of {main.name} stays within "
+            f"{tol:.0%} of its {exp.replicates}-replicate value from n = {n_stable} on at 90% "
+            f"of design points ({shown:.0%} of points shown stable before n = "
+            f"{exp.replicates})" + ("" if n_stable < exp.replicates else
+                                     "; not shown stable: use more replicates"))
+    report.files += figures.adequacy_plot(cv, fdir / "adequacy", output_label=main.name,
+                                          n_stable=n_stable, tolerance=tol,
+                                          title=f"{exp.title}: replicate adequacy")
+
+
+def _budget(exp: Experiment, summary: pd.DataFrame, tdir: Path, fdir: Path,
+            report: Report) -> None:
+    spec = exp.analysis.budget
+    cost, value = exp.output(spec.cost), exp.output(spec.output)
+    best = tables.budget_table(summary, exp.factor_names, spec.cost, spec.output, spec.limit)
+    front = tables.pareto_front(summary[f"{spec.cost}_mean"], summary[f"{spec.output}_mean"])
+    frontier = summary[front].sort_values(f"{spec.cost}_mean")
+    frontier.to_csv(tdir / "frontier.csv")
+    report.files.append(tdir / "frontier.csv")
+    report.files += tables.write_table(
+        best.reset_index(drop=True), tdir / "budget_best",
+        caption=f"{exp.title}: lever mixes with mean {cost.describe()} within {spec.limit:g} "
+        f"MU, best mean {value.column} first (95\\% CI)", label=f"tab:{exp.name}-budget")
+    report.files += figures.frontier_plot(
+        summary, fdir / "frontier", cost=spec.cost, output=spec.output,
+        cost_label=_output_label(cost), output_label=_output_label(value), limit=spec.limit,
+        on_frontier=front, title=f"{exp.title}: {value.column} against cost")
+    if best.empty:
+        report.notes.append(f"budget: no mix stays within {spec.limit:g} MU")
+    else:
+        top = best.iloc[0]
+        report.notes.append(f"budget {spec.limit:g} MU: best mix reaches mean {spec.output} "
+                            f"{top[f'{spec.output}_mean']:.3f} at mean cost "
+                            f"{top[f'{spec.cost}_mean']:.0f} MU ({int(front.sum())} mixes on the "
+                            "frontier)")
+
+
+# ------------------------------------------------------------------ helpers
+def _factor(exp: Experiment, name: str) -> Factor:
+    return next(f for f in exp.factors if f.name == name)
+
+
+def _factor_label(factor: Factor) -> str:
+    return f"{factor.name} [{factor.spec.unit}]"
+
+
+def _output_label(out: Output) -> str:
+    definition = model_outputs.COLUMNS.get(out.column, "")
+    unit = " [MU]" if "(MU" in definition else ""
+    return f"{out.describe()}{unit}"
+
+
+def _numeric(table: pd.DataFrame) -> bool:
+    try:
+        np.asarray(table.columns, dtype=float)
+        np.asarray(table.index, dtype=float)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _write_readme(exp: Experiment, report: Report) -> None:
+    lines = [f"# Analysis of sweep `{exp.name}`", "", exp.title, "",
+             f"Design {exp.design}, {len(exp.factors)} varied parameters "
+             f"({', '.join(exp.factor_names)}), {exp.replicates} replicates, {exp.steps} steps, "
+             f"root seed {exp.seed}. Values are model assumptions in relative units (MU), "
+             "not data.", "", "## Findings and notes", ""]
+    lines += [f"- {note}" for note in report.notes]
+    lines += ["", "## Files", ""]
+    lines += [f"- `{p.relative_to(report.directory)}`" for p in report.files]
+    _mkdir(report.directory)
+    path = report.directory / "README.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report.files.append(path)
