@@ -1,0 +1,326 @@
+"""Many runs: run one model, and execute a list of runs into a :class:`RunStore`.
+
+A model does one run (:func:`run_one`); this module does many. :func:`execute`
+takes any ``concurrent.futures.Executor`` (a process pool by default, a Dask
+``client.get_executor(pure=False)`` for a cluster), skips runs already in the
+store, writes each result the moment it finishes, retries and records
+failures without stopping the others, and shows progress.
+
+Results depend only on a run's parameters, seed and steps, never on the
+executor or the number of processes.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+import numpy as np
+import pandas as pd
+
+from sim.outputs import COLUMNS
+from sim.store import RunStore
+
+
+def run_one(params: Mapping[str, Any], seed: int, steps: int) -> pd.DataFrame:
+    """Run the model once and return its per-step outputs.
+
+    Args:
+        params: parameter values (any subset of :class:`sim.params.Parameters`).
+        seed: the run's seed, the only source of randomness.
+        steps: steps to run.
+
+    Returns:
+        One row per step (row 0 = initial state): column ``step`` and every
+        column of :data:`sim.outputs.COLUMNS`.
+    """
+    from sim.model import CooperationModel
+
+    model = CooperationModel(rng=int(seed), **dict(params))
+    model.run_for(int(steps))
+    frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    frame.insert(0, "step", np.arange(len(frame), dtype=np.int64))
+    return frame[["step", *COLUMNS]]
+
+
+def replicate_seeds(root: int, n: int) -> list[int]:
+    """``n`` independent seeds from a root seed (``SeedSequence(root).spawn(n)``).
+
+    The same root gives the same seeds, so replicate ``r`` of every scenario in
+    a batch uses the same seed (common random numbers).
+    """
+    return [int(child.generate_state(1)[0]) for child in np.random.SeedSequence(root).spawn(n)]
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run to execute.
+
+    Attributes:
+        run_id: deterministic, filesystem-safe id, e.g. ``full-package-r003``.
+        params: parameter values (only those that differ from defaults is fine).
+        seed: the run's seed.
+        steps: steps to run.
+        labels: values that identify the run in tables (scenario, replicate, a
+            sweep's design point ...); they become columns of the stored table.
+    """
+
+    run_id: str
+    params: dict[str, Any]
+    seed: int
+    steps: int
+    labels: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RunOutcome:
+    """What became of one run.
+
+    Attributes:
+        run_id: the run.
+        status: ``done`` or ``failed``.
+        cached: True when the result was already in the store (not recomputed).
+        error: one-line error message of a failed run.
+        traceback: full traceback text of a failed run.
+        attempts: attempts made in this call.
+        duration_s: time of the last attempt.
+    """
+
+    run_id: str
+    status: str
+    cached: bool = False
+    error: str = ""
+    traceback: str = ""
+    attempts: int = 0
+    duration_s: float = 0.0
+
+
+def run_spec(spec: RunSpec, worker: Callable[..., pd.DataFrame] | None = None
+             ) -> tuple[pd.DataFrame | None, str, str, float, float]:
+    """Worker entry point: run ``spec``, catching any error.
+
+    Args:
+        spec: the run.
+        worker: function ``(params, seed, steps) -> DataFrame`` (default :func:`run_one`).
+
+    Returns:
+        ``(frame or None, error line, traceback text, started, finished)``.
+    """
+    started = time.time()
+    try:
+        frame = (worker or run_one)(spec.params, spec.seed, spec.steps)
+        return frame, "", "", started, time.time()
+    except Exception as err:  # noqa: BLE001 - recorded, never lost
+        line = f"{type(err).__name__}: {err}".splitlines()[0]
+        return None, line, traceback.format_exc(), started, time.time()
+
+
+def execute(specs: Sequence[RunSpec], store: RunStore, *, executor: cf.Executor | None = None,
+            jobs: int = 1, retries: int = 0, progress: bool = True,
+            worker: Callable[..., pd.DataFrame] | None = None,
+            max_in_flight: int | None = None, stream: TextIO | None = None
+            ) -> list[RunOutcome]:
+    """Execute the runs not yet in ``store`` and write each result as it finishes.
+
+    Args:
+        specs: the runs (run ids must be unique).
+        store: where results and the run table go.
+        executor: any ``concurrent.futures.Executor``; default a process pool of
+            ``jobs`` workers, or inline when ``jobs == 1``.
+        jobs: worker processes when no executor is given.
+        retries: extra attempts for a failed run.
+        progress: show progress (tqdm on a terminal, plain lines otherwise).
+        worker: module-level function ``(params, seed, steps) -> DataFrame``
+            replacing :func:`run_one` (must be picklable).
+        max_in_flight: runs submitted but not finished at any time (bounds
+            memory); default ``4 * jobs`` (at least 8).
+        stream: where progress goes (default stderr).
+
+    Returns:
+        One outcome per spec, in the order of ``specs``.
+    """
+    ids = [s.run_id for s in specs]
+    if len(set(ids)) != len(ids):
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        raise ValueError(f"duplicate run ids: {', '.join(dupes[:5])}")
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    done = store.done_ids()
+    outcomes = {s.run_id: RunOutcome(s.run_id, "done", cached=True) for s in specs
+                if s.run_id in done}
+    todo = [s for s in specs if s.run_id not in done]
+    meter = _Progress(len(specs), len(outcomes), enabled=progress, stream=stream or sys.stderr)
+    try:
+        if todo:
+            if executor is None and jobs == 1:
+                _execute_inline(todo, store, retries, worker, outcomes, meter)
+            else:
+                _execute_pool(todo, store, executor, jobs, retries, worker,
+                              max_in_flight or max(8, 4 * jobs), outcomes, meter)
+    finally:
+        store.flush()
+        meter.close()
+    return [outcomes[s.run_id] for s in specs]
+
+
+def _finish(spec: RunSpec, result: tuple, store: RunStore, outcomes: dict[str, RunOutcome],
+            attempt: int, final: bool) -> bool:
+    """Store one attempt's result; return True when the run needs no more attempts."""
+    frame, error, trace, started, finished = result
+    if frame is not None:
+        try:
+            store.write_result(spec, frame)
+        except Exception as err:  # noqa: BLE001 - e.g. a disk error: record, keep going
+            frame, error, trace = None, f"cannot store result: {err}", traceback.format_exc()
+    if frame is not None:
+        store.record(spec, "done", started=started, finished=finished)
+        outcomes[spec.run_id] = RunOutcome(spec.run_id, "done", attempts=attempt,
+                                           duration_s=finished - started)
+        return True
+    if final:
+        store.record(spec, "failed", error, traceback=trace, started=started,
+                     finished=finished)
+        outcomes[spec.run_id] = RunOutcome(spec.run_id, "failed", error=error, traceback=trace,
+                                           attempts=attempt, duration_s=finished - started)
+        return True
+    return False
+
+
+def _execute_inline(todo: list[RunSpec], store: RunStore, retries: int,
+                    worker: Callable[..., pd.DataFrame] | None,
+                    outcomes: dict[str, RunOutcome], meter: _Progress) -> None:
+    for spec in todo:
+        for attempt in range(1, retries + 2):
+            store.record(spec, "running")
+            if _finish(spec, run_spec(spec, worker), store, outcomes, attempt,
+                       final=attempt == retries + 1):
+                break
+        meter.update(outcomes[spec.run_id].status == "failed")
+
+
+def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | None, jobs: int,
+                  retries: int, worker: Callable[..., pd.DataFrame] | None, max_in_flight: int,
+                  outcomes: dict[str, RunOutcome], meter: _Progress) -> None:
+    own = executor is None
+    pool = executor if executor is not None else _process_pool(jobs)
+    queue = list(reversed(todo))  # pop() from the end keeps the given order
+    attempts: dict[str, int] = {}
+    in_flight: dict[cf.Future, RunSpec] = {}
+
+    def submit(spec: RunSpec) -> None:
+        attempts[spec.run_id] = attempts.get(spec.run_id, 0) + 1
+        store.record(spec, "running")
+        in_flight[pool.submit(run_spec, spec, worker)] = spec
+
+    try:
+        while queue or in_flight:
+            while queue and len(in_flight) < max_in_flight:
+                submit(queue.pop())
+            finished, _ = cf.wait(list(in_flight), return_when=cf.FIRST_COMPLETED)
+            for future in finished:
+                if future not in in_flight:  # resubmitted after the pool broke
+                    continue
+                spec = in_flight.pop(future)
+                attempt = attempts[spec.run_id]
+                try:
+                    result = future.result()
+                except Exception as err:  # noqa: BLE001 - the worker died, not the model
+                    now = time.time()
+                    result = (None, f"{type(err).__name__}: {err}".splitlines()[0],
+                              traceback.format_exc(), now, now)
+                    if own and isinstance(err, cf.BrokenExecutor):
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        pool = _process_pool(jobs)
+                        for other in list(in_flight):  # lost with the old pool: resubmit
+                            queue.append(in_flight.pop(other))
+                if _finish(spec, result, store, outcomes, attempt, final=attempt > retries):
+                    meter.update(outcomes[spec.run_id].status == "failed")
+                else:
+                    queue.append(spec)
+    except BaseException:
+        for future in in_flight:
+            future.cancel()
+        raise
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _process_pool(jobs: int) -> cf.ProcessPoolExecutor:
+    """A pool of fresh processes (forkserver, else spawn): no state inherited from the caller."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        # Workers fork from a server that has imported the model once, not once each.
+        context.set_forkserver_preload(["sim.runner", "sim.model"])
+    else:
+        context = multiprocessing.get_context("spawn")
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+class _Progress:
+    """Runs done and time left: tqdm on a terminal, a plain line every few seconds otherwise."""
+
+    PLAIN_INTERVAL_S = 5.0
+
+    def __init__(self, total: int, cached: int, *, enabled: bool, stream: TextIO):
+        self.total, self.done, self.failed = total, cached, 0
+        self.cached = cached
+        self.enabled = enabled and total > cached
+        self.stream = stream
+        self.start = time.monotonic()
+        self.last_line = self.start
+        self.bar = None
+        if not self.enabled:
+            return
+        if cached:
+            print(f"{cached} of {total} runs already done: resuming", file=stream, flush=True)
+        if _isatty(stream):
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, initial=cached, unit="run", file=stream,
+                            dynamic_ncols=True, desc="runs")
+
+    def update(self, failed: bool) -> None:
+        self.done += 1
+        self.failed += int(failed)
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.update(1)
+            if self.failed:
+                self.bar.set_postfix(failed=self.failed)
+            return
+        now = time.monotonic()
+        if now - self.last_line >= self.PLAIN_INTERVAL_S or self.done == self.total:
+            self.last_line = now
+            print(self.line(now), file=self.stream, flush=True)
+
+    def line(self, now: float) -> str:
+        elapsed = now - self.start
+        new = self.done - self.cached
+        left = self.total - self.done
+        eta = f", ~{elapsed / new * left:.0f} s left" if new and left else ""
+        failed = f", {self.failed} failed" if self.failed else ""
+        return f"runs {self.done}/{self.total} done{failed}, {elapsed:.0f} s elapsed{eta}"
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def outcomes_failed(outcomes: Iterable[RunOutcome]) -> list[RunOutcome]:
+    """The failed outcomes of a call to :func:`execute`."""
+    return [o for o in outcomes if o.status == "failed"]
