@@ -1,0 +1,177 @@
+"""Figures of a scenario batch, saved as PNG and SVG (matplotlib, Agg backend).
+
+Colours follow the Okabe-Ito palette, which stays distinct under the common
+colour-vision deficiencies; lines also differ in style so the figures survive
+greyscale printing. Every figure says in its caption line that it shows model
+outputs under stated assumptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from sim.analysis.batch import over_time  # noqa: E402
+
+#: Okabe & Ito (2008) colour-blind-safe palette.
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+             "#000000"]
+DEPTH_SERIES = {"form_share": ("form", "#E69F00", "-"),
+                "practice_share": ("practice", "#56B4E9", "--"),
+                "content_share": ("content", "#009E73", "-.")}
+CAPTION = "Model outputs under stated assumptions, not data. Money in model units (MU)."
+
+
+def save(fig: plt.Figure, path_stem: Path) -> list[Path]:
+    """Save ``fig`` as ``<stem>.png`` (150 dpi) and ``<stem>.svg``; close it; return the paths."""
+    path_stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for suffix in (".png", ".svg"):
+        path = path_stem.with_suffix(suffix)
+        fig.savefig(path, dpi=150, bbox_inches="tight", metadata=_metadata(suffix))
+        paths.append(path)
+    plt.close(fig)
+    return paths
+
+
+def _metadata(suffix: str) -> dict[str, str | None]:
+    # Fixed metadata keeps files byte-stable across runs (no creation date).
+    if suffix == ".svg":
+        return {"Date": None}
+    return {"Software": None}
+
+
+def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
+                           order: Sequence[str] | None = None,
+                           titles: dict[str, str] | None = None) -> list[Path]:
+    """Shares of active partnerships at form, practice and content over time, per scenario.
+
+    One panel per scenario, replicate mean with a 95 % confidence band.
+
+    Args:
+        steps: the batch's per-step table.
+        path_stem: output path without suffix.
+        order: scenario order (default order of appearance).
+        titles: optional scenario -> panel title.
+    """
+    scenarios = list(order) if order is not None else list(dict.fromkeys(steps["scenario"]))
+    table = over_time(steps, list(DEPTH_SERIES))
+    n = len(scenarios)
+    cols = min(3, n)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.1 * rows + 0.6), sharex=True,
+                             sharey=True, squeeze=False)
+    for ax, scenario in zip(axes.flat, scenarios, strict=False):
+        part = table[table["scenario"] == scenario]
+        for output, (label, colour, style) in DEPTH_SERIES.items():
+            line = part[part["output"] == output]
+            ax.plot(line["step"], line["mean"], color=colour, linestyle=style, label=label,
+                    linewidth=1.6)
+            ax.fill_between(line["step"], line["ci_low"].fillna(line["mean"]),
+                            line["ci_high"].fillna(line["mean"]), color=colour, alpha=0.25,
+                            linewidth=0)
+        ax.set_title(_wrap(scenario if not titles else titles.get(scenario, scenario)),
+                     fontsize=9)
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("step (month)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("share of active partnerships")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=3, frameon=False,
+               bbox_to_anchor=(0.5, 1.0), title="depth level (mean, 95 % CI band)")
+    fig.text(0.5, -0.01, CAPTION, ha="center", fontsize=8, style="italic")
+    fig.tight_layout(rect=(0, 0.01, 1, 0.93))
+    return save(fig, path_stem)
+
+
+def content_vs_spending(summary: pd.DataFrame, path_stem: Path,
+                        order: Sequence[str] | None = None) -> list[Path]:
+    """End-of-run content share against government spending, one point per scenario.
+
+    Error bars are 95 % confidence intervals over replicates on both axes.
+    """
+    x = _pick(summary, "spending_total", order)
+    y = _pick(summary, "content_share", order)
+    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+    for k, scenario in enumerate(x.index):
+        colour = OKABE_ITO[k % len(OKABE_ITO)]
+        ax.errorbar(x.loc[scenario, "mean"], y.loc[scenario, "mean"],
+                    xerr=_err(x.loc[scenario]), yerr=_err(y.loc[scenario]), linestyle="none",
+                    color=colour, markersize=6, capsize=3, label=scenario,
+                    marker="osD^v<>p"[k % 8])
+        ax.annotate(scenario, (x.loc[scenario, "mean"], y.loc[scenario, "mean"]),
+                    textcoords="offset points", xytext=(5, 4), fontsize=7)
+    ax.set_xlabel("government spending, MU per step (mean over the last year)")
+    ax.set_ylabel("content share of active partnerships (end of run)")
+    ax.set_ylim(bottom=0)
+    ax.set_xlim(left=0)
+    ax.grid(alpha=0.3)
+    ax.set_title("What each scenario buys: content share vs spending", fontsize=10)
+    ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    fig.text(0.5, -0.02, CAPTION, ha="center", fontsize=8, style="italic")
+    fig.tight_layout()
+    return save(fig, path_stem)
+
+
+def leakage_and_delay(summary: pd.DataFrame, path_stem: Path,
+                      order: Sequence[str] | None = None) -> list[Path]:
+    """Subsidy leakage share and approval delay per scenario (end of run, 95 % CI)."""
+    panels = [("leakage_share", "share of subsidy paid to form-only partnerships"),
+              ("approval_delay", "approval delay, steps (months)")]
+    fig, axes = plt.subplots(1, 2, figsize=(9.6, 0.42 * len(_pick(summary, panels[0][0], order))
+                                            + 1.8), sharey=True)
+    for ax, (output, label) in zip(axes, panels, strict=True):
+        part = _pick(summary, output, order)
+        ypos = np.arange(len(part))[::-1]
+        colours = [OKABE_ITO[k % len(OKABE_ITO)] for k in range(len(part))]
+        means = part["mean"].fillna(0).to_numpy()
+        ax.barh(ypos, means, xerr=np.array([_err(r) for _, r in part.iterrows()]).reshape(
+            -1, 2).T, color=colours, alpha=0.85, capsize=3, height=0.65)
+        for y, mean in zip(ypos, part["mean"], strict=True):
+            if np.isnan(mean):
+                ax.text(0, y, " n/a", va="center", fontsize=7)
+        ax.set_yticks(ypos, part.index, fontsize=8)
+        ax.set_xlabel(label)
+        ax.grid(alpha=0.3, axis="x")
+        ax.set_xlim(left=0)
+    axes[0].set_xlim(0, 1)
+    fig.suptitle("Leakage and approval delay (end of run, mean and 95 % CI)", fontsize=10)
+    fig.text(0.5, -0.02, CAPTION, ha="center", fontsize=8, style="italic")
+    fig.tight_layout()
+    return save(fig, path_stem)
+
+
+def _pick(summary: pd.DataFrame, output: str, order: Sequence[str] | None) -> pd.DataFrame:
+    part = summary[summary["output"] == output].set_index("scenario")
+    if order is not None:
+        part = part.loc[[s for s in order if s in part.index]]
+    return part
+
+
+def _err(row: pd.Series) -> np.ndarray:
+    if np.isnan(row["ci95_low"]):
+        return np.zeros((2, 1))
+    return np.array([[row["mean"] - row["ci95_low"]], [row["ci95_high"] - row["mean"]]])
+
+
+def _wrap(text: str, width: int = 40) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines[:2])
