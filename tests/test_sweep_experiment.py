@@ -51,7 +51,7 @@ def test_range_outside_declared_bounds_names_the_allowed_range(tmp_path):
     assert "vary.audit_prob_per_step.high" in msg and "[0, 1]" in msg
 
 
-def test_bool_parameter_cannot_go_into_a_sampled_design(tmp_path):
+def test_bool_parameter_enters_a_sampled_design_only_as_false_true(tmp_path):
     msg = error_of(tmp_path, """
         design = "sobol"
         sample_size = 8
@@ -59,7 +59,13 @@ def test_bool_parameter_cannot_go_into_a_sampled_design(tmp_path):
         coordination_body = { low = 0, high = 1 }
         audit_prob_per_step = { low = 0.0, high = 0.5 }
     """)
-    assert "vary.coordination_body" in msg and "grid" in msg and "[false, true]" in msg
+    assert "vary.coordination_body" in msg and "values = [false, true]" in msg
+    exp = parse_experiment({"design": "lhs", "sample_size": 10, "seed": 2, "vary": {
+        "coordination_body": {"values": [False, True]},
+        "audit_prob_per_step": {"low": 0.0, "high": 0.5}}})
+    points = build_design(exp).points
+    assert points.coordination_body.dtype == bool
+    assert points.coordination_body.sum() == 5  # LHS: half the strata below 0.5
 
 
 def test_text_parameter_cannot_go_into_sobol(tmp_path):

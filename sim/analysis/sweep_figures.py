@@ -43,13 +43,15 @@ def save(fig: plt.Figure, stem: Path) -> list[Path]:
     return paths
 
 
-def phase_diagram(table: pd.DataFrame, stem: Path, *, x_label: str, y_label: str,
-                  value_label: str, threshold: float, title: str = "") -> list[Path]:
+def phase_diagram(table: pd.DataFrame | dict[str, pd.DataFrame], stem: Path, *, x_label: str,
+                  y_label: str, value_label: str, threshold: float,
+                  title: str = "") -> list[Path]:
     """Heatmap of a mean output over two factors with the boundary contour.
 
     Args:
-        table: pivot table (rows y values, columns x values), e.g. from
-            :func:`sim.analysis.sweep_tables.phase_table`.
+        table: pivot table (rows y values, columns x values, numeric), e.g. from
+            :func:`sim.analysis.sweep_tables.phase_table`; or a mapping of panel
+            title to such tables, drawn side by side on one colour scale.
         stem: output path without suffix.
         x_label: x-axis label with unit.
         y_label: y-axis label with unit.
@@ -57,24 +59,38 @@ def phase_diagram(table: pd.DataFrame, stem: Path, *, x_label: str, y_label: str
         threshold: output level of the form/content boundary (drawn where crossed).
         title: figure title.
     """
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
-    xs = np.asarray(table.columns, dtype=float)
-    ys = np.asarray(table.index, dtype=float)
-    z = table.to_numpy(dtype=float)
-    mesh = ax.pcolormesh(_edges(xs), _edges(ys), z, cmap=HEATMAP_CMAP, shading="flat")
-    fig.colorbar(mesh, ax=ax, label=value_label)
-    finite = z[np.isfinite(z)]
-    if len(xs) > 1 and len(ys) > 1 and finite.size and finite.min() < threshold < finite.max():
-        contour = ax.contour(xs, ys, z, levels=[threshold], colors="white", linewidths=2.0)
-        ax.clabel(contour, fmt=lambda _: f"boundary {threshold:g}", fontsize=8)
-        note = f"white line: mean = {threshold:g} (form/content boundary)"
-    else:
-        note = f"boundary {threshold:g} not crossed in this range"
-    ax.set_xlabel(x_label)
-    ax.set_ylabel(y_label)
-    ax.set_title(title or value_label, fontsize=10)
-    ax.text(0.01, -0.16, note, transform=ax.transAxes, fontsize=8, va="top")
-    return save(fig, stem)
+    panels = table if isinstance(table, dict) else {"": table}
+    values = np.concatenate([t.to_numpy(dtype=float).ravel() for t in panels.values()])
+    finite = values[np.isfinite(values)]
+    vmin, vmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels) + 2.2, 4.8),
+                             squeeze=False, sharey=True, layout="constrained")
+    crossed = False
+    for ax, (panel, data) in zip(axes[0], panels.items(), strict=True):
+        xs = np.asarray(data.columns, dtype=float)
+        ys = np.asarray(data.index, dtype=float)
+        z = data.to_numpy(dtype=float)
+        mesh = ax.pcolormesh(_edges(xs), _edges(ys), z, cmap=HEATMAP_CMAP, shading="flat",
+                             vmin=vmin, vmax=vmax)
+        zf = z[np.isfinite(z)]
+        if len(xs) > 1 and len(ys) > 1 and zf.size and zf.min() < threshold < zf.max():
+            contour = ax.contour(xs, ys, z, levels=[threshold], colors="white", linewidths=2.0)
+            ax.clabel(contour, fmt=lambda _: f"{threshold:g}", fontsize=8)
+            crossed = True
+        ax.set_xlabel(x_label)
+        if panel:
+            ax.set_title(panel, fontsize=9)
+    axes[0][0].set_ylabel(y_label)
+    fig.colorbar(mesh, ax=axes[0].tolist(), label=value_label)
+    note = (f"white line: mean = {threshold:g} (form/content boundary)" if crossed
+            else f"boundary {threshold:g} not crossed in this range")
+    fig.suptitle((title or value_label) + f"\n{note}", fontsize=10)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
+    fig.savefig(paths[0], dpi=200, bbox_inches="tight")
+    fig.savefig(paths[1], bbox_inches="tight")
+    plt.close(fig)
+    return paths
 
 
 def response_curve(table: pd.DataFrame, stem: Path, *, factor: str, x_label: str,

@@ -101,9 +101,8 @@ def _remote_client(address: str) -> Iterator[object]:
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as err:
-        raise ExecutorError(f"cannot reach Dask scheduler at {address} "
-                            f"({type(err).__name__}: {str(err).splitlines()[0] if str(err) else 'no answer'}"
-                            f" within {CONNECT_TIMEOUT_S} s)") from None
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ExecutorError(f"cannot reach Dask scheduler at {address} ({reason})") from None
     try:
         yield client
     finally:

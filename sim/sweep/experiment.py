@@ -27,6 +27,7 @@ An experiment file says what to vary, how, how often and what to measure::
     [analysis]
     main = "content_share"
     phase = { x = "subsidy_per_content_step", y = "audit_prob_per_step", threshold = 0.25 }
+    # phase.by = a third factor: one panel per value; response_by: one curve per value
 
 What each design can take (the rule every error message repeats):
 
@@ -37,8 +38,9 @@ What each design can take (the rule every error message repeats):
   optional ``dist`` (``uniform``, ``loguniform``, ``triangular`` with
   ``mode``). Ints are sampled as reals and rounded to the nearest whole number
   (documented bias at the range ends: the two end values get half the
-  probability of inner ones). Bools and strings cannot be sampled: vary them in
-  a grid, or fix them.
+  probability of inner ones). Bools only as ``values = [false, true]``: a
+  uniform draw rounded to 0/1 (false below 0.5). Strings cannot be sampled:
+  vary them in a grid, or fix them.
 
 Every error is an :class:`ExperimentError` whose text reads
 ``<file>: <place>: <message>`` and names the allowed values.
@@ -68,8 +70,8 @@ TOP_LEVEL_KEYS = ("name", "title", "description", "scenario", "design", "replica
                   "seed", "sample_size", "second_order", "levels", "fixed", "vary", "outputs",
                   "analysis")
 FACTOR_KEYS = ("values", "low", "high", "num", "dist", "mode")
-ANALYSIS_KEYS = ("main", "phase", "response", "budget", "adequacy_tolerance")
-PHASE_KEYS = ("x", "y", "output", "threshold")
+ANALYSIS_KEYS = ("main", "phase", "response", "response_by", "budget", "adequacy_tolerance")
+PHASE_KEYS = ("x", "y", "by", "output", "threshold")
 BUDGET_KEYS = ("cost", "output", "limit")
 #: Default experiments folder, searched when a bare name is given.
 EXPERIMENTS_DIR = Path(__file__).resolve().parents[2] / "experiments"
@@ -140,6 +142,8 @@ class Factor:
             Parameter values (ints rounded to the nearest whole number).
         """
         u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+        if self.kind is bool:
+            return u >= 0.5
         lo, hi = float(self.low), float(self.high)
         if self.dist == "loguniform":
             x = np.exp(np.log(lo) + u * (np.log(hi) - np.log(lo)))
@@ -210,12 +214,16 @@ class Output:
 
 @dataclass(frozen=True)
 class PhaseSpec:
-    """Phase diagram: mean of ``output`` over two factors, boundary at ``threshold``."""
+    """Phase diagram: mean of ``output`` over two factors, boundary at ``threshold``.
+
+    With ``by``, one panel per value of a third factor.
+    """
 
     x: str
     y: str
     output: str
     threshold: float = DEFAULT_THRESHOLD
+    by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -234,6 +242,7 @@ class AnalysisSpec:
     main: str
     phase: PhaseSpec | None = None
     response: tuple[str, ...] = ()
+    response_by: str | None = None
     budget: BudgetSpec | None = None
     adequacy_tolerance: float = DEFAULT_ADEQUACY_TOLERANCE
 
@@ -598,13 +607,16 @@ def _parse_factor(name: str, entry: Any, kind: type, spec_: Spec, design: str,
     _check_keys(entry, FACTOR_KEYS, path, place)
     allowed = _allowed(kind, spec_)
     sampled = design != "grid"
-    if kind in (bool, str) and sampled:
-        example = "values = [false, true]" if kind is bool else 'values = ["a", "b"]'
-        raise ExperimentError(path, place, f"is a {'true/false' if kind is bool else 'text'} "
-                              f"parameter: design {design!r} cannot sample it; vary it in a "
-                              f"grid design ({example}) or fix it in [fixed]")
+    if kind is str and sampled:
+        raise ExperimentError(path, place, f"is a text parameter: design {design!r} cannot "
+                              "sample it; vary it in a grid design (values = [\"a\", \"b\"]) "
+                              "or fix it in [fixed]")
+    if kind is bool and sampled and entry.get("values") != [False, True]:
+        raise ExperimentError(path, place, f"is a true/false parameter: design {design!r} "
+                              "samples it only as values = [false, true] (a uniform draw "
+                              "rounded to 0/1: false below 0.5, true from 0.5)")
     if "values" in entry:
-        if sampled:
+        if sampled and kind is not bool:
             raise ExperimentError(path, f"{place}.values", f"a list of values is for grid "
                                   f"designs; design {design!r} needs a range: low and high "
                                   f"within {allowed} (optional dist: {', '.join(DISTRIBUTIONS)})")
@@ -746,12 +758,20 @@ def _parse_analysis(table: Mapping[str, Any], factors: list[str], outs: tuple[Ou
         if isinstance(threshold, bool) or not isinstance(threshold, int | float):
             raise ExperimentError(path, "analysis.phase.threshold", f"{threshold!r}: must be "
                                   "a number")
+        by = entry.get("by")
+        if by is not None:
+            by = factor_name(by, "analysis.phase.by")
+            if by in (x, y):
+                raise ExperimentError(path, "analysis.phase.by", "must differ from x and y")
         phase = PhaseSpec(x, y, output_name(entry.get("output", main), "analysis.phase.output"),
-                          float(threshold))
+                          float(threshold), by)
     response = table.get("response", factors)
     if not isinstance(response, list):
         raise ExperimentError(path, "analysis.response", "must be a list of varied parameters")
     response = tuple(factor_name(r, "analysis.response") for r in response)
+    response_by = table.get("response_by")
+    if response_by is not None:
+        response_by = factor_name(response_by, "analysis.response_by")
     budget = None
     if "budget" in table:
         entry = table["budget"]
@@ -772,7 +792,7 @@ def _parse_analysis(table: Mapping[str, Any], factors: list[str], outs: tuple[Ou
     tol = table.get("adequacy_tolerance", DEFAULT_ADEQUACY_TOLERANCE)
     if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 < tol < 1:
         raise ExperimentError(path, "analysis.adequacy_tolerance", f"{tol!r}: must be in (0, 1)")
-    return AnalysisSpec(main, phase, response, budget, float(tol))
+    return AnalysisSpec(main, phase, response, response_by, budget, float(tol))
 
 
 def experiment_from_dict(data: Mapping[str, Any]) -> Experiment:
@@ -815,7 +835,8 @@ def experiment_from_dict(data: Mapping[str, Any]) -> Experiment:
         second_order=bool(data.get("second_order", False)), levels=int(data.get("levels", 4)),
         outputs=tuple(Output(**o) for o in data["outputs"]),
         analysis=AnalysisSpec(main=analysis["main"], phase=phase,
-                              response=tuple(analysis.get("response", ())), budget=budget,
+                              response=tuple(analysis.get("response", ())),
+                              response_by=analysis.get("response_by"), budget=budget,
                               adequacy_tolerance=float(analysis.get(
                                   "adequacy_tolerance", DEFAULT_ADEQUACY_TOLERANCE))),
         fixed=dict(data.get("fixed", {})))

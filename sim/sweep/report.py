@@ -33,7 +33,7 @@ from sim.analysis.sensitivity import (
     stable_replicates,
 )
 from sim.sweep.designs import sampler_seed, unit_problem
-from sim.sweep.experiment import Experiment, Factor, Output
+from sim.sweep.experiment import Experiment, Factor, Output, PhaseSpec
 from sim.sweep.results import load_sweep_experiment, run_outputs, run_status
 from sim.sweep.run import read_design
 
@@ -123,13 +123,16 @@ def _responses(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
     for name in exp.analysis.response:
         factor = _factor(exp, name)
         others = [f for f in exp.factor_names if f != name]
-        by = None
-        if grid and len(others) == 1 and runs[others[0]].nunique() <= MAX_CURVES:
+        by = exp.analysis.response_by if exp.analysis.response_by != name else None
+        if by is None and grid and len(others) == 1 and runs[others[0]].nunique() <= MAX_CURVES:
             by = others[0]
+        if by is not None and runs[by].nunique() > MAX_CURVES:
+            by = None
         table = tables.response_table(runs, name, main.name, by=by, binned=not grid)
         table.to_csv(tdir / f"response_{name}.csv", index=False)
-        how = ("one curve per value of " + by) if by else (
-            "marginal over the other factors" if others else "")
+        rest = [f for f in others if f != by]
+        how = ", ".join(filter(None, [f"one curve per value of {by}" if by else "",
+                                      "marginal over the other factors" if rest else ""]))
         report.files.append(tdir / f"response_{name}.csv")
         report.files += figures.response_curve(
             table, fdir / f"response_{name}", factor=name, x_label=_factor_label(factor),
@@ -143,39 +146,46 @@ def _phase(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path, report: 
     if spec is None:
         if exp.design != "grid" or len(exp.factors) < 2:
             return
-        from sim.sweep.experiment import PhaseSpec
-
         spec = PhaseSpec(exp.factor_names[0], exp.factor_names[1], exp.analysis.main)
     if exp.design != "grid":
         report.notes.append("phase diagram skipped: it needs a grid design (the values of a "
                             "sampled design do not repeat)")
         return
     out = exp.output(spec.output)
-    table = tables.phase_table(runs, spec.x, spec.y, out.name)
-    stem = tdir / f"phase_{out.name}"
-    shown = table.copy()
-    shown.index = [f"{v:g}" if isinstance(v, float) else str(v) for v in shown.index]
-    shown.index.name = spec.y
-    shown.columns = [f"{spec.x}={v:g}" if isinstance(v, float) else f"{spec.x}={v}"
-                     for v in shown.columns]
-    report.files += tables.write_table(shown, stem, caption=f"{exp.title}: mean "
-                                       f"{out.describe()} over {spec.x} and {spec.y}",
-                                       label=f"tab:{exp.name}-phase")
-    if not _numeric(table):
+    groups = runs.groupby(spec.by, sort=True) if spec.by else [(None, runs)]
+    panels: dict[str, pd.DataFrame] = {}
+    n_groups = 0
+    for key, sub in groups:
+        n_groups += 1
+        key = key[0] if isinstance(key, tuple) else key
+        table = tables.phase_table(sub, spec.x, spec.y, out.name)
+        suffix = "" if key is None else f"_{spec.by}={_fmt(key)}"
+        panel = "" if key is None else f"{spec.by} = {_fmt(key)}"
+        shown = table.copy()
+        shown.index = [_fmt(v) for v in shown.index]
+        shown.index.name = spec.y
+        shown.columns = [f"{spec.x}={_fmt(v)}" for v in shown.columns]
+        report.files += tables.write_table(
+            shown, tdir / f"phase_{out.name}{suffix}",
+            caption=f"{exp.title}: mean {out.describe()} over {spec.x} and {spec.y}"
+            + (f" ({panel})" if panel else ""), label=f"tab:{exp.name}-phase{suffix}")
+        above = int((table.to_numpy() >= spec.threshold).sum())
+        report.notes.append(f"phase diagram{f' ({panel})' if panel else ''}: {above} of "
+                            f"{table.size} ({spec.x}, {spec.y}) cells reach mean {out.name} >= "
+                            f"{spec.threshold:g} (the form/content boundary)")
+        if _numeric(table):
+            table.index = np.asarray(table.index, dtype=float)
+            table.columns = np.asarray(table.columns, dtype=float)
+            panels[panel] = table
+    if len(panels) != n_groups:
         report.notes.append(f"phase diagram figure skipped: {spec.x} or {spec.y} is not "
-                            "numeric (the table is written)")
+                            "numeric (the tables are written)")
         return
-    table.index = np.asarray(table.index, dtype=float)
-    table.columns = np.asarray(table.columns, dtype=float)
     report.files += figures.phase_diagram(
-        table, fdir / f"phase_{out.name}",
+        panels if spec.by else panels[""], fdir / f"phase_{out.name}",
         x_label=_factor_label(_factor(exp, spec.x)), y_label=_factor_label(_factor(exp, spec.y)),
         value_label=_output_label(out), threshold=spec.threshold,
         title=f"{exp.title}: mean {out.column}")
-    above = int((table.to_numpy() >= spec.threshold).sum())
-    report.notes.append(f"phase diagram: {above} of {table.size} ({spec.x}, {spec.y}) cells "
-                        f"reach mean {out.name} >= {spec.threshold:g} (the form/content "
-                        "boundary)")
 
 
 def _point_means(exp: Experiment, runs: pd.DataFrame, n_points: int, output: str) -> np.ndarray:
@@ -301,6 +311,14 @@ def _output_label(out: Output) -> str:
     definition = model_outputs.COLUMNS.get(out.column, "")
     unit = " [MU]" if "(MU" in definition else ""
     return f"{out.describe()}{unit}"
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value)).lower()
+    if isinstance(value, float | np.floating):
+        return f"{value:g}"
+    return str(value)
 
 
 def _numeric(table: pd.DataFrame) -> bool:
