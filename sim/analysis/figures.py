@@ -21,8 +21,9 @@ import pandas as pd  # noqa: E402
 from sim.analysis.batch import over_time  # noqa: E402
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
-OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-             "#000000"]
+#: Ordered so the low-contrast yellow comes last.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
+             "#F0E442"]
 DEPTH_SERIES = {"form_share": ("form", "#E69F00", "-"),
                 "practice_share": ("practice", "#56B4E9", "--"),
                 "content_share": ("content", "#009E73", "-.")}
@@ -53,7 +54,8 @@ def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
                            titles: dict[str, str] | None = None) -> list[Path]:
     """Shares of active partnerships at form, practice and content over time, per scenario.
 
-    One panel per scenario, replicate mean with a 95 % confidence band.
+    One panel per scenario, replicate mean with a 95 % confidence band; steps
+    where a run has no active partnership (shares undefined) are left out.
 
     Args:
         steps: the batch's per-step table.
@@ -62,6 +64,8 @@ def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
         titles: optional scenario -> panel title.
     """
     scenarios = list(order) if order is not None else list(dict.fromkeys(steps["scenario"]))
+    if "partnerships_active" in steps.columns:  # shares are undefined with no partnership
+        steps = steps[steps["partnerships_active"] > 0]
     table = over_time(steps, list(DEPTH_SERIES))
     n = len(scenarios)
     cols = min(3, n)
@@ -78,7 +82,7 @@ def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
                             line["ci_high"].fillna(line["mean"]), color=colour, alpha=0.25,
                             linewidth=0)
         ax.set_title(_wrap(scenario if not titles else titles.get(scenario, scenario)),
-                     fontsize=9)
+                     fontsize=9, loc="left")
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)
     for ax in axes.flat[n:]:
@@ -97,25 +101,38 @@ def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
 
 def content_vs_spending(summary: pd.DataFrame, path_stem: Path,
                         order: Sequence[str] | None = None) -> list[Path]:
-    """End-of-run content share against government spending, one point per scenario.
+    """End-of-run content share against government spending, one marker per scenario.
 
-    Error bars are 95 % confidence intervals over replicates on both axes.
+    Filled markers: true content share; hollow markers joined by a thin line:
+    the share government reads as content (their gap is misreporting). Error
+    bars are 95 % confidence intervals over replicates on both axes. The
+    spending axis is logarithmic above 1 MU/step (linear below).
     """
     x = _pick(summary, "spending_total", order)
     y = _pick(summary, "content_share", order)
-    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+    reported = _pick(summary, "reported_content_share", order)
+    fig, ax = plt.subplots(figsize=(7.4, 4.6))
+    markers = "osD^v<>p"
     for k, scenario in enumerate(x.index):
         colour = OKABE_ITO[k % len(OKABE_ITO)]
-        ax.errorbar(x.loc[scenario, "mean"], y.loc[scenario, "mean"],
-                    xerr=_err(x.loc[scenario]), yerr=_err(y.loc[scenario]), linestyle="none",
-                    color=colour, markersize=6, capsize=3, label=scenario,
-                    marker="osD^v<>p"[k % 8])
-        ax.annotate(scenario, (x.loc[scenario, "mean"], y.loc[scenario, "mean"]),
-                    textcoords="offset points", xytext=(5, 4), fontsize=7)
-    ax.set_xlabel("government spending, MU per step (mean over the last year)")
-    ax.set_ylabel("content share of active partnerships (end of run)")
-    ax.set_ylim(bottom=0)
+        marker = markers[k % len(markers)]
+        xm, ym = x.loc[scenario, "mean"], y.loc[scenario, "mean"]
+        ax.errorbar(xm, ym, xerr=_err(x.loc[scenario]), yerr=_err(y.loc[scenario]),
+                    linestyle="none", marker=marker, color=colour, markersize=7, capsize=3,
+                    label=scenario)
+        if scenario in reported.index:
+            yr = reported.loc[scenario, "mean"]
+            ax.plot([xm, xm], [ym, yr], color=colour, linewidth=0.8, linestyle=":")
+            ax.plot(xm, yr, marker=marker, markerfacecolor="none", color=colour, markersize=7,
+                    linestyle="none")
+    ax.plot([], [], marker="o", color="grey", linestyle="none", label="filled: content share")
+    ax.plot([], [], marker="o", markerfacecolor="none", color="grey", linestyle="none",
+            label="hollow: reported content share")
+    ax.set_xscale("symlog", linthresh=1.0)
     ax.set_xlim(left=0)
+    ax.set_xlabel("government spending, MU per step (mean over the last year; log scale above 1)")
+    ax.set_ylabel("share of active partnerships at content (end of run)")
+    ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     ax.set_title("What each scenario buys: content share vs spending", fontsize=10)
     ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.02, 0.5))
@@ -129,6 +146,8 @@ def leakage_and_delay(summary: pd.DataFrame, path_stem: Path,
     """Subsidy leakage share and approval delay per scenario (end of run, 95 % CI)."""
     panels = [("leakage_share", "share of subsidy paid to form-only partnerships"),
               ("approval_delay", "approval delay, steps (months)")]
+    paid = _pick(summary, "spending_subsidy", order)["mean"].to_dict() if (
+        summary["output"] == "spending_subsidy").any() else {}
     fig, axes = plt.subplots(1, 2, figsize=(9.6, 0.42 * len(_pick(summary, panels[0][0], order))
                                             + 1.8), sharey=True)
     for ax, (output, label) in zip(axes, panels, strict=True):
@@ -138,9 +157,11 @@ def leakage_and_delay(summary: pd.DataFrame, path_stem: Path,
         means = part["mean"].fillna(0).to_numpy()
         ax.barh(ypos, means, xerr=np.array([_err(r) for _, r in part.iterrows()]).reshape(
             -1, 2).T, color=colours, alpha=0.85, capsize=3, height=0.65)
-        for y, mean in zip(ypos, part["mean"], strict=True):
-            if np.isnan(mean):
-                ax.text(0, y, " n/a", va="center", fontsize=7)
+        for y, scenario, mean in zip(ypos, part.index, part["mean"], strict=True):
+            if output == "leakage_share" and paid.get(scenario, 1.0) == 0:
+                ax.text(0, y, " no subsidy paid", va="center", fontsize=7, color="dimgrey")
+            elif np.isnan(mean):
+                ax.text(0, y, " no approvals", va="center", fontsize=7, color="dimgrey")
         ax.set_yticks(ypos, part.index, fontsize=8)
         ax.set_xlabel(label)
         ax.grid(alpha=0.3, axis="x")
@@ -165,7 +186,8 @@ def _err(row: pd.Series) -> np.ndarray:
     return np.array([[row["mean"] - row["ci95_low"]], [row["ci95_high"] - row["mean"]]])
 
 
-def _wrap(text: str, width: int = 40) -> str:
+def _wrap(text: str, width: int = 46) -> str:
+    """Wrap to at most two lines, ending the second with an ellipsis if cut."""
     words, lines, line = text.split(), [], ""
     for word in words:
         if line and len(line) + len(word) + 1 > width:
@@ -174,4 +196,6 @@ def _wrap(text: str, width: int = 40) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return "\n".join(lines[:2])
+    if len(lines) > 2:
+        lines = [lines[0], lines[1][: width - 1].rstrip() + "…"]
+    return "\n".join(lines)
