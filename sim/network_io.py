@@ -248,7 +248,7 @@ def _node_attributes(row: Mapping[str, str], place: str) -> dict[str, Any]:
                                f"{', '.join(NODE_TYPES)}")
     for name in REQUIRED[kind]:
         if not row.get(name):
-            raise NetworkFileError(f"{place}: a {kind} needs {name!r}")
+            raise NetworkFileError(f"{place}: {_a(kind)} needs {name!r}")
     if kind == "enterprise":
         return {"type": kind, "industry": row["industry"],
                 "size": _number(row, "size", place, low=0.0, strict_low=True),
@@ -288,9 +288,9 @@ def _edge_attributes(g: nx.Graph, a: str, b: str, row: Mapping[str, str],
         raise NetworkFileError(f"{place}: a tie from {a!r} to itself")
     ends = sorted((g.nodes[a]["type"], g.nodes[b]["type"]))
     if ends != sorted(TIE_ENDS[tie]):
-        want = " and ".join(TIE_ENDS[tie])
+        want = " and ".join(_a(t) for t in TIE_ENDS[tie])
         raise NetworkFileError(
-            f"{place}: a {tie} tie joins a {want}, not a {ends[0]} and a {ends[1]}")
+            f"{place}: a {tie} tie joins {want}, not {_a(ends[0])} and {_a(ends[1])}")
     if tie == "peer" and g.nodes[a]["industry"] != g.nodes[b]["industry"]:
         raise NetworkFileError(f"{place}: peer ties join enterprises of the same industry "
                                f"({g.nodes[a]['industry']!r} vs {g.nodes[b]['industry']!r})")
@@ -326,6 +326,10 @@ def _check_majors(g: nx.Graph, where: Mapping[str, str]) -> None:
             parse_majors(data["majors"], industries)
         except ValueError as err:
             raise NetworkFileError(f"{where[node]}: majors {data['majors']!r}: {err}") from None
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
 
 def _check_population(g: nx.Graph, path: str) -> None:
