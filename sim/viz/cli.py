@@ -1,0 +1,74 @@
+"""``python -m sim viz``: start the live view with ``solara run`` on 127.0.0.1."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+APP = Path(__file__).with_name("app.py")
+DEFAULT_PORT = 8765
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m sim viz``."""
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help=f"port on 127.0.0.1 (default {DEFAULT_PORT}; 0 picks a free one)")
+    parser.add_argument("--scenarios", metavar="DIR",
+                        help="folder of scenario files for the picker (default: scenarios/)")
+    parser.add_argument("--no-assets", action="store_true",
+                        help="do not install missing browser files with npm before starting")
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that is free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_command(port: int) -> list[str]:
+    """The ``solara run`` command line serving the app on 127.0.0.1:``port``."""
+    return [sys.executable, "-m", "solara", "run", str(APP), "--host", "127.0.0.1",
+            "--port", str(port), "--no-open", "--production"]
+
+
+def server_env(scenarios: str | None = None) -> dict[str, str]:
+    """Environment for the server: scenario folder, no telemetry from a local research tool."""
+    env = dict(os.environ)
+    env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    if scenarios:
+        env["COOPSIM_SCENARIOS"] = str(Path(scenarios).resolve())
+    return env
+
+
+def main(args: argparse.Namespace) -> int:
+    """Install missing browser files, then run the Solara server until interrupted."""
+    if not 0 <= args.port <= 65535:
+        print(f"error: --port: {args.port} is not a port number (0-65535)", file=sys.stderr)
+        return 2
+    if args.scenarios and not Path(args.scenarios).is_dir():
+        print(f"error: --scenarios: {args.scenarios}: not a folder", file=sys.stderr)
+        return 2
+    if not args.no_assets:
+        from sim.viz import assets
+
+        try:
+            installed = assets.ensure()
+            if installed:
+                print(f"installed browser files: {', '.join(installed)}", file=sys.stderr)
+        except assets.AssetError as err:
+            print(f"warning: {err}; the page loads only if this machine can reach Solara's CDN",
+                  file=sys.stderr)
+    port = args.port or free_port()
+    print(f"live view: http://127.0.0.1:{port}/  (Ctrl+C stops it)", flush=True)
+    command, env = server_command(port), server_env(args.scenarios)
+    if os.name == "posix":  # become the server, so stopping this process stops it
+        os.execve(command[0], command, env)
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
