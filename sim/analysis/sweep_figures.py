@@ -184,19 +184,21 @@ def adequacy_plot(cv: pd.DataFrame, stem: Path, *, output_label: str, n_stable: 
         cv: :func:`sim.analysis.sensitivity.replicate_cv` output.
         stem: output path without suffix.
         output_label: the output.
-        n_stable: replicate count at which the CV has stabilised (None if not shown).
+        n_stable: replicate count from which the median CV has stabilised (None if not
+            shown).
         tolerance: the relative tolerance of the rule.
         title: figure title.
     """
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     for _, sub in cv.groupby("design_point"):
         ax.plot(sub["n"], sub["cv"], color="grey", alpha=0.25, linewidth=0.8)
-    median = cv.groupby("n")["cv"].median()
+    median = cv.dropna(subset=["cv"]).groupby("n")["cv"].median()
     ax.plot(median.index, median.to_numpy(), color=PALETTE[0], linewidth=2,
             label="median over design points")
     if n_stable is not None:
         ax.axvline(n_stable, color=PALETTE[5], linestyle="--",
-                   label=f"stable from n = {n_stable} (within {tolerance:.0%} of final CV)")
+                   label=f"median stable from n = {n_stable} (within {tolerance:.0%} of final CV)")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("replicates n")
     ax.set_ylabel(f"coefficient of variation of {output_label}")
     ax.legend(fontsize=8)

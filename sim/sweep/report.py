@@ -138,7 +138,7 @@ def _responses(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
             table, fdir / f"response_{name}", factor=name, x_label=_factor_label(factor),
             y_label=_output_label(main), by=by,
             by_label=_factor_label(_factor(exp, by)) if by else "",
-            title=f"{exp.title}\n{main.column} vs {name}" + (f" ({how})" if how else ""))
+            title=f"{exp.name}: {main.column} vs {name}" + (f" ({how})" if how else ""))
 
 
 def _phase(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path, report: Report) -> None:
@@ -185,7 +185,7 @@ def _phase(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path, report: 
         panels if spec.by else panels[""], fdir / f"phase_{out.name}",
         x_label=_factor_label(_factor(exp, spec.x)), y_label=_factor_label(_factor(exp, spec.y)),
         value_label=_output_label(out), threshold=spec.threshold,
-        title=f"{exp.title}: mean {out.column}")
+        title=f"{exp.name}: mean {out.column}")
 
 
 def _point_means(exp: Experiment, runs: pd.DataFrame, n_points: int, output: str) -> np.ndarray:
@@ -211,7 +211,7 @@ def _sobol(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Path
             label=f"tab:{exp.name}-sobol-{out.name}")
         report.files += figures.sobol_bars(indices, fdir / f"sobol_{out.name}",
                                            output_label=out.describe(),
-                                           title=f"{exp.title}: Sobol indices of {out.column}")
+                                           title=f"{exp.name}: Sobol indices of {out.column}")
         top = indices["ST"].sort_values(ascending=False).head(3)
         report.notes.append(f"Sobol {out.name}: largest total indices "
                             + ", ".join(f"{k} {v:.2f}" for k, v in top.items()))
@@ -235,7 +235,7 @@ def _morris(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Pat
             label=f"tab:{exp.name}-morris-{out.name}")
         report.files += figures.morris_plot(indices, fdir / f"morris_{out.name}",
                                             output_label=out.column,
-                                            title=f"{exp.title}: Morris screening")
+                                            title=f"{exp.name}: Morris screening of {out.column}")
         top = indices["mu_star"].sort_values(ascending=False).head(3)
         report.notes.append(f"Morris {out.name}: largest mu* "
                             + ", ".join(f"{k} {v:.3g}" for k, v in top.items()))
@@ -244,31 +244,36 @@ def _morris(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Pat
 def _adequacy(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
               report: Report) -> None:
     main = exp.output(exp.analysis.main)
-    if runs.groupby("design_point").size().max() < 3:
+    replicates = int(runs.groupby("design_point").size().max())
+    if replicates < 3:
         report.notes.append("replicate adequacy skipped: it needs 3 or more replicates")
         return
     cv = replicate_cv(runs.rename(columns={main.name: "value"}))
     tol = exp.analysis.adequacy_tolerance
-    stable = stable_replicates(cv, tolerance=tol)
+    per_point = stable_replicates(cv, tolerance=tol)
+    median = cv.dropna(subset=["cv"]).groupby("n", as_index=False)["cv"].median()
     cv.to_csv(tdir / "adequacy_cv.csv", index=False)
-    stable.to_csv(tdir / "adequacy_stable.csv", index=False)
+    per_point.to_csv(tdir / "adequacy_stable.csv", index=False)
     report.files += [tdir / "adequacy_cv.csv", tdir / "adequacy_stable.csv"]
-    if stable.empty:
+    if per_point.empty or median.empty:
         report.notes.append(f"replicate adequacy: the mean of {main.name} is 0 at every design "
                             "point, so its CV is undefined")
         n_stable = None
     else:
-        n_stable = int(np.ceil(stable["n_stable"].quantile(0.9)))
-        shown = stable["shown_stable"].mean()
+        overall = stable_replicates(median.assign(design_point=0), tolerance=tol).iloc[0]
+        n_stable = int(overall["n_stable"])
+        n_p90 = int(np.ceil(per_point["n_stable"].quantile(0.9)))
+        verdict = (f"stable from n = {n_stable} of {replicates}" if overall["shown_stable"]
+                   else f"not shown stable within {replicates} replicates: use more")
         report.notes.append(
-            f"replicate adequacy (Lorscheid et al. 2012): the CV of {main.name} stays within "
-            f"{tol:.0%} of its {exp.replicates}-replicate value from n = {n_stable} on at 90% "
-            f"of design points ({shown:.0%} of points shown stable before n = "
-            f"{exp.replicates})" + ("" if n_stable < exp.replicates else
-                                     "; not shown stable: use more replicates"))
+            f"replicate adequacy (Lorscheid et al. 2012): the median CV of {main.name} over "
+            f"design points is {verdict} (rule: stays within {tol:.0%} of its {replicates}-"
+            f"replicate value from n on); per design point, 90% are stable by n = {n_p90}")
+        if not overall["shown_stable"]:
+            n_stable = None
     report.files += figures.adequacy_plot(cv, fdir / "adequacy", output_label=main.name,
                                           n_stable=n_stable, tolerance=tol,
-                                          title=f"{exp.title}: replicate adequacy")
+                                          title=f"{exp.name}: replicate adequacy")
 
 
 def _budget(exp: Experiment, summary: pd.DataFrame, tdir: Path, fdir: Path,
@@ -287,7 +292,7 @@ def _budget(exp: Experiment, summary: pd.DataFrame, tdir: Path, fdir: Path,
     report.files += figures.frontier_plot(
         summary, fdir / "frontier", cost=spec.cost, output=spec.output,
         cost_label=_output_label(cost), output_label=_output_label(value), limit=spec.limit,
-        on_frontier=front, title=f"{exp.title}: {value.column} against cost")
+        on_frontier=front, title=f"{exp.name}: {value.column} against cost")
     if best.empty:
         report.notes.append(f"budget: no mix stays within {spec.limit:g} MU")
     else:

@@ -1,0 +1,132 @@
+"""Sweep speed: runner overhead per run, and runs per minute with 1 and 2 workers.
+
+Run::
+
+    .venv/bin/python benchmarks/sweep_speed.py            # county scale, ~3 min on 2 cores
+    .venv/bin/python benchmarks/sweep_speed.py --quick    # smaller, ~1 min
+
+Prints ``name: value`` lines:
+
+- ``model_s_per_run``: the model's own time per county run (build the model,
+  run it, take its DataCollector table), in this process;
+- ``sweep_s_per_run_jobs1``: time per run of a whole sweep with ``--jobs 1``
+  (design, run plan, store, per-run Parquet part, run table; runs inline);
+- ``runner_overhead_pct``: ``(sweep - model) / model`` in percent (target < 5);
+- ``runs_per_min_1_worker`` / ``runs_per_min_2_workers``: throughput through a
+  process pool of 1 and of 2 workers, and ``speedup_2_vs_1`` (target >= 1.8).
+
+Pool start-up is excluded: each pool is started and warmed (every worker has
+imported the model and run a tiny model) before the clock starts, because a
+real sweep pays it once per thousands of runs. Model and sweep timings are
+interleaved in rounds and the median round is reported, so drift from other
+load on the machine hits both alike. Run it on an otherwise idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import io
+import multiprocessing
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sim.model import CooperationModel  # noqa: E402
+from sim.runner import execute  # noqa: E402
+from sim.store import RunStore  # noqa: E402
+from sim.sweep.designs import build_design  # noqa: E402
+from sim.sweep.executors import ExecutorChoice  # noqa: E402
+from sim.sweep.experiment import parse_experiment  # noqa: E402
+from sim.sweep.run import plan_runs, run_sweep  # noqa: E402
+
+
+def experiment(points: int, replicates: int, enterprises: int, steps: int, seed: int = 1):
+    """A grid over audit probability at county scale (the ruian-status-quo size)."""
+    values = [round(0.4 * i / max(1, points - 1), 6) for i in range(points)]
+    return parse_experiment({
+        "title": "benchmark", "steps": steps, "replicates": replicates, "seed": seed,
+        "fixed": {"n_enterprises": enterprises, "subsidy_per_content_step": 1.0,
+                  "subsidy_budget_per_year": 5000.0},
+        "vary": {"audit_prob_per_step": {"values": values}},
+    }, path="benchmark")
+
+
+def model_time(specs) -> float:
+    """Seconds for the model alone to do the runs of ``specs``."""
+    start = time.perf_counter()
+    for spec in specs:
+        model = CooperationModel(rng=spec.seed, **spec.params)
+        model.run_for(spec.steps)
+        model.datacollector.get_model_vars_dataframe()
+    return time.perf_counter() - start
+
+
+def sweep_time(exp, directory: Path) -> float:
+    """Seconds for ``python -m sim sweep --jobs 1 --no-analyze`` to do the runs of ``exp``."""
+    start = time.perf_counter()
+    run_sweep(exp, directory, ExecutorChoice(jobs=1), progress=False, stream=io.StringIO())
+    return time.perf_counter() - start
+
+
+def _warm(_: int) -> int:
+    CooperationModel(rng=0, n_enterprises=20, n_schools=2).run_for(2)
+    return 0
+
+
+def pool_rate(specs, workers: int, directory: Path) -> float:
+    """Runs per minute through a warmed process pool of ``workers``."""
+    context = multiprocessing.get_context(
+        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        list(pool.map(_warm, range(4 * workers)))  # start and warm every worker
+        store = RunStore(directory)
+        store.open_batch(specs)
+        start = time.perf_counter()
+        execute(specs, store, executor=pool, progress=False)
+        elapsed = time.perf_counter() - start
+    return 60 * len(specs) / elapsed
+
+
+def main() -> None:
+    """Measure and print ``name: value`` lines."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (~1 min)")
+    parser.add_argument("--enterprises", type=int, default=1000, help="county size (default "
+                        "1000, the ruian-status-quo scenario)")
+    parser.add_argument("--steps", type=int, default=120, help="steps per run (default 120)")
+    args = parser.parse_args()
+    rounds, per_round, throughput_runs = (3, 12, 48) if args.quick else (5, 20, 120)
+
+    print(f"county: {args.enterprises} enterprises, 10 schools, {args.steps} steps per run")
+    model_rounds, sweep_rounds = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for r in range(rounds):
+            exp = experiment(per_round // 2, 2, args.enterprises, args.steps, seed=100 + r)
+            specs = plan_runs(exp, build_design(exp))
+            model_rounds.append(model_time(specs) / len(specs))
+            sweep_rounds.append(sweep_time(exp, Path(tmp) / f"sweep{r}") / len(specs))
+        model_s = statistics.median(model_rounds)
+        sweep_s = statistics.median(sweep_rounds)
+        overhead = [100 * (s - m) / m for m, s in zip(model_rounds, sweep_rounds, strict=True)]
+        print(f"model_s_per_run: {model_s:.4f}")
+        print(f"sweep_s_per_run_jobs1: {sweep_s:.4f}")
+        print(f"runner_overhead_pct: {statistics.median(overhead):.1f} "
+              f"(per round: {', '.join(f'{o:.1f}' for o in overhead)})")
+
+        exp = experiment(throughput_runs // 4, 4, args.enterprises, args.steps, seed=7)
+        specs = plan_runs(exp, build_design(exp))
+        rate1 = pool_rate(specs, 1, Path(tmp) / "pool1")
+        rate2 = pool_rate(specs, 2, Path(tmp) / "pool2")
+    print(f"throughput_runs: {len(specs)}")
+    print(f"runs_per_min_1_worker: {rate1:.1f}")
+    print(f"runs_per_min_2_workers: {rate2:.1f}")
+    print(f"speedup_2_vs_1: {rate2 / rate1:.2f}")
+
+
+if __name__ == "__main__":
+    main()
