@@ -1,0 +1,164 @@
+"""The live view without a browser: controls, model rebuilds, network and chart data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+solara = pytest.importorskip("solara")
+ipyvuetify = pytest.importorskip("ipyvuetify")
+
+from sim.depth import Depth  # noqa: E402
+from sim.params import Parameters, lever_names, specs  # noqa: E402
+from sim.scenarios import load_scenario  # noqa: E402
+from sim.viz import app, charts, network_view  # noqa: E402
+
+SMALL = {"n_enterprises": 300, "n_schools": 6}
+
+
+def small_state(**changes) -> app.ViewState:
+    state = app.ViewState(params=Parameters(**SMALL), seed=7)
+    for name, value in changes.items():
+        assert state.set_value(name, value)
+    return state
+
+
+def test_every_lever_has_a_control_with_the_declared_range():
+    declared = {name: spec for name, _, _, spec in specs()}
+    controls = {c.name: c for c in app.CONTROLS}
+    assert set(lever_names()) <= set(controls)
+    for name, control in controls.items():
+        if control.kind != "switch":
+            assert (control.low, control.high) == (declared[name].low, declared[name].high)
+            assert declared[name].unit in control.label
+
+
+def test_same_seed_and_controls_rebuild_the_same_model():
+    state = small_state(audit_prob_per_step=0.2)
+    first, second = app.ViewModel(state), app.ViewModel(state)
+    first.run_for(12)
+    second.run_for(12)
+    pd.testing.assert_frame_equal(first.datacollector.get_model_vars_dataframe(),
+                                  second.datacollector.get_model_vars_dataframe())
+    state.set_seed(8)
+    third = app.ViewModel(state)
+    third.run_for(12)
+    assert not third.datacollector.get_model_vars_dataframe().equals(
+        first.datacollector.get_model_vars_dataframe())
+
+
+def test_moved_lever_reaches_the_next_model_and_marks_it_pending():
+    state = small_state()
+    model = app.ViewModel(state)
+    assert not state.pending(model)
+    assert state.set_value("coordination_body", True)
+    assert state.pending(model)
+    rebuilt = app.ViewModel(state)
+    assert rebuilt.p.coordination_body is True
+    assert not state.pending(rebuilt)
+
+
+def test_out_of_range_value_is_refused_with_a_message_naming_the_field():
+    state = small_state()
+    assert not state.set_value("audit_prob_per_step", 1.5)
+    assert "audit_prob_per_step" in state.error.value and "[0, 1]" in state.error.value
+    assert state.values.value["audit_prob_per_step"] == Parameters().audit_prob_per_step
+
+
+def test_picking_a_scenario_loads_its_values_and_rebuilds_the_model():
+    state = small_state()
+    model = solara.reactive(app.ViewModel(state))
+    before = model.value
+    assert state.choose_scenario("full-package", model)
+    expected = load_scenario("full-package").params
+    assert model.value is not before
+    assert model.value.p == expected
+    assert state.values.value["subsidy_per_content_step"] == expected.subsidy_per_content_step
+    assert state.parameters() == expected and state.error.value is None
+
+
+def test_bad_scenario_shows_the_error_and_keeps_the_last_good_model(tmp_path, monkeypatch):
+    (tmp_path / "broken.toml").write_text(
+        'title = "broken"\n[supervision]\naudit_prob_per_step = 7.0\n', encoding="utf-8")
+    monkeypatch.setenv("COOPSIM_SCENARIOS", str(tmp_path))
+    state = small_state(tax_offset_rate=0.3)
+    model = solara.reactive(app.ViewModel(state))
+    before, values = model.value, dict(state.values.value)
+    assert not state.choose_scenario("broken", model)
+    assert model.value is before
+    assert state.values.value == values
+    assert "broken" in state.error.value and "audit_prob_per_step" in state.error.value
+
+
+def test_network_draws_every_agent_and_each_partnership_by_depth():
+    model = app.ViewModel(small_state(subsidy_per_content_step=3.0, subsidy_budget_per_year=1e4,
+                                      audit_prob_per_step=0.2))
+    model.run_for(24)
+    spec = network_view.network_spec(model)
+    by_kind = {}
+    for layer in spec["layer"]:
+        rows = layer["data"]["values"]
+        if rows and "kind" in rows[0]:
+            by_kind[rows[0]["kind"]] = rows
+    assert len(by_kind["enterprise"]) == len(model.enterprises)
+    assert len(by_kind["school"]) == len(model.schools)
+    assert len(by_kind["department"]) == len(model.departments)
+    edges = spec["layer"][0]["data"]["values"]
+    depth_counts = np.bincount(model.partnerships.depth, minlength=4)
+    drawn = pd.Series([e["status"] for e in edges]).value_counts()
+    for depth, label in network_view.DEPTH_LABELS.items():
+        assert drawn.get(label, 0) == depth_counts[depth]
+    assert depth_counts[Depth.FORM] > 0
+
+
+def test_positions_are_computed_once_and_stay_fixed_while_ties_change():
+    model = app.ViewModel(small_state())
+    first = network_view.positions(model)
+    edges_before = model.network.number_of_edges()
+    model.run_for(6)
+    assert model.network.number_of_edges() != edges_before
+    assert network_view.positions(model) is first
+    xy = np.vstack([first.school, first.enterprise, first.department])
+    assert np.isfinite(xy).all() and np.abs(xy).max() <= 1.2
+    # Firms of one industry share a sector: their angles span less than the full circle.
+    angle = np.arctan2(first.enterprise[:, 1], first.enterprise[:, 0])
+    one = model.ent_industry == model.ent_industry[0]
+    centred = np.angle(np.exp(1j * (angle[one] - first.sector_centre[model.ent_industry[0]])))
+    assert np.abs(centred).max() < np.pi / 2
+
+
+def test_charts_grow_with_each_step_and_drop_missing_delays():
+    model = app.ViewModel(small_state())
+    frame = model.datacollector.get_model_vars_dataframe()
+    delay = next(c for c in charts.CHARTS if c.key == "approval_delay")
+    assert charts.chart_spec(frame, delay)["data"]["values"] == []  # NaN before any approval
+    model.run_for(5)
+    frame = model.datacollector.get_model_vars_dataframe()
+    shares = next(c for c in charts.CHARTS if c.key == "depth_shares")
+    values = charts.chart_spec(frame, shares)["data"]["values"]
+    assert {v["step"] for v in values} == set(range(6))
+    assert len(values) == 6 * len(shares.series)
+
+
+def test_page_renders_network_and_charts_and_step_redraws_them():
+    ipyvuetify_mod = ipyvuetify
+
+    @solara.component
+    def Wrapped():
+        with solara.AppLayout():
+            app.Page()
+
+    _, rc = solara.render(Wrapped(), handle_error=False)
+
+    def specs_now():
+        return [w.spec for w in rc.find(solara.widgets.VegaLite).widgets]
+
+    first = specs_now()
+    assert len(first) == 1 + len(charts.CHARTS)
+    assert first[0]["title"]["text"] == "County network at step 0"
+    rc.find(ipyvuetify_mod.Btn, children=["Step"]).widget.click()
+    after = specs_now()
+    assert after[0]["title"]["text"] == "County network at step 1"
+    assert len(after[1]["data"]["values"]) > len(first[1]["data"]["values"])
+    rc.close()
