@@ -1,0 +1,342 @@
+"""``python -m sim run``: outputs, common random numbers, resume after a kill, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim import cli
+from sim.outputs import COLUMNS
+from sim.runner import replicate_seeds
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAD = 'title = "T"\ndescription = "D"\n'
+
+
+def run(argv: list[str]) -> int:
+    return cli.main(["run", *argv])
+
+
+def scenario(folder: Path, name: str, body: str = "") -> Path:
+    path = folder / f"{name}.toml"
+    path.write_text(HEAD + textwrap.dedent(body).lstrip(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    """A scenario folder of small, fast counties."""
+    monkeypatch.setenv("COOPSIM_SCENARIOS", str(tmp_path / "scen"))
+    (tmp_path / "scen").mkdir()
+    scenario(tmp_path / "scen", "small", """
+        [scale]
+        n_enterprises = { value = 200, source = "assumption" }
+        n_schools = { value = 4, source = "assumption" }
+        """)
+    scenario(tmp_path / "scen", "small-package", """
+        extends = "small"
+        [coordination]
+        coordination_body = { value = true, source = "assumption" }
+        [financial_support]
+        subsidy_per_content_step = { value = 1.0, source = "assumption" }
+        subsidy_budget_per_year = { value = 500.0, source = "assumption" }
+        """)
+    return tmp_path / "scen"
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """One small batch of two shipped scenarios, run once for the output tests."""
+    out = tmp_path_factory.mktemp("batch") / "out"
+    code = cli.main(["run", "ruian-status-quo", "full-package", "--replicates", "3", "--steps",
+                     "24", "--seed", "5", "--jobs", "1", "--out", str(out), "--quiet"])
+    assert code == 0
+    return out
+
+
+def test_steps_table_is_tidy_with_every_output_per_scenario_replicate_and_step(batch):
+    steps = pd.read_parquet(batch / "steps.parquet")
+    assert list(steps.columns) == ["scenario", "replicate", "seed", "step", *COLUMNS]
+    assert len(steps) == 2 * 3 * 25
+    assert not steps.duplicated(["scenario", "replicate", "step"]).any()
+    assert list(dict.fromkeys(steps["scenario"])) == ["ruian-status-quo", "full-package"]
+    csv = pd.read_csv(batch / "steps.csv")
+    pd.testing.assert_frame_equal(csv, steps, check_dtype=False)
+
+
+def test_replicate_r_of_every_scenario_shares_its_seed(batch):
+    steps = pd.read_parquet(batch / "steps.parquet")
+    seeds = steps.groupby(["scenario", "replicate"])["seed"].first().unstack("scenario")
+    assert (seeds["ruian-status-quo"] == seeds["full-package"]).all()
+    assert seeds["full-package"].tolist() == replicate_seeds(5, 3)
+
+
+def test_summary_has_mean_sd_t_interval_and_count_per_scenario_and_output(batch):
+    summary = pd.read_csv(batch / "summary.csv")
+    assert len(summary) == 2 * len(COLUMNS)
+    steps = pd.read_parquet(batch / "steps.parquet")
+    last = steps[steps["step"] == 24]
+    row = summary[(summary.scenario == "full-package") & (summary.output == "content_share")]
+    values = last[last.scenario == "full-package"]["content_share"]
+    assert row["mean"].item() == pytest.approx(values.mean())
+    assert row["sd"].item() == pytest.approx(values.std(ddof=1))
+    half = 4.302652729911275 * values.std(ddof=1) / 3 ** 0.5  # t(0.975, df=2)
+    assert row["ci95_low"].item() == pytest.approx(values.mean() - half)
+    assert row["ci95_high"].item() == pytest.approx(values.mean() + half)
+    assert row["n"].item() == 3
+
+
+def test_manifest_records_command_resolved_parameters_seeds_versions_and_times(batch):
+    manifest = json.loads((batch / "manifest.json").read_text())
+    assert manifest["command"].startswith("python -m sim run ruian-status-quo full-package "
+                                          "--replicates 3 --steps 24 --seed 5")
+    assert manifest["root_seed"] == 5
+    assert manifest["replicate_seeds"] == replicate_seeds(5, 3)
+    package = manifest["scenarios"]["full-package"]
+    assert package["extends"] == ["ruian-status-quo"]
+    assert package["params"]["coordination_body"] is True
+    assert package["params"]["n_enterprises"] == 1000
+    assert "Caishui" in package["provenance"]["tax_offset_rate"]
+    assert manifest["versions"]["mesa"].startswith("3.")
+    assert manifest["git"] is None or len(manifest["git"]["commit"]) == 40
+    assert manifest["started"] <= manifest["finished"]
+
+
+def test_figures_exist_as_png_and_svg_and_report_embeds_them_with_the_table(batch):
+    for stem in ("depth_shares_over_time", "content_vs_spending", "leakage_and_delay"):
+        for suffix in (".png", ".svg"):
+            assert (batch / "figures" / f"{stem}{suffix}").stat().st_size > 1000
+    report = (batch / "report.md").read_text()
+    assert "![" in report and "figures/depth_shares_over_time.png" in report
+    assert "| `full-package` |" in report
+    assert "not data" in report
+
+
+def test_rerunning_the_same_command_recomputes_nothing(batch, capsys):
+    parts = {p.name: p.stat().st_mtime_ns for p in (batch / "results").glob("*.parquet")}
+    code = cli.main(["run", "ruian-status-quo", "full-package", "--replicates", "3", "--steps",
+                     "24", "--seed", "5", "--jobs", "2", "--out", str(batch), "--quiet"])
+    assert code == 0
+    assert "6 runs (0 computed, 6 reused" in capsys.readouterr().out
+    assert {p.name: p.stat().st_mtime_ns for p in (batch / "results").glob("*.parquet")} == parts
+
+
+@pytest.mark.slow
+def test_jobs_1_and_jobs_2_give_the_same_numbers(folder, tmp_path):
+    tables = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"j{jobs}"
+        assert run(["small", "small-package", "-r", "4", "-t", "24", "-j", jobs, "-o", str(out),
+                    "-q"]) == 0
+        tables.append(pd.read_parquet(out / "steps.parquet"))
+    pd.testing.assert_frame_equal(*tables)
+
+
+def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "sim", "run", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def _wait_for_parts(results: Path, at_least: int, proc: subprocess.Popen) -> int:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        n = len(list(results.glob("*.parquet"))) if results.is_dir() else 0
+        if n >= at_least:
+            return n
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.01)
+    raise AssertionError("no results appeared")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how, jobs", [("kill", "1"), ("ctrl-c", "2")])
+def test_interrupted_batch_resumes_without_recomputing_and_equals_an_uninterrupted_one(
+        folder, tmp_path, how, jobs):
+    scenario(folder, "slow", """
+        extends = "small"
+        [scale]
+        n_enterprises = { value = 3000, source = "assumption" }
+        """)
+    env = {**os.environ, "COOPSIM_SCENARIOS": str(folder)}
+    args = ["slow", "small", "-r", "6", "-t", "60", "--seed", "9", "-j", jobs]
+    out = tmp_path / "interrupted"
+    proc = _start([*args, "-o", str(out)], env)
+    _wait_for_parts(out / "results", 2, proc)
+    if how == "kill":
+        os.killpg(proc.pid, signal.SIGKILL)
+    else:
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    _, stderr = proc.communicate(timeout=60)
+    if how == "ctrl-c":
+        assert proc.returncode == 130, stderr
+        assert "run the same command to resume" in stderr
+    finished = {p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.parquet")}
+    assert 0 < len(finished) < 12, "the interruption came too late to test resuming"
+    assert not [p for p in (out / "results").iterdir() if p.suffix != ".parquet"]
+
+    resumed = subprocess.run([sys.executable, "-m", "sim", "run", *args, "-o", str(out), "-q"],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"({12 - len(finished)} computed, {len(finished)} reused" in resumed.stdout
+    after = {p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.parquet")}
+    assert all(after[name] == mtime for name, mtime in finished.items())
+
+    clean = tmp_path / "clean"
+    assert run([*args, "-o", str(clean), "-q"]) == 0
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "steps.parquet"),
+                                  pd.read_parquet(clean / "steps.parquet"))
+    pd.testing.assert_frame_equal(pd.read_csv(out / "summary.csv"),
+                                  pd.read_csv(clean / "summary.csv"))
+
+
+def test_a_run_that_raises_is_reported_and_the_others_finish(folder, tmp_path, monkeypatch,
+                                                             capsys):
+    import sim.runner
+
+    bad_seed = replicate_seeds(3, 2)[1]
+    real = sim.runner.run_one
+
+    def sometimes_broken(params, seed, steps):
+        if seed == bad_seed and params.get("coordination_body"):
+            raise ZeroDivisionError("injected")
+        return real(params, seed, steps)
+
+    monkeypatch.setattr(sim.runner, "run_one", sometimes_broken)
+    out = tmp_path / "out"
+    code = run(["small", "small-package", "-r", "2", "-t", "12", "--seed", "3", "-j", "1",
+                "-o", str(out), "-q"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "1 of 4 runs failed" in captured.err
+    assert "small-package-r001: ZeroDivisionError: injected" in captured.err
+    steps = pd.read_parquet(out / "steps.parquet")
+    assert steps.groupby("scenario")["replicate"].nunique().to_dict() == {
+        "small": 2, "small-package": 1}
+    assert "small-package-r001" in (out / "report.md").read_text()
+    runs = pd.read_csv(out / "runs.csv", keep_default_na=False).set_index("run_id")
+    assert "ZeroDivisionError" in runs.loc["small-package-r001", "traceback"]
+
+
+def test_demo_runs_a_small_batch_and_prints_the_report_path(tmp_path, capsys):
+    out = tmp_path / "demo"
+    code = cli.main(["demo", "--replicates", "2", "--steps", "12", "--jobs", "1", "--out",
+                     str(out), "--quiet"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert f"report: {out / 'report.md'}" in printed
+    assert "full-package" in printed and "ruian-status-quo" in printed
+    assert (out / "report.md").is_file()
+
+
+# ----------------------------------------------------------------- bad input
+
+
+def error_of(argv: list[str], capsys) -> str:
+    code = run(argv)
+    captured = capsys.readouterr()
+    assert code == 2, captured
+    assert "Traceback" not in captured.err
+    assert captured.err.startswith("error: ")
+    return captured.err
+
+
+def test_missing_scenario_lists_the_available_ones(folder, tmp_path, capsys):
+    err = error_of(["smal", "-o", str(tmp_path / "o")], capsys)
+    assert "no scenario 'smal'" in err
+    assert "did you mean 'small'" in err
+    assert "available: small, small-package" in err
+
+
+def test_malformed_toml_names_file_and_line(folder, tmp_path, capsys):
+    path = scenario(folder, "broken", "[supervision]\naudit_prob_per_step = { value = 0.1\n")
+    err = error_of(["broken", "-o", str(tmp_path / "o")], capsys)
+    assert f"{path}:4: malformed TOML" in err
+
+
+def test_unknown_key_names_file_key_and_close_match(folder, tmp_path, capsys):
+    path = scenario(folder, "typo", """
+        [public_service]
+        service_awarenes = { value = 0.5, source = "assumption" }
+        """)
+    err = error_of(["typo", "-o", str(tmp_path / "o")], capsys)
+    assert f"{path}:4: [public_service] unknown parameter 'service_awarenes'" in err
+    assert "did you mean 'service_awareness'" in err
+
+
+def test_out_of_range_value_names_file_key_and_range(folder, tmp_path, capsys):
+    path = scenario(folder, "range", """
+        [financial_support]
+        tax_offset_rate = { value = 3, source = "assumption" }
+        """)
+    err = error_of(["range", "-o", str(tmp_path / "o")], capsys)
+    assert f"{path}:4: [financial_support] tax_offset_rate = 3.0 is out of range: " \
+           "allowed [0, 1] share" in err
+
+
+def test_wrong_type_names_file_key_and_range(folder, tmp_path, capsys):
+    path = scenario(folder, "kind", """
+        [coordination]
+        mandate_overlap = { value = "high", source = "assumption" }
+        """)
+    err = error_of(["kind", "-o", str(tmp_path / "o")], capsys)
+    assert f"{path}:4: [coordination] mandate_overlap = 'high': must be a number (float) in " \
+           "[0, 1]" in err
+
+
+def test_extends_cycle_and_missing_parent(folder, tmp_path, capsys):
+    scenario(folder, "ping", 'extends = "pong"\n')
+    scenario(folder, "pong", 'extends = "ping"\n')
+    assert "extends: cycle ping -> pong -> ping" in error_of(["ping", "-o", str(tmp_path)],
+                                                             capsys)
+    path = scenario(folder, "orphan", 'extends = "ghost"\n')
+    err = error_of(["orphan", "-o", str(tmp_path / "o")], capsys)
+    assert f"{path}:3: extends = 'ghost': no scenario 'ghost'" in err
+
+
+def test_bad_network_file_names_file_and_line(folder, tmp_path, capsys):
+    nets = folder / "nets"
+    nets.mkdir()
+    (nets / "c-nodes.csv").write_text("id,type,industry,majors\ns1,school,,manufacturing\n"
+                                      "e1,enterprise,manufacturing,\ne2,firm,manufacturing,\n")
+    (nets / "c-edges.csv").write_text("source,target,tie\ns1,e1,partnership\n")
+    scenario(folder, "county", 'network_file = "nets/c-nodes.csv"\n')
+    err = error_of(["county", "-o", str(tmp_path / "o")], capsys)
+    assert f"{nets / 'c-nodes.csv'}:4: unknown node type 'firm'" in err
+    (nets / "c-nodes.csv").write_text("id,type,industry,majors\ns1,school,,manufacturing\n"
+                                      "e1,enterprise,manufacturing,\ne2,enterprise,"
+                                      "manufacturing,\n")
+    (nets / "c-edges.csv").write_text("source,target,tie\ns1,e1,partnership\ne1,e7,peer\n")
+    err = error_of(["county", "-o", str(tmp_path / "o")], capsys)
+    assert f"{nets / 'c-edges.csv'}:3: target 'e7' is not a node" in err
+
+
+def test_zero_replicates_is_refused(folder, tmp_path, capsys):
+    err = error_of(["small", "--replicates", "0", "-o", str(tmp_path / "o")], capsys)
+    assert err.strip() == "error: --replicates: must be at least 1, got 0"
+    assert not (tmp_path / "o").exists()
+
+
+def test_directory_of_another_batch_is_refused_unless_forced(folder, tmp_path, capsys):
+    out = tmp_path / "o"
+    assert run(["small", "-r", "2", "-t", "6", "-j", "1", "-o", str(out), "-q"]) == 0
+    err = error_of(["small", "-r", "3", "-t", "6", "-j", "1", "-o", str(out), "-q"], capsys)
+    assert f"{out}: holds batch" in err and "--force" in err
+    assert len(list((out / "results").glob("*.parquet"))) == 2
+    assert run(["small", "-r", "3", "-t", "6", "-j", "1", "-o", str(out), "-q", "--force"]) == 0
+    assert len(pd.read_parquet(out / "steps.parquet")["replicate"].unique()) == 3
+
+
+def test_list_shows_scenarios_with_titles(folder, capsys):
+    assert run(["--list"]) == 0
+    printed = capsys.readouterr().out
+    assert "small-package" in printed and "  T" in printed
