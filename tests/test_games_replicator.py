@@ -134,3 +134,20 @@ def test_status_quo_needs_more_than_subsidy_without_audit():
 
 def test_payoff_range(hand):
     assert payoff_range(hand) == 4.0  # school: s = 3 down to -c = -1
+
+
+def test_heteroclinic_cycle_integrates_long_and_stays_in_the_cube():
+    # No ESS: trajectories creep along faces ever closer to the corners. Integrating
+    # shares directly overflowed here; log-odds integration must stay finite.
+    payoffs = load_game(GAMES / "tripartite-literature.toml").payoff_array()
+    traj = integrate(payoffs, (0.5, 0.5, 0.5), t_max=300)
+    assert np.all(np.isfinite(traj.shares))
+    assert np.all((traj.shares >= 0) & (traj.shares <= 1))
+    assert traj.shares[:, 0].max() > 0.99 and traj.shares[:, 0].min() < 0.01  # it cycles
+
+
+def test_shares_starting_on_a_face_stay_on_it(hand):
+    traj = integrate(hand, (0.0, 0.5, 1.0), t_max=20)
+    assert np.all(traj.shares[:, 0] == 0.0)
+    assert np.all(traj.shares[:, 2] == 1.0)
+    assert traj.shares[-1, 1] == pytest.approx(1.0, abs=1e-3)  # F_y = 4z - 1 = 3 > 0

@@ -49,8 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     agents.add_argument("--revision-prob", type=float, default=0.5,
                         help="chance an agent revises per step (default 0.5)")
     agents.add_argument("--network", metavar="SPEC", default=None,
-                        help="match along a network instead of well-mixed: er:p=0.01, "
-                             "ws:k=8,p=0.1, ba:m=4 or complete")
+                        help="match along a network instead of well-mixed (implies --agents): "
+                             "er:p=0.01, ws:k=8,p=0.1, ba:m=4 or complete")
 
 
 class _UsageError(Exception):
@@ -147,6 +147,8 @@ def _run(args: argparse.Namespace) -> int:
         raise _UsageError("--t-max", f"must be positive, got {args.t_max!r}")
     network = None
     sizes = (1000, 1000, 1000)
+    if args.network:
+        args.agents = True
     if args.agents:
         sizes = _parse_sizes(args.sizes)
         if args.replicates < 1:

@@ -31,6 +31,7 @@ from itertools import product
 
 import numpy as np
 from scipy.integrate import solve_ivp
+from scipy.special import expit, logit
 
 #: Paper order of the eight corners, in share notation E(x, y, z).
 PAPER_ORDER: tuple[tuple[int, int, int], ...] = (
@@ -98,18 +99,13 @@ def jacobian(payoffs: np.ndarray, shares) -> np.ndarray:
         shares: ``(x, y, z)``.
 
     Returns:
-        3x3 matrix ``J[i, j] = d(ds_i/dt) / ds_j``.
+        3x3 matrix ``J[i, j] = d(ds_i/dt) / ds_j``: ``(1 - 2 s_i) F_i`` on the
+        diagonal, ``s_i (1 - s_i) dF_i/ds_j`` off it.
     """
-    d0, d1, d2 = _difference_matrices(payoffs)
-    x, y, z = (float(s) for s in shares)
-    w0, w1, w2 = _w(x), _w(y), _w(z)
-    f = advantages(payoffs, (x, y, z))
-    gx, gy, gz = x * (1 - x), y * (1 - y), z * (1 - z)
-    return np.array([
-        [(1 - 2 * x) * f[0], gx * (_E @ d0 @ w2), gx * (w1 @ d0 @ _E)],
-        [gy * (_E @ d1 @ w2), (1 - 2 * y) * f[1], gy * (w0 @ d1 @ _E)],
-        [gz * (_E @ d2 @ w1), gz * (w0 @ d2 @ _E), (1 - 2 * z) * f[2]],
-    ])
+    s = np.asarray(shares, dtype=float)
+    j = (s * (1 - s))[:, None] * jacobian_of_advantages(payoffs, s)
+    j[np.diag_indices(3)] = (1 - 2 * s) * advantages(payoffs, s)
+    return j
 
 
 def classify(eigenvalues, tolerance: float) -> str:
@@ -208,12 +204,18 @@ def integrate(payoffs: np.ndarray, initial, t_max: float = 50.0, n_points: int =
               t_eval=None) -> Trajectory:
     """Integrate the replicator equations from given initial shares.
 
+    Interior shares are integrated in log-odds ``u = log(s / (1 - s))``, where
+    the replicator equation becomes ``du/dt = F(s)``: bounded and non-stiff, so
+    trajectories that creep along the faces towards corners (heteroclinic
+    cycles) stay accurate and inside the unit cube. A share starting at 0 or 1
+    stays there, as the replicator equation says.
+
     Args:
         payoffs: Array of shape (3, 2, 2, 2).
         initial: Initial ``(x, y, z)``, each in [0, 1].
         t_max: End time (replicator time units).
         n_points: Number of evenly spaced output times (ignored with ``t_eval``).
-        t_eval: Explicit output times within ``[0, t_max]``.
+        t_eval: Explicit output times, increasing from 0.
 
     Returns:
         The :class:`Trajectory`.
@@ -221,24 +223,47 @@ def integrate(payoffs: np.ndarray, initial, t_max: float = 50.0, n_points: int =
     Raises:
         ValueError: If an initial share is outside [0, 1] or integration fails.
     """
-    y0 = np.asarray(initial, dtype=float)
-    if y0.shape != (3,) or np.any((y0 < 0) | (y0 > 1)):
+    s0 = np.asarray(initial, dtype=float)
+    if s0.shape != (3,) or np.any((s0 < 0) | (s0 > 1)):
         raise ValueError(f"initial shares must be three numbers in [0, 1], got {initial!r}")
     p = np.asarray(payoffs, dtype=float)
     times = np.linspace(0.0, t_max, n_points) if t_eval is None else np.asarray(t_eval, float)
-    solution = solve_ivp(
-        lambda _t, s: replicator_rhs(p, s),
-        (0.0, float(times[-1])),
-        y0,
-        method="LSODA",
-        t_eval=times,
-        jac=lambda _t, s: jacobian(p, s),
-        rtol=1e-9,
-        atol=1e-11,
-    )
+    free = (s0 > 0) & (s0 < 1)
+    if times[-1] <= 0 or not free.any():
+        return Trajectory(t=times, shares=np.tile(s0, (times.size, 1)))
+
+    def shares_of(u: np.ndarray) -> np.ndarray:
+        s = s0.copy()
+        s[free] = expit(u)
+        return s
+
+    def rhs(_t, u):
+        return advantages(p, shares_of(u))[free]
+
+    def jac(_t, u):
+        s = shares_of(u)
+        # d F_i / d u_j = d F_i / d s_j * s_j (1 - s_j); the diagonal of dF/ds is 0.
+        d_f = jacobian_of_advantages(p, s) * (s * (1 - s))[None, :]
+        return d_f[np.ix_(free, free)]
+
+    solution = solve_ivp(rhs, (0.0, float(times[-1])), logit(s0[free]), method="LSODA",
+                         t_eval=times, jac=jac, rtol=1e-9, atol=1e-9)
     if not solution.success:
         raise ValueError(f"integration failed: {solution.message}")
-    return Trajectory(t=solution.t, shares=np.clip(solution.y.T, 0.0, 1.0))
+    shares = np.tile(s0, (solution.t.size, 1))
+    shares[:, free] = expit(solution.y.T)
+    return Trajectory(t=solution.t, shares=shares)
+
+
+def jacobian_of_advantages(payoffs: np.ndarray, shares) -> np.ndarray:
+    """Matrix ``dF_i / ds_j`` of the advantages (zero diagonal: F_i ignores s_i)."""
+    d0, d1, d2 = _difference_matrices(payoffs)
+    w0, w1, w2 = (_w(float(s)) for s in shares)
+    return np.array([
+        [0.0, _E @ d0 @ w2, w1 @ d0 @ _E],
+        [_E @ d1 @ w2, 0.0, w0 @ d1 @ _E],
+        [_E @ d2 @ w1, w0 @ d2 @ _E, 0.0],
+    ])
 
 
 def payoff_range(payoffs: np.ndarray) -> float:
