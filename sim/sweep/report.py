@@ -314,7 +314,8 @@ def _factor_label(factor: Factor) -> str:
 
 def _output_label(out: Output) -> str:
     definition = model_outputs.COLUMNS.get(out.column, "")
-    unit = " [MU]" if "(MU" in definition else ""
+    money = "(MU" in definition or out.column.startswith("spending_")
+    unit = " [MU]" if money else ""
     return f"{out.describe()}{unit}"
 
 
