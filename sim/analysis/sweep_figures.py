@@ -8,6 +8,7 @@ colour-blind-safe palette (viridis/cividis), saves it to ``stem.png`` and
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -84,7 +85,7 @@ def phase_diagram(table: pd.DataFrame | dict[str, pd.DataFrame], stem: Path, *, 
     fig.colorbar(mesh, ax=axes[0].tolist(), label=value_label)
     note = (f"white line: mean = {threshold:g} (form/content boundary)" if crossed
             else f"boundary {threshold:g} not crossed in this range")
-    fig.suptitle((title or value_label) + f"\n{note}", fontsize=10)
+    fig.suptitle(_wrap((title or value_label) + f"\n{note}"), fontsize=10)
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
     fig.savefig(paths[0], dpi=200, bbox_inches="tight")
@@ -121,7 +122,7 @@ def response_curve(table: pd.DataFrame, stem: Path, *, factor: str, x_label: str
         ax.legend(title=by_label or by, fontsize=8, title_fontsize=8)
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
-    ax.set_title(title or f"{y_label}: mean and 95 % confidence band", fontsize=10)
+    ax.set_title(_wrap(title or f"{y_label}: mean and 95 % confidence band"), fontsize=10)
     return save(fig, stem)
 
 
@@ -146,7 +147,7 @@ def sobol_bars(indices: pd.DataFrame, stem: Path, *, output_label: str,
     ax.axvline(0, color="black", linewidth=0.6)
     ax.set_xlabel("Sobol index (share of output variance), 95 % CI")
     ax.legend(fontsize=8, loc="lower right")
-    ax.set_title(title or f"Sobol indices of {output_label}", fontsize=10)
+    ax.set_title(_wrap(title or f"Sobol indices of {output_label}"), fontsize=10)
     return save(fig, stem)
 
 
@@ -172,7 +173,7 @@ def morris_plot(indices: pd.DataFrame, stem: Path, *, output_label: str,
     ax.set_xlabel(f"mu* (mean |elementary effect| on {output_label} per full range)")
     ax.set_ylabel("sigma (sd of elementary effects)")
     ax.legend(fontsize=8)
-    ax.set_title(title or f"Morris screening of {output_label}", fontsize=10)
+    ax.set_title(_wrap(title or f"Morris screening of {output_label}"), fontsize=10)
     return save(fig, stem)
 
 
@@ -202,7 +203,7 @@ def adequacy_plot(cv: pd.DataFrame, stem: Path, *, output_label: str, n_stable: 
     ax.set_xlabel("replicates n")
     ax.set_ylabel(f"coefficient of variation of {output_label}")
     ax.legend(fontsize=8)
-    ax.set_title(title or "Replicate adequacy (Lorscheid et al. 2012)", fontsize=10)
+    ax.set_title(_wrap(title or "Replicate adequacy (Lorscheid et al. 2012)"), fontsize=10)
     return save(fig, stem)
 
 
@@ -235,8 +236,13 @@ def frontier_plot(summary: pd.DataFrame, stem: Path, *, cost: str, output: str,
     ax.set_xlabel(cost_label)
     ax.set_ylabel(output_label)
     ax.legend(fontsize=8)
-    ax.set_title(title or f"{output_label} against cost", fontsize=10)
+    ax.set_title(_wrap(title or f"{output_label} against cost"), fontsize=10)
     return save(fig, stem)
+
+
+def _wrap(title: str) -> str:
+    """Wrap a title to lines of at most 70 characters."""
+    return "\n".join(textwrap.fill(line, 70) for line in title.split("\n"))
 
 
 def _edges(centres: np.ndarray) -> np.ndarray:
