@@ -80,7 +80,8 @@ def test_picking_a_scenario_loads_its_values_and_rebuilds_the_model():
 
 def test_bad_scenario_shows_the_error_and_keeps_the_last_good_model(tmp_path, monkeypatch):
     (tmp_path / "broken.toml").write_text(
-        'title = "broken"\n[supervision]\naudit_prob_per_step = 7.0\n', encoding="utf-8")
+        'title = "broken"\n[supervision]\n'
+        'audit_prob_per_step = { value = 7.0, source = "assumption" }\n', encoding="utf-8")
     monkeypatch.setenv("COOPSIM_SCENARIOS", str(tmp_path))
     state = small_state(tax_offset_rate=0.3)
     model = solara.reactive(app.ViewModel(state))

@@ -132,6 +132,7 @@ class ViewState:
         self.seed = solara.reactive(seed)
         self.error: solara.Reactive[str | None] = solara.reactive(None)
         self.show_peers = solara.reactive(False)
+        self.picker_resets = solara.reactive(0)  # re-mounts the picker after a refused pick
 
     def parameters(self) -> Parameters:
         """The loaded scenario's parameters with the current control values applied."""
@@ -173,6 +174,7 @@ class ViewState:
             log.warning("scenario %s not loaded: %s", name, err)
             self.error.set(f"scenario {name!r} not loaded (still showing "
                            f"{self.scenario.value!r}): {err}")
+            self.picker_resets.set(self.picker_resets.value + 1)
             return False
         self.base.set(params)
         self.values.set(control_values(params))
@@ -267,7 +269,8 @@ def ControlsPanel(state: ViewState, model: solara.Reactive[CooperationModel]):
     names = solara.use_memo(scenario_names, [])
     with solara.Card("Scenario and levers"):
         solara.Select("Scenario", values=names, value=state.scenario.value,
-                      on_value=lambda name: state.choose_scenario(name, model))
+                      on_value=lambda name: state.choose_scenario(name, model)).key(
+            f"scenario-picker-{state.picker_resets.value}")
         solara.Text(state.title.value, style={"font-size": "0.85em", "color": "#555"})
         solara.InputInt("Seed", value=state.seed.value, on_value=state.set_seed)
         solara.Switch(label="show peer ties", value=state.show_peers.value,
@@ -292,7 +295,7 @@ def ModelSummary(model: CooperationModel):
     update_counter.get()
     changed = model.p.changed()
     t = model.tally
-    with solara.Card(style={"padding": "4px 12px"}):
+    with solara.Card(style={"padding": "4px 12px"}), solara.Column(gap="2px"):
         solara.Text(
             f"Step {model.step_count} (month; year {model.step_count // model.p.steps_per_year})"
             f" · scenario {getattr(model, 'scenario_name', '?')} · seed "
