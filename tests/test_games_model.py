@@ -102,13 +102,13 @@ def test_replicated_runs_are_reproducible_from_the_root_seed():
 STOCHASTIC_TOL = 0.03
 LIMIT_CASES = [
     ("form-vs-content", {}, 150.0, (0, 0, 0)),
-    ("form-vs-content", {"r": 0.9, "V": 4.5, "k": 0.8, "U": 1.0}, 150.0, (0, 1, 1)),
+    ("form-vs-content", {"k": 0.8, "U": 1.5}, 150.0, (0, 1, 1)),
     ("tripartite-literature", {"Rg": 7}, 25.0, (1, 1, 1)),
 ]
 
 
 @pytest.mark.parametrize("name, overrides, t_max, ess", LIMIT_CASES,
-                         ids=["status-quo", "market-driven", "committed-government"])
+                         ids=["status-quo", "schools-value-outcomes", "committed-government"])
 def test_well_mixed_agents_follow_replicator_to_its_ess(name, overrides, t_max, ess):
     g = game(name, **overrides)
     payoffs = g.payoff_array()
