@@ -15,11 +15,12 @@ Prints ``name: value`` lines:
 - ``runs_per_min_1_worker`` / ``runs_per_min_2_workers``: throughput through a
   process pool of 1 and of 2 workers, and ``speedup_2_vs_1`` (target >= 1.8).
 
-Pool start-up is excluded: each pool is started and warmed (every worker has
+Pool start-up is excluded: both pools are started and warmed (every worker has
 imported the model and run a tiny model) before the clock starts, because a
-real sweep pays it once per thousands of runs. Model and sweep timings are
-interleaved in rounds and the median round is reported, so drift from other
-load on the machine hits both alike. Run it on an otherwise idle machine.
+real sweep pays it once per thousands of runs. Model and sweep timings, and
+1- and 2-worker throughput, are interleaved in rounds and the median round is
+reported, so load from elsewhere on the machine hits both alike. Run it on an
+otherwise idle machine.
 """
 
 from __future__ import annotations
@@ -78,18 +79,22 @@ def _warm(_: int) -> int:
     return 0
 
 
-def pool_rate(specs, workers: int, directory: Path) -> float:
-    """Runs per minute through a warmed process pool of ``workers``."""
+def warmed_pool(workers: int) -> cf.ProcessPoolExecutor:
+    """A process pool whose every worker has started and imported the model."""
     context = multiprocessing.get_context(
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        list(pool.map(_warm, range(4 * workers)))  # start and warm every worker
-        store = RunStore(directory)
-        store.open_batch(specs)
-        start = time.perf_counter()
-        execute(specs, store, executor=pool, progress=False)
-        elapsed = time.perf_counter() - start
-    return 60 * len(specs) / elapsed
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    list(pool.map(_warm, range(4 * workers)))
+    return pool
+
+
+def pool_rate(specs, pool: cf.Executor, directory: Path) -> float:
+    """Runs per minute of ``specs`` through ``pool`` into a fresh store."""
+    store = RunStore(directory)
+    store.open_batch(specs)
+    start = time.perf_counter()
+    execute(specs, store, executor=pool, progress=False)
+    return 60 * len(specs) / (time.perf_counter() - start)
 
 
 def main() -> None:
@@ -100,7 +105,7 @@ def main() -> None:
                         "1000, the ruian-status-quo scenario)")
     parser.add_argument("--steps", type=int, default=120, help="steps per run (default 120)")
     args = parser.parse_args()
-    rounds, per_round, throughput_runs = (3, 12, 48) if args.quick else (5, 20, 120)
+    rounds, per_round, throughput_runs = (3, 12, 32) if args.quick else (5, 20, 80)
 
     print(f"county: {args.enterprises} enterprises, 10 schools, {args.steps} steps per run")
     model_rounds, sweep_rounds = [], []
@@ -118,15 +123,26 @@ def main() -> None:
         print(f"runner_overhead_pct: {statistics.median(overhead):.1f} "
               f"(per round: {', '.join(f'{o:.1f}' for o in overhead)})")
 
-        exp = experiment(throughput_runs // 4, 4, args.enterprises, args.steps, seed=7)
-        specs = plan_runs(exp, build_design(exp))
-        rate1 = pool_rate(specs, 1, Path(tmp) / "pool1")
-        rate2 = pool_rate(specs, 2, Path(tmp) / "pool2")
-    print(f"throughput_runs: {len(specs)}")
+        rates: dict[int, list[float]] = {1: [], 2: []}
+        pools = {1: warmed_pool(1), 2: warmed_pool(2)}
+        try:
+            for r in range(rounds):  # alternate, so load from elsewhere hits both alike
+                exp = experiment(throughput_runs // 4, 4, args.enterprises, args.steps,
+                                 seed=200 + r)
+                specs = plan_runs(exp, build_design(exp))
+                for workers in (1, 2):
+                    rates[workers].append(pool_rate(specs, pools[workers],
+                                                    Path(tmp) / f"pool{workers}-{r}"))
+        finally:
+            for pool in pools.values():
+                pool.shutdown()
+    ratios = [b / a for a, b in zip(rates[1], rates[2], strict=True)]
+    rate1, rate2 = statistics.median(rates[1]), statistics.median(rates[2])
+    print(f"throughput_runs_per_round: {len(specs)} x {rounds} rounds")
     print(f"runs_per_min_1_worker: {rate1:.1f}")
     print(f"runs_per_min_2_workers: {rate2:.1f}")
-    print(f"speedup_2_vs_1: {rate2 / rate1:.2f}")
-
+    print(f"speedup_2_vs_1: {statistics.median(ratios):.2f} "
+          f"(per round: {', '.join(f'{x:.2f}' for x in ratios)})")
 
 if __name__ == "__main__":
     main()
