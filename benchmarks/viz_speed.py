@@ -3,13 +3,20 @@
 Prints ``name: value`` lines.
 
 * ``server_*``: in-process time of what a Step click costs the server: the
-  model step, the network spec, the four chart specs and their JSON encoding
-  (what goes over the websocket), mean over ``--steps`` steps after a 24-step
-  warm-up, and the size of that JSON.
-* ``browser_*`` (when /usr/bin/chromium and Playwright are there): wall time
-  from clicking Step in Chromium until the page shows the new step and the
-  network canvas has been redrawn, mean over ``--clicks`` clicks, measured
-  against a live ``solara run`` server.
+  model step, the changed data of the network and the four charts and their
+  JSON encoding (what goes over the websocket per step), mean over ``--steps``
+  steps after a 24-step warm-up; the size of that JSON, and of the fixed part
+  (specs, positions, names) sent once per model.
+* ``browser_*`` (when /usr/bin/chromium and Playwright are there), against a
+  live ``solara run`` server, mean over ``--clicks`` clicks 300 ms apart after
+  12 warm-up clicks: ``click_to_network_redrawn_in_page_s`` is measured inside
+  the page (``performance.now()`` clock): from the click event's time stamp to
+  the end of the last Vega draw on the network canvas after it (a wrapper on
+  the canvas context's ``restore``, see PAGE_PROBE); ``click_to_status_line``
+  is the same clock until the status line shows the new step;
+  ``playwright_click_to_redrawn_s`` is the wall time in this script from
+  calling ``click()`` until Playwright has seen both (includes Playwright's
+  actionability checks and polling).
 
 Usage: .venv/bin/python benchmarks/viz_speed.py [--steps 20] [--clicks 8]
        [--no-browser] [--screenshot docs/img/viz.png]
@@ -27,8 +34,8 @@ import urllib.request
 from pathlib import Path
 
 from sim.viz import app
-from sim.viz.charts import CHARTS, chart_spec
-from sim.viz.network_view import network_spec
+from sim.viz.charts import CHARTS, chart_changes, chart_fixed
+from sim.viz.network_view import network_changes, network_fixed
 
 SEED = 42
 SCALES = {
@@ -44,15 +51,18 @@ def server_side(n_enterprises: int, steps: int) -> dict[str, float]:
     params, _ = app.scenario_parameters("ruian-status-quo")
     model = app.ViewModel(rng=SEED, params=params.replace(n_enterprises=n_enterprises))
     model.run_for(24)
+    fixed = [network_fixed(model, width=470, height=470).chart(),
+             *(chart_fixed(c).chart() for c in CHARTS)]
     times, sizes = [], []
     for _ in range(steps):
         t0 = time.perf_counter()
         model.step()
         frame = model.datacollector.get_model_vars_dataframe()
-        specs = [network_spec(model), *(chart_spec(frame, c) for c in CHARTS)]
-        sizes.append(len(json.dumps(specs)))
+        changes = [network_changes(model), *(chart_changes(frame, c) for c in CHARTS)]
+        sizes.append(len(json.dumps(changes)))
         times.append(time.perf_counter() - t0)
-    return {"step_redraw_s": sum(times) / len(times), "spec_kb": sum(sizes) / len(sizes) / 1e3,
+    return {"step_redraw_s": sum(times) / len(times), "step_kb": sum(sizes) / len(sizes) / 1e3,
+            "fixed_kb": len(json.dumps(fixed)) / 1e3,
             "nodes": model.network.number_of_nodes(),
             "partnerships": int((model.partnerships.depth > 0).sum())}
 
@@ -187,7 +197,8 @@ def main() -> None:
         print(f"server_{name}_nodes: {result['nodes']}")
         print(f"server_{name}_active_partnerships: {result['partnerships']}")
         print(f"server_{name}_step_redraw_s: {result['step_redraw_s']:.4f}")
-        print(f"server_{name}_spec_kb: {result['spec_kb']:.0f}")
+        print(f"server_{name}_data_per_step_kb: {result['step_kb']:.0f}")
+        print(f"server_{name}_fixed_part_once_per_model_kb: {result['fixed_kb']:.0f}")
     if args.no_browser or not Path("/usr/bin/chromium").exists():
         print("browser: skipped (--no-browser or no /usr/bin/chromium)")
         return

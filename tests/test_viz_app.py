@@ -12,7 +12,7 @@ ipyvuetify = pytest.importorskip("ipyvuetify")
 from sim.depth import Depth  # noqa: E402
 from sim.params import Parameters, lever_names, specs  # noqa: E402
 from sim.scenarios import load_scenario  # noqa: E402
-from sim.viz import app, charts, network_view  # noqa: E402
+from sim.viz import app, charts, network_view, vega_view  # noqa: E402
 
 SMALL = {"n_enterprises": 300, "n_schools": 6}
 
@@ -99,13 +99,16 @@ def test_network_draws_every_agent_and_each_partnership_by_depth():
     spec = network_view.network_spec(model)
     by_kind = {}
     for layer in spec["layer"]:
-        rows = layer["data"]["values"]
+        rows = spec["datasets"][layer["data"]["name"]]
         if rows and "kind" in rows[0]:
             by_kind[rows[0]["kind"]] = rows
     assert len(by_kind["enterprise"]) == len(model.enterprises)
     assert len(by_kind["school"]) == len(model.schools)
     assert len(by_kind["department"]) == len(model.departments)
-    edges = spec["layer"][0]["data"]["values"]
+    assert {r["kind"] for r in by_kind["enterprise"]} == {"enterprise"}
+    firm = by_kind["enterprise"][0]
+    assert {"agent", "industry", "status", "size", "retention"} <= set(firm)
+    edges = spec["datasets"][spec["layer"][0]["data"]["name"]]
     depth_counts = np.bincount(model.partnerships.depth, minlength=4)
     drawn = pd.Series([e["status"] for e in edges]).value_counts()
     for depth, label in network_view.DEPTH_LABELS.items():
@@ -133,11 +136,11 @@ def test_charts_grow_with_each_step_and_drop_missing_delays():
     model = app.ViewModel(small_state())
     frame = model.datacollector.get_model_vars_dataframe()
     delay = next(c for c in charts.CHARTS if c.key == "approval_delay")
-    assert charts.chart_spec(frame, delay)["data"]["values"] == []  # NaN before any approval
+    assert charts.chart_spec(frame, delay)["datasets"]["series"] == []  # NaN before approval
     model.run_for(5)
     frame = model.datacollector.get_model_vars_dataframe()
     shares = next(c for c in charts.CHARTS if c.key == "depth_shares")
-    values = charts.chart_spec(frame, shares)["data"]["values"]
+    values = charts.chart_spec(frame, shares)["datasets"]["series"]
     assert {v["step"] for v in values} == set(range(6))
     assert len(values) == 6 * len(shares.series)
 
@@ -152,14 +155,35 @@ def test_page_renders_network_and_charts_and_step_redraws_them():
 
     _, rc = solara.render(Wrapped(), handle_error=False)
 
-    def specs_now():
-        return [w.spec for w in rc.find(solara.widgets.VegaLite).widgets]
+    def views_now():
+        return rc.find(vega_view.VegaViewWidget).widgets
 
-    first = specs_now()
+    first = views_now()
     assert len(first) == 1 + len(charts.CHARTS)
-    assert first[0]["title"]["text"] == "County network at step 0"
+    resent = []
+    first[0].observe(resent.append, names="chart")
+    assert first[0].frame["params"]["heading"] == "County network at step 0"
+    chart_rows = len(first[1].frame["data"]["series"]["step"])
+    ties_before = first[0].frame["data"]["ties"]["status"]
     rc.find(ipyvuetify_mod.Btn, children=["Step"]).widget.click()
-    after = specs_now()
-    assert after[0]["title"]["text"] == "County network at step 1"
-    assert len(after[1]["data"]["values"]) > len(first[1]["data"]["values"])
+    after = views_now()
+    assert after[0].frame["params"]["heading"] == "County network at step 1"
+    assert after[0].frame["data"]["ties"]["status"] != ties_before
+    assert len(after[1].frame["data"]["series"]["step"]) > chart_rows
+    # A step sends only what changed: the spec, positions and names are not sent again.
+    assert after[0] is first[0] and resent == []
     rc.close()
+
+
+def test_step_data_leaves_out_what_stays_fixed():
+    model = app.ViewModel(small_state())
+    fixed = network_view.network_fixed(model)
+    data, _ = network_view.network_changes(model)
+    firms = model.enterprises
+    assert len(fixed.base["firms"]["x"]) == len(firms)
+    assert not {"x", "y", "agent", "industry"} & set(data["firms"])
+    assert all(len(col) == len(firms) for col in data["firms"].values())
+    # Rows join the fixed and changing columns of each firm in the same order.
+    layered = network_view.network_layered(model)
+    row = layered.rows("firms")[5]
+    assert row["agent"] == firms[5].node and row["x"] == fixed.base["firms"]["x"][5]

@@ -27,8 +27,9 @@ from mesa.visualization.utils import update_counter
 
 from sim.model import CooperationModel
 from sim.params import GROUPS, LEVER_GROUPS, ParameterError, Parameters, specs
-from sim.viz.charts import CHARTS, chart_spec
-from sim.viz.network_view import network_spec
+from sim.viz.charts import CHARTS, chart_changes, chart_fixed
+from sim.viz.network_view import network_changes, network_fixed
+from sim.viz.vega_view import VegaView
 
 log = logging.getLogger(__name__)
 
@@ -232,12 +233,6 @@ def initial_state() -> tuple[ViewState, ViewModel]:
 
 # ----------------------------------------------------------------- components
 @solara.component
-def VegaLite(spec: dict[str, Any]):
-    """A Vega-Lite chart from a plain spec (no Altair validation per frame)."""
-    return solara.widgets.VegaLite.element(spec=spec)
-
-
-@solara.component
 def LeverInput(control: Control, state: ViewState):
     """One generated input bound to the session state."""
     value = state.values.value[control.name]
@@ -310,20 +305,33 @@ def ModelSummary(model: CooperationModel):
 
 @solara.component
 def MainView(model: CooperationModel, state: ViewState):
-    """The network and the live charts, redrawn after every step or reset."""
+    """The network and the live charts, redrawn after every step or reset.
+
+    The fixed part of each picture (spec, positions, names) is built and sent once
+    per model; a step sends only what changed (see :mod:`sim.viz.vega_view`).
+    """
     update_counter.get()
     frame = model.datacollector.get_model_vars_dataframe()
+    show_peers = state.show_peers.value
+    network = solara.use_memo(
+        lambda: network_fixed(model, show_peers=show_peers, width=470, height=470).chart(),
+        [model, show_peers])
+    few_steps = len(frame) < 3
+    chart_parts = solara.use_memo(
+        lambda: [chart_fixed(chart, few_steps=few_steps).chart() for chart in CHARTS],
+        [few_steps])
+    data, params = network_changes(model)
     with solara.Column(gap="8px"):
         ModelSummary(model)
         with solara.Div(style={"display": "flex", "flex-wrap": "wrap", "gap": "8px",
                                "align-items": "flex-start"}):
             with solara.Card(style={"padding": "4px"}, classes=["coopsim-network"]):
-                VegaLite(network_spec(model, show_peers=state.show_peers.value, width=470,
-                                      height=470))
+                VegaView(network, {"data": data, "params": params})
             with solara.Column(gap="8px", classes=["coopsim-charts"], style={"width": "420px"}):
-                for chart in CHARTS:
+                for chart, fixed in zip(CHARTS, chart_parts, strict=True):
+                    data, params = chart_changes(frame, chart)
                     with solara.Card(style={"padding": "4px"}):
-                        VegaLite(chart_spec(frame, chart))
+                        VegaView(fixed, {"data": data, "params": params})
         solara.Text(
             "Money is in model units (MU), a relative scale; every parameter value is an "
             "assumption unless its source says otherwise (see docs/ODD.md).",

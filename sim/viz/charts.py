@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from sim.viz.network_view import COLOURS, VEGA_LITE_SCHEMA
+from sim.viz.vega_view import Layered
 
 
 @dataclass(frozen=True)
@@ -59,27 +60,45 @@ def long_frame(frame: pd.DataFrame, chart: Chart) -> pd.DataFrame:
 
 def chart_spec(frame: pd.DataFrame, chart: Chart, *, width: int = 330,
                height: int = 150) -> dict[str, Any]:
-    """A Vega-Lite line (or stacked area) chart of ``chart``'s columns over the steps."""
-    long = long_frame(frame, chart)
+    """A self-contained Vega-Lite line (or stacked area) chart of ``chart``'s columns."""
+    return chart_layered(frame, chart, width=width, height=height).standalone()
+
+
+def chart_layered(frame: pd.DataFrame, chart: Chart, *, width: int = 330,
+                  height: int = 150) -> Layered:
+    """The chart split into its fixed spec and the data up to the current step."""
+    fixed = chart_fixed(chart, few_steps=len(frame) < 3, width=width, height=height)
+    data, params = chart_changes(frame, chart)
+    return Layered(fixed.spec, fixed.base, data, params)
+
+
+def chart_fixed(chart: Chart, *, few_steps: bool = False, width: int = 330,
+                height: int = 150) -> Layered:
+    """The spec of ``chart``, fed by a data set ``series`` and a param ``last_step``.
+
+    Args:
+        chart: which columns to draw.
+        few_steps: draw points on the lines (a line needs two steps to show).
+        width: plot width in pixels.
+        height: plot height in pixels.
+    """
     labels = [lab for lab, _ in chart.series.values()]
-    values = [{"step": int(s), "series": k, "value": _clean(v)}
-              for s, k, v in zip(long["step"], long["series"], long["value"], strict=True)]
     y: dict[str, Any] = {"field": "value", "type": "quantitative", "title": chart.y_title}
     if chart.stacked:
         y["stack"] = "zero"
     if chart.y_domain:
         y["scale"] = {"domain": list(chart.y_domain)}
-    last = len(frame) - 1
-    return {
+    spec = {
         "$schema": VEGA_LITE_SCHEMA,
         "title": {"text": chart.title, "fontSize": 13},
         "width": width, "height": height,
-        "data": {"values": values},
+        "params": [{"name": "last_step", "value": 0}],
+        "data": {"name": "series"},
         "mark": {"type": "area", "opacity": 0.85} if chart.stacked
-        else {"type": "line", "point": last < 2, "strokeWidth": 2},
+        else {"type": "line", "point": few_steps, "strokeWidth": 2},
         "encoding": {
             "x": {"field": "step", "type": "quantitative", "title": "step (month)",
-                  "scale": {"domain": [0, max(12, last)]}},
+                  "scale": {"domainMin": 0, "domainMax": {"expr": "max(12, last_step)"}}},
             "y": y,
             "color": {"field": "series", "type": "nominal", "title": None,
                       "scale": {"domain": labels,
@@ -90,6 +109,16 @@ def chart_spec(frame: pd.DataFrame, chart: Chart, *, width: int = 330,
                         {"field": "value", "format": ".3~f"}],
         },
     }
+    return Layered(spec)
+
+
+def chart_changes(frame: pd.DataFrame,
+                  chart: Chart) -> tuple[dict[str, dict[str, list]], dict[str, int]]:
+    """The columns of data set ``series`` up to the current step, and ``last_step``."""
+    long = long_frame(frame, chart)
+    series = {"step": [int(s) for s in long["step"]], "series": long["series"].tolist(),
+              "value": [_clean(v) for v in long["value"]]}
+    return {"series": series}, {"last_step": len(frame) - 1}
 
 
 def _clean(value: float) -> float | None:

@@ -6,7 +6,10 @@ an inner ring (each near the industries its majors serve), enterprises in one
 sector per industry on the outer rings, larger firms nearer the schools.
 Nodes never move during a run (only ties change), so the positions stay valid.
 
-:func:`network_spec` turns a model's current state into a Vega-Lite spec:
+:func:`network_fixed` gives the Vega-Lite spec and what stays fixed during a run
+(positions, names, sizes), :func:`network_changes` what a step changes (ties,
+depth, counts, title), so the live view sends positions once (see
+:mod:`sim.viz.vega_view`); :func:`network_spec` joins both into one spec:
 schools, enterprises and departments as triangles, circles and squares;
 partnership ties coloured by depth; enterprises coloured by their deepest
 partnership; a tooltip with each agent's key attributes. Peer ties (thousands
@@ -22,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from sim.depth import Depth
+from sim.viz.vega_view import Layered
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
@@ -127,96 +131,140 @@ def county_layout(industry: np.ndarray, size: np.ndarray, majors: np.ndarray,
 
 def network_spec(model: Any, *, show_peers: bool = False, width: int = 560,
                  height: int = 560) -> dict[str, Any]:
-    """A Vega-Lite spec of the model's network in its current state."""
-    pos = positions(model)
-    pt = model.partnerships
-    n_s, n_e = len(model.schools), len(model.enterprises)
+    """A self-contained Vega-Lite spec of the model's network in its current state."""
+    return network_layered(model, show_peers=show_peers, width=width,
+                           height=height).standalone()
 
+
+def network_layered(model: Any, *, show_peers: bool = False, width: int = 560,
+                    height: int = 560) -> Layered:
+    """The network picture split into its fixed part and the current step's data."""
+    fixed = network_fixed(model, show_peers=show_peers, width=width, height=height)
+    data, params = network_changes(model)
+    return Layered(fixed.spec, fixed.base, data, params)
+
+
+def network_fixed(model: Any, *, show_peers: bool = False, width: int = 560,
+                  height: int = 560) -> Layered:
+    """What stays fixed while a model runs: the spec, positions, names and sizes.
+
+    The live view sends this once per model (and when peer ties are switched);
+    :func:`network_changes` gives what each step changes.
+    """
+    pos = positions(model)
+    n_s, n_e, n_d = len(model.schools), len(model.enterprises), len(model.departments)
+    industries = np.asarray(model.population.industries, dtype=object)
+    base: dict[str, dict[str, list]] = {
+        "firms": {
+            "x": _r(pos.enterprise[:, 0]), "y": _r(pos.enterprise[:, 1]),
+            "agent": [a.node for a in model.enterprises], "kind": ["enterprise"] * n_e,
+            "industry": industries[model.ent_industry].tolist(),
+            "size": _r(model.ent_size, 2), "age": _r(model.ent_age, 1),
+            "marker": _r(np.clip(14 * np.sqrt(model.ent_size), 6, 70), 1),
+        },
+        "schools": {
+            "x": _r(pos.school[:, 0]), "y": _r(pos.school[:, 1]),
+            "agent": [a.node for a in model.schools], "kind": ["school"] * n_s,
+            "status": ["school"] * n_s,
+            "level": ["higher vocational" if lv else "secondary vocational"
+                      for lv in model.school_level],
+            "intake": np.asarray(model.school_intake).tolist(),
+        },
+        "departments": {
+            "x": _r(pos.department[:, 0]), "y": _r(pos.department[:, 1]),
+            "agent": [a.node for a in model.departments], "kind": ["department"] * n_d,
+            "status": ["department"] * n_d,
+            "mandate": [a.mandate for a in model.departments],
+        },
+    }
     layers: list[dict[str, Any]] = []
     if show_peers:
         peers = model.population.peers.tocoo()
         keep = peers.row < peers.col
         a, b = pos.enterprise[peers.row[keep]], pos.enterprise[peers.col[keep]]
-        layers.append(_edge_layer(a, b, ["peer tie"] * len(a), opacity=0.12, colour="#999999"))
-
-    s_xy, e_xy = pos.school[pt.school], pos.enterprise[pt.enterprise]
-    labels = [DEPTH_LABELS[Depth(int(d))] for d in pt.depth]
-    order = np.argsort(pt.depth, kind="stable")  # deepest ties drawn last, on top
-    layers.append(_edge_layer(s_xy[order], e_xy[order], [labels[i] for i in order],
-                              opacity=0.55))
-
-    deepest = np.full(n_e, -1)
-    np.maximum.at(deepest, pt.enterprise, pt.depth)
-    n_partners = np.bincount(pt.enterprise, minlength=n_e)
-    status = np.array(["no partnership", *[DEPTH_LABELS[d] for d in Depth]])[deepest + 1]
-    industries = np.asarray(model.population.industries, dtype=object)
-    firms = {
-        "x": _r(pos.enterprise[:, 0]), "y": _r(pos.enterprise[:, 1]),
-        "agent": [a.node for a in model.enterprises],
-        "status": status.tolist(),
-        "industry": industries[model.ent_industry].tolist(),
-        "size": _r(model.ent_size), "age": _r(model.ent_age, 1),
-        "retention": _r(model.ent_retained),
-        "aware": np.where(model.ent_aware, "yes", "no").tolist(),
-        "partnerships": n_partners.tolist(),
-        "marker": _r(np.clip(14 * np.sqrt(model.ent_size), 6, 70), 1),
-    }
-    layers.append(_node_layer(firms, "enterprise", size_field="marker", tooltip=[
+        base["peers"] = {"x": _r(a[:, 0]), "y": _r(a[:, 1]), "x2": _r(b[:, 0]),
+                         "y2": _r(b[:, 1])}
+        layers.append(_edge_layer("peers", opacity=0.12, colour="#999999"))
+    layers.append(_edge_layer("ties", opacity=0.55))
+    layers.append(_node_layer("firms", size_field="marker", tooltip=[
         ("agent", "enterprise"), ("industry", None), ("status", "deepest partnership"),
         ("partnerships", None), ("size", "size (median 1)"), ("age", "age (years)"),
         ("retention", "share of trained graduates kept"), ("aware", "knows incentives")]))
-
-    by_school = np.bincount(pt.school, minlength=n_s)
-    content = np.bincount(pt.school, weights=(pt.depth == Depth.CONTENT), minlength=n_s)
-    majors = model.school_majors
-    names = list(model.population.industries)
-    top = [", ".join(f"{names[k]} {majors[i, k]:.0%}" for k in np.argsort(-majors[i])[:3]
-                     if majors[i, k] > 0.005) for i in range(n_s)]
-    schools = {
-        "x": _r(pos.school[:, 0]), "y": _r(pos.school[:, 1]),
-        "agent": [a.node for a in model.schools], "status": ["school"] * n_s,
-        "level": ["higher vocational" if lv else "secondary vocational"
-                  for lv in model.school_level],
-        "majors": top, "intake": model.school_intake.tolist(),
-        "teachers": _r(model.school_teacher_capacity),
-        "partnerships": by_school.tolist(), "content": content.astype(int).tolist(),
-        "alignment": _r(np.minimum(majors, model.demand).sum(axis=1)),
-    }
-    layers.append(_node_layer(schools, "school", size=260, tooltip=[
+    layers.append(_node_layer("schools", size=260, tooltip=[
         ("agent", "school"), ("level", None), ("majors", "main majors"),
         ("intake", "students/year"), ("partnerships", None),
         ("content", "at content"), ("teachers", "teachers' practical capacity"),
         ("alignment", "majors aligned with local demand")]))
-
-    n_d = len(model.departments)
-    departments = {
-        "x": _r(pos.department[:, 0]), "y": _r(pos.department[:, 1]),
-        "agent": [a.node for a in model.departments], "status": ["department"] * n_d,
-        "mandate": [a.mandate for a in model.departments],
-        "effort": [round(float(model.effective_service), 3)] * n_d,
-        "brokered": model.dept_brokered.tolist(),
-    }
-    layers.append(_node_layer(departments, "department", size=200, tooltip=[
+    layers.append(_node_layer("departments", size=200, tooltip=[
         ("agent", "department"), ("mandate", None),
         ("effort", "service effort after dilution"), ("brokered", "matches brokered")]))
-
     r = FIRM_OUTER + 0.1
-    sectors = {"x": _r(r * np.cos(pos.sector_centre)), "y": _r(r * np.sin(pos.sector_centre)),
-               "label": list(pos.industries)}
+    base["sectors"] = {"x": _r(r * np.cos(pos.sector_centre)),
+                       "y": _r(r * np.sin(pos.sector_centre)), "label": list(pos.industries)}
     layers.append({
-        "data": {"values": _records(sectors)},
+        "data": {"name": "sectors"},
         "mark": {"type": "text", "fontSize": 11, "color": "#555555"},
         "encoding": {"x": _axis("x"), "y": _axis("y"), "text": {"field": "label"}},
     })
-    return {
+    spec = {
         "$schema": VEGA_LITE_SCHEMA,
         "width": width, "height": height,
-        "title": {"text": f"County network at step {model.step_count}",
-                  "subtitle": f"{n_s} schools, {n_e} enterprises, {n_d} departments, "
-                              f"{int((pt.depth > 0).sum())} active partnerships"},
+        # Non-empty at first so the layout keeps room for the title (set per step).
+        "params": [{"name": "heading", "value": "County network"},
+                   {"name": "subheading", "value": "agents and partnerships"}],
+        "title": {"text": {"expr": "heading"}, "subtitle": {"expr": "subheading"}},
         "layer": layers,
         "config": {"view": {"stroke": None}, "legend": {"orient": "right"}},
     }
+    return Layered(spec, base)
+
+
+def network_changes(model: Any) -> tuple[dict[str, dict[str, list]], dict[str, str]]:
+    """What a step changes: the ties, each agent's changing attributes, the title.
+
+    Returns the changing columns of each data set of :func:`network_fixed` (rows in
+    the same order) and the values of its params.
+    """
+    pos = positions(model)
+    pt = model.partnerships
+    n_s, n_e, n_d = len(model.schools), len(model.enterprises), len(model.departments)
+
+    order = np.argsort(pt.depth, kind="stable")  # deepest ties drawn last, on top
+    s_xy, e_xy = pos.school[pt.school[order]], pos.enterprise[pt.enterprise[order]]
+    depth_names = np.array([DEPTH_LABELS[d] for d in Depth])
+    ties = {"x": _r(s_xy[:, 0]), "y": _r(s_xy[:, 1]), "x2": _r(e_xy[:, 0]),
+            "y2": _r(e_xy[:, 1]), "status": depth_names[pt.depth[order]].tolist()}
+
+    deepest = np.full(n_e, -1)
+    np.maximum.at(deepest, pt.enterprise, pt.depth)
+    status = np.array(["no partnership", *depth_names])[deepest + 1]
+    firms = {
+        "status": status.tolist(),
+        "partnerships": np.bincount(pt.enterprise, minlength=n_e).tolist(),
+        "retention": _r(model.ent_retained),
+        "aware": np.where(model.ent_aware, "yes", "no").tolist(),
+    }
+
+    majors = model.school_majors
+    names = list(model.population.industries)
+    top = [", ".join(f"{names[k]} {majors[i, k]:.0%}" for k in np.argsort(-majors[i])[:3]
+                     if majors[i, k] > 0.005) for i in range(n_s)]
+    content = np.bincount(pt.school, weights=(pt.depth == Depth.CONTENT), minlength=n_s)
+    schools = {
+        "majors": top, "teachers": _r(model.school_teacher_capacity),
+        "partnerships": np.bincount(pt.school, minlength=n_s).tolist(),
+        "content": content.astype(int).tolist(),
+        "alignment": _r(np.minimum(majors, model.demand).sum(axis=1)),
+    }
+    departments = {"effort": [round(float(model.effective_service), 3)] * n_d,
+                   "brokered": np.asarray(model.dept_brokered).tolist()}
+    params = {
+        "heading": f"County network at step {model.step_count}",
+        "subheading": f"{n_s} schools, {n_e} enterprises, {n_d} departments, "
+                      f"{int((pt.depth > 0).sum())} active partnerships",
+    }
+    data = {"ties": ties, "firms": firms, "schools": schools, "departments": departments}
+    return data, params
 
 
 def _scale_colour() -> dict[str, Any]:
@@ -228,24 +276,20 @@ def _axis(name: str) -> dict[str, Any]:
             "scale": {"domain": [-1.2, 1.2]}}
 
 
-def _edge_layer(a: np.ndarray, b: np.ndarray, labels: list[str], *, opacity: float,
-                colour: str | None = None) -> dict[str, Any]:
-    data = {"x": _r(a[:, 0]), "y": _r(a[:, 1]), "x2": _r(b[:, 0]), "y2": _r(b[:, 1]),
-            "status": labels}
+def _edge_layer(name: str, *, opacity: float, colour: str | None = None) -> dict[str, Any]:
     encoding: dict[str, Any] = {"x": _axis("x"), "y": _axis("y"), "x2": {"field": "x2"},
                                 "y2": {"field": "y2"}}
+    mark = {"type": "rule", "opacity": opacity, "strokeWidth": 1.2}
     if colour is None:
         encoding["color"] = {"field": "status", "type": "nominal", "scale": _scale_colour(),
                              "title": "depth / agent"}
-    mark = {"type": "rule", "opacity": opacity, "strokeWidth": 1.2}
-    if colour is not None:
+    else:
         mark["color"] = colour
-    return {"data": {"values": _records(data)}, "mark": mark, "encoding": encoding}
+    return {"data": {"name": name}, "mark": mark, "encoding": encoding}
 
 
-def _node_layer(columns: dict[str, list], kind: str, *, tooltip: list[tuple[str, str | None]],
-                size: float | None = None, size_field: str | None = None) -> dict[str, Any]:
-    columns = {**columns, "kind": [kind] * len(columns["x"])}
+def _node_layer(name: str, *, tooltip: list[tuple[str, str | None]], size: float | None = None,
+                size_field: str | None = None) -> dict[str, Any]:
     encoding: dict[str, Any] = {
         "x": _axis("x"), "y": _axis("y"),
         "color": {"field": "status", "type": "nominal", "scale": _scale_colour(),
@@ -261,13 +305,8 @@ def _node_layer(columns: dict[str, list], kind: str, *, tooltip: list[tuple[str,
             "strokeWidth": 0.3}
     if size is not None:
         mark["size"] = size
-    return {"data": {"values": _records(columns)}, "mark": mark, "encoding": encoding}
+    return {"data": {"name": name}, "mark": mark, "encoding": encoding}
 
 
 def _r(values: Any, digits: int = 3) -> list[float]:
     return np.round(np.asarray(values, dtype=float), digits).tolist()
-
-
-def _records(columns: dict[str, list]) -> list[dict[str, Any]]:
-    keys = list(columns)
-    return [dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True)]
