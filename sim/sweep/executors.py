@@ -59,11 +59,11 @@ def check_choice(choice: ExecutorChoice) -> None:
         ExecutorError: with a message saying what to do.
     """
     if choice.jobs < 1:
-        raise ExecutorError(f"--jobs {choice.jobs}: must be at least 1")
+        raise ExecutorError(f"{choice.jobs}: must be at least 1 worker")
     if choice.dask_scheduler and choice.dask_local:
         raise ExecutorError("give either --dask-scheduler or --dask-local, not both")
     if choice.dask_local is not None and choice.dask_local < 1:
-        raise ExecutorError(f"--dask-local {choice.dask_local}: must be at least 1 worker")
+        raise ExecutorError(f"{choice.dask_local}: must be at least 1 worker")
     if (choice.dask_scheduler or choice.dask_local) and not dask_available():
         raise ExecutorError(INSTALL_HINT)
 
