@@ -111,3 +111,18 @@ def test_sobol_analysis_reports_missing_runs_instead_of_guessing(tmp_path):
     report = analyze_sweep(out)
     assert any("not computed" in n and "missing" in n for n in report.notes)
     assert not (out / "analysis" / "tables" / "sobol_content_share.csv").exists()
+
+
+def test_latex_table_is_booktabs_with_escaped_names(tmp_path):
+    from sim.analysis.sweep_tables import write_table
+
+    table = pd.DataFrame({"audit_prob": [0.1, 0.25], "share_%": [0.123456, 1.0], "on": [True, False]})
+    csv, tex = write_table(table, tmp_path / "t", caption="mean content_share, 95\\% CI",
+                           label="tab:x")
+    text = tex.read_text()
+    assert "\\toprule" in text and "\\midrule" in text and "\\bottomrule" in text
+    assert "audit\\_prob & share\\_\\% & on \\\\" in text
+    assert "\\caption{mean content\\_share, 95\\% CI}" in text
+    assert "0.1 & 0.123 & True \\\\" in text
+    assert "\\begin{tabular}{rrl}" in text
+    assert pd.read_csv(csv).shape == (2, 3)

@@ -175,12 +175,15 @@ def budget_table(summary: pd.DataFrame, factors: Sequence[str], cost: str, outpu
 
 def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
                 float_format: str = "{:.3g}") -> list[Path]:
-    """Write a table as CSV and as a booktabs LaTeX table.
+    r"""Write a table as CSV and as a booktabs LaTeX table.
+
+    The LaTeX is written here (no jinja2 needed): ``\toprule``/``\midrule``/
+    ``\bottomrule``, numbers right-aligned, special characters escaped.
 
     Args:
         table: the table (its index is written when named).
         stem: path without suffix; ``.csv`` and ``.tex`` are added.
-        caption: LaTeX caption (underscores are escaped here).
+        caption: LaTeX caption (underscores are escaped here; write ``\%`` for %).
         label: LaTeX label.
         float_format: format of floats in the LaTeX table.
 
@@ -193,12 +196,27 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
     tex = stem.with_suffix(".tex")
     table.to_csv(csv, index=keep_index)
     shown = table.reset_index() if keep_index else table
-    shown = shown.rename(columns=lambda c: str(c).replace("_", r"\_"))
-    styler = shown.style.hide(axis="index").format(
-        lambda v: float_format.format(v) if isinstance(v, float) else
-        str(v).replace("_", r"\_"))
-    caption = re.sub(r"(?<!\\)_", r"\_", caption)
-    tex.write_text(styler.to_latex(caption=caption, label=label, hrules=True,
-                                   position="htbp", position_float="centering"),
-                   encoding="utf-8")
+    numeric = [pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(
+        shown[c]) for c in shown.columns]
+    lines = [r"\begin{table}[htbp]", r"\centering",
+             rf"\caption{{{re.sub(r'(?<!\\)_', r'\\_', caption)}}}", rf"\label{{{label}}}",
+             rf"\begin{{tabular}}{{{''.join('r' if n else 'l' for n in numeric)}}}",
+             r"\toprule", " & ".join(tex_escape(str(c)) for c in shown.columns) + r" \\",
+             r"\midrule"]
+    for row in shown.itertuples(index=False):
+        cells = [float_format.format(v) if isinstance(v, float) else tex_escape(str(v))
+                 for v in row]
+        lines.append(" & ".join(cells) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
+    tex.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return [csv, tex]
+
+
+_TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+                "^": r"\textasciicircum{}"}
+
+
+def tex_escape(text: str) -> str:
+    """Escape LaTeX special characters in plain text."""
+    return "".join(_TEX_SPECIAL.get(ch, ch) for ch in text)
