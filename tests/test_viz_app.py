@@ -187,3 +187,13 @@ def test_step_data_leaves_out_what_stays_fixed():
     layered = network_view.network_layered(model)
     row = layered.rows("firms")[5]
     assert row["agent"] == firms[5].node and row["x"] == fixed.base["firms"]["x"][5]
+
+
+def test_peer_ties_are_drawn_only_when_switched_on():
+    model = app.ViewModel(small_state())
+    peers = model.population.peers
+    hidden = network_view.network_spec(model)
+    shown = network_view.network_spec(model, show_peers=True)
+    assert "peers" not in hidden["datasets"]
+    assert len(shown["datasets"]["peers"]) == (peers != 0).sum() // 2 > 0
+    assert len(shown["layer"]) == len(hidden["layer"]) + 1

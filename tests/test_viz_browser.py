@@ -175,6 +175,44 @@ def test_step_advances_the_count_and_changes_the_chart(page):
                            f" > {before_form + 50}", arg=[COLOURS])
 
 
+FIND_COLOUR = """([selector, hex]) => {
+    // CSS-pixel offset of the centre of the pixels in the left 70% of the canvas
+    // (the plot, not the legend) drawn in colour hex at the nodes' opacity 0.9.
+    const canvas = document.querySelector(selector);
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const rgb = [1, 3, 5].map(i => 0.9 * parseInt(hex.slice(i, i + 2), 16) + 0.1 * 255);
+    const ratio = canvas.width / canvas.getBoundingClientRect().width;
+    let best = null, most = 0;
+    for (let y = 0; y < canvas.height; y++) {
+        let run = 0;
+        for (let x = 0; x < 0.7 * canvas.width; x++) {
+            const i = 4 * (y * canvas.width + x);
+            const near = Math.abs(data[i] - rgb[0]) + Math.abs(data[i + 1] - rgb[1])
+                + Math.abs(data[i + 2] - rgb[2]) < 12 && data[i + 3] > 250;
+            run = near ? run + 1 : 0;
+            if (run > most) { most = run; best = [(x - run / 2) / ratio, y / ratio]; }
+        }
+    }
+    return most >= 4 ? best : null;  // the widest row of a triangle
+}"""
+
+
+def test_hovering_a_school_shows_its_key_attributes(page):
+    from sim.viz.network_view import COLOURS
+
+    page.wait_for_selector(".coopsim-status:has-text('Step 1 ')")
+    spot = page.evaluate(FIND_COLOUR, [NETWORK, COLOURS["school"]])
+    assert spot is not None
+    box = page.locator(NETWORK).bounding_box()
+    page.mouse.move(box["x"] + spot[0], box["y"] + spot[1] - 2)
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible")
+    text = tooltip.inner_text()
+    for attribute in ("school", "level", "main majors", "students/year", "at content"):
+        assert attribute in text, text
+    page.mouse.move(0, 0)
+
+
 def test_moved_lever_and_reset_rebuild_the_model_with_the_new_value(page):
     assert "coordination_body = True" not in page.locator(".coopsim-changed").inner_text()
     page.locator(".coopsim-lever", has_text="coordination_body").locator("input").click()

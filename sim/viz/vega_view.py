@@ -88,6 +88,7 @@ module.exports = {
           }
           const params = (this.frame || {}).params || {};
           for (const [name, value] of Object.entries(params)) view.signal(name, value);
+          view.resize();  // let autosize make room for wider axis labels or titles
           await view.runAsync();
         } while (this.dirty && this.view);
       } finally {
