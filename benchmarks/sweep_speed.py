@@ -7,14 +7,20 @@ Run::
 
 Prints ``name: value`` lines:
 
-- ``model_s_per_run``: the model's own time per county run (build the model,
-  run it, take its DataCollector table), in this process;
-- ``sweep_s_per_run_jobs1``: time per run of a whole sweep with ``--jobs 1``
-  (design, run plan, store, per-run Parquet part, run table; runs inline);
-- ``runner_overhead_pct``: ``(sweep - model) / model`` in percent (target < 5);
+- ``model_s_per_run``: the model's own CPU time per county run (build the
+  model, run it, take its DataCollector table), in this process;
+- ``sweep_s_per_run_jobs1``: CPU time per run of a whole sweep with ``--jobs 1``
+  (design, run plan, store, per-run Parquet part, run table; runs inline,
+  so every cost is in this process);
+- ``runner_overhead_pct``: ``(sweep - model) / model`` in CPU time, percent
+  (target < 5); ``runner_overhead_wall_pct`` the same in wall time;
+- ``store_ms_per_run``: storing one result (Parquet part and run-table rows),
+  timed alone: the part of the overhead that does not shrink with load;
 - ``runs_per_min_1_worker`` / ``runs_per_min_2_workers``: throughput through a
   process pool of 1 and of 2 workers, and ``speedup_2_vs_1`` (target >= 1.8).
 
+Overhead is measured in CPU time of this process (``time.process_time``), so
+other load on the machine does not distort it; throughput is wall time.
 Pool start-up is excluded: both pools are started and warmed (every worker has
 imported the model and run a tiny model) before the clock starts, because a
 real sweep pays it once per thousands of runs. Model and sweep timings, and
@@ -29,6 +35,7 @@ import argparse
 import concurrent.futures as cf
 import io
 import multiprocessing
+import os
 import statistics
 import sys
 import tempfile
@@ -38,7 +45,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sim.model import CooperationModel  # noqa: E402
-from sim.runner import execute  # noqa: E402
+from sim.runner import execute, run_one  # noqa: E402
 from sim.store import RunStore  # noqa: E402
 from sim.sweep.designs import build_design  # noqa: E402
 from sim.sweep.executors import ExecutorChoice  # noqa: E402
@@ -57,21 +64,35 @@ def experiment(points: int, replicates: int, enterprises: int, steps: int, seed:
     }, path="benchmark")
 
 
-def model_time(specs) -> float:
-    """Seconds for the model alone to do the runs of ``specs``."""
-    start = time.perf_counter()
+def model_time(specs) -> tuple[float, float]:
+    """(CPU, wall) seconds for the model alone to do the runs of ``specs``."""
+    start, wall = time.process_time(), time.perf_counter()
     for spec in specs:
         model = CooperationModel(rng=spec.seed, **spec.params)
         model.run_for(spec.steps)
         model.datacollector.get_model_vars_dataframe()
-    return time.perf_counter() - start
+    return time.process_time() - start, time.perf_counter() - wall
 
 
-def sweep_time(exp, directory: Path) -> float:
-    """Seconds for ``python -m sim sweep --jobs 1 --no-analyze`` to do the runs of ``exp``."""
-    start = time.perf_counter()
+def sweep_time(exp, directory: Path) -> tuple[float, float]:
+    """(CPU, wall) seconds of ``python -m sim sweep --jobs 1 --no-analyze`` on ``exp``."""
+    start, wall = time.process_time(), time.perf_counter()
     run_sweep(exp, directory, ExecutorChoice(jobs=1), progress=False, stream=io.StringIO())
-    return time.perf_counter() - start
+    return time.process_time() - start, time.perf_counter() - wall
+
+
+def store_time(specs, directory: Path) -> float:
+    """Seconds per run the parent spends storing a result (Parquet part + run table)."""
+    frame = run_one(specs[0].params, specs[0].seed, specs[0].steps)
+    store = RunStore(directory)
+    store.open_batch(specs)
+    start = time.perf_counter()
+    for spec in specs:
+        store.record(spec, "running")
+        store.write_result(spec, frame)
+        store.record(spec, "done")
+    store.flush()
+    return (time.perf_counter() - start) / len(specs)
 
 
 def _warm(_: int) -> int:
@@ -108,20 +129,29 @@ def main() -> None:
     rounds, per_round, throughput_runs = (3, 12, 32) if args.quick else (5, 20, 80)
 
     print(f"county: {args.enterprises} enterprises, 10 schools, {args.steps} steps per run")
-    model_rounds, sweep_rounds = [], []
+    print(f"load_average_at_start: {os.getloadavg()[0]:.2f}")
+    model_cpu, sweep_cpu, wall_overhead = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(rounds):
             exp = experiment(per_round // 2, 2, args.enterprises, args.steps, seed=100 + r)
             specs = plan_runs(exp, build_design(exp))
-            model_rounds.append(model_time(specs) / len(specs))
-            sweep_rounds.append(sweep_time(exp, Path(tmp) / f"sweep{r}") / len(specs))
-        model_s = statistics.median(model_rounds)
-        sweep_s = statistics.median(sweep_rounds)
-        overhead = [100 * (s - m) / m for m, s in zip(model_rounds, sweep_rounds, strict=True)]
-        print(f"model_s_per_run: {model_s:.4f}")
-        print(f"sweep_s_per_run_jobs1: {sweep_s:.4f}")
+            m_cpu, m_wall = model_time(specs)
+            s_cpu, s_wall = sweep_time(exp, Path(tmp) / f"sweep{r}")
+            model_cpu.append(m_cpu / len(specs))
+            sweep_cpu.append(s_cpu / len(specs))
+            wall_overhead.append(100 * (s_wall - m_wall) / m_wall)
+        overhead = [100 * (s - m) / m for m, s in zip(model_cpu, sweep_cpu, strict=True)]
+        print(f"model_s_per_run: {statistics.median(model_cpu):.4f}")
+        print(f"sweep_s_per_run_jobs1: {statistics.median(sweep_cpu):.4f}")
         print(f"runner_overhead_pct: {statistics.median(overhead):.1f} "
-              f"(per round: {', '.join(f'{o:.1f}' for o in overhead)})")
+              f"(CPU; per round: {', '.join(f'{o:.1f}' for o in overhead)})")
+        print(f"runner_overhead_wall_pct: {statistics.median(wall_overhead):.1f} "
+              f"(wall, includes disk waits and other load; per round: "
+              f"{', '.join(f'{o:.1f}' for o in wall_overhead)})")
+        store_s = store_time(specs, Path(tmp) / "store")
+        print(f"store_ms_per_run: {1000 * store_s:.2f} "
+              f"({100 * store_s / statistics.median(model_cpu):.1f} % of a model run; the "
+              "parent's share of the overhead, measured alone)")
 
         rates: dict[int, list[float]] = {1: [], 2: []}
         pools = {1: warmed_pool(1), 2: warmed_pool(2)}
@@ -138,6 +168,7 @@ def main() -> None:
                 pool.shutdown()
     ratios = [b / a for a, b in zip(rates[1], rates[2], strict=True)]
     rate1, rate2 = statistics.median(rates[1]), statistics.median(rates[2])
+    print(f"load_average_at_end: {os.getloadavg()[0]:.2f}")
     print(f"throughput_runs_per_round: {len(specs)} x {rounds} rounds")
     print(f"runs_per_min_1_worker: {rate1:.1f}")
     print(f"runs_per_min_2_workers: {rate2:.1f}")
