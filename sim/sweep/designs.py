@@ -8,7 +8,7 @@ works on the unit-space sample (Morris mu* is then in output units per full
 range of the factor).
 
 Seeds: replicate ``r`` of every design point runs with the same seed, derived
-from ``SeedSequence(root_seed, spawn_key=(r,))`` (= ``SeedSequence(root).spawn(R)[r]``):
+from ``SeedSequence(root_seed).spawn(R)[r]`` (as in scenario batches):
 common random numbers across design points, and a seed that does not depend
 on the executor, the worker count or how many replicates follow. The sampler's
 own seed comes from a separate child of the root, so changing the replicate
@@ -28,6 +28,7 @@ from SALib.sample import latin
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
+from sim.runner import replicate_seeds as runner_replicate_seeds
 from sim.sweep.experiment import Experiment
 
 #: Spawn key of the sampler's seed, far from the replicate keys 0, 1, 2, ...
@@ -67,15 +68,15 @@ def sampler_seed(root_seed: int) -> int:
 def replicate_seeds(root_seed: int, replicates: int) -> list[int]:
     """One model seed per replicate, the same at every design point.
 
+    The same seeds as a scenario batch with this root seed
+    (:func:`sim.runner.replicate_seeds`), so a design point equal to a
+    scenario reproduces the batch's runs.
+
     Args:
         root_seed: the experiment's ``seed``.
         replicates: number of replicates.
-
-    Returns:
-        Non-negative integers below 2**62 (they fit Parquet's int64).
     """
-    return [int(np.random.SeedSequence(root_seed, spawn_key=(r,)).generate_state(
-        1, dtype=np.uint64)[0] >> np.uint64(2)) for r in range(replicates)]
+    return runner_replicate_seeds(root_seed, replicates)
 
 
 def build_design(experiment: Experiment) -> Design:
