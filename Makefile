@@ -31,6 +31,7 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/speed.py
+	$(PY) benchmarks/sweep_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

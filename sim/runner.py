@@ -25,7 +25,10 @@ import numpy as np
 import pandas as pd
 
 from sim.outputs import COLUMNS
-from sim.store import RunStore
+from sim.store import RunStore, write_part
+
+#: Marks a result the worker has already written to the store itself.
+STORED = "stored"
 
 
 def run_one(params: Mapping[str, Any], seed: int, steps: int) -> pd.DataFrame:
@@ -101,20 +104,27 @@ class RunOutcome:
     duration_s: float = 0.0
 
 
-def run_spec(spec: RunSpec, worker: Callable[..., pd.DataFrame] | None = None
-             ) -> tuple[pd.DataFrame | None, str, str, float, float]:
+def run_spec(spec: RunSpec, worker: Callable[..., pd.DataFrame] | None = None,
+             results_dir: str | None = None) -> tuple[Any, str, str, float, float]:
     """Worker entry point: run ``spec``, catching any error.
 
     Args:
         spec: the run.
         worker: function ``(params, seed, steps) -> DataFrame`` (default :func:`run_one`).
+        results_dir: when given, the worker writes the result there itself and
+            returns :data:`STORED` instead of the frame (needs a file system the
+            parent shares: local pools, not remote clusters).
 
     Returns:
-        ``(frame or None, error line, traceback text, started, finished)``.
+        ``(frame, error line, traceback text, started, finished)``; frame is
+        :data:`STORED` when the worker wrote it, None when the run failed.
     """
     started = time.time()
     try:
         frame = (worker or run_one)(spec.params, spec.seed, spec.steps)
+        if results_dir is not None:
+            write_part(results_dir, spec, frame)
+            return STORED, "", "", started, time.time()
         return frame, "", "", started, time.time()
     except Exception as err:  # noqa: BLE001 - recorded, never lost
         line = f"{type(err).__name__}: {err}".splitlines()[0]
@@ -173,7 +183,7 @@ def _finish(spec: RunSpec, result: tuple, store: RunStore, outcomes: dict[str, R
             attempt: int, final: bool) -> bool:
     """Store one attempt's result; return True when the run needs no more attempts."""
     frame, error, trace, started, finished = result
-    if frame is not None:
+    if frame is not None and not (isinstance(frame, str) and frame == STORED):
         try:
             store.write_result(spec, frame)
         except Exception as err:  # noqa: BLE001 - e.g. a disk error: record, keep going
@@ -209,6 +219,8 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
                   outcomes: dict[str, RunOutcome], meter: _Progress) -> None:
     own = executor is None
     pool = executor if executor is not None else _process_pool(jobs)
+    # Our own local workers share the store's disk: let them write their results.
+    results_dir = str(store.results_dir) if own else None
     queue = list(reversed(todo))  # pop() from the end keeps the given order
     attempts: dict[str, int] = {}
     in_flight: dict[cf.Future, RunSpec] = {}
@@ -216,7 +228,7 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
     def submit(spec: RunSpec) -> None:
         attempts[spec.run_id] = attempts.get(spec.run_id, 0) + 1
         store.record(spec, "running")
-        in_flight[pool.submit(run_spec, spec, worker)] = spec
+        in_flight[pool.submit(run_spec, spec, worker, results_dir)] = spec
 
     try:
         while queue or in_flight:

@@ -80,6 +80,43 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def write_part(results_dir: str | Path, spec: RunSpec, frame: pd.DataFrame) -> Path:
+    """Write one run's per-step table to ``results_dir/<run_id>.parquet`` atomically.
+
+    A module-level function so that a worker process can store its own result
+    (the parent then only records the status): converting to Parquet in the
+    parent would serialise that work behind one core.
+
+    Args:
+        results_dir: the store's ``results`` directory.
+        spec: the run.
+        frame: its per-step table (column ``step`` and the model outputs).
+
+    Returns:
+        The path of the result file.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = frame.copy()
+    front = {"run_id": spec.run_id, **spec.labels, "seed": spec.seed}
+    for position, (name, value) in enumerate(front.items()):
+        if name in table.columns:
+            table = table.drop(columns=name)
+        table.insert(position, name, value)
+    path = Path(results_dir) / f"{spec.run_id}.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        pq.write_table(pa.Table.from_pandas(table, preserve_index=False), tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
 class RunStore:
     """Finished runs of one batch in a directory, one Parquet file per run.
 
@@ -262,23 +299,7 @@ class RunStore:
         Returns:
             The path of the result file.
         """
-        table = frame.copy()
-        front = {"run_id": spec.run_id, **spec.labels, "seed": spec.seed}
-        for position, (name, value) in enumerate(front.items()):
-            if name in table.columns:
-                table = table.drop(columns=name)
-            table.insert(position, name, value)
-        path = self.result_path(spec.run_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            table.to_parquet(tmp, index=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        return write_part(self.results_dir, spec, frame)
 
     def iter_results(self, run_ids: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
         """Yield the stored per-step tables one run at a time (sorted by run id)."""

@@ -174,3 +174,18 @@ def test_duplicate_run_ids_are_refused(tmp_path):
     spec = plan(n=1)[0]
     with pytest.raises(ValueError, match="duplicate run ids: small-r000"):
         execute([spec, spec], RunStore(tmp_path), progress=False)
+
+
+def test_a_local_worker_stores_its_own_result_and_hands_back_only_a_marker(tmp_path):
+    from sim.runner import STORED, run_spec
+
+    spec = plan(1)[0]
+    store = RunStore(tmp_path)
+    store.open_batch([spec])
+    frame, error, _, _, _ = run_spec(spec, None, str(store.results_dir))
+    assert frame == STORED and error == ""
+    assert store.done_ids() == {spec.run_id}
+    stored = store.read_results()
+    expected = run_one(spec.params, spec.seed, spec.steps)
+    assert np.allclose(stored["content_share"], expected["content_share"])
+    assert (stored["seed"] == spec.seed).all()

@@ -39,12 +39,14 @@ def test_a_write_that_fails_midway_leaves_neither_a_result_nor_a_temp_file(tmp_p
     spec = specs()[0]
     store.open_batch([spec])
 
-    def broken(self, path, **kwargs):
+    import pyarrow.parquet as pq
+
+    def broken(table, path, **kwargs):
         with open(path, "wb") as handle:
             handle.write(b"PAR1 half a file")
         raise OSError("disk full")
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", broken)
+    monkeypatch.setattr(pq, "write_table", broken)
     with pytest.raises(OSError, match="disk full"):
         store.write_result(spec, frame(0.5))
     assert store.done_ids() == set()
