@@ -46,6 +46,20 @@ class StoreMismatchError(ValueError):
     """The directory holds the results of a different batch (use ``force`` to replace them)."""
 
 
+def run_digest(spec: RunSpec) -> str:
+    """A hash of one run's id, params, seed, steps and labels."""
+    text = json.dumps({"run_id": spec.run_id, "params": spec.params, "seed": spec.seed,
+                       "steps": spec.steps, "labels": spec.labels}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _same_identity(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> bool:
+    def norm(x: Mapping[str, Any] | None) -> str:
+        return json.dumps(dict(x or {}), sort_keys=True, default=str)
+
+    return norm(a) == norm(b)
+
+
 def fingerprint(specs: Iterable[RunSpec], identity: Mapping[str, Any] | None = None) -> str:
     """A hash of the sorted run specs (id, params, seed, steps, labels) and an identity.
 
@@ -137,6 +151,8 @@ class RunStore:
         self._label_names: list[str] = []
         self._last_flush = 0.0
         self._dirty = False
+        #: Runs of an earlier batch this one extended (0 when it did not).
+        self.extended_from = 0
         self._load_table()
 
     # ------------------------------------------------------------ batch identity
@@ -145,6 +161,9 @@ class RunStore:
         """Claim the directory for the batch ``specs``; return its fingerprint.
 
         A directory holding the same batch is resumed as it is. One holding a
+        batch that this one extends (same identity, and every run it had is a
+        run of this batch with the same parameters, seed and steps: e.g. more
+        replicates) is taken over with its finished runs kept. One holding a
         different batch (another fingerprint, or results with no batch.json) is
         refused with :class:`StoreMismatchError`, or emptied of its results,
         run table and batch.json first when ``force`` is true.
@@ -158,7 +177,11 @@ class RunStore:
         existing = self.batch_info()
         holds_results = self.results_dir.is_dir() and any(self.results_dir.glob("*.parquet"))
         same = existing is not None and existing.get("fingerprint") == digest
-        if not same and (existing is not None or holds_results):
+        digests = {spec.run_id: run_digest(spec) for spec in specs}
+        self.extended_from = 0
+        if not same and existing is not None and self._extends(existing, digests, identity):
+            self.extended_from = len(existing["runs"])
+        elif not same and (existing is not None or holds_results):
             if not force:
                 what = (f"batch {existing.get('fingerprint')} ({existing.get('n_runs')} runs, "
                         f"created {existing.get('created')})") if existing else "results"
@@ -168,12 +191,21 @@ class RunStore:
             self._clear()
         if not same:
             info = {"fingerprint": digest, "n_runs": len(specs), "identity": dict(identity or {}),
-                    "created": _now()}
+                    "created": _now(), "runs": digests}
             self.directory.mkdir(parents=True, exist_ok=True)
             atomic_write_text(self.batch_path, json.dumps(info, indent=2, default=str) + "\n")
         self.results_dir.mkdir(parents=True, exist_ok=True)
         self.plan(specs)
         return digest
+
+    @staticmethod
+    def _extends(existing: Mapping[str, Any], digests: Mapping[str, str],
+                 identity: Mapping[str, Any] | None) -> bool:
+        """True when the new batch contains every run of the existing one unchanged."""
+        old = existing.get("runs")
+        if not isinstance(old, dict) or not _same_identity(existing.get("identity"), identity):
+            return False
+        return all(digests.get(run_id) == digest for run_id, digest in old.items())
 
     def batch_info(self) -> dict[str, Any] | None:
         """The content of batch.json, or None when there is none."""

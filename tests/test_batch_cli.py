@@ -329,11 +329,24 @@ def test_zero_replicates_is_refused(folder, tmp_path, capsys):
 def test_directory_of_another_batch_is_refused_unless_forced(folder, tmp_path, capsys):
     out = tmp_path / "o"
     assert run(["small", "-r", "2", "-t", "6", "-j", "1", "-o", str(out), "-q"]) == 0
-    err = error_of(["small", "-r", "3", "-t", "6", "-j", "1", "-o", str(out), "-q"], capsys)
+    # Other steps: every run differs, so it is another batch.
+    err = error_of(["small", "-r", "2", "-t", "7", "-j", "1", "-o", str(out), "-q"], capsys)
     assert f"{out}: holds batch" in err and "--force" in err
     assert len(list((out / "results").glob("*.parquet"))) == 2
-    assert run(["small", "-r", "3", "-t", "6", "-j", "1", "-o", str(out), "-q", "--force"]) == 0
-    assert len(pd.read_parquet(out / "steps.parquet")["replicate"].unique()) == 3
+    assert run(["small", "-r", "2", "-t", "7", "-j", "1", "-o", str(out), "-q", "--force"]) == 0
+    assert pd.read_parquet(out / "steps.parquet")["step"].max() == 7
+
+
+def test_more_replicates_extend_a_batch_without_recomputing_its_runs(folder, tmp_path):
+    out = tmp_path / "o"
+    assert run(["small", "-r", "2", "-t", "6", "-j", "1", "-o", str(out), "-q"]) == 0
+    kept = {p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.parquet")}
+    assert run(["small", "-r", "3", "-t", "6", "-j", "1", "-o", str(out), "-q"]) == 0
+    after = {p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.parquet")}
+    assert len(after) == 3 and all(after[name] == mtime for name, mtime in kept.items())
+    fresh = tmp_path / "fresh"
+    assert run(["small", "-r", "3", "-t", "6", "-j", "1", "-o", str(fresh), "-q"]) == 0
+    assert pd.read_parquet(out / "steps.parquet").equals(pd.read_parquet(fresh / "steps.parquet"))
 
 
 def test_list_shows_scenarios_with_titles(folder, capsys):

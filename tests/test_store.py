@@ -123,3 +123,30 @@ def test_fingerprint_depends_on_what_is_computed_not_on_order():
     longer = [RunSpec(s.run_id, s.params, s.seed, 6, s.labels) for s in specs()]
     assert fingerprint(specs()) != fingerprint(longer)
     assert fingerprint(specs(), {"kind": "a"}) != fingerprint(specs(), {"kind": "b"})
+
+
+def test_more_replicates_extend_a_batch_and_keep_its_finished_runs(tmp_path):
+    store = RunStore(tmp_path)
+    first = specs(n=3)
+    store.open_batch(first, identity={"kind": "batch"})
+    for k, spec in enumerate(first):
+        store.write_result(spec, frame(0.1 * k))
+    before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "results").iterdir()}
+
+    more = RunStore(tmp_path)
+    more.open_batch(specs(n=5), identity={"kind": "batch"})
+    assert more.extended_from == 3
+    assert more.done_ids() == {s.run_id for s in first}
+    assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "results").iterdir()} == before
+    assert len(more.run_table()) == 5
+
+
+def test_a_batch_that_changes_a_finished_run_is_not_an_extension(tmp_path):
+    store = RunStore(tmp_path)
+    store.open_batch(specs(n=2), identity={"kind": "batch"})
+    store.write_result(specs(n=2)[0], frame(0.5))
+    changed = specs(seed=99, n=4)  # same run ids, other seeds
+    with pytest.raises(StoreMismatchError):
+        RunStore(tmp_path).open_batch(changed, identity={"kind": "batch"})
+    with pytest.raises(StoreMismatchError):
+        RunStore(tmp_path).open_batch(specs(n=4), identity={"kind": "sweep"})

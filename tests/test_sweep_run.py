@@ -197,7 +197,17 @@ def test_other_sweep_in_the_directory_is_refused_without_losing_runs(
     out = tmp_path / "taken"
     sweep(experiment_file, out)
     before = sorted(p.name for p in (out / "results").iterdir())
-    code = cli.main(cli_args(experiment_file, out, replicates=3))
+    code = cli.main(cli_args(experiment_file, out, steps=30))
     err = capsys.readouterr().err
     assert code == 2 and "different batch" in err and "--force" in err
     assert sorted(p.name for p in (out / "results").iterdir()) == before
+
+
+def test_more_replicates_extend_a_sweep_and_recompute_nothing(experiment_file, tmp_path, capsys):
+    out = tmp_path / "grow"
+    sweep(experiment_file, out)
+    kept = {p.name: p.stat().st_mtime_ns for p in (out / "results").iterdir()}
+    assert cli.main(cli_args(experiment_file, out, replicates=3)) == 0
+    after = {p.name: p.stat().st_mtime_ns for p in (out / "results").iterdir()}
+    assert len(after) > len(kept)
+    assert all(after[name] == mtime for name, mtime in kept.items())
