@@ -14,6 +14,7 @@ import mesa
 import numpy as np
 
 from sim.depth import Depth
+from sim.mechanisms import enterprise_payoff
 
 if TYPE_CHECKING:
     from sim.model import CooperationModel
@@ -54,8 +55,8 @@ class Enterprise(_ArrayAgent):
 
     @property
     def skill_demand(self) -> float:
-        """Graduates per year it would take at full content depth (vacancies grow with size)."""
-        return float(self.model.ent_training_slots[self.idx])
+        """Relative demand for skilled graduates (size^0.6: vacancies grow less than size)."""
+        return float(self.size ** enterprise_payoff.VALUE_SIZE_ELASTICITY)
 
     @property
     def training_capacity(self) -> float:
@@ -69,7 +70,10 @@ class Enterprise(_ArrayAgent):
 
     @property
     def perceived_legal_risk(self) -> float:
-        """Priced legal/safety risk per step of a content partnership."""
+        """Priced legal/safety risk per step of a content partnership with a secondary school.
+
+        With a higher vocational college (adult students) it is 0.6 of this.
+        """
         p = self.model.p
         return float(p.legal_risk_per_step * (1.0 - p.regulation_completeness))
 

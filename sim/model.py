@@ -48,14 +48,14 @@ from sim.network import generate, population_from_graph
 from sim.params import ParameterError, Parameters
 from sim.partnerships import Partnerships
 
+#: A step is a month: every per-step quantity in the parameters is monthly.
+STEPS_PER_YEAR = 12
 #: Search attempts a school can make in one step. Assumption.
 MAX_ATTEMPTS_PER_STEP = 3
 #: Students per year a median firm can take at each rung (scaled by size). Assumption.
 PLACEMENTS_BY_RUNG = np.array([0.0, 0.3, 3.0, 8.0])
 #: Skill match of a graduate trained at each rung, before fit. Assumption.
 TRAINING_QUALITY_BY_RUNG = np.array([0.0, 0.3, 0.65, 1.0])
-#: Misreporting needs fabricated evidence: a cost per step. Assumption.
-MISREPORT_EFFORT_COST = 0.1
 #: Yearly growth of teachers' practical capacity per unit share of deep partnerships,
 #: and yearly attrition. Assumption.
 TEACHER_LEARNING_RATE = 0.3
@@ -91,7 +91,8 @@ class CooperationModel(mesa.Model):
             from sim.network_io import load_network
 
             network = load_network(p.network_file)
-        self.network = network if network is not None else generate(p, self.rng)
+        # A graph passed in is copied: the run adds partnership and service ties to its own.
+        self.network = network.copy() if network is not None else generate(p, self.rng)
         self.population = pop = population_from_graph(self.network)
 
         # --- enterprise state ---
@@ -99,10 +100,10 @@ class CooperationModel(mesa.Model):
         self.ent_size = pop.size
         self.ent_age = pop.age
         n_e = len(pop.enterprise_keys)
-        # Long-established firms are likelier to know the policy (Yang & Yue 2018).
+        # Long-established firms are likelier to know the policy (Yang & Yue 2018):
+        # a logit shift by age rank, keeping the mean near policy_awareness and 0/1 exact.
         age_rank = np.argsort(np.argsort(pop.age)) / max(1, n_e - 1)
-        self.ent_aware = self.rng.random(n_e) < np.clip(
-            p.policy_awareness * (0.5 + age_rank), 0, 1)
+        self.ent_aware = self.rng.random(n_e) < _shift_by_rank(p.policy_awareness, age_rank)
         self.ent_base_retention = poaching.base_retention(p.retention_share, pop.size)
         self.ent_retained = self.ent_base_retention.copy()
         self.ent_loss = np.zeros(n_e)
@@ -126,18 +127,20 @@ class CooperationModel(mesa.Model):
         n_dep = max(1, len(pop.department_keys))
         self.dilution = coordination.effort_dilution(p.mandate_overlap, n_dep, p.coordination_body)
         self.effective_service = p.service_awareness * self.dilution
-        self.sign_offs = coordination.sign_offs(p.mandate_overlap, n_dep, p.coordination_body)
+        self.sign_offs = coordination.expected_sign_offs(p.mandate_overlap, n_dep,
+                                                         p.coordination_body)
         self.stage_prob = coordination.stage_clear_prob(p.approval_stage_prob_per_step,
                                                         self.effective_service)
         self.expected_delay = self.sign_offs / self.stage_prob
         self.credibility = regulation.incentive_credibility(p.regulation_completeness,
                                                             p.incentive_credibility_floor)
         self.budget_left = p.subsidy_budget_per_year
-        self.payout_ratio = 1.0
+        # Firms expect a subsidy to be paid only if there is a budget to pay it from.
+        self.payout_ratio = 1.0 if p.subsidy_budget_per_year > 0 else 0.0
         self._year_claimed = 0.0
         self._year_paid = 0.0
         self.dept_brokered = np.zeros(len(pop.department_keys), dtype=np.int64)
-        self._recent_delays: deque[tuple[float, int]] = deque(maxlen=p.steps_per_year)
+        self._recent_delays: deque[tuple[float, int]] = deque(maxlen=STEPS_PER_YEAR)
         self.school_target = assessment.partnership_target(
             p.assessment_outcome_weight, p.target_partnerships_per_school)
 
@@ -175,10 +178,11 @@ class CooperationModel(mesa.Model):
         """Advance one month (see the module docstring for the order)."""
         flows = _zero_flows()
         self._departments_act(flows)
+        existing = len(self.partnerships)  # signed before this month's search
         self._schools_search(flows)
-        self._partners_revise()
+        self._partners_revise(existing)
         self._partnerships_move(flows)
-        if self.step_count % self.p.steps_per_year == 0:
+        if self.step_count % STEPS_PER_YEAR == 0:
             self._year_end()
         self._tally_state(flows)
         self.datacollector.collect(self)
@@ -197,17 +201,29 @@ class CooperationModel(mesa.Model):
         self._year_paid += paid.sum()
         cost_reported = self.ent_content_cost[pt.enterprise, pt.reported]
         offsets = incentives.tax_offsets(p.tax_offset_rate, cost_reported, claiming)
+        # What the true depth would have drawn: the rest is over-payment.
+        due_subsidy, due_tax = incentives.entitlement(
+            p.subsidy_per_content_step, p.tax_offset_rate, pt.depth,
+            self.ent_content_cost[pt.enterprise, pt.depth], self.ent_aware[pt.enterprise])
+        over_subsidy = np.maximum(paid - due_subsidy, 0.0)
+        over_tax = np.maximum(offsets - due_tax, 0.0)
+        pt.overpaid += over_subsidy + over_tax
 
         audited = (pt.reported >= Depth.PRACTICE) & (self.rng.random(len(pt)) < p.audit_prob_per_step)
         detected = audited & pt.misreporting
+        clawback = pt.overpaid[detected].sum()
+        pt.overpaid[audited] = 0.0
         pt.misreporting = pt.misreporting & ~detected
         flows.update(
             spending_subsidy=paid.sum(),
             subsidy_leakage=paid[pt.depth <= Depth.FORM].sum(),
+            subsidy_overpaid=over_subsidy.sum(),
             spending_tax_offset=offsets.sum(),
+            tax_offset_overpaid=over_tax.sum(),
             audits=float(audited.sum()),
             misreports_detected=float(detected.sum()),
             penalties_collected=float(detected.sum()) * p.penalty_per_misreport,
+            clawbacks_collected=float(clawback),
             spending_audit=float(audited.sum()) * p.cost_per_audit,
             spending_levers=self._lever_cost_per_step(),
         )
@@ -217,8 +233,9 @@ class CooperationModel(mesa.Model):
         yearly = (p.coordination_body * p.cost_coordination_body_per_year
                   + p.service_awareness * p.cost_service_per_year
                   + p.regulation_completeness * p.cost_regulation_per_year
-                  + p.major_adjust_rate_per_year * p.cost_planning_per_year)
-        return yearly / p.steps_per_year
+                  + p.major_adjust_rate_per_year * p.cost_planning_per_year
+                  + p.assessment_outcome_weight * p.cost_outcome_assessment_per_year)
+        return yearly / STEPS_PER_YEAR
 
     # -- 2. partner search --------------------------------------------------
     def _schools_search(self, flows: dict[str, float]) -> None:
@@ -247,7 +264,7 @@ class CooperationModel(mesa.Model):
         schools, firms, brokered = schools[new], firms[new], brokered[new]
         if schools.size == 0:
             return
-        u_ent = self._enterprise_utility(schools, firms)
+        u_ent = self._enterprise_utility(schools, firms, np.full(schools.size, int(Depth.FORM)))
         ent_choice = choice.logit_choice(u_ent, p.choice_temperature, self.rng)
         accepted = ent_choice > Depth.NONE
         u_school = self._school_utility(schools, firms)
@@ -269,11 +286,16 @@ class CooperationModel(mesa.Model):
                 self.network.add_edge(self.departments[dep].node, self.enterprises[firm].node,
                                       tie="service")
 
-    def _enterprise_utility(self, schools: np.ndarray, firms: np.ndarray) -> np.ndarray:
+    def _enterprise_utility(self, schools: np.ndarray, firms: np.ndarray,
+                            depth: np.ndarray) -> np.ndarray:
+        """Payoff of each rung for partnerships at ``depth`` (a new one counts as form)."""
         p = self.p
         fit = self.fit_by_industry[schools, self.ent_industry[firms]]
-        weight = (self.credibility * self.payout_ratio
-                  * coordination.incentive_discount(self.expected_delay, p.steps_per_year))
+        # Incentives on a rung above the current depth arrive only after approval.
+        upgrade = np.arange(4)[None, :] > depth[:, None]
+        delay = np.where(upgrade, coordination.incentive_discount(self.expected_delay,
+                                                                  STEPS_PER_YEAR), 1.0)
+        tax_weight = self.credibility * delay
         return enterprise_payoff.payoff(
             size=self.ent_size[firms], retained=self.ent_retained[firms], fit=fit,
             school_quality=0.5 + 0.5 * self.school_teacher_capacity[schools],
@@ -282,7 +304,8 @@ class CooperationModel(mesa.Model):
                                        self.school_risk_factor[schools]),
             cost=self.ent_content_cost[firms], training_value=p.training_value_per_step,
             symbolic_value=p.symbolic_value_per_step, subsidy=p.subsidy_per_content_step,
-            tax_rate=p.tax_offset_rate, incentive_weight=weight)
+            tax_rate=p.tax_offset_rate, subsidy_weight=tax_weight * self.payout_ratio,
+            tax_weight=tax_weight)
 
     def _school_utility(self, schools: np.ndarray, firms: np.ndarray) -> np.ndarray:
         fit = self.fit_by_industry[schools, self.ent_industry[firms]]
@@ -291,14 +314,15 @@ class CooperationModel(mesa.Model):
                                          self.p.school_content_cost_per_step)
 
     # -- 3. revision of investment and reporting -----------------------------
-    def _partners_revise(self) -> None:
+    def _partners_revise(self, existing: int) -> None:
+        """Revisit investment and reporting of partnerships older than this month."""
         p, pt = self.p, self.partnerships
-        rows = np.flatnonzero(self.rng.random(len(pt)) < p.revision_prob_per_step)
+        rows = np.flatnonzero(self.rng.random(existing) < p.revision_prob_per_step)
         if rows.size == 0:
             return
         s, e = pt.school[rows], pt.enterprise[rows]
-        ent_choice = choice.logit_choice(self._enterprise_utility(s, e), p.choice_temperature,
-                                         self.rng)
+        ent_choice = choice.logit_choice(self._enterprise_utility(s, e, pt.depth[rows]),
+                                         p.choice_temperature, self.rng)
         # Imitation: copy the latest choice of a random peer in the same industry.
         imitating = self.rng.random(rows.size) < p.imitation_prob
         if imitating.any():
@@ -314,12 +338,18 @@ class CooperationModel(mesa.Model):
                                                      p.choice_temperature, self.rng)
 
         depth = pt.depth[rows]
-        gain = (p.subsidy_per_content_step * self.credibility * self.payout_ratio
-                * (1.0 - incentives.SUBSIDY_SHARE_BY_RUNG[depth]))
+        # Extra subsidy and tax offset a content report draws over the true rung.
+        costs = self.ent_content_cost[e]
+        claim_sub, claim_tax = incentives.entitlement(
+            p.subsidy_per_content_step, p.tax_offset_rate, np.full(rows.size, int(Depth.CONTENT)),
+            costs[:, Depth.CONTENT], np.ones(rows.size, dtype=bool))
+        due_sub, due_tax = incentives.entitlement(
+            p.subsidy_per_content_step, p.tax_offset_rate, depth,
+            costs[np.arange(rows.size), depth], np.ones(rows.size, dtype=bool))
+        gain = self.credibility * (self.payout_ratio * (claim_sub - due_sub) + claim_tax - due_tax)
         utility = reporting.misreport_utility(gain, p.audit_prob_per_step, p.penalty_per_misreport)
         could = (gain > 0) & self.ent_aware[e] & (depth >= Depth.FORM) & (depth < Depth.CONTENT)
-        pt.misreporting[rows] = could & choice.logit_binary(utility - MISREPORT_EFFORT_COST,
-                                                            p.choice_temperature, self.rng)
+        pt.misreporting[rows] = could & choice.logit_binary(utility, p.choice_temperature, self.rng)
 
     def _random_peer(self, firms: np.ndarray) -> np.ndarray:
         """A random peer of each firm, -1 where it has none."""
@@ -342,7 +372,8 @@ class CooperationModel(mesa.Model):
         needs_approval = wants_up & (pt.depth >= Depth.FORM) & (target > pt.depth)
         pt.stages_left[~needs_approval] = 0
         filing = needs_approval & (pt.stages_left == 0)
-        pt.stages_left[filing] = self.sign_offs
+        pt.stages_left[filing] = coordination.draw_sign_offs(self.sign_offs, int(filing.sum()),
+                                                             self.rng)
         pt.filed_at[filing] = self.step_count
         pending = pt.stages_left > 0
         pt.stages_left = coordination.advance_applications(pt.stages_left, self.stage_prob,
@@ -362,7 +393,7 @@ class CooperationModel(mesa.Model):
         true_report = np.where(pt.misreporting & (pt.depth >= Depth.FORM), int(Depth.CONTENT),
                                pt.depth)
         pt.reported = reporting.observe(true_report, p.reporting_noise, self.rng)
-        pt.misreporting &= pt.depth < Depth.CONTENT
+        pt.misreporting &= (pt.depth >= Depth.FORM) & (pt.depth < Depth.CONTENT)
 
         dissolve = pt.steps_at_none >= p.dissolve_after_steps
         changed = np.flatnonzero((pt.depth != before) & ~dissolve)
@@ -463,6 +494,14 @@ class CooperationModel(mesa.Model):
                                + t["spending_audit"] + t["spending_levers"])
         t["leakage_share"] = (t["subsidy_leakage"] / t["spending_subsidy"]
                               if t["spending_subsidy"] > 0 else 0.0)
+
+
+def _shift_by_rank(mean: float, rank: np.ndarray, spread: float = 1.5) -> np.ndarray:
+    """Probabilities around ``mean`` that rise with ``rank`` in [0, 1] (logit shift)."""
+    if mean <= 0.0 or mean >= 1.0:
+        return np.full(rank.shape, mean)
+    logit = np.log(mean / (1.0 - mean)) + spread * (rank - 0.5)
+    return 1.0 / (1.0 + np.exp(-logit))
 
 
 def _zero_flows() -> dict[str, float]:

@@ -115,6 +115,9 @@ def generate(params: Parameters, rng: np.random.Generator) -> nx.Graph:
 
     demand = industry_demand(industry, size, n_ind)
     majors = planning.initial_majors(demand, params.planning_alignment, params.n_schools, rng)
+    # An industry no firm was drawn into has no local demand: its students count
+    # as studying non-local majors.
+    majors[:, demand == 0] = 0.0
     higher = rng.random(params.n_schools) < params.higher_vocational_share
     for s in range(params.n_schools):
         g.add_node(school_node(s), type="school", level=LEVELS[int(higher[s])],

@@ -19,6 +19,10 @@ FLOWS: dict[str, str] = {
     "spending_levers": "running cost this step of the other levers: coordination body, "
     "service, regulation, planning (MU)",
     "subsidy_leakage": "subsidy paid this step to partnerships whose true depth is form or none (MU)",
+    "subsidy_overpaid": "subsidy paid this step above what the true depths entitle to (MU; includes "
+    "leakage and practice partnerships paid as content)",
+    "tax_offset_overpaid": "tax offsets granted this step above what the true depths entitle to (MU)",
+    "clawbacks_collected": "over-payments recovered this step from misreports found by audits (MU)",
     "audits": "reports audited this step",
     "misreports_detected": "audits this step that found a report above the true depth",
     "penalties_collected": "fines collected this step (MU)",

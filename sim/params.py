@@ -98,7 +98,6 @@ class Parameters:
     higher_vocational_share: float = _p(
         0.0, 0.0, 1.0, "share", "share of schools that are higher vocational colleges (rest: "
         "secondary vocational schools, whose students are mostly minors)", "scale")
-    steps_per_year: int = _p(12, 1, 52, "steps/year", "steps per year (a step is a month)", "scale")
     network_file: str = _p(
         "", None, None, "path", "load schools, enterprises, departments and ties from a GraphML "
         "or node/edge CSV file instead of generating them ('' = generate)", "scale")
@@ -144,7 +143,7 @@ class Parameters:
         400, 1, 20000, "students/year", "graduating cohort per school", "schools")
     teacher_practical_capacity: float = _p(
         0.3, 0.0, 1.0, "share", "initial practical capacity of teachers ('double-qualified' "
-        "share); grows with content partnerships", "schools")
+        "share); grows with practice and content partnerships", "schools")
     school_content_cost_per_step: float = _p(
         0.8, 0.0, 100.0, "MU/step", "a school's cost (teacher time, curriculum work) of a content "
         "partnership", "schools")
@@ -242,6 +241,10 @@ class Parameters:
 
     # --- what each lever costs government -----------------------------------
     cost_per_audit: float = _p(0.3, 0.0, 100.0, "MU/audit", "cost of one audit", "lever_costs")
+    cost_outcome_assessment_per_year: float = _p(
+        20.0, 0.0, 1e6, "MU/year", "cost per year of assessing schools wholly on outcomes "
+        "(collecting placement and skill-match data, checking it); scales with "
+        "assessment_outcome_weight", "lever_costs")
     cost_coordination_body_per_year: float = _p(
         20.0, 0.0, 1e6, "MU/year", "running cost of a coordination body", "lever_costs")
     cost_service_per_year: float = _p(
@@ -295,6 +298,8 @@ def _coerce(f: dataclasses.Field, value: Any) -> Any:
     if kind is bool:
         if isinstance(value, bool):
             return value
+        if type(value).__name__ == "bool_":  # numpy bool from a sampler or array
+            return bool(value)
         raise ParameterError(f"{name} = {value!r}: must be true or false", field_name=name)
     if kind is str:
         if isinstance(value, str):

@@ -30,6 +30,7 @@ class Partnerships:
     steps_at_none: np.ndarray = field(default_factory=_ints)
     stages_left: np.ndarray = field(default_factory=_ints)         # sign-offs pending (0 = none)
     filed_at: np.ndarray = field(default_factory=_ints)            # step the application was filed
+    overpaid: np.ndarray = field(default_factory=lambda: np.zeros(0))  # MU drawn above entitlement
 
     def __len__(self) -> int:
         return len(self.school)
@@ -43,7 +44,7 @@ class Partnerships:
             "target_enterprise": target_enterprise, "target_school": target_school,
             "misreporting": np.zeros(n, dtype=bool), "reported": depth.copy(),
             "steps_at_none": np.zeros(n, dtype=np.int64), "stages_left": np.zeros(n, dtype=np.int64),
-            "filed_at": np.zeros(n, dtype=np.int64),
+            "filed_at": np.zeros(n, dtype=np.int64), "overpaid": np.zeros(n),
         }
         for f in fields(self):
             setattr(self, f.name, np.concatenate([getattr(self, f.name),

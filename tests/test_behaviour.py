@@ -57,12 +57,22 @@ def test_subsidy_without_audit_leaks_and_inflates_reports(replicate_seeds):
     assert reported_gain > 0.2
 
 
-def test_audit_without_subsidy_deters_but_does_not_deepen(replicate_seeds):
+def test_audit_without_subsidy_costs_but_does_not_deepen(replicate_seeds):
     base = end_of_run({}, replicate_seeds)
     audit_only = end_of_run({"audit_prob_per_step": 0.15}, replicate_seeds)
-    # Nothing to misreport for, nothing to pay for: content share stays within noise.
+    # With nothing to gain from a false report there is nothing to deter and nothing
+    # to pay for: content share stays within noise while audits cost money.
     assert abs(audit_only["content_share"].mean() - base["content_share"].mean()) < 0.02
-    assert audit_only["misreporting_share"].max() == 0.0
+    assert audit_only["spending_audit"].mean() > base["spending_audit"].mean()
+
+
+def test_audits_deter_misreporting_when_there_is_something_to_gain(replicate_seeds):
+    money = dict(subsidy_per_content_step=1.0, subsidy_budget_per_year=2000.0, tax_offset_rate=0.3)
+    weak = end_of_run({**money, "audit_prob_per_step": 0.0}, replicate_seeds)
+    strict = end_of_run({**money, "audit_prob_per_step": 0.15, "penalty_per_misreport": 5.0},
+                        replicate_seeds)
+    assert ci95(weak["misreporting_share"])[0] > 0.3
+    assert ci95(strict["misreporting_share"])[1] < 0.5 * ci95(weak["misreporting_share"])[0]
 
 
 def test_coordination_body_shortens_approvals(replicate_seeds):

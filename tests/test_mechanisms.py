@@ -27,9 +27,16 @@ def test_dilution_and_sign_offs():
     assert coordination.effort_dilution(0.0, 6, False) == 1.0
     assert coordination.effort_dilution(1.0, 4, False) == pytest.approx(0.25)
     assert coordination.effort_dilution(1.0, 4, True) == 1.0
-    assert coordination.sign_offs(0.7, 6, False) == 3
-    assert coordination.sign_offs(0.7, 6, True) == 1
-    assert coordination.sign_offs(0.0, 6, False) == 1
+    assert coordination.expected_sign_offs(0.7, 6, False) == pytest.approx(2.75)
+    assert coordination.expected_sign_offs(0.7, 6, True) == 1.0
+    assert coordination.expected_sign_offs(0.0, 6, False) == 1.0
+
+
+def test_drawn_sign_offs_are_whole_and_unbiased():
+    drawn = coordination.draw_sign_offs(2.75, 40000, rng(9))
+    assert set(np.unique(drawn)) == {2, 3}
+    assert drawn.mean() == pytest.approx(2.75, abs=0.01)
+    assert (coordination.draw_sign_offs(1.0, 50, rng(9)) == 1).all()
 
 
 def test_applications_clear_one_stage_at_a_time():
@@ -53,7 +60,8 @@ def test_poaching_loss_counts_only_non_training_peers():
 
 def test_larger_firms_retain_more_but_never_above_one():
     r = poaching.base_retention(0.5, np.array([0.1, 1.0, 10.0, 1e9]))
-    assert r[1] == pytest.approx(0.5) and r[0] < r[1] < r[2] <= r[3] == 1.0
+    assert r[1] == pytest.approx(0.5) and r[0] < r[1] < r[2] < r[3] <= 1.0
+    assert (poaching.base_retention(1.0, np.array([0.01, 1.0, 100.0])) == 1.0).all()
 
 
 def test_logit_choice_matches_probabilities():
@@ -78,8 +86,11 @@ def test_observation_noise_rate_and_bounds():
 
 def test_misreporting_pays_only_when_audits_are_weak():
     gain = np.array([1.0])
-    assert reporting.misreport_utility(gain, 0.0, 5.0)[0] == pytest.approx(1.0)
+    h, fake = reporting.MISREPORT_HORIZON_STEPS, reporting.FABRICATION_COST
+    assert reporting.misreport_utility(gain, 0.0, 5.0)[0] == pytest.approx(h - fake)
     assert reporting.misreport_utility(gain, 0.2, 5.0)[0] < 0
+    # A negligible gain does not cover the cost of faking evidence.
+    assert reporting.misreport_utility(np.array([1e-6]), 0.0, 0.0)[0] == pytest.approx(-fake, abs=1e-4)
 
 
 def test_fit_and_major_adjustment():

@@ -160,3 +160,59 @@ def test_reports_are_true_when_noise_and_subsidy_are_switched_off():
         assert np.array_equal(m.partnerships.reported, m.partnerships.depth)
     df = m.datacollector.get_model_vars_dataframe()
     assert (df.misreporting_share == 0).all() and (df.spending_subsidy == 0).all()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_small_counties_with_industries_left_empty_still_build(seed):
+    # 10 firms over 12 industries: several industries get no firm.
+    m = CooperationModel(rng=seed, n_enterprises=10, n_industries=12, n_schools=2, n_departments=1)
+    m.run_for(12)
+    assert len(m.population.industries) <= 10
+    assert (m.school_majors.sum(axis=1) <= 1.0 + 1e-9).all()
+
+
+def test_a_network_passed_in_is_not_changed_by_the_run():
+    from sim.network import generate
+    from sim.params import Parameters
+
+    g = generate(Parameters(**SMALL), np.random.default_rng(0))
+    edges_before = g.number_of_edges()
+    a = CooperationModel(rng=6, network=g)
+    a.run_for(24)
+    assert g.number_of_edges() == edges_before
+    b = CooperationModel(rng=6, network=g)
+    assert len(b.partnerships) == 0
+
+
+def test_a_negligible_subsidy_does_not_switch_misreporting_on():
+    tiny = run(12, steps=36, subsidy_per_content_step=1e-6, subsidy_budget_per_year=100.0,
+               audit_prob_per_step=0.0).datacollector.get_model_vars_dataframe()
+    real = run(12, steps=36, subsidy_per_content_step=1.0, subsidy_budget_per_year=1000.0,
+               audit_prob_per_step=0.0).datacollector.get_model_vars_dataframe()
+    assert tiny.misreporting_share.max() < 0.05
+    assert real.misreporting_share.iloc[-12:].mean() > 0.3
+
+
+def test_overpayment_covers_leakage_and_audits_claw_it_back():
+    df = run(13, steps=60, subsidy_per_content_step=1.0, subsidy_budget_per_year=2000.0,
+             tax_offset_rate=0.3, audit_prob_per_step=0.05,
+             penalty_per_misreport=0.5).datacollector.get_model_vars_dataframe()
+    assert (df.subsidy_overpaid >= df.subsidy_leakage - 1e-9).all()
+    assert df.tax_offset_overpaid.sum() > 0
+    assert df.misreports_detected.sum() > 0 and df.clawbacks_collected.sum() > 0
+    assert df.clawbacks_collected.sum() <= df.subsidy_overpaid.sum() + df.tax_offset_overpaid.sum()
+
+
+def test_awareness_keeps_its_mean_and_its_bounds():
+    for share in (0.0, 0.3, 0.7, 1.0):
+        m = CooperationModel(rng=1, n_enterprises=4000, n_schools=2, policy_awareness=share)
+        assert m.ent_aware.mean() == pytest.approx(share, abs=0.04)
+
+
+def test_partnerships_signed_this_month_are_not_revised_in_it():
+    m = CooperationModel(rng=3, revision_prob_per_step=1.0, **SMALL)
+    m.step()  # first month: every partnership is new, so nobody has revised yet
+    pt = m.partnerships
+    assert len(pt) > 0
+    # Targets are still what each side chose when signing: the school never picks none then.
+    assert (pt.target_school >= 1).all()

@@ -23,15 +23,25 @@ def effort_dilution(mandate_overlap: float, n_departments: int, coordination_bod
     return 1.0 - mandate_overlap * (1.0 - 1.0 / n_departments)
 
 
-def sign_offs(mandate_overlap: float, n_departments: int, coordination_body: bool) -> int:
-    """Number of departments that must approve an application.
+def expected_sign_offs(mandate_overlap: float, n_departments: int, coordination_body: bool) -> float:
+    """Mean number of departments that must approve an application.
 
     Every department whose mandate overlaps the lead department's adds a
     sign-off; half of the others are assumed to be consulted in parallel.
     """
     if coordination_body:
-        return 1
-    return 1 + int(round(mandate_overlap * (n_departments - 1) / 2))
+        return 1.0
+    return 1.0 + mandate_overlap * (n_departments - 1) / 2.0
+
+
+def draw_sign_offs(mean: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Sign-offs for ``n`` new applications: floor or ceiling of ``mean``, unbiased.
+
+    Stochastic rounding keeps the mean exact, so delay changes smoothly with
+    overlap instead of in whole-department jumps.
+    """
+    low = int(np.floor(mean))
+    return low + (rng.random(n) < mean - low).astype(np.int64)
 
 
 def stage_clear_prob(base_prob: float, effective_service: float) -> float:
@@ -57,5 +67,5 @@ def advance_applications(stages_left: np.ndarray, clear_prob: float,
 
 
 def incentive_discount(expected_delay_steps: float, steps_per_year: int) -> float:
-    """Discount on incentives that only arrive after approval (hyperbolic, per year)."""
+    """Discount on the gain of an upgrade that arrives only after approval (hyperbolic, per year)."""
     return 1.0 / (1.0 + expected_delay_steps / steps_per_year)

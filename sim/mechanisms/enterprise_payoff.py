@@ -4,15 +4,16 @@ Payoff = symbolic value of an agreement
        + value of the trained graduates it keeps (training value x size x retained
          share x fit x school quality x yield of the rung)
        - cost of the rung - priced legal/safety risk
-       + subsidy and tax offset, if the firm knows of them, discounted by their
-         credibility, the approval delay and last year's budget payout.
+       + subsidy and tax offset, if the firm knows of them, weighted by their
+         credibility; the subsidy also by last year's budget payout; both, for
+         rungs above the current depth, by the approval-delay discount.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms.incentives import SUBSIDY_SHARE_BY_RUNG
+from sim.mechanisms.incentives import SUBSIDY_SHARE_BY_RUNG, TAX_ELIGIBLE_BY_RUNG
 
 #: Share of the full training value realised at each rung. Assumption.
 TRAINING_YIELD_BY_RUNG = np.array([0.0, 0.05, 0.45, 1.0])
@@ -32,15 +33,15 @@ def rung_cost(content_cost: float, size: np.ndarray) -> np.ndarray:
 def payoff(*, size: np.ndarray, retained: np.ndarray, fit: np.ndarray, school_quality: np.ndarray,
            aware: np.ndarray, risk: np.ndarray, cost: np.ndarray, training_value: float,
            symbolic_value: float, subsidy: float, tax_rate: float,
-           incentive_weight: float) -> np.ndarray:
+           subsidy_weight: np.ndarray, tax_weight: np.ndarray) -> np.ndarray:
     """Expected payoff per step of each rung for each partnership, shape (n, 4).
 
-    ``incentive_weight`` folds credibility, approval-delay discount and budget
-    payout into one factor on the incentives.
+    ``subsidy_weight`` and ``tax_weight`` (n, 4) fold in credibility, budget
+    payout and the approval-delay discount of upgrades.
     """
     benefit = (training_value * size**VALUE_SIZE_ELASTICITY * retained * fit
                * school_quality)[:, None] * TRAINING_YIELD_BY_RUNG
     symbolic = symbolic_value * np.array([0.0, 1.0, 1.0, 1.0])
-    incentives = (subsidy * SUBSIDY_SHARE_BY_RUNG + tax_rate * cost) * (
-        incentive_weight * aware)[:, None]
+    incentives = aware[:, None] * (subsidy * SUBSIDY_SHARE_BY_RUNG * subsidy_weight
+                                   + tax_rate * cost * TAX_ELIGIBLE_BY_RUNG * tax_weight)
     return symbolic + benefit - cost - risk + incentives

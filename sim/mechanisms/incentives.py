@@ -13,6 +13,9 @@ import numpy as np
 
 #: Subsidy paid at each rung as a share of the content subsidy (practice half).
 SUBSIDY_SHARE_BY_RUNG = np.array([0.0, 0.0, 0.5, 1.0])
+#: Rungs whose investment qualifies for the tax offset (running vocational
+#: education: placements and deeper; a signed agreement alone does not).
+TAX_ELIGIBLE_BY_RUNG = np.array([0.0, 0.0, 1.0, 1.0])
 
 
 def pay_subsidies(claims: np.ndarray, budget_left: float,
@@ -46,3 +49,11 @@ def pay_subsidies(claims: np.ndarray, budget_left: float,
 def tax_offsets(rate: float, reported_cost: np.ndarray, claims_allowed: np.ndarray) -> np.ndarray:
     """Tax offset per partnership: ``rate`` of the reported investment (not budget-limited)."""
     return rate * reported_cost * claims_allowed
+
+
+def entitlement(subsidy: float, rate: float, rung: np.ndarray, cost_of_rung: np.ndarray,
+                aware: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Subsidy and tax offset a partnership may claim at ``rung`` (its claims if honest)."""
+    eligible = (rung >= 2) & aware
+    return (np.where(eligible, subsidy * SUBSIDY_SHARE_BY_RUNG[rung], 0.0),
+            np.where(eligible, rate * cost_of_rung, 0.0))

@@ -18,8 +18,12 @@ RETENTION_SIZE_ELASTICITY = 0.15
 
 
 def base_retention(retention_share: float, size: np.ndarray) -> np.ndarray:
-    """Share of its trained graduates a firm keeps before poaching."""
-    return np.minimum(1.0, retention_share * size**RETENTION_SIZE_ELASTICITY)
+    """Share of its trained graduates a firm keeps before poaching.
+
+    A median firm keeps ``retention_share``; the share it loses shrinks with
+    size, and ``retention_share = 1`` means every firm keeps everyone.
+    """
+    return np.clip(1.0 - (1.0 - retention_share) * size ** (-RETENTION_SIZE_ELASTICITY), 0.0, 1.0)
 
 
 def poaching_loss(peers: sparse.csr_matrix, training: np.ndarray, prob_per_tie: float) -> np.ndarray:
