@@ -92,6 +92,69 @@ def test_bad_scenario_shows_the_error_and_keeps_the_last_good_model(tmp_path, mo
     assert "broken" in state.error.value and "audit_prob_per_step" in state.error.value
 
 
+def render_controls(state: app.ViewState):
+    model = solara.reactive(app.ViewModel(state))
+
+    @solara.component
+    def Panel():
+        app.ControlsPanel(state, model)
+
+    _, rc = solara.render(Panel(), handle_error=False)
+    return rc
+
+
+def type_into(rc, label: str, text: str) -> None:
+    """Type ``text`` into the field labelled ``label`` and press Enter, as a user does."""
+    field = rc.find(ipyvuetify.TextField, label=label).widget
+    field.v_model = text
+    field.fire_event("keyup.enter", {})
+
+
+def shown(rc, label: str) -> str:
+    return rc.find(ipyvuetify.TextField, label=label).widget.v_model
+
+
+def test_refused_number_is_put_back_in_its_field_every_time():
+    state = small_state()
+    rc = render_controls(state)
+    label = "penalty_per_misreport (MU)"
+    kept = Parameters().penalty_per_misreport
+    for text in ("5000", "6000"):  # the second refusal is the one a field used to keep
+        type_into(rc, label, text)
+        assert float(shown(rc, label)) == kept
+        assert f"penalty_per_misreport = {float(text)}" in state.error.value
+        assert state.values.value["penalty_per_misreport"] == kept
+    type_into(rc, label, "12")
+    assert float(shown(rc, label)) == 12.0 and state.error.value is None
+    assert state.parameters().penalty_per_misreport == 12.0
+    rc.close()
+
+
+def test_refused_seed_is_put_back_in_its_field():
+    state = small_state()
+    rc = render_controls(state)
+    type_into(rc, "Seed", "-1")
+    assert shown(rc, "Seed") == "7" and state.seed.value == 7
+    assert "seed = -1" in state.error.value
+    type_into(rc, "Seed", "11")
+    assert shown(rc, "Seed") == "11" and state.seed.value == 11 and state.error.value is None
+    rc.close()
+
+
+def test_a_message_appearing_leaves_the_lever_groups_as_the_user_opened_them():
+    state = small_state()
+    rc = render_controls(state)
+    panels = rc.find(ipyvuetify.ExpansionPanels)
+    scale = next(w for w in panels.widgets if app.GROUPS["scale"] in str(w.children[0]))
+    scale.v_model = 0  # the user opens "Scale and structure"
+    type_into(rc, "penalty_per_misreport (MU)", "5000")  # an error message appears
+    assert state.error.value
+    panels = rc.find(ipyvuetify.ExpansionPanels).widgets
+    scale = next(w for w in panels if app.GROUPS["scale"] in str(w.children[0]))
+    assert scale.v_model == 0
+    rc.close()
+
+
 def test_network_draws_every_agent_and_each_partnership_by_depth():
     model = app.ViewModel(small_state(subsidy_per_content_step=3.0, subsidy_budget_per_year=1e4,
                                       audit_prob_per_step=0.2))

@@ -119,8 +119,8 @@ def scenario_parameters(name: str) -> tuple[Parameters, str]:
 class ViewState:
     """What the sidebar holds for one browser session: scenario, seed and control values.
 
-    Every attribute is a ``solara.Reactive``; :meth:`parameters` and ``seed`` are
-    what Reset builds the next model from.
+    Every attribute is a ``solara.Reactive`` (``fields``: one per control);
+    :meth:`parameters` and ``seed`` are what Reset builds the next model from.
     """
 
     def __init__(self, scenario: str = MODEL_DEFAULTS, params: Parameters | None = None,
@@ -134,33 +134,57 @@ class ViewState:
         self.error: solara.Reactive[str | None] = solara.reactive(None)
         self.show_peers = solara.reactive(False)
         self.picker_resets = solara.reactive(0)  # re-mounts the picker after a refused pick
+        # What each input shows. An input writes its field before the value is checked,
+        # so a refused value is written back here: a field never keeps showing a value
+        # the next model will not use.
+        self.fields = {name: solara.reactive(value) for name, value in self.values.value.items()}
+        self.seed_field = solara.reactive(seed)
 
     def parameters(self) -> Parameters:
         """The loaded scenario's parameters with the current control values applied."""
         return self.base.value.replace(**self.values.value)
 
     def set_value(self, name: str, value: Any) -> bool:
-        """Set one control after validating it; on a bad value show the error and keep the old."""
+        """Set one control after validating it; on a bad value show the error and keep the old.
+
+        Setting the value a control already holds changes nothing (it is also how a
+        refused field is put back, which must not clear the refusal's message).
+        """
+        if value is not None and value == self.values.value[name]:
+            return True
         if value is None:
-            self.error.set(f"{name}: a value is required")
+            self._refuse(name, f"{name}: a value is required "
+                               f"(kept {self.values.value[name]!r})")
             return False
         try:
             self.base.value.replace(**{**self.values.value, name: value})
         except ParameterError as err:
-            self.error.set(f"{err} (kept {self.values.value[name]!r})")
+            self._refuse(name, f"{err} (kept {self.values.value[name]!r})")
             return False
         self.values.set({**self.values.value, name: value})
+        self.fields[name].set(value)
         self.error.set(None)
         return True
 
     def set_seed(self, seed: int | None) -> None:
-        """Set the seed of the next Reset (a whole number >= 0)."""
+        """Set the seed of the next Reset (a whole number >= 0); the same seed changes nothing."""
+        if seed is not None and seed == self.seed.value:
+            return
         if seed is None or seed < 0:
-            self.error.set(f"seed = {seed!r}: must be a whole number >= 0 "
-                           f"(kept {self.seed.value})")
+            self._refuse(None, f"seed = {seed!r}: must be a whole number >= 0 "
+                               f"(kept {self.seed.value})")
             return
         self.seed.set(int(seed))
+        self.seed_field.set(int(seed))
         self.error.set(None)
+
+    def _refuse(self, name: str | None, message: str) -> None:
+        """Show ``message`` and put the kept value back in the field (``None``: the seed)."""
+        self.error.set(message)
+        if name is None:
+            self.seed_field.set(self.seed.value)
+        else:
+            self.fields[name].set(self.values.value[name])
 
     def choose_scenario(self, name: str, model: solara.Reactive[CooperationModel]) -> bool:
         """Load scenario ``name``, set the controls to its values and rebuild the model.
@@ -179,6 +203,8 @@ class ViewState:
             return False
         self.base.set(params)
         self.values.set(control_values(params))
+        for field_name, value in self.values.value.items():
+            self.fields[field_name].set(value)
         self.title.set(title)
         self.scenario.set(name)
         self.error.set(None)
@@ -253,9 +279,11 @@ def LeverInput(control: Control, state: ViewState):
                     solara.SliderFloat("", value=float(value), min=control.low,
                                        max=control.high, step=control.step, on_value=on_value)
             elif control.kind == "input_int":
-                solara.InputInt(control.label, value=int(value), on_value=on_value)
+                solara.InputInt(control.label, value=state.fields[control.name],
+                                on_value=on_value)
             else:
-                solara.InputFloat(control.label, value=float(value), on_value=on_value)
+                solara.InputFloat(control.label, value=state.fields[control.name],
+                                  on_value=on_value)
 
 
 @solara.component
@@ -267,14 +295,17 @@ def ControlsPanel(state: ViewState, model: solara.Reactive[CooperationModel]):
                       on_value=lambda name: state.choose_scenario(name, model)).key(
             f"scenario-picker-{state.picker_resets.value}")
         solara.Text(state.title.value, style={"font-size": "0.85em", "color": "#555"})
-        solara.InputInt("Seed", value=state.seed.value, on_value=state.set_seed)
+        solara.InputInt("Seed", value=state.seed_field, on_value=state.set_seed)
         solara.Switch(label="show peer ties", value=state.show_peers.value,
                       on_value=state.show_peers.set)
-        if state.error.value:
-            solara.Error(state.error.value, classes=["coopsim-error"])
-        if state.pending(model.value):
-            solara.Info("Controls differ from the running model: press Reset to rebuild it "
-                        "with these values.", dense=True)
+        # Messages come and go inside one fixed column: the inputs below keep their
+        # place, so a message appearing does not re-create (and re-collapse) them.
+        with solara.Column(gap="4px"):
+            if state.error.value:
+                solara.Error(state.error.value, classes=["coopsim-error"])
+            if state.pending(model.value):
+                solara.Info("Controls differ from the running model: press Reset to rebuild "
+                            "it with these values.", dense=True)
         for group in (*LEVER_GROUPS, "scale"):
             controls = [c for c in CONTROLS if c.group == group]
             if not controls:
