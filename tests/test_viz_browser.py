@@ -157,6 +157,11 @@ def test_network_and_charts_render(page):
     # swatches of the depth levels are there before any partnership exists.
     for kind in ("school", "department", "no partnership", "form", "practice", "content"):
         assert colour_pixels(page, NETWORK, 0, kind) > 10, kind
+    # Mesa's "Model Parameters" card would be empty (the levers live in "Scenario and
+    # levers"), so it is hidden; Mesa's own controller card stays.
+    assert page.get_by_text("Model Parameters", exact=True).is_hidden()
+    assert page.get_by_text("Controls", exact=True).is_visible()
+    assert page.get_by_text("Scenario and levers", exact=True).is_visible()
 
 
 def test_step_advances_the_count_and_changes_the_chart(page):

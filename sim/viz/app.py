@@ -369,11 +369,22 @@ def MainView(model: CooperationModel, state: ViewState):
             style={"font-size": "0.8em", "color": "#666"})
 
 
+#: Mesa's SolaraViz always draws a "Model Parameters" card for its own inputs; the
+#: controls here replace those inputs (Mesa's keep their own state and apply only on
+#: Reset), so the card would stay empty. This hides a sidebar card whose content is
+#: one empty block, which is exactly that card, whatever its title's language.
+HIDE_EMPTY_SIDEBAR_CARDS = """
+.v-navigation-drawer .v-card:has(> .v-card-text > .v-sheet:empty:only-child),
+.v-navigation-drawer .v-card:has(> .v-card__text > .v-sheet:empty:only-child) { display: none; }
+"""
+
+
 @solara.component
 def Page():
     """The page: Mesa's SolaraViz (step/play/reset) plus the sidebar and main view."""
     state, first = solara.use_memo(initial_state, [])
     model = solara.use_reactive(first)
+    solara.Style(HIDE_EMPTY_SIDEBAR_CARDS)
     SolaraViz(model, components=[], model_params={"controls": state},
               name="School-enterprise cooperation: form or content?", play_interval=150)
     SidebarPanel(state, model)
