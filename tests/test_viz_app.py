@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -92,8 +94,9 @@ def test_bad_scenario_shows_the_error_and_keeps_the_last_good_model(tmp_path, mo
     assert "broken" in state.error.value and "audit_prob_per_step" in state.error.value
 
 
-def render_controls(state: app.ViewState):
-    model = solara.reactive(app.ViewModel(state))
+def render_controls(state: app.ViewState, model=None):
+    if model is None:
+        model = solara.reactive(app.ViewModel(state))
 
     @solara.component
     def Panel():
@@ -152,6 +155,43 @@ def test_a_message_appearing_leaves_the_lever_groups_as_the_user_opened_them():
     panels = rc.find(ipyvuetify.ExpansionPanels).widgets
     scale = next(w for w in panels if app.GROUPS["scale"] in str(w.children[0]))
     assert scale.v_model == 0
+    rc.close()
+
+
+def test_scale_controls_are_greyed_out_when_the_county_comes_from_a_network_file():
+    from_file = load_scenario("example-county").params
+    assert from_file.network_file
+    state = app.ViewState("example-county", from_file)
+    model = app.ViewModel(state)
+    assert len(model.enterprises) != from_file.n_enterprises  # the numbers would mislead
+    rc = render_controls(state)
+    for label in ("n_schools (schools)", "n_enterprises (enterprises)"):
+        assert rc.find(ipyvuetify.TextField, label=label).widget.disabled
+    note = rc.find(ipyvuetify.Alert, class_="coopsim-network-file").widget
+    assert Path(from_file.network_file).name in str(note.children)
+    assert not rc.find(ipyvuetify.TextField, label="penalty_per_misreport (MU)").widget.disabled
+    rc.close()
+
+    generated = render_controls(small_state())
+    assert not generated.find(ipyvuetify.TextField, label="n_schools (schools)").widget.disabled
+    assert not generated.find(ipyvuetify.Alert, class_="coopsim-network-file").widgets
+    generated.close()
+
+
+def test_each_field_keeps_its_own_value_when_a_scenario_changes_the_panel():
+    # Picking a county from a file adds a note above the size fields; no field may
+    # take over another's text (n_schools once showed, and used, n_enterprises' 1000).
+    state = small_state()
+    model = solara.reactive(app.ViewModel(state))
+    rc = render_controls(state, model)
+    picker = rc.find(ipyvuetify.Select, label="Scenario").widget
+    for name in ("example-county", "ruian-status-quo", "example-county"):
+        picker.v_model = name  # as the user picks it
+        assert state.scenario.value == name and state.error.value is None
+        expected = load_scenario(name).params
+        assert state.parameters() == expected and model.value.p == expected
+        assert shown(rc, "n_schools (schools)") == str(expected.n_schools)
+        assert shown(rc, "n_enterprises (enterprises)") == str(expected.n_enterprises)
     rc.close()
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import solara
@@ -259,8 +260,8 @@ def initial_state() -> tuple[ViewState, ViewModel]:
 
 # ----------------------------------------------------------------- components
 @solara.component
-def LeverInput(control: Control, state: ViewState):
-    """One generated input bound to the session state."""
+def LeverInput(control: Control, state: ViewState, disabled: bool = False):
+    """One generated input bound to the session state (greyed out when ``disabled``)."""
     value = state.values.value[control.name]
 
     def on_value(new: Any) -> None:
@@ -269,21 +270,24 @@ def LeverInput(control: Control, state: ViewState):
     with solara.Tooltip(control.doc):
         with solara.Column(gap="0px", classes=["coopsim-lever"], style={"margin-bottom": "6px"}):
             if control.kind == "switch":
-                solara.Switch(label=control.label, value=bool(value), on_value=on_value)
+                solara.Switch(label=control.label, value=bool(value), on_value=on_value,
+                              disabled=disabled)
             elif control.kind in ("slider_int", "slider_float"):
                 solara.Text(f"{control.label}: {value:g}", style={"font-size": "0.85em"})
                 if control.kind == "slider_int":
                     solara.SliderInt("", value=int(value), min=int(control.low),
-                                     max=int(control.high), step=1, on_value=on_value)
+                                     max=int(control.high), step=1, on_value=on_value,
+                                     disabled=disabled)
                 else:
                     solara.SliderFloat("", value=float(value), min=control.low,
-                                       max=control.high, step=control.step, on_value=on_value)
+                                       max=control.high, step=control.step, on_value=on_value,
+                                       disabled=disabled)
             elif control.kind == "input_int":
                 solara.InputInt(control.label, value=state.fields[control.name],
-                                on_value=on_value)
+                                on_value=on_value, disabled=disabled)
             else:
                 solara.InputFloat(control.label, value=state.fields[control.name],
-                                  on_value=on_value)
+                                  on_value=on_value, disabled=disabled)
 
 
 @solara.component
@@ -306,13 +310,24 @@ def ControlsPanel(state: ViewState, model: solara.Reactive[CooperationModel]):
             if state.pending(model.value):
                 solara.Info("Controls differ from the running model: press Reset to rebuild "
                             "it with these values.", dense=True)
+        network_file = state.base.value.network_file
         for group in (*LEVER_GROUPS, "scale"):
             controls = [c for c in CONTROLS if c.group == group]
             if not controls:
                 continue
+            # A county read from a network file brings its own schools and firms: the
+            # size controls would change nothing, so they are greyed out and say why.
+            from_file = group == "scale" and network_file
             with solara.Details(GROUPS[group], expand=group != "scale"):
+                # Always present, so each input keeps its place (and its own text state)
+                # whether the note shows or not.
+                with solara.Column(gap="0px"):
+                    if from_file:
+                        solara.Info(f"County read from {Path(network_file).name}: its schools "
+                                    "and enterprises are used, not these numbers.", dense=True,
+                                    classes=["coopsim-network-file"])
                 for control in controls:
-                    LeverInput(control, state)
+                    LeverInput(control, state, disabled=bool(from_file))
 
 
 @solara.component
