@@ -214,7 +214,9 @@ def network_fixed(model: Any, *, show_peers: bool = False, width: int = 560,
                    {"name": "subheading", "value": "agents and partnerships"}],
         "title": {"text": {"expr": "heading"}, "subtitle": {"expr": "subheading"}},
         "layer": layers,
-        "config": {"view": {"stroke": None}, "legend": {"orient": "right"}},
+        "config": {"view": {"stroke": None},
+                   # Solid swatches: the marks are translucent, the key need not be.
+                   "legend": {"orient": "right", "symbolOpacity": 1}},
     }
     return Layered(spec, base)
 
