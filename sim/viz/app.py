@@ -338,7 +338,7 @@ def ModelSummary(model: CooperationModel):
     t = model.tally
     with solara.Card(style={"padding": "4px 12px"}), solara.Column(gap="2px"):
         solara.Text(
-            f"Step {model.step_count} (month; year {model.step_count // model.p.steps_per_year})"
+            f"Step {model.step_count} (month; year {model.step_count // 12})"
             f" · scenario {getattr(model, 'scenario_name', '?')} · seed "
             f"{getattr(model, 'seed', '?')} · {int(t['partnerships_active'])} active "
             f"partnerships, content share {t['content_share']:.1%}, reported "
