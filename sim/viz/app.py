@@ -26,7 +26,7 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
-from sim.model import CooperationModel
+from sim.model import STEPS_PER_YEAR, CooperationModel
 from sim.params import GROUPS, LEVER_GROUPS, ParameterError, Parameters, specs
 from sim.viz.charts import CHARTS, chart_changes, chart_fixed
 from sim.viz.network_view import network_changes, network_fixed
@@ -338,7 +338,7 @@ def ModelSummary(model: CooperationModel):
     t = model.tally
     with solara.Card(style={"padding": "4px 12px"}), solara.Column(gap="2px"):
         solara.Text(
-            f"Step {model.step_count} (month; year {model.step_count // 12})"
+            f"Step {model.step_count} (month; year {model.step_count // STEPS_PER_YEAR})"
             f" · scenario {getattr(model, 'scenario_name', '?')} · seed "
             f"{getattr(model, 'seed', '?')} · {int(t['partnerships_active'])} active "
             f"partnerships, content share {t['content_share']:.1%}, reported "
