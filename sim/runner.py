@@ -13,12 +13,17 @@ executor or the number of processes.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
+import os
+import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
@@ -167,10 +172,10 @@ def execute(specs: Sequence[RunSpec], store: RunStore, *, executor: cf.Executor 
     todo = [s for s in specs if s.run_id not in done]
     meter = _Progress(len(specs), len(outcomes), enabled=progress, stream=stream or sys.stderr)
     try:
-        if todo:
-            if executor is None and jobs == 1:
+        with _terminate_as_interrupt():
+            if todo and executor is None and jobs == 1:
                 _execute_inline(todo, store, retries, worker, outcomes, meter)
-            else:
+            elif todo:
                 _execute_pool(todo, store, executor, jobs, retries, worker,
                               max_in_flight or max(8, 4 * jobs), outcomes, meter)
     finally:
@@ -272,7 +277,67 @@ def _process_pool(jobs: int) -> cf.ProcessPoolExecutor:
         context.set_forkserver_preload(["sim.runner", "sim.model"])
     else:
         context = multiprocessing.get_context("spawn")
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                  initializer=_watch_parent, initargs=(os.getpid(),))
+
+
+#: Seconds between a worker's checks that the process that started it is alive.
+PARENT_CHECK_S = 0.5
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """Worker initializer: exit when the batch process is gone (killed with SIGKILL, OOM).
+
+    Pool workers otherwise wait forever for work from a dead parent, holding
+    memory and the terminal's pipes (a script waiting on the batch's output
+    then hangs).
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_S)
+            if not _alive(parent_pid):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie, killed but not yet reaped, counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # Linux: state is the field after the parenthesised command name
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """Treat SIGTERM like Ctrl-C while runs execute, so the pool is shut down cleanly.
+
+    Without it, ``kill PID`` (or a job scheduler's stop) ends the batch process
+    at once and leaves its pool workers behind. Only in the main thread, and
+    only when nobody else has claimed SIGTERM.
+    """
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
+        yield
+        return
+
+    def interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+        raise KeyboardInterrupt(f"terminated (signal {signum})")
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class _Progress:

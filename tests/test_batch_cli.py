@@ -199,6 +199,34 @@ def test_interrupted_batch_resumes_without_recomputing_and_equals_an_uninterrupt
                                   pd.read_csv(clean / "summary.csv"))
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_killing_only_the_batch_process_leaves_no_workers_behind(folder, tmp_path, sig):
+    # `kill PID` or the OOM killer hits the batch process alone, not its process group:
+    # its pool workers must not linger (they hold the output pipes, so a script hangs).
+    scenario(folder, "slow", """
+        extends = "small"
+        [scale]
+        n_enterprises = { value = 3000, source = "assumption" }
+        """)
+    env = {**os.environ, "COOPSIM_SCENARIOS": str(folder)}
+    args = ["slow", "-r", "8", "-t", "60", "--seed", "9", "-j", "2"]
+    out = tmp_path / "killed"
+    proc = _start([*args, "-o", str(out)], env)
+    _wait_for_parts(out / "results", 1, proc)
+    os.kill(proc.pid, sig)
+    _, stderr = proc.communicate(timeout=30)  # every holder of the pipes has exited
+    if sig == signal.SIGTERM:
+        assert proc.returncode == 130, stderr
+        assert "run the same command to resume" in stderr
+    finished = len(list((out / "results").glob("*.parquet")))
+    assert 0 < finished < 8, "the kill came too late to test resuming"
+    resumed = subprocess.run([sys.executable, "-m", "sim", "run", *args, "-o", str(out), "-q"],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"({8 - finished} computed, {finished} reused" in resumed.stdout
+
+
 def test_a_run_that_raises_is_reported_and_the_others_finish(folder, tmp_path, monkeypatch,
                                                              capsys):
     import sim.runner
