@@ -48,6 +48,7 @@ def main(args: argparse.Namespace) -> int:
     from sim.batch.scenario_batch import BatchInputError, run_scenario_batch
     from sim.network_io import NetworkFileError
     from sim.scenarios import ScenarioError, load_scenario
+    from sim.store import StoreMismatchError
 
     started = time.monotonic()
     print(f"demo: {len(SCENARIOS)} scenarios x {args.replicates} replicates x {args.steps} steps "
@@ -60,7 +61,7 @@ def main(args: argparse.Namespace) -> int:
             scenarios, replicates=args.replicates, steps=args.steps, seed=SEED, jobs=args.jobs,
             out=args.out, force=True, command=command_line(run_args, args.out),
             progress=not args.quiet)
-    except (ScenarioError, NetworkFileError, BatchInputError) as err:
+    except (ScenarioError, NetworkFileError, BatchInputError, StoreMismatchError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     if not result.summary.empty:

@@ -166,21 +166,23 @@ def execute(specs: Sequence[RunSpec], store: RunStore, *, executor: cf.Executor 
         raise ValueError(f"duplicate run ids: {', '.join(dupes[:5])}")
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
-    done = store.done_ids()
-    outcomes = {s.run_id: RunOutcome(s.run_id, "done", cached=True) for s in specs
-                if s.run_id in done}
-    todo = [s for s in specs if s.run_id not in done]
-    meter = _Progress(len(specs), len(outcomes), enabled=progress, stream=stream or sys.stderr)
-    try:
-        with _terminate_as_interrupt():
-            if todo and executor is None and jobs == 1:
-                _execute_inline(todo, store, retries, worker, outcomes, meter)
-            elif todo:
-                _execute_pool(todo, store, executor, jobs, retries, worker,
-                              max_in_flight or max(8, 4 * jobs), outcomes, meter)
-    finally:
-        store.flush()
-        meter.close()
+    with store.running():  # refuses (StoreBusyError) if another process runs into it
+        done = store.done_ids()
+        outcomes = {s.run_id: RunOutcome(s.run_id, "done", cached=True) for s in specs
+                    if s.run_id in done}
+        todo = [s for s in specs if s.run_id not in done]
+        meter = _Progress(len(specs), len(outcomes), enabled=progress,
+                          stream=stream or sys.stderr)
+        try:
+            with _terminate_as_interrupt():
+                if todo and executor is None and jobs == 1:
+                    _execute_inline(todo, store, retries, worker, outcomes, meter)
+                elif todo:
+                    _execute_pool(todo, store, executor, jobs, retries, worker,
+                                  max_in_flight or max(8, 4 * jobs), outcomes, meter)
+        finally:
+            store.flush()
+            meter.close()
     return [outcomes[s.run_id] for s in specs]
 
 

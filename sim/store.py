@@ -16,6 +16,7 @@ is rewritten atomically (at most about once a second while running, and on
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 RESULTS = "results"
 RUNS = "runs.csv"
 BATCH = "batch.json"
+#: Held (flock) by the process executing runs into the directory.
+LOCK = ".lock"
 STATUSES = ("pending", "running", "done", "failed")
 #: Run-table columns besides the labels.
 RUN_COLUMNS = ("run_id", "seed", "steps", "status", "attempts", "error", "traceback", "started",
@@ -44,6 +47,10 @@ FLUSH_INTERVAL_S = 1.0
 
 class StoreMismatchError(ValueError):
     """The directory holds the results of a different batch (use ``force`` to replace them)."""
+
+
+class StoreBusyError(StoreMismatchError):
+    """Another process is executing runs into the directory right now."""
 
 
 def run_digest(spec: RunSpec) -> str:
@@ -173,6 +180,8 @@ class RunStore:
             identity: extra facts that make a batch (e.g. the command's kind).
             force: replace the results of a different batch.
         """
+        with self.running():  # refuse before touching anything if another process runs here
+            pass
         digest = fingerprint(specs, identity)
         existing = self.batch_info()
         holds_results = self.results_dir.is_dir() and any(self.results_dir.glob("*.parquet"))
@@ -225,6 +234,45 @@ class RunStore:
             path.unlink(missing_ok=True)
         self._table.clear()
         self._label_names = []
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        """Hold the directory's lock while runs execute into it.
+
+        Two processes running the same command into one directory would compute
+        the same runs twice and overwrite each other's run table; the second is
+        refused instead. The lock is an ``flock`` on ``DIR/.lock``, released when
+        the process ends however it ends (no stale locks). No lock where the
+        platform has no ``fcntl``.
+
+        Raises:
+            StoreBusyError: another process holds the lock.
+        """
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock
+            yield
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / LOCK
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
+                raise StoreBusyError(
+                    f"{self.directory}: another process (pid {holder}) is running a batch "
+                    "here; wait for it or stop it, or use another output directory") from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            try:
+                yield
+            finally:
+                os.ftruncate(fd, 0)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
     # ------------------------------------------------------------ run table
     def plan(self, specs: Iterable[RunSpec]) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+
 import pandas as pd
 import pytest
 
-from sim.runner import RunSpec
-from sim.store import RunStore, StoreMismatchError, fingerprint
+from sim.runner import RunSpec, execute
+from sim.store import RunStore, StoreBusyError, StoreMismatchError, fingerprint
 
 
 def specs(seed: int = 1, n: int = 3) -> list[RunSpec]:
@@ -150,3 +154,29 @@ def test_a_batch_that_changes_a_finished_run_is_not_an_extension(tmp_path):
         RunStore(tmp_path).open_batch(changed, identity={"kind": "batch"})
     with pytest.raises(StoreMismatchError):
         RunStore(tmp_path).open_batch(specs(n=4), identity={"kind": "sweep"})
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the lock is POSIX flock")
+def test_a_directory_another_process_is_running_into_is_refused_then_free_again(tmp_path):
+    # Two processes running the same command into one directory would compute every run
+    # twice and overwrite each other's run table.
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys
+        from sim.store import RunStore
+        with RunStore({str(tmp_path)!r}).running():
+            print("locked", flush=True)
+            sys.stdin.read()
+        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(StoreBusyError, match=rf"pid {holder.pid}\) is running a batch"):
+            RunStore(tmp_path).open_batch(specs())
+        with pytest.raises(StoreBusyError):
+            execute(specs(), RunStore(tmp_path), progress=False)
+        assert not (tmp_path / "batch.json").exists()
+    finally:
+        holder.communicate("", timeout=30)
+    store = RunStore(tmp_path)
+    store.open_batch(specs())
+    with store.running():  # released when the holder ended
+        pass
