@@ -11,6 +11,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -381,3 +382,19 @@ def test_list_shows_scenarios_with_titles(folder, capsys):
     assert run(["--list"]) == 0
     printed = capsys.readouterr().out
     assert "small-package" in printed and "  T" in printed
+
+
+def test_an_output_missing_in_some_replicates_is_summarised_over_the_others_and_flagged():
+    from sim.analysis.batch import summary_table, wide
+
+    rows = []
+    for rep, delay in enumerate([3.0, np.nan, np.nan, 5.0, np.nan]):
+        for step in range(3):
+            rows.append({"scenario": "a", "replicate": rep, "step": step,
+                         "content_share": 0.1 * rep, "approval_delay": delay})
+    summary = summary_table(pd.DataFrame(rows), outputs=["content_share", "approval_delay"])
+    delay = summary.set_index("output").loc["approval_delay"]
+    assert delay["n"] == 2 and delay["mean"] == 4.0 and delay["sd"] == pytest.approx(2 ** 0.5)
+    cells = wide(summary, ["content_share", "approval_delay"]).loc["a"]
+    assert cells["approval_delay"].endswith("(n=2 of 5)")
+    assert "n=" not in cells["content_share"]

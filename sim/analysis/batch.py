@@ -152,13 +152,21 @@ def over_time(steps: pd.DataFrame, outputs: Sequence[str], *, group: str = "scen
 
 
 def wide(summary: pd.DataFrame, outputs: Sequence[str], *, digits: int = 3) -> pd.DataFrame:
-    """A scenario x output table of "mean [low, high]" strings, for a report."""
+    """A scenario x output table of "mean [low, high]" strings, for a report.
+
+    A cell computed from fewer replicates than its scenario has (an output that
+    is NaN in some runs, e.g. ``approval_delay`` before any approval) says so:
+    ``"3 (n=1 of 5)"``.
+    """
+    full = summary.groupby("scenario", sort=False)["n"].max()
+    index = pd.Index(list(dict.fromkeys(summary["scenario"])), name="scenario")
     table = {}
     for output in outputs:
-        part = summary[summary["output"] == output].set_index("scenario")
+        part = summary[summary["output"] == output].set_index("scenario").reindex(index)
         table[output] = [
-            _cell(r["mean"], r["ci95_low"], r["ci95_high"], digits) for _, r in part.iterrows()]
-        index = part.index
+            _cell(r["mean"], r["ci95_low"], r["ci95_high"], digits)
+            + (f" (n={int(r['n'])} of {int(full[s])})" if 0 < r["n"] < full[s] else "")
+            for s, r in part.iterrows()]
     return pd.DataFrame(table, index=index)
 
 

@@ -74,7 +74,7 @@ def render(scenarios: Sequence[Scenario], summary: pd.DataFrame, manifest: dict[
         lines.append(f"| `{s.name}` | {s.title} | {' < '.join(s.extends) or '-'} | {changed} |")
     outputs = [o for o in KEY_OUTPUTS if o in set(summary["output"])]
     table = wide(summary, outputs)
-    n = summary[summary["output"] == "content_share"].set_index("scenario")["n"]
+    n = summary.groupby("scenario")["n"].max()  # runs that finished
     lines += ["", f"## Results at the end of the run (mean [95 % CI], {reps} replicates)", "",
               "| scenario | " + " | ".join(outputs) + " | n |",
               "|---|" + "---|" * (len(outputs) + 1)]
