@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -398,3 +399,28 @@ def test_an_output_missing_in_some_replicates_is_summarised_over_the_others_and_
     cells = wide(summary, ["content_share", "approval_delay"]).loc["a"]
     assert cells["approval_delay"].endswith("(n=2 of 5)")
     assert "n=" not in cells["content_share"]
+
+
+def test_batch_outputs_are_written_run_by_run_not_from_all_results_in_memory(
+        folder, tmp_path, monkeypatch):
+    from sim.store import RunStore
+
+    def everything_at_once(self, run_ids=None):
+        raise AssertionError("read every result into memory at once")
+
+    monkeypatch.setattr(RunStore, "read_results", everything_at_once)
+    monkeypatch.setattr("sim.batch.scenario_batch.CHUNK_ROWS", 20)  # a chunk per run or two
+    out = tmp_path / "streamed"
+    assert run(["small", "small-package", "-r", "3", "-t", "14", "-j", "1", "-q",
+                "-o", str(out)]) == 0
+    steps = pd.read_parquet(out / "steps.parquet")
+    parts = pd.read_parquet(out / "results").drop(columns="run_id")
+    order = ["small-r000", "small-r001", "small-r002", "small-package-r000",
+             "small-package-r001", "small-package-r002"]
+    expected = pd.concat([pd.read_parquet(out / "results" / f"{r}.parquet") for r in order],
+                         ignore_index=True).drop(columns="run_id")
+    pd.testing.assert_frame_equal(steps, expected)
+    assert len(parts) == len(steps) == 6 * 15
+    pd.testing.assert_frame_equal(pd.read_csv(out / "steps.csv"), pd.read_csv(
+        io.StringIO(expected.to_csv(index=False))))
+    assert not list(out.glob(".*tmp"))

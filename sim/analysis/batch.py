@@ -89,7 +89,29 @@ def summary_table(steps: pd.DataFrame, *, window: int = DEFAULT_WINDOW,
     """
     outputs = _outputs(steps, outputs)
     ends = end_of_run(steps, window=window, keys=(group, "replicate"), outputs=outputs)
-    scenarios = list(order) if order is not None else list(dict.fromkeys(steps[group]))
+    if order is None:
+        order = list(dict.fromkeys(steps[group]))
+    return summarise_ends(ends, outputs=outputs, window=window, group=group, order=order,
+                          confidence=confidence)
+
+
+def summarise_ends(ends: pd.DataFrame, *, outputs: Sequence[str], window: int = DEFAULT_WINDOW,
+                   group: str = "scenario", order: Sequence[str] | None = None,
+                   confidence: float = 0.95) -> pd.DataFrame:
+    """The summary table of :func:`summary_table` from end-of-run values (one row per run).
+
+    Lets a batch reduce each run as it reads it (see :func:`end_of_run`) instead
+    of holding every step of every run.
+
+    Args:
+        ends: one row per run: column ``group`` and one column per output.
+        outputs: outputs to summarise.
+        window: the window the flows were averaged over (for the ``statistic`` text).
+        group: column naming the scenario.
+        order: scenario order of the result (default order of first appearance).
+        confidence: confidence level of the interval.
+    """
+    scenarios = list(order) if order is not None else list(dict.fromkeys(ends[group]))
     rows = []
     for scenario in scenarios:
         runs = ends[ends[group] == scenario]

@@ -10,8 +10,8 @@ writes the batch outputs: ``steps.parquet``/``steps.csv``, ``summary.csv``,
 from __future__ import annotations
 
 import concurrent.futures as cf
-import io
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -23,13 +23,14 @@ from typing import Any, TextIO
 import pandas as pd
 
 from sim.analysis import figures
-from sim.analysis.batch import DEFAULT_WINDOW, summary_table
+from sim.analysis.batch import DEFAULT_WINDOW, end_of_run, summarise_ends
 from sim.batch import manifest as manifest_info
 from sim.batch.report import write_report
 from sim.network_io import load_network
+from sim.outputs import COLUMNS
 from sim.runner import RunOutcome, RunSpec, execute, replicate_seeds
 from sim.scenarios import Scenario
-from sim.store import RunStore, atomic_write_bytes, atomic_write_text
+from sim.store import RunStore, atomic_write_text
 
 #: What makes a batch of this kind (part of its fingerprint).
 IDENTITY = {"kind": "scenario-batch", "format": 1}
@@ -151,21 +152,24 @@ def run_scenario_batch(scenarios: Sequence[Scenario], *, replicates: int, steps:
     result = BatchResult(out=out, outcomes=outcomes)
     names = [s.name for s in scenarios]
     done = [s.run_id for s, o in zip(specs, outcomes, strict=True) if o.status == "done"]
-    steps_table = _steps_table(store, done, names)
-    if not steps_table.empty:
-        result.files += _write_steps(steps_table, out)
-        result.summary = summary_table(steps_table, order=names, window=DEFAULT_WINDOW)
+    ends, depth = None, None
+    if done:
+        ends, depth, written = _write_steps(store, done, out)
+        result.files += written
+        outputs = [c for c in COLUMNS if c in ends.columns]
+        result.summary = summarise_ends(ends, outputs=outputs, order=names,
+                                        window=DEFAULT_WINDOW)
         summary_path = out / "summary.csv"
         atomic_write_text(summary_path, result.summary.to_csv(index=False))
         result.files.append(summary_path)
-        result.files += _write_figures(steps_table, result.summary, out, scenarios)
+        result.files += _write_figures(depth, result.summary, out, scenarios)
     manifest = _manifest(scenarios, specs, outcomes, replicates=replicates, steps=steps,
                          seed=seed, jobs=jobs, command=command, started=started,
                          seconds=time.monotonic() - clock)
     manifest_path = out / "manifest.json"
     atomic_write_text(manifest_path, json.dumps(manifest, indent=2, default=str) + "\n")
     result.files.append(manifest_path)
-    if not steps_table.empty:
+    if done:
         result.report = write_report(out, scenarios, result.summary, manifest,
                                      [f for f in result.files if f.suffix == ".png"],
                                      result.failed)
@@ -173,23 +177,72 @@ def run_scenario_batch(scenarios: Sequence[Scenario], *, replicates: int, steps:
     return result
 
 
-def _steps_table(store: RunStore, run_ids: list[str], order: list[str]) -> pd.DataFrame:
-    if not run_ids:
-        return pd.DataFrame()
-    table = store.read_results(run_ids).drop(columns=["run_id"])
-    rank = {name: k for k, name in enumerate(order)}
-    table = table.assign(_rank=table["scenario"].map(rank)).sort_values(
-        ["_rank", "replicate", "step"], kind="stable").drop(columns="_rank")
-    return table.reset_index(drop=True)
+#: Columns the depth-share figure needs from every step (the rest is not kept in memory).
+DEPTH_COLUMNS = ("scenario", "replicate", "step", "partnerships_active", "form_share",
+                 "practice_share", "content_share")
 
 
-def _write_steps(table: pd.DataFrame, out: Path) -> list[Path]:
+def _write_steps(store: RunStore, run_ids: list[str], out: Path
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:
+    """Write ``steps.parquet`` and ``steps.csv`` a chunk of runs at a time, in ``run_ids`` order.
+
+    Each chunk is read, appended to both files and reduced to end-of-run values,
+    so memory does not grow with the number of runs and steps (only the few
+    columns of the depth figure are kept per step).
+
+    Returns:
+        End-of-run values (one row per run), the depth-figure columns of every
+        step, and the two paths.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     parquet, csv = out / "steps.parquet", out / "steps.csv"
-    buffer = io.BytesIO()
-    table.to_parquet(buffer, index=False)
-    atomic_write_bytes(parquet, buffer.getvalue())
-    atomic_write_text(csv, table.to_csv(index=False))
-    return [parquet, csv]
+    tmp_parquet = parquet.with_name(f".{parquet.name}.tmp")
+    tmp_csv = csv.with_name(f".{csv.name}.tmp")
+    ends, depth = [], []
+    writer = None
+    try:
+        with open(tmp_csv, "w", encoding="utf-8", newline="") as handle:
+            for k, chunk in enumerate(_chunks(store, run_ids)):
+                table = pa.Table.from_pandas(chunk, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp_parquet, table.schema)
+                writer.write_table(table.cast(writer.schema))
+                chunk.to_csv(handle, header=k == 0, index=False)
+                ends.append(end_of_run(chunk, window=DEFAULT_WINDOW))
+                depth.append(chunk[[c for c in DEPTH_COLUMNS if c in chunk.columns]])
+            handle.flush()
+            os.fsync(handle.fileno())
+        writer.close()
+        writer = None
+        os.replace(tmp_parquet, parquet)
+        os.replace(tmp_csv, csv)
+    finally:
+        if writer is not None:
+            writer.close()
+        tmp_parquet.unlink(missing_ok=True)
+        tmp_csv.unlink(missing_ok=True)
+    return (pd.concat(ends, ignore_index=True), pd.concat(depth, ignore_index=True),
+            [parquet, csv])
+
+
+#: Per-step rows read at a time when writing the batch outputs.
+CHUNK_ROWS = 100_000
+
+
+def _chunks(store: RunStore, run_ids: list[str]):
+    """The runs' per-step tables in order, concatenated into chunks of about CHUNK_ROWS rows."""
+    frames, rows = [], 0
+    for run_id in run_ids:
+        frame = pd.read_parquet(store.result_path(run_id)).drop(columns=["run_id"])
+        frames.append(frame.sort_values("step", kind="stable"))
+        rows += len(frame)
+        if rows >= CHUNK_ROWS:
+            yield pd.concat(frames, ignore_index=True)
+            frames, rows = [], 0
+    if frames:
+        yield pd.concat(frames, ignore_index=True)
 
 
 def _write_figures(steps: pd.DataFrame, summary: pd.DataFrame, out: Path,
