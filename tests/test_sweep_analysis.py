@@ -126,3 +126,21 @@ def test_latex_table_is_booktabs_with_escaped_names(tmp_path):
     assert "0.1 & 0.123 & True \\\\" in text
     assert "\\begin{tabular}{rrl}" in text
     assert pd.read_csv(csv).shape == (2, 3)
+
+
+def test_the_same_figure_saved_twice_gives_identical_svg_and_png_files(tmp_path):
+    # Papers are built from these files: an unchanged figure must not show up as changed.
+    import matplotlib.pyplot as plt
+
+    from sim.analysis import figures, sweep_figures
+
+    files = {}
+    for k in range(2):
+        for saver in (figures.save, sweep_figures.save):
+            fig, ax = plt.subplots()
+            ax.plot([0, 1], [0, 1])
+            ax.set_xlim(0, 0.5)  # clipping gives the SVG clip-path ids
+            for path in saver(fig, tmp_path / f"{saver.__module__}-{k}"):
+                files.setdefault((saver.__module__, path.suffix), []).append(path.read_bytes())
+    for (module, suffix), (first, second) in files.items():
+        assert first == second, f"{module} {suffix} differs between two saves"

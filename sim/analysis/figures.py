@@ -36,7 +36,9 @@ def save(fig: plt.Figure, path_stem: Path) -> list[Path]:
     paths = []
     for suffix in (".png", ".svg"):
         path = path_stem.with_suffix(suffix)
-        fig.savefig(path, dpi=150, bbox_inches="tight", metadata=_metadata(suffix))
+        # A fixed salt makes the SVG's clip-path ids (random by default) repeatable.
+        with matplotlib.rc_context({"svg.hashsalt": "coopsim"}):
+            fig.savefig(path, dpi=150, bbox_inches="tight", metadata=_metadata(suffix))
         paths.append(path)
     plt.close(fig)
     return paths

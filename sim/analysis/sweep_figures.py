@@ -38,8 +38,10 @@ def save(fig: plt.Figure, stem: Path) -> list[Path]:
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
     fig.tight_layout()
-    fig.savefig(paths[0], dpi=200)
-    fig.savefig(paths[1])
+    # No dates and a fixed salt for the SVG's ids: the same sweep gives the same files.
+    with matplotlib.rc_context({"svg.hashsalt": "coopsim"}):
+        fig.savefig(paths[0], dpi=200, metadata={"Software": None})
+        fig.savefig(paths[1], metadata={"Date": None})
     plt.close(fig)
     return paths
 
