@@ -128,6 +128,17 @@ def test_latex_table_is_booktabs_with_escaped_names(tmp_path):
     assert pd.read_csv(csv).shape == (2, 3)
 
 
+def test_latex_caption_from_a_title_with_specials_compiles_and_nan_is_a_dash(tmp_path):
+    from sim.analysis.sweep_tables import write_table
+
+    table = pd.DataFrame({"lever": ["a", "b"], "S1_conf": [0.05, np.nan]})
+    _, tex = write_table(table, tmp_path / "t", label="tab:y",
+                         caption="Mix & match: 50% of #1 budget, 95\\% CI")
+    text = tex.read_text()
+    assert "\\caption{Mix \\& match: 50\\% of \\#1 budget, 95\\% CI}" in text
+    assert "b & -- \\\\" in text and "nan" not in text
+
+
 def test_the_same_figure_saved_twice_gives_identical_svg_and_png_files(tmp_path):
     # Papers are built from these files: an unchanged figure must not show up as changed.
     import matplotlib.pyplot as plt

@@ -183,7 +183,8 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
     Args:
         table: the table (its index is written when named).
         stem: path without suffix; ``.csv`` and ``.tex`` are added.
-        caption: LaTeX caption (underscores are escaped here; write ``\%`` for %).
+        caption: LaTeX caption; ``_ & % # $`` not already escaped are escaped here
+            (so an experiment title can go in as written), ``\%`` stays as it is.
         label: LaTeX label.
         float_format: format of floats in the LaTeX table.
 
@@ -199,12 +200,12 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
     numeric = [pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(
         shown[c]) for c in shown.columns]
     lines = [r"\begin{table}[htbp]", r"\centering",
-             rf"\caption{{{re.sub(r'(?<!\\)_', r'\\_', caption)}}}", rf"\label{{{label}}}",
+             rf"\caption{{{_escape_caption(caption)}}}", rf"\label{{{label}}}",
              rf"\begin{{tabular}}{{{''.join('r' if n else 'l' for n in numeric)}}}",
              r"\toprule", " & ".join(tex_escape(str(c)) for c in shown.columns) + r" \\",
              r"\midrule"]
     for row in shown.itertuples(index=False):
-        cells = [float_format.format(v) if isinstance(v, float) else tex_escape(str(v))
+        cells = [_number(v, float_format) if isinstance(v, float) else tex_escape(str(v))
                  for v in row]
         lines.append(" & ".join(cells) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
@@ -215,6 +216,15 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
 _TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                 "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
                 "^": r"\textasciicircum{}"}
+
+
+def _escape_caption(caption: str) -> str:
+    return re.sub(r"(?<!\\)([_&%#$])", r"\\\1", caption)
+
+
+def _number(value: float, float_format: str) -> str:
+    """A float cell; NaN (e.g. a CI that SALib could not compute) as an en dash."""
+    return "--" if value != value else float_format.format(value)
 
 
 def tex_escape(text: str) -> str:
