@@ -265,10 +265,31 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
     except BaseException:
         for future in in_flight:
             future.cancel()
+        if own:
+            # Interrupted: stop our workers now rather than wait on a pool whose
+            # workers may have died of the same Ctrl-C (shutdown can then hang).
+            _stop_pool(pool)
+            own = False
+            store.remove_partial()
         raise
     finally:
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_pool(pool: cf.ProcessPoolExecutor, grace_s: float = 5.0) -> None:
+    """Shut ``pool`` down without waiting for its work: terminate, then kill, its workers."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + grace_s
+    for process in workers:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
 
 
 def _process_pool(jobs: int) -> cf.ProcessPoolExecutor:

@@ -204,6 +204,7 @@ class RunStore:
             self.directory.mkdir(parents=True, exist_ok=True)
             atomic_write_text(self.batch_path, json.dumps(info, indent=2, default=str) + "\n")
         self.results_dir.mkdir(parents=True, exist_ok=True)
+        self.remove_partial(older_than_s=60.0)  # not a live writer's file: those last milliseconds
         self.plan(specs)
         return digest
 
@@ -215,6 +216,21 @@ class RunStore:
         if not isinstance(old, dict) or not _same_identity(existing.get("identity"), identity):
             return False
         return all(digests.get(run_id) == digest for run_id, digest in old.items())
+
+    def remove_partial(self, older_than_s: float = 0.0) -> None:
+        """Delete half-written result files (``.<run_id>.*.tmp``) left by a killed writer.
+
+        With ``older_than_s = 0`` only safe while this process holds the
+        directory's lock (no other writer can be at work in it). Readers never
+        see these files: they are hidden, and Parquet readers skip hidden files.
+        """
+        if not self.results_dir.is_dir():
+            return
+        cutoff = time.time() - older_than_s
+        for tmp in self.results_dir.glob(".*.tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                if older_than_s <= 0 or tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
 
     def batch_info(self) -> dict[str, Any] | None:
         """The content of batch.json, or None when there is none."""

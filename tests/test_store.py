@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import pandas as pd
 import pytest
@@ -180,3 +182,18 @@ def test_a_directory_another_process_is_running_into_is_refused_then_free_again(
     store.open_batch(specs())
     with store.running():  # released when the holder ended
         pass
+
+
+def test_half_written_files_of_a_killed_writer_are_removed_on_reopening(tmp_path):
+    store = RunStore(tmp_path)
+    store.open_batch(specs(n=2))
+    store.write_result(specs(n=2)[0], frame(0.2))
+    partial = tmp_path / "results" / ".s-r001.abc123.tmp"
+    partial.write_bytes(b"PAR1 half")
+    RunStore(tmp_path).open_batch(specs(n=2))
+    assert partial.exists()  # fresh: it could be a live writer's
+    old = time.time() - 3600
+    os.utime(partial, (old, old))
+    RunStore(tmp_path).open_batch(specs(n=2))
+    assert not partial.exists()
+    assert RunStore(tmp_path).done_ids() == {"s-r000"}
