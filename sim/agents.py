@@ -14,7 +14,6 @@ import mesa
 import numpy as np
 
 from sim.depth import Depth
-from sim.mechanisms import enterprise_payoff
 
 if TYPE_CHECKING:
     from sim.model import CooperationModel
@@ -56,7 +55,7 @@ class Enterprise(_ArrayAgent):
     @property
     def skill_demand(self) -> float:
         """Relative demand for skilled graduates (size^0.6: vacancies grow less than size)."""
-        return float(self.size ** enterprise_payoff.VALUE_SIZE_ELASTICITY)
+        return float(self.model.ent_value_scale[self.idx])
 
     @property
     def training_capacity(self) -> float:

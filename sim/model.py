@@ -44,7 +44,7 @@ from sim.mechanisms import (
     reporting,
     service,
 )
-from sim.network import generate, population_from_graph
+from sim.network import generate, industry_demand, population_from_graph
 from sim.params import ParameterError, Parameters
 from sim.partnerships import Partnerships
 
@@ -108,8 +108,9 @@ class CooperationModel(mesa.Model):
         self.ent_retained = self.ent_base_retention.copy()
         self.ent_loss = np.zeros(n_e)
         self.ent_last_target = np.full(n_e, -1, dtype=np.int64)
-        self.ent_training_slots = PLACEMENTS_BY_RUNG[Depth.CONTENT] * pop.size ** (
-            enterprise_payoff.VALUE_SIZE_ELASTICITY)
+        # Vacancies, and so placements, grow less than proportionally with size.
+        self.ent_value_scale = pop.size ** enterprise_payoff.VALUE_SIZE_ELASTICITY
+        self.ent_training_slots = PLACEMENTS_BY_RUNG[Depth.CONTENT] * self.ent_value_scale
         self.ent_content_cost = enterprise_payoff.rung_cost(p.content_cost_per_step, pop.size)
 
         # --- school state ---
@@ -119,7 +120,7 @@ class CooperationModel(mesa.Model):
         self.school_teacher_capacity = np.full(len(pop.school_keys), p.teacher_practical_capacity)
         self.school_risk_factor = np.where(pop.level == 1, regulation.RISK_BY_LEVEL["higher"],
                                            regulation.RISK_BY_LEVEL["secondary"])
-        self.demand = _demand(pop)
+        self.demand = industry_demand(pop.industry, pop.size, len(pop.industries))
         self.relevance = planning.fit_matrix(self.school_majors, self.demand)
         self.fit_by_industry = self.relevance.copy()
 
@@ -193,18 +194,18 @@ class CooperationModel(mesa.Model):
         if len(pt) == 0:
             flows["spending_levers"] = self._lever_cost_per_step()
             return
-        claiming = (pt.reported >= Depth.PRACTICE) & self.ent_aware[pt.enterprise]
-        claims = np.where(claiming, p.subsidy_per_content_step
-                          * incentives.SUBSIDY_SHARE_BY_RUNG[pt.reported], 0.0)
+        aware = self.ent_aware[pt.enterprise]
+        # Claims follow the reported rung; what the true rung would have drawn is
+        # the entitlement, and the rest is over-payment.
+        claims, offsets = incentives.entitlement(
+            p.subsidy_per_content_step, p.tax_offset_rate, pt.reported,
+            self.ent_content_cost[pt.enterprise, pt.reported], aware)
         paid, self.budget_left = incentives.pay_subsidies(claims, self.budget_left, self.rng)
         self._year_claimed += claims.sum()
         self._year_paid += paid.sum()
-        cost_reported = self.ent_content_cost[pt.enterprise, pt.reported]
-        offsets = incentives.tax_offsets(p.tax_offset_rate, cost_reported, claiming)
-        # What the true depth would have drawn: the rest is over-payment.
         due_subsidy, due_tax = incentives.entitlement(
             p.subsidy_per_content_step, p.tax_offset_rate, pt.depth,
-            self.ent_content_cost[pt.enterprise, pt.depth], self.ent_aware[pt.enterprise])
+            self.ent_content_cost[pt.enterprise, pt.depth], aware)
         over_subsidy = np.maximum(paid - due_subsidy, 0.0)
         over_tax = np.maximum(offsets - due_tax, 0.0)
         pt.overpaid += over_subsidy + over_tax
@@ -413,8 +414,7 @@ class CooperationModel(mesa.Model):
         """Fit = relevance of majors to the industry x the school's capacity to supply it."""
         pt = self.partnerships
         rung = np.maximum(pt.depth, np.minimum(pt.target_enterprise, pt.target_school))
-        wanted = PLACEMENTS_BY_RUNG[rung] * self.ent_size[pt.enterprise] ** (
-            enterprise_payoff.VALUE_SIZE_ELASTICITY)
+        wanted = PLACEMENTS_BY_RUNG[rung] * self.ent_value_scale[pt.enterprise]
         self.fit_by_industry = self.relevance * planning.supply_adequacy(
             self.school_majors, self.school_intake, pt.school, self.ent_industry[pt.enterprise],
             wanted)
@@ -431,8 +431,7 @@ class CooperationModel(mesa.Model):
     def _year_end(self) -> None:
         p, pt = self.p, self.partnerships
         n_s = len(self.schools)
-        slots = PLACEMENTS_BY_RUNG[pt.depth] * self.ent_size[pt.enterprise] ** (
-            enterprise_payoff.VALUE_SIZE_ELASTICITY)
+        slots = PLACEMENTS_BY_RUNG[pt.depth] * self.ent_value_scale[pt.enterprise]
         capacity = np.bincount(pt.school, weights=slots, minlength=n_s)
         placed_by_school = np.minimum(self.school_intake, capacity)
         scale = np.divide(placed_by_school, capacity, out=np.zeros(n_s), where=capacity > 0)
@@ -506,12 +505,6 @@ def _shift_by_rank(mean: float, rank: np.ndarray, spread: float = 1.5) -> np.nda
 
 def _zero_flows() -> dict[str, float]:
     return dict.fromkeys(outputs.FLOW_COLUMNS, 0.0)
-
-
-def _demand(pop: Any) -> np.ndarray:
-    from sim.network import industry_demand
-
-    return industry_demand(pop.industry, pop.size, len(pop.industries))
 
 
 def _resolve_params(params: Parameters | Mapping[str, Any] | None,

@@ -46,14 +46,13 @@ def pay_subsidies(claims: np.ndarray, budget_left: float,
     return paid, budget_left - spent
 
 
-def tax_offsets(rate: float, reported_cost: np.ndarray, claims_allowed: np.ndarray) -> np.ndarray:
-    """Tax offset per partnership: ``rate`` of the reported investment (not budget-limited)."""
-    return rate * reported_cost * claims_allowed
-
-
 def entitlement(subsidy: float, rate: float, rung: np.ndarray, cost_of_rung: np.ndarray,
                 aware: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Subsidy and tax offset a partnership may claim at ``rung`` (its claims if honest)."""
+    """Subsidy and tax offset a partnership may claim at ``rung`` (its claims if honest).
+
+    Tax offsets are not budget-limited (forgone surcharge revenue); subsidies
+    are paid from the claims by :func:`pay_subsidies`.
+    """
     eligible = (rung >= 2) & aware
     return (np.where(eligible, subsidy * SUBSIDY_SHARE_BY_RUNG[rung], 0.0),
             np.where(eligible, rate * cost_of_rung, 0.0))
