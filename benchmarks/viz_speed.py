@@ -30,7 +30,6 @@ import shutil
 import subprocess
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from sim.viz import app
@@ -114,22 +113,14 @@ def browser_side(scenario: str, clicks: int, folder: Path,
     """
     from playwright.sync_api import sync_playwright
 
-    from sim.viz.cli import free_port, server_command, server_env
+    from sim.viz.cli import free_port, server_command, server_env, wait_until_serving
 
     port = free_port()
     proc = subprocess.Popen(server_command(port), env=server_env(str(folder)),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("server did not start") from None
-                time.sleep(0.3)
+        wait_until_serving(url, proc)
         with sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
             context = pw.chromium.launch_persistent_context(
                 profile, executable_path="/usr/bin/chromium", args=FLAGS,

@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -44,7 +42,7 @@ def _skip_unless_browser_available() -> None:
 def server(tmp_path_factory):
     _skip_unless_browser_available()
     from sim.scenarios import scenario_dir
-    from sim.viz.cli import free_port, server_command, server_env
+    from sim.viz.cli import free_port, server_command, server_env, wait_until_serving
 
     folder = tmp_path_factory.mktemp("scenarios")
     for path in scenario_dir().glob("*.toml"):
@@ -59,16 +57,11 @@ def server(tmp_path_factory):
         proc = subprocess.Popen(server_command(port), env=server_env(str(folder)), stdout=out,
                                 stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"solara did not start on {url}:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
+    try:
+        wait_until_serving(url, proc)
+    except TimeoutError as err:
+        proc.kill()
+        pytest.fail(f"solara did not start on {url} ({err}):\n{log.read_text()[-3000:]}")
     yield url
     proc.terminate()
     try:

@@ -7,6 +7,8 @@ import os
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 APP = Path(__file__).with_name("app.py")
@@ -43,6 +45,28 @@ def server_env(scenarios: str | None = None) -> dict[str, str]:
     if scenarios:
         env["COOPSIM_SCENARIOS"] = str(Path(scenarios).resolve())
     return env
+
+
+def wait_until_serving(url: str, proc: subprocess.Popen | None = None,
+                       timeout_s: float = 60.0) -> None:
+    """Block until ``url`` answers (for tests and benchmarks that start a server).
+
+    Raises:
+        TimeoutError: the server did not answer within ``timeout_s``, or ``proc``
+            (the server process) exited first.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if proc is not None and proc.poll() is not None:
+                raise TimeoutError(f"the server exited (code {proc.returncode}) before "
+                                   f"{url} answered") from None
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{url} did not answer within {timeout_s:g} s") from None
+            time.sleep(0.3)
 
 
 def main(args: argparse.Namespace) -> int:
