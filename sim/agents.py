@@ -127,19 +127,28 @@ class Department(_ArrayAgent):
         return self.model.population.mandates[self.idx]
 
     @property
+    def functions(self) -> list[str]:
+        """The cooperation functions its mandate holds (broker, approve, audit)."""
+        from sim.mechanisms.departments import FUNCTIONS
+
+        return [f for f, held in zip(FUNCTIONS, self.model.dept_held[self.idx], strict=True) if held]
+
+    @property
     def service_awareness(self) -> float:
-        """Chance it acts when asked."""
-        return float(self.model.p.service_awareness)
+        """Chance it attends to a task that reaches it."""
+        return float(self.model.dept_awareness[self.idx])
 
     @property
     def effort(self) -> float:
-        """Awareness turned into effort after dilution by overlapping mandates."""
-        return float(self.model.effective_service)
+        """Chance it takes a task of its functions up, on average (its decision)."""
+        takeup = self.model.dept_takeup[self.idx]
+        held = self.model.dept_held[self.idx]
+        return float(takeup[held].mean()) if held.any() else 0.0
 
     @property
     def budget(self) -> float:
         """Its share of the subsidy budget left this year."""
-        return float(self.model.budget_left / max(1, len(self.model.departments)))
+        return float(self.model.dept_budget[self.idx])
 
     @property
     def brokered(self) -> int:

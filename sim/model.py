@@ -2,21 +2,25 @@
 
 A step is a month. Its order (see docs/ODD.md, "Process overview"):
 
-1. departments act: process applications, audit reports, pay subsidies and tax
-   offsets on what is reported, until the budget runs out;
-2. schools search for partners (brokered or on their own) and enterprises
-   accept or decline;
-3. partners revise, per partnership, the rung each invests for (logit choice,
-   enterprises partly imitating peers), and whether to misreport;
-4. partnerships move: up a rung when both invest for it and the upgrade is
-   approved, down when either stops, dissolved after a spell at none; reports
-   go to government through noise;
+1. departments act: each decides whether to take up the tasks its mandate
+   holds; they pay subsidies and tax offsets on what is reported, from their
+   own budget shares, and audit the reports that look suspicious to them;
+2. schools decide whether one more agreement is worth seeking, ask for
+   brokering, propose; enterprises accept or decline (capacity, payoff);
+3. partners revise, per partnership, what each invests in; the enterprise
+   chooses its investment and its report together (logit over alternatives,
+   partly imitating peers);
+4. applications move through take-up and sign-offs; partnerships move: up a
+   rung when both invest for it and the upgrade is approved, down when either
+   stops, dissolved after a spell at none; reports go to government through
+   noise;
 5. once a year: a cohort graduates, teachers gain practice, schools shift
-   majors, outreach spreads awareness, the budget renews;
+   majors, outreach spreads awareness, budgets renew;
 6. outputs are collected.
 
-State that the step changes lives in numpy arrays (``ent_*``, ``school_*`` and
-:class:`sim.partnerships.Partnerships`); the Mesa agents are views on it.
+State that the step changes lives in numpy arrays (``ent_*``, ``school_*``,
+``dept_*`` and :class:`sim.partnerships.Partnerships`); the Mesa agents are
+views on it.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from sim.mechanisms import (
     assessment,
     choice,
     coordination,
+    departments,
     enterprise_payoff,
     incentives,
     planning,
@@ -44,22 +49,18 @@ from sim.mechanisms import (
     reporting,
     service,
 )
+from sim.mechanisms.departments import APPROVE, AUDIT, BROKER
+from sim.mechanisms.enterprise_payoff import ALTERNATIVES, INVEST, REPORT
 from sim.network import generate, industry_demand, population_from_graph
 from sim.params import ParameterError, Parameters
 from sim.partnerships import Partnerships
 
 #: A step is a month: every per-step quantity in the parameters is monthly.
 STEPS_PER_YEAR = 12
-#: Search attempts a school can make in one step. Assumption.
-MAX_ATTEMPTS_PER_STEP = 3
-#: Students per year a median firm can take at each rung (scaled by size). Assumption.
-PLACEMENTS_BY_RUNG = np.array([0.0, 0.3, 3.0, 8.0])
-#: Skill match of a graduate trained at each rung, before fit. Assumption.
-TRAINING_QUALITY_BY_RUNG = np.array([0.0, 0.3, 0.65, 1.0])
-#: Yearly growth of teachers' practical capacity per unit share of deep partnerships,
-#: and yearly attrition. Assumption.
-TEACHER_LEARNING_RATE = 0.3
-TEACHER_ATTRITION = 0.03
+#: The honest alternative of each rung (index into ALTERNATIVES).
+HONEST = np.arange(4)
+#: ``signers_left`` of an application no department has taken up yet.
+_NOT_TAKEN_UP = -1
 
 
 class CooperationModel(mesa.Model):
@@ -95,6 +96,19 @@ class CooperationModel(mesa.Model):
         self.network = network.copy() if network is not None else generate(p, self.rng)
         self.population = pop = population_from_graph(self.network)
 
+        # --- rung profiles (none, form, practice, content), content = 1 ---
+        self.yield_by_rung = enterprise_payoff.profile(p.training_yield_form, p.training_yield_practice)
+        self.cost_share_by_rung = enterprise_payoff.profile(p.cost_share_form, p.cost_share_practice)
+        self.school_cost_by_rung = p.school_content_cost_per_step * enterprise_payoff.profile(
+            p.school_cost_share_form, p.school_cost_share_practice)
+        self.outcome_by_rung = np.array([0.0, p.outcome_credit_form, p.outcome_credit_practice,
+                                         p.outcome_credit_content])
+        self.placements_by_rung = np.array([0.0, p.placements_form, p.placements_practice,
+                                            p.placements_content])
+        self.quality_by_rung = np.array([0.0, p.training_quality_form, p.training_quality_practice,
+                                         1.0])
+        self.risk_exposure = regulation.exposure_by_rung(p.risk_exposure_practice)
+
         # --- enterprise state ---
         self.ent_industry = pop.industry
         self.ent_size = pop.size
@@ -103,47 +117,60 @@ class CooperationModel(mesa.Model):
         # Long-established firms are likelier to know the policy (Yang & Yue 2018):
         # a logit shift by age rank, keeping the mean near policy_awareness and 0/1 exact.
         age_rank = np.argsort(np.argsort(pop.age)) / max(1, n_e - 1)
-        self.ent_aware = self.rng.random(n_e) < _shift_by_rank(p.policy_awareness, age_rank)
-        self.ent_base_retention = poaching.base_retention(p.retention_share, pop.size)
+        self.ent_aware = self.rng.random(n_e) < _shift_by_rank(p.policy_awareness, age_rank,
+                                                               p.awareness_age_spread)
+        self.ent_base_retention = poaching.base_retention(p.retention_share, pop.size,
+                                                          p.retention_size_elasticity)
         self.ent_retained = self.ent_base_retention.copy()
         self.ent_loss = np.zeros(n_e)
-        self.ent_last_target = np.full(n_e, -1, dtype=np.int64)
-        # Vacancies, and so placements, grow less than proportionally with size.
-        self.ent_value_scale = pop.size ** enterprise_payoff.VALUE_SIZE_ELASTICITY
-        self.ent_training_slots = PLACEMENTS_BY_RUNG[Depth.CONTENT] * self.ent_value_scale
-        self.ent_content_cost = enterprise_payoff.rung_cost(p.content_cost_per_step, pop.size)
+        self.ent_last_choice = np.full(n_e, -1, dtype=np.int64)  # alternative index
+        # Vacancies, and so placements and trainee places, grow less than proportionally with size.
+        self.ent_value_scale = pop.size ** p.value_size_elasticity
+        self.ent_training_slots = p.placements_content * self.ent_value_scale
+        self.ent_agreement_cap = np.maximum(1, np.floor(p.firm_partnership_capacity
+                                                        * self.ent_value_scale)).astype(np.int64)
+        self.ent_deep_cap = np.maximum(1, np.floor(p.firm_deep_capacity
+                                                   * self.ent_value_scale)).astype(np.int64)
+        self.ent_content_cost = enterprise_payoff.rung_cost(
+            p.content_cost_per_step, pop.size, p.cost_size_elasticity, self.cost_share_by_rung)
 
         # --- school state ---
         self.school_level = pop.level
         self.school_majors = pop.majors
         self.school_intake = pop.intake
         self.school_teacher_capacity = np.full(len(pop.school_keys), p.teacher_practical_capacity)
-        self.school_risk_factor = np.where(pop.level == 1, regulation.RISK_BY_LEVEL["higher"],
-                                           regulation.RISK_BY_LEVEL["secondary"])
+        self.school_risk_factor = np.where(pop.level == 1, p.risk_factor_higher, 1.0)
         self.demand = industry_demand(pop.industry, pop.size, len(pop.industries))
         self.relevance = planning.fit_matrix(self.school_majors, self.demand)
         self.fit_by_industry = self.relevance.copy()
 
-        # --- government state ---
-        n_dep = max(1, len(pop.department_keys))
-        self.dilution = coordination.effort_dilution(p.mandate_overlap, n_dep, p.coordination_body)
-        self.effective_service = p.service_awareness * self.dilution
-        self.sign_offs = coordination.expected_sign_offs(p.mandate_overlap, n_dep,
-                                                         p.coordination_body)
-        self.stage_prob = coordination.stage_clear_prob(p.approval_stage_prob_per_step,
-                                                        self.effective_service)
-        self.expected_delay = self.sign_offs / self.stage_prob
+        # --- government: departments that decide ---
+        n_dep = len(pop.department_keys)
+        self.dept_held = departments.assign_mandates(max(1, n_dep), p.mandate_overlap,
+                                                     self.rng)[:n_dep]
+        self.dept_awareness = departments.draw_awareness(
+            p.service_awareness, p.department_awareness_concentration, n_dep, self.rng)
+        self.dept_lead = departments.primary_holders(n_dep) if (p.coordination_body and n_dep) else None
+        self.dept_brokered = np.zeros(n_dep, dtype=np.int64)
+        self.dept_audits = np.zeros(n_dep, dtype=np.int64)
+        self.dept_signed = np.zeros(n_dep, dtype=np.int64)
+        self._decide_department_effort()
         self.credibility = regulation.incentive_credibility(p.regulation_completeness,
                                                             p.incentive_credibility_floor)
-        self.budget_left = p.subsidy_budget_per_year
+        self.dept_budget = np.zeros(n_dep)
+        self._renew_budgets()
         # Firms expect a subsidy to be paid only if there is a budget to pay it from.
         self.payout_ratio = 1.0 if p.subsidy_budget_per_year > 0 else 0.0
         self._year_claimed = 0.0
         self._year_paid = 0.0
-        self.dept_brokered = np.zeros(len(pop.department_keys), dtype=np.int64)
+        # Firms' expectations, learnt from what they see: approval delay and the
+        # chance a false report is found in a month (announced audit rate at first).
+        self.expected_delay = (1.0 / max(self.takeup_done[APPROVE], 1e-3)
+                               + float(np.max(1.0 / coordination.sign_off_prob(
+                                   p.approval_stage_prob_per_step,
+                                   self.dept_awareness[self.sign_offs_needed]), initial=0.0)))
+        self.expected_detection = p.audit_prob_per_step
         self._recent_delays: deque[tuple[float, int]] = deque(maxlen=STEPS_PER_YEAR)
-        self.school_target = assessment.partnership_target(
-            p.assessment_outcome_weight, p.target_partnerships_per_school)
 
         # --- agents (views on the arrays) ---
         self.schools = [School(self, i, k) for i, k in enumerate(pop.school_keys)]
@@ -156,7 +183,8 @@ class CooperationModel(mesa.Model):
         self.partnerships = Partnerships()
         if len(pop.partnerships):
             s, e, d = pop.partnerships.T
-            self.partnerships.add(s, e, d, d.copy(), d.copy())
+            self.partnerships.add(s, e, d, d.copy(), d.copy(), np.full(len(s), -1),
+                                  self._default_handler(np.full(len(s), -1)))
         self._annual = {"graduates_placed_locally": 0.0, "graduates_poached": 0.0,
                         "skill_match": 0.0}
         self.tally: dict[str, float] = {}
@@ -169,6 +197,55 @@ class CooperationModel(mesa.Model):
         )
         self.datacollector.collect(self)
 
+    # ------------------------------------------------------------ government
+    def _decide_department_effort(self) -> None:
+        """Each department's take-up of each function: the volunteer's-dilemma equilibrium."""
+        p = self.p
+        self.dept_takeup = departments.take_up(
+            self.dept_awareness, self.dept_held, self.dept_lead, p.department_task_value,
+            p.department_effort_cost, p.department_choice_temperature)
+        self.takeup_done = departments.done_prob(self.dept_takeup)
+        self.sign_offs_needed = departments.sign_off_sequence(self.dept_held, self.dept_lead)
+        self._all_signers = int(np.sum(np.int64(1) << self.sign_offs_needed))
+        n_dep = len(self.dept_awareness)
+        self._monthly_capacity = np.full(n_dep, p.department_capacity_per_step)
+        if self.dept_lead is not None:
+            # A coordination body pools every department's staff under the leads.
+            leads = np.unique(self.dept_lead)
+            self._monthly_capacity[:] = 0.0
+            self._monthly_capacity[leads] = p.department_capacity_per_step * n_dep / leads.size
+
+    def _renew_budgets(self) -> None:
+        """Split the year's subsidy budget among the departments that pay (the lead's alone)."""
+        self.dept_budget[:] = 0.0
+        if len(self.dept_budget) == 0:
+            return
+        payers = (np.array([self.dept_lead[APPROVE]]) if self.dept_lead is not None
+                  else np.flatnonzero(self.dept_held[:, APPROVE]))
+        self.dept_budget[payers] = self.p.subsidy_budget_per_year / len(payers)
+
+    def _default_handler(self, broker: np.ndarray) -> np.ndarray:
+        """The paying department of new partnerships: the broker if it pays, else the primary payer."""
+        if len(self.dept_budget) == 0:
+            return np.full(broker.shape, -1, dtype=np.int64)
+        primary = (self.dept_lead[APPROVE] if self.dept_lead is not None
+                   else departments.primary_holders(len(self.dept_budget))[APPROVE])
+        if self.dept_lead is not None:
+            return np.full(broker.shape, primary, dtype=np.int64)
+        pays = np.zeros(len(self.dept_budget) + 1, dtype=bool)
+        pays[:-1] = self.dept_held[:, APPROVE]
+        return np.where((broker >= 0) & pays[broker], broker, primary).astype(np.int64)
+
+    @property
+    def budget_left(self) -> float:
+        """Subsidy budget left this year, all departments together."""
+        return float(self.dept_budget.sum())
+
+    @property
+    def service_reach(self) -> float:
+        """Chance a brokering or outreach task is taken up by some department."""
+        return float(self.takeup_done[BROKER])
+
     # ------------------------------------------------------------------ step
     @property
     def step_count(self) -> int:
@@ -178,6 +255,7 @@ class CooperationModel(mesa.Model):
     def step(self) -> None:
         """Advance one month (see the module docstring for the order)."""
         flows = _zero_flows()
+        self._capacity_left = self._monthly_capacity.copy()
         self._departments_act(flows)
         existing = len(self.partnerships)  # signed before this month's search
         self._schools_search(flows)
@@ -191,16 +269,21 @@ class CooperationModel(mesa.Model):
     # -- 1. departments -----------------------------------------------------
     def _departments_act(self, flows: dict[str, float]) -> None:
         p, pt = self.p, self.partnerships
+        flows["spending_levers"] = self._lever_cost_per_step()
         if len(pt) == 0:
-            flows["spending_levers"] = self._lever_cost_per_step()
             return
         aware = self.ent_aware[pt.enterprise]
-        # Claims follow the reported rung; what the true rung would have drawn is
-        # the entitlement, and the rest is over-payment.
+        # Claims follow the reported rung (the whole subsidy: firm's and school's part);
+        # what the true rung would have drawn is the entitlement, the rest over-payment.
+        claimed = np.minimum(pt.reported, pt.certified)
         claims, offsets = incentives.entitlement(
-            p.subsidy_per_content_step, p.tax_offset_rate, pt.reported,
-            self.ent_content_cost[pt.enterprise, pt.reported], aware)
-        paid, self.budget_left = incentives.pay_subsidies(claims, self.budget_left, self.rng)
+            p.subsidy_per_content_step, p.tax_offset_rate, claimed,
+            self.ent_content_cost[pt.enterprise, claimed], aware)
+        paid = np.zeros(len(pt))
+        for dep in np.unique(pt.handler[claims > 0]):
+            rows = np.flatnonzero((pt.handler == dep) & (claims > 0))
+            paid[rows], self.dept_budget[dep] = incentives.pay_subsidies(
+                claims[rows], self.dept_budget[dep], self.rng)
         self._year_claimed += claims.sum()
         self._year_paid += paid.sum()
         due_subsidy, due_tax = incentives.entitlement(
@@ -210,11 +293,17 @@ class CooperationModel(mesa.Model):
         over_tax = np.maximum(offsets - due_tax, 0.0)
         pt.overpaid += over_subsidy + over_tax
 
-        audited = (pt.reported >= Depth.PRACTICE) & (self.rng.random(len(pt)) < p.audit_prob_per_step)
+        audited = self._audit(pt)
         detected = audited & pt.misreporting
+        misreporting = int(pt.misreporting.sum())
+        if misreporting:
+            rate = detected.sum() / misreporting
+            w = p.detection_learning_rate
+            self.expected_detection = (1 - w) * self.expected_detection + w * rate
         clawback = pt.overpaid[detected].sum()
         pt.overpaid[audited] = 0.0
         pt.misreporting = pt.misreporting & ~detected
+        pt.false_report &= ~detected
         flows.update(
             spending_subsidy=paid.sum(),
             subsidy_leakage=paid[pt.depth <= Depth.FORM].sum(),
@@ -226,8 +315,27 @@ class CooperationModel(mesa.Model):
             penalties_collected=float(detected.sum()) * p.penalty_per_misreport,
             clawbacks_collected=float(clawback),
             spending_audit=float(audited.sum()) * p.cost_per_audit,
-            spending_levers=self._lever_cost_per_step(),
         )
+
+    def _audit(self, pt: Partnerships) -> np.ndarray:
+        """Audits this month: the mandated number, made by the departments that take them up."""
+        p = self.p
+        eligible = pt.reported >= Depth.PRACTICE
+        mandated = int(self.rng.binomial(int(eligible.sum()), p.audit_prob_per_step))
+        audited = np.zeros(len(pt), dtype=bool)
+        if mandated == 0 or len(self.departments) == 0:
+            return audited
+        doer = departments.assign_tasks(mandated, self.dept_takeup[:, AUDIT], self._capacity_left,
+                                        self.rng)
+        for dep, n in enumerate(np.bincount(doer[doer >= 0], minlength=len(self.departments))):
+            if n == 0:
+                continue
+            noise = p.audit_signal_noise / (0.5 + self.dept_awareness[dep])
+            picked = departments.pick_suspicious(int(n), pt.reported, pt.depth, eligible & ~audited,
+                                                 noise, self.rng)
+            audited[picked] = True
+            self.dept_audits[dep] += picked.size
+        return audited
 
     def _lever_cost_per_step(self) -> float:
         p = self.p
@@ -245,74 +353,144 @@ class CooperationModel(mesa.Model):
         if n_s == 0 or n_e == 0:
             return
         have = np.bincount(pt.school, minlength=n_s)
-        attempts = np.clip(self.school_target - have, 0, MAX_ATTEMPTS_PER_STEP)
+        # What one more agreement is worth to each school: the count credit while
+        # below the quota plus the outcomes its partnerships bring on average.
+        outcome_sum = np.bincount(pt.school, weights=self.outcome_by_rung[pt.depth], minlength=n_s)
+        expected_outcome = np.where(have > 0, outcome_sum / np.maximum(have, 1),
+                                    self.outcome_by_rung[Depth.PRACTICE])
+        quality = self.fit_by_industry.mean(axis=1) * self._school_quality(np.arange(n_s))
+        # Outcomes need students: a new partner adds them only from the intake its
+        # partners do not already want.
+        wanted = np.bincount(pt.school, weights=self._students_wanted(), minlength=n_s)
+        spare = np.clip(1.0 - wanted / np.maximum(self.school_intake, 1), 0.0, 1.0)
+        value = assessment.agreement_value(p.assessment_outcome_weight,
+                                           (have < p.target_partnerships_per_school).astype(float),
+                                           expected_outcome * quality * spare,
+                                           p.school_placement_value)
+        worth = value - self.school_cost_by_rung[Depth.FORM]
+        attempts = np.where(worth > 0, p.search_attempts_per_step, 0)
         schools = np.repeat(np.arange(n_s), attempts)
         if schools.size == 0:
             return
-        brokered = self.rng.random(schools.size) < self.effective_service
-        # On their own, schools search only when an agreement is worth its search cost.
-        worth = assessment.search_value(p.assessment_outcome_weight) - p.partner_search_cost
-        searching = brokered | choice.logit_binary(np.full(schools.size, worth),
-                                                   p.choice_temperature, self.rng)
-        schools, brokered = schools[searching], brokered[searching]
+        broker = (departments.assign_tasks(schools.size, self.dept_takeup[:, BROKER],
+                                           self._capacity_left, self.rng)
+                  if len(self.departments) else np.full(schools.size, -1))
+        brokered = broker >= 0
+        # Unbrokered, a school searches only when the agreement is worth its search cost.
+        keep = brokered | (worth[schools] > p.partner_search_cost)
+        schools, broker, brokered = schools[keep], broker[keep], brokered[keep]
+        if schools.size == 0:
+            return
         firms = service.choose_candidates(self.fit_by_industry, self.ent_industry, schools,
-                                          brokered, p.partner_info_noise, self.rng)
+                                          brokered, p.partner_info_noise, self.rng,
+                                          p.broker_shortlist, p.own_shortlist)
         keys = schools * n_e + firms
         _, first = np.unique(keys, return_index=True)
         new = np.zeros(keys.size, dtype=bool)
         new[first] = True
         new &= ~np.isin(keys, pt.pair_keys(n_e))
-        schools, firms, brokered = schools[new], firms[new], brokered[new]
+        # A firm holding as many agreements as it is willing to declines.
+        held = np.bincount(pt.enterprise, minlength=n_e)
+        new &= held[firms] < self.ent_agreement_cap[firms]
+        schools, firms, broker = schools[new], firms[new], broker[new]
+        flows["proposals_declined"] = float((~new).sum())
         if schools.size == 0:
             return
-        u_ent = self._enterprise_utility(schools, firms, np.full(schools.size, int(Depth.FORM)))
-        ent_choice = choice.logit_choice(u_ent, p.choice_temperature, self.rng)
-        accepted = ent_choice > Depth.NONE
-        u_school = self._school_utility(schools, firms)
+        # Firms already deep in as many partnerships as they can host have no deep option.
+        deep_full = self._deep_commitments()[firms] >= self.ent_deep_cap[firms]
+        u_ent = self._enterprise_alternatives(schools, firms, np.full(schools.size, int(Depth.FORM)),
+                                              deep_full)
+        ent_choice = self._within_deep_capacity(
+            firms, choice.logit_choice(u_ent, p.choice_temperature, self.rng),
+            self._deep_commitments())
+        accepted = INVEST[ent_choice] > Depth.NONE
+        flows["proposals_declined"] += float((~accepted).sum())
+        u_school = self._school_utility(schools, firms, broker)
         u_school[:, Depth.NONE] = -np.inf  # the school proposed: it wants at least form
         school_choice = choice.logit_choice(u_school, p.choice_temperature, self.rng)
-        s, e = schools[accepted], firms[accepted]
-        pt.add(s, e, np.full(s.size, int(Depth.FORM)), ent_choice[accepted],
-               school_choice[accepted])
-        self.ent_last_target[e] = ent_choice[accepted]
+        s, e, b = schools[accepted], firms[accepted], broker[accepted]
+        alt = ent_choice[accepted]
+        pt.add(s, e, np.full(s.size, int(Depth.FORM)), INVEST[alt], school_choice[accepted], b,
+               self._default_handler(b), report=REPORT[alt], false_report=REPORT[alt] > INVEST[alt])
+        self.ent_last_choice[e] = alt
         flows["partnerships_formed"] = float(s.size)
         for school, firm in zip(s, e, strict=True):
             self.network.add_edge(self.schools[school].node, self.enterprises[firm].node,
                                   tie="partnership", depth=int(Depth.FORM))
-        broker_firms = e[brokered[accepted]]
-        if broker_firms.size and len(self.departments):
-            brokers = self.rng.integers(0, len(self.departments), size=broker_firms.size)
-            np.add.at(self.dept_brokered, brokers, 1)
-            for dep, firm in zip(brokers, broker_firms, strict=True):
-                self.network.add_edge(self.departments[dep].node, self.enterprises[firm].node,
-                                      tie="service")
+        # The department that brokered a match is the one that worked on it.
+        for dep, firm in zip(b[b >= 0], e[b >= 0], strict=True):
+            self.dept_brokered[dep] += 1
+            self.network.add_edge(self.departments[dep].node, self.enterprises[firm].node,
+                                  tie="service")
 
-    def _enterprise_utility(self, schools: np.ndarray, firms: np.ndarray,
-                            depth: np.ndarray) -> np.ndarray:
-        """Payoff of each rung for partnerships at ``depth`` (a new one counts as form)."""
+    def _claims_incentives(self, firms: np.ndarray) -> np.ndarray:
+        """Firms that would claim a subsidy or tax offset on a deeper rung (aware, and one is on offer)."""
         p = self.p
-        fit = self.fit_by_industry[schools, self.ent_industry[firms]]
-        # Incentives on a rung above the current depth arrive only after approval.
+        on_offer = p.subsidy_per_content_step > 0 or p.tax_offset_rate > 0
+        return self.ent_aware[firms] & on_offer
+
+    def _deep_commitments(self) -> np.ndarray:
+        """Practice or content partnerships each firm is in or invests for."""
+        pt = self.partnerships
+        deep = np.maximum(pt.depth, pt.target_enterprise) >= Depth.PRACTICE
+        return np.bincount(pt.enterprise[deep], minlength=len(self.enterprises))
+
+    def _school_quality(self, schools: np.ndarray) -> np.ndarray:
+        return 0.5 + 0.5 * self.school_teacher_capacity[schools]
+
+    def _incentive_weights(self, depth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Weights (n, 4) of the subsidy and the tax offset claimed on each rung.
+
+        Credibility, last year's budget payout (subsidy only) and, for a rung
+        above the current depth, the approval-delay discount: the claim is
+        paid only once the application clears.
+        """
         upgrade = np.arange(4)[None, :] > depth[:, None]
         delay = np.where(upgrade, coordination.incentive_discount(self.expected_delay,
                                                                   STEPS_PER_YEAR), 1.0)
         tax_weight = self.credibility * delay
-        return enterprise_payoff.payoff(
-            size=self.ent_size[firms], retained=self.ent_retained[firms], fit=fit,
-            school_quality=0.5 + 0.5 * self.school_teacher_capacity[schools],
-            aware=self.ent_aware[firms].astype(float),
-            risk=regulation.legal_risk(p.legal_risk_per_step, p.regulation_completeness,
-                                       self.school_risk_factor[schools]),
-            cost=self.ent_content_cost[firms], training_value=p.training_value_per_step,
-            symbolic_value=p.symbolic_value_per_step, subsidy=p.subsidy_per_content_step,
-            tax_rate=p.tax_offset_rate, subsidy_weight=tax_weight * self.payout_ratio,
-            tax_weight=tax_weight)
+        return tax_weight * self.payout_ratio, tax_weight
 
-    def _school_utility(self, schools: np.ndarray, firms: np.ndarray) -> np.ndarray:
+    def _enterprise_alternatives(self, schools: np.ndarray, firms: np.ndarray, depth: np.ndarray,
+                                 deep_full: np.ndarray) -> np.ndarray:
+        """Payoff of every (investment, report) alternative, (n, len(ALTERNATIVES))."""
+        p = self.p
         fit = self.fit_by_industry[schools, self.ent_industry[firms]]
-        return assessment.school_utility(self.p.assessment_outcome_weight, fit,
-                                         self.school_teacher_capacity[schools],
-                                         self.p.school_content_cost_per_step)
+        cost = self.ent_content_cost[firms]
+        base = enterprise_payoff.honest_payoff(
+            value_scale=self.ent_value_scale[firms], retained=self.ent_retained[firms], fit=fit,
+            school_quality=self._school_quality(schools),
+            risk=regulation.legal_risk(p.legal_risk_per_step, p.regulation_completeness,
+                                       self.school_risk_factor[schools], self.risk_exposure),
+            cost=cost, training_value=p.training_value_per_step,
+            symbolic_value=p.symbolic_value_per_step, yield_by_rung=self.yield_by_rung)
+        subsidy_weight, tax_weight = self._incentive_weights(depth)
+        claimed = enterprise_payoff.incentives(
+            aware=self.ent_aware[firms].astype(float),
+            subsidy=p.subsidy_per_content_step * (1.0 - p.school_compensation_share),
+            tax_rate=p.tax_offset_rate, cost=cost, subsidy_weight=subsidy_weight,
+            tax_weight=tax_weight)
+        u = enterprise_payoff.joint_payoff(base, claimed, self.expected_detection,
+                                           p.penalty_per_misreport, p.misreport_horizon_steps,
+                                           p.fabrication_cost)
+        # No trainee places left: investing in practice or content is not an option.
+        u[deep_full[:, None] & (INVEST >= Depth.PRACTICE)[None, :]] = -np.inf
+        return u
+
+    def _school_utility(self, schools: np.ndarray, firms: np.ndarray,
+                        broker: np.ndarray) -> np.ndarray:
+        p = self.p
+        fit = self.fit_by_industry[schools, self.ent_industry[firms]]
+        cap = self.school_teacher_capacity[schools]
+        served = np.where(broker >= 0, self.dept_awareness[np.maximum(broker, 0)], 0.0) \
+            if len(self.departments) else np.zeros(schools.size)
+        relief = 1.0 - (1.0 - p.teacher_cost_relief * cap) * (1.0 - p.service_school_support * served)
+        compensation = np.full(schools.size, p.subsidy_per_content_step * p.school_compensation_share
+                               * self.credibility * self.payout_ratio)
+        return assessment.school_utility(
+            outcome_weight=p.assessment_outcome_weight, placement_value=p.school_placement_value,
+            outcome_credit=self.outcome_by_rung, quality=fit * self._school_quality(schools),
+            cost=self.school_cost_by_rung, relief=relief, compensation=compensation)
 
     # -- 3. revision of investment and reporting -----------------------------
     def _partners_revise(self, existing: int) -> None:
@@ -322,35 +500,54 @@ class CooperationModel(mesa.Model):
         if rows.size == 0:
             return
         s, e = pt.school[rows], pt.enterprise[rows]
-        ent_choice = choice.logit_choice(self._enterprise_utility(s, e, pt.depth[rows]),
-                                         p.choice_temperature, self.rng)
-        # Imitation: copy the latest choice of a random peer in the same industry.
+        # Trainee places taken by the firm's other partnerships.
+        own_deep = (np.maximum(pt.depth[rows], pt.target_enterprise[rows]) >= Depth.PRACTICE)
+        deep_full = self._deep_commitments()[e] - own_deep >= self.ent_deep_cap[e]
+        u = self._enterprise_alternatives(s, e, pt.depth[rows], deep_full)
+        ent_choice = choice.logit_choice(u, p.choice_temperature, self.rng)
+        # Imitation: copy the latest choice of a random peer in the same industry, if open to it.
         imitating = self.rng.random(rows.size) < p.imitation_prob
         if imitating.any():
-            peer = self._random_peer(e[imitating])
-            has_peer = peer >= 0
-            copied = np.where(has_peer, self.ent_last_target[np.maximum(peer, 0)], -1)
             idx = np.flatnonzero(imitating)
-            usable = copied >= 0
-            ent_choice[idx[usable]] = copied[usable]
-        pt.target_enterprise[rows] = ent_choice
-        self.ent_last_target[e] = ent_choice
-        pt.target_school[rows] = choice.logit_choice(self._school_utility(s, e),
+            peer = self._random_peer(e[idx])
+            copied = np.where(peer >= 0, self.ent_last_choice[np.maximum(peer, 0)], -1)
+            open_to = copied >= 0
+            open_to[open_to] = np.isfinite(u[idx[open_to], copied[open_to]])
+            ent_choice[idx[open_to]] = copied[open_to]
+        others = np.ones(len(pt), dtype=bool)
+        others[rows] = False
+        deep = others & (np.maximum(pt.depth, pt.target_enterprise) >= Depth.PRACTICE)
+        ent_choice = self._within_deep_capacity(
+            e, ent_choice, np.bincount(pt.enterprise[deep], minlength=len(self.enterprises)))
+        pt.target_enterprise[rows] = INVEST[ent_choice]
+        pt.report[rows] = REPORT[ent_choice]
+        pt.false_report[rows] = REPORT[ent_choice] > INVEST[ent_choice]
+        self.ent_last_choice[e] = ent_choice
+        pt.target_school[rows] = choice.logit_choice(self._school_utility(s, e, pt.broker[rows]),
                                                      p.choice_temperature, self.rng)
 
-        depth = pt.depth[rows]
-        # Extra subsidy and tax offset a content report draws over the true rung.
-        costs = self.ent_content_cost[e]
-        claim_sub, claim_tax = incentives.entitlement(
-            p.subsidy_per_content_step, p.tax_offset_rate, np.full(rows.size, int(Depth.CONTENT)),
-            costs[:, Depth.CONTENT], np.ones(rows.size, dtype=bool))
-        due_sub, due_tax = incentives.entitlement(
-            p.subsidy_per_content_step, p.tax_offset_rate, depth,
-            costs[np.arange(rows.size), depth], np.ones(rows.size, dtype=bool))
-        gain = self.credibility * (self.payout_ratio * (claim_sub - due_sub) + claim_tax - due_tax)
-        utility = reporting.misreport_utility(gain, p.audit_prob_per_step, p.penalty_per_misreport)
-        could = (gain > 0) & self.ent_aware[e] & (depth >= Depth.FORM) & (depth < Depth.CONTENT)
-        pt.misreporting[rows] = could & choice.logit_binary(utility, p.choice_temperature, self.rng)
+    def _within_deep_capacity(self, firms: np.ndarray, chosen: np.ndarray,
+                              held: np.ndarray) -> np.ndarray:
+        """Where this month's choices would overfill a firm's trainee places, keep a random few.
+
+        ``held`` is the deep commitments each firm has outside these choices;
+        the choices over capacity fall back to honest form.
+        """
+        wants_deep = np.flatnonzero(INVEST[chosen] >= Depth.PRACTICE)
+        if wants_deep.size == 0:
+            return chosen
+        order = wants_deep[self.rng.permutation(wants_deep.size)]
+        # Rank of each deep choice among the same firm's deep choices this month.
+        firm_of = firms[order]
+        sort = np.argsort(firm_of, kind="stable")
+        ranked = firm_of[sort]
+        starts = np.r_[0, np.flatnonzero(np.diff(ranked)) + 1]
+        rank = np.arange(ranked.size) - np.repeat(starts, np.diff(np.r_[starts, ranked.size]))
+        over = np.zeros(order.size, dtype=bool)
+        over[sort] = held[ranked] + rank >= self.ent_deep_cap[ranked]
+        out = chosen.copy()
+        out[order[over]] = HONEST[Depth.FORM]
+        return out
 
     def _random_peer(self, firms: np.ndarray) -> np.ndarray:
         """A random peer of each firm, -1 where it has none."""
@@ -360,7 +557,48 @@ class CooperationModel(mesa.Model):
         return np.where(degree > 0, indices[np.minimum(indptr[firms] + pick, len(indices) - 1)]
                         if len(indices) else -1, -1)
 
-    # -- 4. movement on the ladder -------------------------------------------
+    # -- 4. approvals and movement on the ladder ------------------------------
+    def _process_applications(self) -> np.ndarray:
+        """One month of approvals; returns the rows whose upgrade cleared.
+
+        An application first waits to be taken up by a holder of the approval
+        function, then needs the sign-off of every department in
+        ``sign_offs_needed``, consulted in parallel; both use the departments'
+        monthly capacity.
+        """
+        pt, p = self.partnerships, self.p
+        approved = np.zeros(len(pt), dtype=bool)
+        pending = pt.stages_left > 0
+        if len(self.departments) == 0:
+            approved[pending] = True
+            pt.stages_left[approved] = 0
+            return approved
+        waiting = np.flatnonzero(pending & (pt.signers_left == _NOT_TAKEN_UP))
+        taker = departments.assign_tasks(waiting.size, self.dept_takeup[:, APPROVE],
+                                         self._capacity_left, self.rng)
+        taken = waiting[taker >= 0]
+        pt.signers_left[taken] = self._all_signers
+        if self.dept_lead is None:
+            # The department that takes the file up pays its subsidy if it pays at all.
+            pays = self.dept_held[taker[taker >= 0], APPROVE]
+            pt.handler[taken[pays]] = taker[taker >= 0][pays]
+        signing = pending & (pt.signers_left > 0)
+        signing[taken] = False  # taken up this month: signatures from next month
+        for dep in self.sign_offs_needed:
+            bit = np.int64(1) << dep
+            rows = np.flatnonzero(signing & ((pt.signers_left & bit) > 0))
+            if rows.size == 0:
+                continue
+            clears = rows[self.rng.random(rows.size) < coordination.sign_off_prob(
+                p.approval_stage_prob_per_step, self.dept_awareness[dep])]
+            clears = clears[:int(max(0, self._capacity_left[dep]))]
+            self._capacity_left[dep] -= clears.size
+            self.dept_signed[dep] += clears.size
+            pt.signers_left[clears] &= ~bit
+        approved = pending & (pt.signers_left == 0)
+        pt.stages_left[approved] = 0
+        return approved
+
     def _partnerships_move(self, flows: dict[str, float]) -> None:
         p, pt = self.p, self.partnerships
         if len(pt) == 0:
@@ -368,33 +606,31 @@ class CooperationModel(mesa.Model):
         before = pt.depth.copy()
         target = np.minimum(pt.target_enterprise, pt.target_school)
         wants_up = target > pt.depth
-        # From none back to form needs no approval; upgrades to practice/content do.
-        pt.depth[wants_up & (pt.depth == Depth.NONE)] = Depth.FORM
-        needs_approval = wants_up & (pt.depth >= Depth.FORM) & (target > pt.depth)
-        pt.stages_left[~needs_approval] = 0
-        filing = needs_approval & (pt.stages_left == 0)
-        pt.stages_left[filing] = coordination.draw_sign_offs(self.sign_offs, int(filing.sum()),
-                                                             self.rng)
-        pt.filed_at[filing] = self.step_count
-        pending = pt.stages_left > 0
-        pt.stages_left = coordination.advance_applications(pt.stages_left, self.stage_prob,
-                                                           self.rng)
-        approved = pending & (pt.stages_left == 0)
-        pt.depth[approved] += 1
-        delays = self.step_count + 1 - pt.filed_at[approved]  # filed and cleared same step = 1
-        self._recent_delays.append((float(delays.sum()), int(approved.sum())))
-        if approved.any():
-            # Enterprises learn how long approvals take (exponential smoothing).
-            self.expected_delay = 0.8 * self.expected_delay + 0.2 * float(delays.mean())
-
+        # Deepening is the partners' own business: a rung up when both invest for it.
+        pt.depth[wants_up] += 1
         slides = (target < pt.depth) & (self.rng.random(len(pt)) < p.decay_prob_per_step)
         pt.depth[slides] -= 1
         pt.steps_at_none = np.where(pt.depth == Depth.NONE, pt.steps_at_none + 1, 0)
 
-        true_report = np.where(pt.misreporting & (pt.depth >= Depth.FORM), int(Depth.CONTENT),
-                               pt.depth)
+        pt.misreporting = pt.false_report & (pt.report > pt.depth) & (pt.depth >= Depth.FORM)
+        true_report = np.where(pt.misreporting, pt.report, pt.depth)
         pt.reported = reporting.observe(true_report, p.reporting_noise, self.rng)
-        pt.misreporting &= (pt.depth >= Depth.FORM) & (pt.depth < Depth.CONTENT)
+        # A claim on a rung above the certified one waits for government to certify it.
+        pt.certified = np.minimum(pt.certified, np.maximum(pt.reported, Depth.FORM))
+        claims = self._claims_incentives(pt.enterprise) & (pt.reported > pt.certified)
+        pt.stages_left[~claims] = 0
+        filing = claims & (pt.stages_left == 0)
+        pt.stages_left[filing] = 1
+        pt.signers_left[filing] = _NOT_TAKEN_UP
+        pt.filed_at[filing] = self.step_count
+        approved = self._process_applications()
+        pt.certified[approved] = pt.reported[approved]
+        delays = self.step_count + 1 - pt.filed_at[approved]  # filed and cleared same step = 1
+        self._recent_delays.append((float(delays.sum()), int(approved.sum())))
+        if approved.any():
+            # Enterprises learn how long certification takes (exponential smoothing).
+            w = p.delay_learning_rate
+            self.expected_delay = (1 - w) * self.expected_delay + w * float(delays.mean())
 
         dissolve = pt.steps_at_none >= p.dissolve_after_steps
         changed = np.flatnonzero((pt.depth != before) & ~dissolve)
@@ -413,11 +649,15 @@ class CooperationModel(mesa.Model):
     def _update_fit(self) -> None:
         """Fit = relevance of majors to the industry x the school's capacity to supply it."""
         pt = self.partnerships
-        rung = np.maximum(pt.depth, np.minimum(pt.target_enterprise, pt.target_school))
-        wanted = PLACEMENTS_BY_RUNG[rung] * self.ent_value_scale[pt.enterprise]
         self.fit_by_industry = self.relevance * planning.supply_adequacy(
             self.school_majors, self.school_intake, pt.school, self.ent_industry[pt.enterprise],
-            wanted)
+            self._students_wanted())
+
+    def _students_wanted(self) -> np.ndarray:
+        """Students per year each partnership wants, at the rung it is at or heading to."""
+        pt = self.partnerships
+        rung = np.maximum(pt.depth, np.minimum(pt.target_enterprise, pt.target_school))
+        return self.placements_by_rung[rung] * self.ent_value_scale[pt.enterprise]
 
     def _update_retention(self) -> None:
         pt = self.partnerships
@@ -431,7 +671,7 @@ class CooperationModel(mesa.Model):
     def _year_end(self) -> None:
         p, pt = self.p, self.partnerships
         n_s = len(self.schools)
-        slots = PLACEMENTS_BY_RUNG[pt.depth] * self.ent_value_scale[pt.enterprise]
+        slots = self.placements_by_rung[pt.depth] * self.ent_value_scale[pt.enterprise]
         capacity = np.bincount(pt.school, weights=slots, minlength=n_s)
         placed_by_school = np.minimum(self.school_intake, capacity)
         scale = np.divide(placed_by_school, capacity, out=np.zeros(n_s), where=capacity > 0)
@@ -441,23 +681,23 @@ class CooperationModel(mesa.Model):
         self._annual = {
             "graduates_placed_locally": float(placed),
             "graduates_poached": float((placements * self.ent_loss[pt.enterprise]).sum()),
-            "skill_match": float((placements * fit * TRAINING_QUALITY_BY_RUNG[pt.depth]).sum()
+            "skill_match": float((placements * fit * self.quality_by_rung[pt.depth]).sum()
                                  / placed) if placed > 0 else 0.0,
         }
         deep = np.bincount(pt.school, weights=(pt.depth >= Depth.PRACTICE).astype(float),
                            minlength=n_s) / np.maximum(1, np.bincount(pt.school, minlength=n_s))
         cap = self.school_teacher_capacity
         self.school_teacher_capacity = np.clip(
-            cap + TEACHER_LEARNING_RATE * deep * (1 - cap) - TEACHER_ATTRITION * cap, 0, 1)
+            cap + p.teacher_learning_rate * deep * (1 - cap) - p.teacher_attrition * cap, 0, 1)
         self.school_majors = planning.adjust_majors(self.school_majors, self.demand,
                                                     p.major_adjust_rate_per_year)
         self.relevance = planning.fit_matrix(self.school_majors, self.demand)
         self._update_fit()
-        self.ent_aware = service.spread_awareness(self.ent_aware, self.effective_service, self.rng)
+        self.ent_aware = service.spread_awareness(self.ent_aware, self.service_reach, self.rng)
         if self._year_claimed > 0:
             self.payout_ratio = self._year_paid / self._year_claimed
         self._year_claimed = self._year_paid = 0.0
-        self.budget_left = p.subsidy_budget_per_year
+        self._renew_budgets()
 
     # -- 6. outputs -----------------------------------------------------------
     def _tally_state(self, step_flows: dict[str, float]) -> None:
@@ -467,6 +707,7 @@ class CooperationModel(mesa.Model):
         reported = np.bincount(pt.reported, minlength=4)
         delay_sum = sum(d for d, _ in self._recent_delays)
         delay_n = sum(n for _, n in self._recent_delays)
+        binding = self._binding_sides()
         self.tally = {
             **step_flows,
             "partnerships_none": float(counts[0]),
@@ -485,7 +726,10 @@ class CooperationModel(mesa.Model):
             "applications_pending": float((pt.stages_left > 0).sum()),
             "aware_enterprise_share": float(self.ent_aware.mean()) if len(self.ent_aware) else 0.0,
             "mean_retained_share": float(self.ent_retained.mean()) if len(self.ent_retained) else 0.0,
-            "budget_left": float(self.budget_left),
+            "budget_left": self.budget_left,
+            "expected_detection": float(self.expected_detection),
+            "service_reach": self.service_reach,
+            **binding,
             **self._annual,
         }
         t = self.tally
@@ -494,8 +738,31 @@ class CooperationModel(mesa.Model):
         t["leakage_share"] = (t["subsidy_leakage"] / t["spending_subsidy"]
                               if t["spending_subsidy"] > 0 else 0.0)
 
+    def _binding_sides(self) -> dict[str, float]:
+        """Which side holds each active partnership below content (shares of active ones).
 
-def _shift_by_rank(mean: float, rank: np.ndarray, spread: float = 1.5) -> np.ndarray:
+        The partnership moves to the lower of the two sides' targets: the
+        enterprise binds where its target is the lower, the school where its
+        is, both where they agree on a rung at or below the current one, and
+        approval where both want more and an application is pending.
+        """
+        pt = self.partnerships
+        live = (pt.depth >= Depth.FORM) & (pt.depth < Depth.CONTENT)
+        n = int(live.sum())
+        if n == 0:
+            return dict.fromkeys(outputs.BINDING_COLUMNS, 0.0)
+        te, ts, d = pt.target_enterprise[live], pt.target_school[live], pt.depth[live]
+        enterprise = (te < ts) & (te <= d)
+        school = (ts < te) & (ts <= d)
+        approval = ~enterprise & ~school & (np.minimum(te, ts) > d)
+        both = ~enterprise & ~school & ~approval
+        return {"binding_enterprise_share": enterprise.sum() / n,
+                "binding_school_share": school.sum() / n,
+                "binding_both_share": both.sum() / n,
+                "binding_approval_share": approval.sum() / n}
+
+
+def _shift_by_rank(mean: float, rank: np.ndarray, spread: float) -> np.ndarray:
     """Probabilities around ``mean`` that rise with ``rank`` in [0, 1] (logit shift)."""
     if mean <= 0.0 or mean >= 1.0:
         return np.full(rank.shape, mean)

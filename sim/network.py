@@ -114,7 +114,9 @@ def generate(params: Parameters, rng: np.random.Generator) -> nx.Graph:
         for i in range(n_e))
 
     demand = industry_demand(industry, size, n_ind)
-    majors = planning.initial_majors(demand, params.planning_alignment, params.n_schools, rng)
+    majors = planning.initial_majors(demand, params.planning_alignment, params.n_schools, rng,
+                                     params.unplanned_major_concentration,
+                                     params.unplanned_nonlocal_share)
     # An industry no firm was drawn into has no local demand: its students count
     # as studying non-local majors.
     majors[:, demand == 0] = 0.0

@@ -29,6 +29,8 @@ FLOWS: dict[str, str] = {
     "partnerships_formed": "new agreements signed this step",
     "partnerships_dissolved": "partnerships dissolved this step",
     "approvals": "upgrade applications approved this step",
+    "proposals_declined": "proposals by schools that enterprises declined this step (full, or not "
+    "worth it)",
 }
 #: States: the situation at the end of the step.
 STATES: dict[str, str] = {
@@ -50,7 +52,18 @@ STATES: dict[str, str] = {
     "applications_pending": "upgrade applications waiting for sign-offs",
     "aware_enterprise_share": "share of enterprises that know the incentives",
     "mean_retained_share": "mean share of its trained graduates a firm keeps after poaching",
-    "budget_left": "subsidy budget left this year (MU)",
+    "budget_left": "subsidy budget left this year (MU), all departments together",
+    "expected_detection": "chance per step firms expect a false report to be found (learnt from "
+    "the detections they see)",
+    "service_reach": "chance a brokering or outreach request is taken up by some department (the "
+    "departments' decisions under their mandates)",
+    "binding_enterprise_share": "share of active partnerships below content held there by the "
+    "enterprise (its target is the lower and no higher than the current rung)",
+    "binding_school_share": "share of active partnerships below content held there by the school",
+    "binding_both_share": "share of active partnerships below content where both sides want no more "
+    "than the current rung",
+    "binding_approval_share": "share of active partnerships below content where both sides want "
+    "more and an application is waiting for government",
     "graduates_placed_locally": "graduates of the last cohort placed with local partner firms "
     "(per year; updated at each year end)",
     "graduates_poached": "of those, graduates lost to peer firms (per year)",
@@ -59,6 +72,8 @@ STATES: dict[str, str] = {
     "leakage_share": "subsidy_leakage / spending_subsidy (0 when nothing is paid)",
 }
 FLOW_COLUMNS = list(FLOWS)
+BINDING_COLUMNS = ["binding_enterprise_share", "binding_school_share", "binding_both_share",
+                   "binding_approval_share"]
 COLUMNS: dict[str, str] = {**STATES, **FLOWS}
 
 

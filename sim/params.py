@@ -35,7 +35,11 @@ GROUPS: dict[str, str] = {
     "financial_support": "Lever: financial support (subsidy, tax offset, budget)",
     "supervision": "Lever: supervision, reporting and assessment",
     "lever_costs": "Cost of each lever to government",
+    "structure": "Structural assumptions (numbers no source pins down)",
 }
+
+#: Groups of structural assumptions: swept by the robustness experiment, never levers.
+STRUCTURAL_GROUPS = ("structure",)
 
 #: Groups whose parameters are countermeasure levers a scenario turns.
 LEVER_GROUPS = (
@@ -117,7 +121,7 @@ class Parameters:
         "does not train itself", "enterprises",
         "Ruian study: 'particularity of vocational education' (positive externality)")
     training_value_per_step: float = _p(
-        6.0, 0.0, 100.0, "MU/step", "value to a median firm of the graduates a content "
+        3.0, 0.0, 100.0, "MU/step", "value to a median firm of the graduates a content "
         "partnership trains, if all are kept and fit perfectly", "enterprises")
     symbolic_value_per_step: float = _p(
         0.15, 0.0, 10.0, "MU/step", "value of a signed agreement itself (image, recruitment "
@@ -257,6 +261,146 @@ class Parameters:
         15.0, 0.0, 1e6, "MU/year", "cost per year of a planning system that moves majors at "
         "rate 1; scales linearly", "lever_costs")
 
+    school_compensation_share: float = _p(
+        0.3, 0.0, 1.0, "share", "share of each partnership's subsidy paid to the school side "
+        "(teacher time, curriculum work): benefit compensation reaches schools too",
+        "financial_support", "Ruian: 'improve the ... benefit compensation mechanism'; share is "
+        "an assumption")
+
+    # --- structural assumptions (declared once; swept by the robustness experiment) ---------
+    # Rung profiles: content is the unit (1) of each profile, none is 0.
+    training_yield_form: float = _p(
+        0.05, 0.0, 0.3, "share of content", "training value a firm realises at form (visits, "
+        "nominal internships) relative to content", "structure")
+    training_yield_practice: float = _p(
+        0.45, 0.2, 0.8, "share of content", "training value a firm realises at practice (real "
+        "placements) relative to content", "structure")
+    cost_share_form: float = _p(
+        0.03, 0.0, 0.2, "share of content", "firm cost of a form partnership relative to content",
+        "structure")
+    cost_share_practice: float = _p(
+        0.4, 0.2, 0.8, "share of content", "firm cost of a practice partnership relative to "
+        "content", "structure")
+    risk_exposure_practice: float = _p(
+        0.5, 0.2, 0.8, "share of content", "legal/safety exposure of hosting interns (practice) "
+        "relative to apprentices (content); form hosts nobody", "structure")
+    risk_factor_higher: float = _p(
+        0.6, 0.3, 1.0, "multiplier", "legal risk with a higher vocational college (adult "
+        "students) relative to a secondary school (mostly minors)", "structure")
+    value_size_elasticity: float = _p(
+        0.6, 0.3, 0.9, "elasticity", "growth of a firm's training value and vacancies with its "
+        "size", "structure")
+    cost_size_elasticity: float = _p(
+        0.3, 0.0, 0.6, "elasticity", "growth of a firm's training cost with its size (scale "
+        "economies when below the value elasticity)", "structure")
+    retention_size_elasticity: float = _p(
+        0.15, 0.0, 0.4, "elasticity", "how fast the share of trained graduates a firm loses "
+        "shrinks with its size (internal labour markets)", "structure")
+    firm_partnership_capacity: float = _p(
+        4.0, 1.0, 20.0, "partnerships", "agreements a median firm is willing to hold at once "
+        "(scales with size like its vacancies); it declines proposals beyond", "structure")
+    firm_deep_capacity: float = _p(
+        1.0, 0.3, 5.0, "partnerships", "practice or content partnerships a median firm can host "
+        "at once (trainee places; scales with size like its vacancies)", "structure")
+    misreport_horizon_steps: int = _p(
+        12, 3, 36, "steps", "horizon over which a firm weighs a false report (it revisits about "
+        "once a year), and the over-payment an audit typically claws back", "structure")
+    fabrication_cost: float = _p(
+        1.0, 0.0, 5.0, "MU", "one-off cost of fabricating the evidence for a false report",
+        "structure")
+    outcome_credit_form: float = _p(
+        0.1, 0.0, 0.5, "credit units", "outcome credit (placements, skill match) of a form "
+        "partnership, per step, relative to one counted agreement", "structure")
+    outcome_credit_practice: float = _p(
+        0.8, 0.3, 1.5, "credit units", "outcome credit of a practice partnership per step "
+        "relative to one counted agreement", "structure")
+    outcome_credit_content: float = _p(
+        2.0, 1.0, 4.0, "credit units", "outcome credit of a content partnership per step "
+        "relative to one counted agreement", "structure")
+    school_placement_value: float = _p(
+        0.4, 0.0, 1.0, "share of credit", "weight a school puts on its students' outcomes "
+        "whatever it is assessed on (employment-rate duties, reputation); adds to the "
+        "assessment's outcome weight", "structure", "Chinese VET literature: 'schools hot, "
+        "enterprises cold'; weight is an assumption")
+    school_cost_share_form: float = _p(
+        0.08, 0.0, 0.2, "share of content", "school cost of a form partnership relative to "
+        "content", "structure")
+    school_cost_share_practice: float = _p(
+        0.4, 0.2, 0.8, "share of content", "school cost of a practice partnership relative to "
+        "content", "structure")
+    teacher_cost_relief: float = _p(
+        0.5, 0.0, 0.9, "share", "share of a school's cost of depth that fully practical "
+        "teachers save", "structure")
+    service_school_support: float = _p(
+        0.4, 0.0, 0.9, "share", "share of a school's cost of depth that a serving department "
+        "covers when it brokers and backs the partnership (placements, insurance, paperwork)",
+        "structure", "Ruian: 'fulfill the service guarantee function'; share is an assumption")
+    teacher_learning_rate: float = _p(
+        0.3, 0.05, 0.6, "per year", "yearly growth of teachers' practical capacity per unit "
+        "share of a school's partnerships at practice or content", "structure")
+    teacher_attrition: float = _p(
+        0.03, 0.0, 0.1, "per year", "yearly loss of teachers' practical capacity (turnover, "
+        "skills ageing)", "structure")
+    placements_form: float = _p(
+        0.3, 0.0, 1.0, "students/year", "students a median firm takes from a form partnership",
+        "structure")
+    placements_practice: float = _p(
+        3.0, 1.0, 6.0, "students/year", "students a median firm takes from a practice "
+        "partnership", "structure")
+    placements_content: float = _p(
+        8.0, 4.0, 16.0, "students/year", "students a median firm takes from a content "
+        "partnership (an order class or apprenticeship cohort)", "structure")
+    training_quality_form: float = _p(
+        0.3, 0.0, 0.6, "share", "skill match of a graduate trained at form, before fit",
+        "structure")
+    training_quality_practice: float = _p(
+        0.65, 0.3, 0.9, "share", "skill match of a graduate trained at practice, before fit",
+        "structure")
+    search_attempts_per_step: int = _p(
+        3, 1, 10, "attempts/step", "proposals a school can make in one month", "structure")
+    broker_shortlist: int = _p(
+        20, 5, 50, "firms", "enterprises a brokering department compares for a school (fit "
+        "known exactly)", "structure")
+    own_shortlist: int = _p(
+        5, 1, 20, "firms", "enterprises a school screens on its own (fit seen through noise)",
+        "structure")
+    awareness_age_spread: float = _p(
+        1.5, 0.0, 3.0, "logit units", "how much likelier long-established firms are to know the "
+        "incentives (logit shift across the age ranking)", "structure", "Yang & Yue 2018: "
+        "long-established firms cooperate more; spread is an assumption")
+    delay_learning_rate: float = _p(
+        0.2, 0.05, 0.5, "weight", "weight firms give the latest approval delay when updating the "
+        "delay they expect (exponential smoothing)", "structure")
+    detection_learning_rate: float = _p(
+        0.2, 0.05, 0.5, "weight", "weight firms give the latest observed detection rate of false "
+        "reports when updating the risk they expect", "structure")
+    department_awareness_concentration: float = _p(
+        6.0, 1.0, 50.0, "Beta a+b", "how alike departments' service awareness is (Beta "
+        "concentration around service_awareness; high = alike)", "structure")
+    department_capacity_per_step: float = _p(
+        30.0, 2.0, 200.0, "tasks/step", "tasks (brokering a match, one sign-off, one audit) a "
+        "department's staff can do in a month on school-enterprise cooperation", "structure")
+    department_task_value: float = _p(
+        1.0, 0.2, 3.0, "effort units", "what a fully aware department gains from a cooperation "
+        "task being done (career credit, duty), relative to the effort of doing it",
+        "structure")
+    department_effort_cost: float = _p(
+        0.5, 0.05, 1.0, "effort units", "a department's cost of taking a task up itself",
+        "structure")
+    department_choice_temperature: float = _p(
+        0.1, 0.02, 1.0, "effort units", "logit noise of a department's decision to take a task "
+        "up", "structure")
+    audit_signal_noise: float = _p(
+        0.6, 0.0, 2.0, "rungs (sd)", "noise of an auditing department's own reading of a "
+        "partnership's true depth when it picks suspicious reports (divided by 0.5 + its "
+        "awareness)", "structure", "Ruian: 'information asymmetry'; size is an assumption")
+    unplanned_major_concentration: float = _p(
+        0.4, 0.1, 2.0, "Dirichlet alpha", "concentration of the unplanned part of schools' "
+        "majors (low: schools specialise in a few majors)", "structure")
+    unplanned_nonlocal_share: float = _p(
+        0.5, 0.1, 0.8, "share", "expected share of the unplanned part of majors that no local "
+        "industry demands (chosen for ease of enrolment)", "structure")
+
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             object.__setattr__(self, f.name, _coerce(f, getattr(self, f.name)))
@@ -362,6 +506,11 @@ def spec(name: str) -> Spec:
 def group_of(name: str) -> str:
     """The group a parameter belongs to."""
     return spec(name).group
+
+
+def structural_names() -> list[str]:
+    """Names of the structural assumptions (parameters in structural groups)."""
+    return [n for n, _, _, s in specs() if s.group in STRUCTURAL_GROUPS]
 
 
 def lever_names() -> list[str]:

@@ -25,25 +25,38 @@ class Partnerships:
     depth: np.ndarray = field(default_factory=_ints)
     target_enterprise: np.ndarray = field(default_factory=_ints)   # rung the firm invests for
     target_school: np.ndarray = field(default_factory=_ints)       # rung the school invests for
-    misreporting: np.ndarray = field(default_factory=_bools)       # reports content untruthfully
+    report: np.ndarray = field(default_factory=_ints)              # rung the firm chose to report
+    false_report: np.ndarray = field(default_factory=_bools)       # its choice was a false report
+    misreporting: np.ndarray = field(default_factory=_bools)       # reports above the true depth now
     reported: np.ndarray = field(default_factory=_ints)            # rung government reads
+    certified: np.ndarray = field(default_factory=_ints)           # rung approved for claims
     steps_at_none: np.ndarray = field(default_factory=_ints)
-    stages_left: np.ndarray = field(default_factory=_ints)         # sign-offs pending (0 = none)
+    stages_left: np.ndarray = field(default_factory=_ints)         # 1 while an application is pending
+    signers_left: np.ndarray = field(default_factory=_ints)        # bitmask of departments yet to sign
     filed_at: np.ndarray = field(default_factory=_ints)            # step the application was filed
     overpaid: np.ndarray = field(default_factory=lambda: np.zeros(0))  # MU drawn above entitlement
+    broker: np.ndarray = field(default_factory=_ints)              # department that brokered it (-1)
+    handler: np.ndarray = field(default_factory=_ints)             # department paying its claims (-1)
 
     def __len__(self) -> int:
         return len(self.school)
 
     def add(self, school: np.ndarray, enterprise: np.ndarray, depth: np.ndarray,
-            target_enterprise: np.ndarray, target_school: np.ndarray) -> None:
-        """Append new partnerships."""
+            target_enterprise: np.ndarray, target_school: np.ndarray, broker: np.ndarray,
+            handler: np.ndarray, report: np.ndarray | None = None,
+            false_report: np.ndarray | None = None) -> None:
+        """Append new partnerships (honest reports unless ``report``/``false_report`` say otherwise)."""
         n = len(school)
         new: dict[str, Any] = {
             "school": school, "enterprise": enterprise, "depth": depth,
             "target_enterprise": target_enterprise, "target_school": target_school,
+            "report": target_enterprise if report is None else report,
+            "false_report": np.zeros(n, dtype=bool) if false_report is None else false_report,
+            "broker": broker, "handler": handler,
             "misreporting": np.zeros(n, dtype=bool), "reported": depth.copy(),
+            "certified": np.minimum(depth, 1),
             "steps_at_none": np.zeros(n, dtype=np.int64), "stages_left": np.zeros(n, dtype=np.int64),
+            "signers_left": np.zeros(n, dtype=np.int64),
             "filed_at": np.zeros(n, dtype=np.int64), "overpaid": np.zeros(n),
         }
         for f in fields(self):

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from sim.mechanisms import assessment, enterprise_payoff
 from sim.params import Parameters
 
 GAME = Path(__file__).resolve().parent.parent / "scenarios" / "games" / "form-vs-content.toml"
@@ -17,10 +16,10 @@ MIRRORS = {
     "c0": D.incentive_credibility_floor, "aw": D.policy_awareness, "S": D.subsidy_per_content_step,
     "t": D.tax_offset_rate, "a": D.audit_prob_per_step, "F": D.penalty_per_misreport,
     "ca": D.cost_per_audit, "w": D.assessment_outcome_weight, "Cs": D.school_content_cost_per_step,
-    "Cf": D.content_cost_per_step * enterprise_payoff.COST_SHARE_BY_RUNG[1],
-    "yf": enterprise_payoff.TRAINING_YIELD_BY_RUNG[1],
-    "A": assessment.AGREEMENT_CREDIT_PER_STEP,
-    "Q": assessment.OUTCOME_BY_RUNG[3] * (0.5 + 0.5 * D.teacher_practical_capacity),
+    "Cf": D.content_cost_per_step * D.cost_share_form,
+    "yf": D.training_yield_form,
+    "A": 1.0,  # a counted agreement is the unit of a school's payoff (sim.mechanisms.assessment)
+    "Q": D.outcome_credit_content * (0.5 + 0.5 * D.teacher_practical_capacity),
 }
 
 

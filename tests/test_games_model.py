@@ -102,7 +102,8 @@ def test_replicated_runs_are_reproducible_from_the_root_seed():
 STOCHASTIC_TOL = 0.03
 LIMIT_CASES = [
     ("form-vs-content", {}, 150.0, (0, 0, 0)),
-    ("form-vs-content", {"k": 0.8, "U": 1.5}, 150.0, (0, 1, 1)),
+    # Training worth twice the default (V = 6) and schools that value outcomes: one ESS.
+    ("form-vs-content", {"k": 0.8, "U": 1.5, "V": 6.0}, 150.0, (0, 1, 1)),
     ("tripartite-literature", {"Rg": 7}, 25.0, (1, 1, 1)),
 ]
 

@@ -116,8 +116,9 @@ def test_integrate_stays_in_unit_cube_and_rejects_bad_start(hand):
 
 @pytest.mark.parametrize("name, overrides, ess", [
     ("form-vs-content", {}, [(0, 0, 0)]),
-    ("form-vs-content", {"k": 0.8, "U": 1.5}, [(0, 1, 1)]),
-    ("form-vs-content", {"S": 1, "t": 0.3, "m": 1, "k": 0.8, "aw": 0.9, "a": 0.3, "w": 0.6}, [(0, 0, 1)]),
+    ("form-vs-content", {"k": 0.8, "U": 1.5, "V": 6.0}, [(0, 1, 1)]),
+    ("form-vs-content", {"S": 1, "t": 0.3, "m": 1, "k": 0.8, "aw": 0.9, "a": 0.3, "w": 0.6, "V": 6.0},
+     [(0, 0, 1)]),
     ("tripartite-literature", {}, []),
     ("tripartite-literature", {"Ee": 2.5}, [(0, 1, 1)]),
     ("tripartite-literature", {"Rg": 7}, [(1, 1, 1)]),

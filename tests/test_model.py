@@ -106,20 +106,67 @@ def test_outputs_are_consistent_with_each_other():
 
 
 def test_budget_caps_yearly_subsidy():
+    # A coordination body pools the budget: demand exceeds it, so it binds exactly.
     m = run(8, steps=48, subsidy_per_content_step=5.0, subsidy_budget_per_year=50.0,
-            audit_prob_per_step=0.0)
+            audit_prob_per_step=0.0, coordination_body=True, service_awareness=0.9)
     df = m.datacollector.get_model_vars_dataframe()
     yearly = df.spending_subsidy.iloc[1:].groupby((df.index[1:] - 1) // 12).sum()
     assert (yearly <= 50.0 + 1e-6).all()
-    assert yearly.max() == pytest.approx(50.0)  # demand exceeds the budget, so it binds
+    assert yearly.max() == pytest.approx(50.0)
 
 
-def test_coordination_body_means_one_sign_off_and_no_dilution():
+def test_budget_split_among_paying_departments_fragments_it():
+    # Without a coordination body each paying department pays from its own share:
+    # shares never overdraw, and one department's leftover cannot pay another's claims.
+    m = run(8, steps=12, subsidy_per_content_step=5.0, subsidy_budget_per_year=50.0,
+            audit_prob_per_step=0.0, mandate_overlap=0.7, service_awareness=0.9)
+    payers = np.flatnonzero(m.dept_held[:, 1])
+    assert len(payers) > 1
+    shares = np.zeros(len(m.departments))
+    shares[payers] = 50.0 / len(payers)
+    m.run_for(11)  # up to the last month of year 2, before budgets renew
+    assert (m.dept_budget >= -1e-9).all() and (m.dept_budget <= shares + 1e-9).all()
+
+
+def test_coordination_body_names_leads_and_one_sign_off():
     m = CooperationModel(rng=1, coordination_body=True, **SMALL)
-    assert m.sign_offs == 1 and m.dilution == 1.0
+    assert len(m.sign_offs_needed) == 1
+    # Only the leads take tasks up, and they hold the pooled staff of every department.
+    held_by_others = np.ones_like(m.dept_takeup, dtype=bool)
+    held_by_others[m.dept_lead, np.arange(3)] = False
+    assert (m.dept_takeup[held_by_others] == 0).all()
+    assert m._monthly_capacity.sum() == pytest.approx(
+        len(m.departments) * m.p.department_capacity_per_step)
     m2 = CooperationModel(rng=1, coordination_body=False, mandate_overlap=1.0, n_departments=5,
-                          **{k: v for k, v in SMALL.items()})
-    assert m2.sign_offs == 3 and m2.dilution == pytest.approx(0.2)
+                          **{k: v for k, v in SMALL.items() if k != "n_departments"})
+    # Every department holds every function and must sign.
+    assert m2.dept_held.all() and len(m2.sign_offs_needed) == 5
+    m3 = CooperationModel(rng=1, coordination_body=False, mandate_overlap=0.0, n_departments=5,
+                          **{k: v for k, v in SMALL.items() if k != "n_departments"})
+    assert m3.dept_held.sum() == 3 and len(m3.sign_offs_needed) == 1
+
+
+def test_brokered_partnerships_name_the_department_that_worked_on_them():
+    m = run(3, steps=24, service_awareness=0.9)
+    pt = m.partnerships
+    brokered = pt.broker >= 0
+    assert brokered.any()
+    # Only departments whose mandate holds brokering ever broker, and the counts add up.
+    assert m.dept_held[pt.broker[brokered], 0].all()
+    assert m.dept_brokered.sum() >= brokered.sum()
+    for s, e, d in zip(pt.school[brokered], pt.enterprise[brokered], pt.broker[brokered], strict=True):
+        assert m.network.has_edge(m.departments[d].node, m.enterprises[e].node)
+
+
+def test_firms_never_exceed_their_capacity():
+    m = run(5, steps=60, **{"coordination_body": True, "service_awareness": 0.9,
+                            "subsidy_per_content_step": 3.0, "subsidy_budget_per_year": 1e5,
+                            "audit_prob_per_step": 0.1})
+    pt = m.partnerships
+    held = np.bincount(pt.enterprise, minlength=len(m.enterprises))
+    assert (held <= m.ent_agreement_cap).all()
+    deep = np.bincount(pt.enterprise[pt.depth >= 2], minlength=len(m.enterprises))
+    assert (deep <= m.ent_deep_cap).all()
 
 
 def test_per_agent_records_off_by_default_and_available_on_request():
@@ -185,18 +232,20 @@ def test_a_network_passed_in_is_not_changed_by_the_run():
 
 
 def test_a_negligible_subsidy_does_not_switch_misreporting_on():
+    # Departments that process claims, so a false report is paid once certified.
+    serving = dict(service_awareness=0.9, coordination_body=True)
     tiny = run(12, steps=36, subsidy_per_content_step=1e-6, subsidy_budget_per_year=100.0,
-               audit_prob_per_step=0.0).datacollector.get_model_vars_dataframe()
+               audit_prob_per_step=0.0, **serving).datacollector.get_model_vars_dataframe()
     real = run(12, steps=36, subsidy_per_content_step=1.0, subsidy_budget_per_year=1000.0,
-               audit_prob_per_step=0.0).datacollector.get_model_vars_dataframe()
+               audit_prob_per_step=0.0, **serving).datacollector.get_model_vars_dataframe()
     assert tiny.misreporting_share.max() < 0.05
     assert real.misreporting_share.iloc[-12:].mean() > 0.3
 
 
 def test_overpayment_covers_leakage_and_audits_claw_it_back():
     df = run(13, steps=60, subsidy_per_content_step=1.0, subsidy_budget_per_year=2000.0,
-             tax_offset_rate=0.3, audit_prob_per_step=0.05,
-             penalty_per_misreport=0.5).datacollector.get_model_vars_dataframe()
+             tax_offset_rate=0.3, audit_prob_per_step=0.05, penalty_per_misreport=0.5,
+             service_awareness=0.9, coordination_body=True).datacollector.get_model_vars_dataframe()
     assert (df.subsidy_overpaid >= df.subsidy_leakage - 1e-9).all()
     assert df.tax_offset_overpaid.sum() > 0
     assert df.misreports_detected.sum() > 0 and df.clawbacks_collected.sum() > 0

@@ -17,7 +17,7 @@ def test_odd_documents_every_parameter_and_output():
 
 
 def test_render_replaces_a_stale_block():
-    stale = "x\n<!-- BEGIN parameters -->\nold\n<!-- END parameters -->\n" \
-            "<!-- BEGIN outputs -->\nold\n<!-- END outputs -->\n"
+    stale = "x\n<!-- BEGIN parameters -->\nSTALE-TABLE-0\n<!-- END parameters -->\n" \
+            "<!-- BEGIN outputs -->\nSTALE-TABLE-0\n<!-- END outputs -->\n"
     fresh = odd.render(stale)
-    assert "old" not in fresh and "`audit_prob_per_step`" in fresh
+    assert "STALE-TABLE-0" not in fresh and "`audit_prob_per_step`" in fresh

@@ -1,39 +1,52 @@
-"""How schools are assessed: counts of agreements vs outcomes.
+"""How schools value a partnership: assessment on counts vs outcomes, and their own costs.
 
-Brief: 'form-over-content assessment'. A school's utility from a partnership
-at each rung mixes the credit an agreement earns by being counted with the
-credit its outcomes earn (placements, skill match), weighted by
-``assessment_outcome_weight``, minus the school's own cost (teacher time,
-curriculum work).
+Brief: 'form-over-content assessment'. A school's payoff per step from a
+partnership at rung ``r``:
+
+    (1 - w) x [r >= form]                              counted agreement (the unit)
+    + (w + placement value) x outcome credit(r) x q    outcomes: placements, skill match
+    - school cost(r) x (1 - relief x teachers' capacity) x (1 - support x service)
+    + compensation: the school's part of the subsidy at r, as credible as the firm's
+
+with ``w`` = assessment_outcome_weight and ``q`` = fit x school quality. A
+counted agreement earns its credit only up to the assessment's quota
+(``target_partnerships_per_school``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-#: Outcome credit of each rung relative to one counted agreement. Assumption.
-OUTCOME_BY_RUNG = np.array([0.0, 0.1, 0.8, 2.0])
-#: School cost of each rung as a share of the content cost. Assumption.
-SCHOOL_COST_SHARE_BY_RUNG = np.array([0.0, 0.03, 0.4, 1.0])
-#: Credit of one counted agreement per step (the unit of school utility).
-AGREEMENT_CREDIT_PER_STEP = 1.0
+from sim.mechanisms.incentives import SUBSIDY_SHARE_BY_RUNG
+
+COUNTED = np.array([0.0, 1.0, 1.0, 1.0])
 
 
-def school_utility(outcome_weight: float, fit: np.ndarray, teacher_capacity: np.ndarray,
-                   content_cost: float) -> np.ndarray:
-    """Utility of each rung for the school side of each partnership, shape (n, 4)."""
-    counted = np.array([0.0, 1.0, 1.0, 1.0])
-    quality = (fit * (0.5 + 0.5 * teacher_capacity))[:, None]
-    return (AGREEMENT_CREDIT_PER_STEP * ((1.0 - outcome_weight) * counted
-                                         + outcome_weight * OUTCOME_BY_RUNG * quality)
-            - content_cost * SCHOOL_COST_SHARE_BY_RUNG)
+def school_utility(*, outcome_weight: float, placement_value: float, outcome_credit: np.ndarray,
+                   quality: np.ndarray, cost: np.ndarray, relief: np.ndarray,
+                   compensation: np.ndarray) -> np.ndarray:
+    """Payoff per step of each rung for the school side of each partnership, shape (n, 4).
+
+    Args:
+        outcome_weight: weight of outcomes in the school's assessment.
+        placement_value: weight the school puts on outcomes whatever it is assessed on.
+        outcome_credit: credit of each rung's outcomes, (4,).
+        quality: fit x school quality of each partnership, (n,).
+        cost: the school's cost of each rung, (4,).
+        relief: share of that cost saved (teachers' capacity, service), (n,).
+        compensation: the school's expected part of the content subsidy, (n,).
+    """
+    return ((1.0 - outcome_weight) * COUNTED
+            + (outcome_weight + placement_value) * outcome_credit * quality[:, None]
+            - (1.0 - relief)[:, None] * cost
+            + compensation[:, None] * SUBSIDY_SHARE_BY_RUNG)
 
 
-def partnership_target(outcome_weight: float, base_target: int) -> int:
-    """Agreements a school seeks: count-based assessment asks for many."""
-    return max(1, int(round(base_target * (0.4 + 0.6 * (1.0 - outcome_weight)))))
+def agreement_value(outcome_weight: float, below_quota: np.ndarray, expected_outcome: np.ndarray,
+                    placement_value: float) -> np.ndarray:
+    """What a school expects one more agreement to be worth per step, before costs.
 
-
-def search_value(outcome_weight: float) -> float:
-    """What a school expects one more agreement to be worth (sets its search effort)."""
-    return AGREEMENT_CREDIT_PER_STEP * ((1.0 - outcome_weight) + outcome_weight * OUTCOME_BY_RUNG[1])
+    The count credit while below the quota, plus the outcomes it expects a new
+    partnership to bring (its partnerships' current mean outcome).
+    """
+    return (1.0 - outcome_weight) * below_quota + (outcome_weight + placement_value) * expected_outcome

@@ -10,25 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Concentration of the unplanned part of a school's majors (Dirichlet alpha):
-#: low values make schools specialise in a few majors. Assumption.
-UNPLANNED_MAJOR_CONCENTRATION = 0.4
-#: Expected share of the unplanned part in majors with no local demand (majors
-#: chosen for ease of enrolment rather than local industry). Assumption.
-UNPLANNED_NONLOCAL_SHARE = 0.5
-
-
-def initial_majors(demand: np.ndarray, alignment: float, n_schools: int,
-                   rng: np.random.Generator) -> np.ndarray:
+def initial_majors(demand: np.ndarray, alignment: float, n_schools: int, rng: np.random.Generator,
+                   concentration: float, nonlocal_share: float) -> np.ndarray:
     """Major shares per school in local industries, shape (n_schools, n_industries).
 
     Rows sum to at most 1: the rest of a school's students study majors no
-    local industry demands.
+    local industry demands. The unplanned part is Dirichlet with ``concentration``
+    (low: schools specialise), ``nonlocal_share`` of it expected in majors no
+    local industry demands (chosen for ease of enrolment).
     """
     k = len(demand)
-    alpha = np.full(k + 1, UNPLANNED_MAJOR_CONCENTRATION)
-    alpha[-1] = UNPLANNED_MAJOR_CONCENTRATION * k * UNPLANNED_NONLOCAL_SHARE / (
-        1.0 - UNPLANNED_NONLOCAL_SHARE)
+    alpha = np.full(k + 1, concentration)
+    alpha[-1] = concentration * k * nonlocal_share / (1.0 - nonlocal_share)
     random_part = rng.dirichlet(alpha, n_schools)[:, :k]
     return alignment * demand[None, :] + (1.0 - alignment) * random_part
 

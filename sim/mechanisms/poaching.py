@@ -12,18 +12,14 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-#: Elasticity of retention in firm size (larger firms keep more: internal
-#: labour markets, career ladders). Assumption.
-RETENTION_SIZE_ELASTICITY = 0.15
-
-
-def base_retention(retention_share: float, size: np.ndarray) -> np.ndarray:
+def base_retention(retention_share: float, size: np.ndarray, elasticity: float) -> np.ndarray:
     """Share of its trained graduates a firm keeps before poaching.
 
     A median firm keeps ``retention_share``; the share it loses shrinks with
-    size, and ``retention_share = 1`` means every firm keeps everyone.
+    size with ``elasticity`` (internal labour markets, career ladders), and
+    ``retention_share = 1`` means every firm keeps everyone.
     """
-    return np.clip(1.0 - (1.0 - retention_share) * size ** (-RETENTION_SIZE_ELASTICITY), 0.0, 1.0)
+    return np.clip(1.0 - (1.0 - retention_share) * size ** (-elasticity), 0.0, 1.0)
 
 
 def poaching_loss(peers: sparse.csr_matrix, training: np.ndarray, prob_per_tie: float) -> np.ndarray:

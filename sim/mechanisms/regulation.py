@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Share of the full (content) legal exposure carried at each rung. Assumption:
-#: form hosts nobody; practice hosts interns; content hosts apprentices.
-RISK_EXPOSURE_BY_RUNG = np.array([0.0, 0.0, 0.5, 1.0])
 
-#: Risk multiplier by school level: secondary students are mostly minors.
-RISK_BY_LEVEL = {"secondary": 1.0, "higher": 0.6}
+def exposure_by_rung(practice_exposure: float) -> np.ndarray:
+    """Share of the content legal exposure carried at each rung: form hosts nobody,
+    practice hosts interns, content hosts apprentices."""
+    return np.array([0.0, 0.0, practice_exposure, 1.0])
 
 
-def legal_risk(risk_per_step: float, completeness: float, level_factor: np.ndarray) -> np.ndarray:
+def legal_risk(risk_per_step: float, completeness: float, level_factor: np.ndarray,
+               exposure: np.ndarray) -> np.ndarray:
     """Priced risk per partnership and rung, shape (n, 4)."""
-    return (risk_per_step * (1.0 - completeness) * level_factor)[:, None] * RISK_EXPOSURE_BY_RUNG
+    return (risk_per_step * (1.0 - completeness) * level_factor)[:, None] * exposure
 
 
 def incentive_credibility(completeness: float, floor: float) -> float:

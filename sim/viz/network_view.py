@@ -197,7 +197,7 @@ def network_fixed(model: Any, *, show_peers: bool = False, width: int = 560,
         ("alignment", "majors aligned with local demand")]))
     layers.append(_node_layer("departments", size=200, tooltip=[
         ("agent", "department"), ("mandate", None),
-        ("effort", "service effort after dilution"), ("brokered", "matches brokered")]))
+        ("effort", "chance it takes a task up (its decision)"), ("brokered", "matches brokered")]))
     r = FIRM_OUTER + 0.1
     base["sectors"] = {"x": _r(r * np.cos(pos.sector_centre)),
                        "y": _r(r * np.sin(pos.sector_centre)), "label": list(pos.industries)}
@@ -258,7 +258,7 @@ def network_changes(model: Any) -> tuple[dict[str, dict[str, list]], dict[str, s
         "content": content.astype(int).tolist(),
         "alignment": _r(np.minimum(majors, model.demand).sum(axis=1)),
     }
-    departments = {"effort": [round(float(model.effective_service), 3)] * n_d,
+    departments = {"effort": [round(d.effort, 3) for d in model.departments],
                    "brokered": np.asarray(model.dept_brokered).tolist()}
     params = {
         "heading": f"County network at step {model.step_count}",
