@@ -7,7 +7,8 @@ paid), on the same seeds (common random numbers). It prints, per family, the
 final ``content_share`` of both arms and their paired difference with a 95 %
 t interval. Nothing is tuned: this reports what the model says.
 
-    python benchmarks/network_families.py                # 10 seeds, 120 steps
+    python benchmarks/network_families.py                # model defaults, 10 seeds, 120 steps
+    python benchmarks/network_families.py --scenario full-package   # on top of a scenario
     python benchmarks/network_families.py --seeds 4 --steps 60
 """
 
@@ -26,6 +27,7 @@ from configurations import CONFIGURATIONS  # noqa: E402
 from sim.analysis.batch import mean_ci  # noqa: E402
 from sim.network import CHOICES  # noqa: E402
 from sim.runner import replicate_seeds, run_one  # noqa: E402
+from sim.scenarios import load_scenario  # noqa: E402
 
 SUBSIDY = {"subsidy_per_content_step": 1.0}
 ARMS = {"subsidy": {**SUBSIDY, "subsidy_budget_per_year": 1e6},
@@ -43,15 +45,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", type=int, default=10, help="paired seeds per family")
     parser.add_argument("--steps", type=int, default=CONFIGURATIONS["county"]["steps"])
     parser.add_argument("--root", type=int, default=20261201, help="root of the seed sequence")
+    parser.add_argument("--scenario", default="", help="scenario whose values the runs start "
+                        "from (default: the model defaults); scale and subsidy are set here")
     args = parser.parse_args(argv)
 
+    base = load_scenario(args.scenario).params.changed() if args.scenario else {}
+    if base.get("network_file"):
+        parser.error(f"scenario {args.scenario!r} reads its county from a file: the peer-network "
+                     "family does not apply")
     county = CONFIGURATIONS["county"]["params"]
     seeds = replicate_seeds(args.root, args.seeds)
-    print(f"county scale {county}, {args.steps} steps, {args.seeds} paired seeds "
-          f"(root {args.root}); subsidy arm: {ARMS['subsidy']}; control: {ARMS['no budget']}")
+    print(f"{args.scenario or 'model defaults'} at county scale {county}, {args.steps} steps, "
+          f"{args.seeds} paired seeds (root {args.root}); subsidy arm: {ARMS['subsidy']}; "
+          f"control: {ARMS['no budget']}")
     for family in CHOICES["peer_network_family"]:
         start = time.perf_counter()
-        shares = {arm: np.array([final_content_share({**county, **values,
+        shares = {arm: np.array([final_content_share({**base, **county, **values,
                                                       "peer_network_family": family},
                                                      seed, args.steps) for seed in seeds])
                   for arm, values in ARMS.items()}
