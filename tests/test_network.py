@@ -8,7 +8,7 @@ import pytest
 
 from sim import CooperationModel, network_io
 from sim.analysis.batch import mean_ci
-from sim.network import ATTRIBUTE_DEFAULTS, CHOICES, enterprise_node, firm_sizes, generate
+from sim.network import ATTRIBUTE_DEFAULTS, CHOICES, enterprise_node, firm_sizes, generate, peer_pairs
 from sim.params import ParameterError, Parameters
 
 FAMILIES = CHOICES["peer_network_family"]
@@ -59,10 +59,18 @@ def test_random_family_is_uniform_pairs_with_the_mean_degree():
         # Every industry gets exactly round(n * degree / 2) distinct ties, none across industries.
         assert peers.number_of_edges() == sum(round(n * 6.0 / 2) for n in counts)
         assert all(g.nodes[a]["industry"] == g.nodes[b]["industry"] for a, b in peers.edges())
+        assert nx.number_of_selfloops(peers) == 0
     # Uniform pairs: degree is binomial, variance = mean (1 - mean / (n_industry - 1)) ~ 5.8.
     var = [degrees(seed).var() for seed in SEEDS]
     mean, _, low, high, _ = mean_ci(np.array(var))
     assert 5.0 < low and high < 6.6, var
+
+
+@pytest.mark.parametrize("family", ["random", "small_world"])
+def test_asking_for_every_pair_gives_the_complete_graph(family):
+    pairs = peer_pairs(np.zeros(7, dtype=np.int64), 6.0, np.random.default_rng(1), family)
+    assert sorted(map(tuple, np.sort(pairs, axis=1).tolist())) == sorted(
+        (i, j) for i in range(7) for j in range(i + 1, 7))
 
 
 @pytest.mark.parametrize("family", FAMILIES)
