@@ -16,6 +16,7 @@ The same schema is read from files by :mod:`sim.network_io`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import networkx as nx
@@ -24,7 +25,7 @@ from scipy import sparse
 
 from sim.depth import Depth
 from sim.mechanisms import planning
-from sim.params import Parameters
+from sim.params import ParameterError, Parameters
 
 INDUSTRIES = [
     "manufacturing", "electronics", "commerce", "tourism", "construction", "health_care",
@@ -38,8 +39,13 @@ MANDATES = [
 NODE_TYPES = ("school", "enterprise", "department")
 TIE_TYPES = ("partnership", "peer", "jurisdiction", "service")
 LEVELS = ("secondary", "higher")
-#: Concentration of industry shares in a generated county (Dirichlet alpha). Assumption.
-INDUSTRY_CONCENTRATION = 4.0
+#: Allowed values of the choice parameters that shape a generated county.
+CHOICES = {
+    "peer_network_family": ("random", "hub", "small_world"),
+    "firm_size_distribution": ("lognormal", "pareto"),
+}
+#: Attribute values a node of a given graph takes when it does not carry them.
+ATTRIBUTE_DEFAULTS = {"size": 1.0, "age": 10.0, "level": "secondary", "intake": 400}
 
 
 def school_node(i: int) -> str:
@@ -97,17 +103,25 @@ def parse_majors(text: str, industries: list[str]) -> np.ndarray:
 
 
 def generate(params: Parameters, rng: np.random.Generator) -> nx.Graph:
-    """Generate a county (or province) from the scale parameters, seeded by ``rng``."""
+    """Generate a county (or province) from the scale parameters, seeded by ``rng``.
+
+    Raises:
+        ParameterError: for a choice parameter (see :data:`CHOICES`) outside its values.
+    """
+    check_choices(params)
     g = nx.Graph()
     n_ind = params.n_industries
     industries = INDUSTRIES[:n_ind] if n_ind <= len(INDUSTRIES) else [
         f"industry_{k}" for k in range(n_ind)]
-    industry_prob = rng.dirichlet(np.full(n_ind, INDUSTRY_CONCENTRATION))
+    industry_prob = rng.dirichlet(np.full(n_ind, params.industry_concentration))
     n_e = params.n_enterprises
     industry = rng.choice(n_ind, size=n_e, p=industry_prob)
-    size = np.exp(params.firm_size_sigma * rng.standard_normal(n_e))
+    size = firm_sizes(params, n_e, rng)
     # Long-established firms tend to be larger: age correlates with log size.
-    age = np.clip(np.exp(2.0 + 0.5 * np.log(size) + 0.6 * rng.standard_normal(n_e)), 1, 80)
+    age = np.clip(np.exp(np.log(params.firm_age_median_years)
+                         + params.firm_age_size_elasticity * np.log(size)
+                         + params.firm_age_sigma * rng.standard_normal(n_e)),
+                  params.firm_age_min_years, params.firm_age_max_years)
     g.add_nodes_from(
         (enterprise_node(i), {"type": "enterprise", "industry": industries[industry[i]],
                               "size": float(size[i]), "age": float(round(age[i], 1))})
@@ -132,9 +146,30 @@ def generate(params: Parameters, rng: np.random.Generator) -> nx.Graph:
         g.add_edges_from(((dep, school_node(s)) for s in range(params.n_schools)),
                          tie="jurisdiction")
 
-    for a, b in peer_pairs(industry, params.peer_degree, rng):
+    for a, b in peer_pairs(industry, params.peer_degree, rng, params.peer_network_family,
+                           params.small_world_rewiring_prob):
         g.add_edge(enterprise_node(int(a)), enterprise_node(int(b)), tie="peer")
     return g
+
+
+def check_choices(params: Parameters) -> None:
+    """Raise :class:`ParameterError` if a choice parameter is not one of its allowed values."""
+    for name, allowed in CHOICES.items():
+        value = getattr(params, name)
+        if value not in allowed:
+            raise ParameterError(
+                f"{name} = {value!r} is not allowed: allowed {', '.join(map(repr, allowed))}",
+                field_name=name)
+
+
+def firm_sizes(params: Parameters, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Relative sizes of ``n`` generated firms, median 1, from ``firm_size_distribution``."""
+    if params.firm_size_distribution == "pareto":
+        tail = params.firm_size_pareto_tail
+        # numpy draws Lomax (Pareto II); 1 + X is Pareto with minimum 1 and median
+        # 2^(1/tail), so the minimum 2^(-1/tail) puts the median at 1.
+        return 2.0 ** (-1.0 / tail) * (1.0 + rng.pareto(tail, n))
+    return np.exp(params.firm_size_sigma * rng.standard_normal(n))
 
 
 def _mandates(n: int) -> list[str]:
@@ -148,8 +183,21 @@ def industry_demand(industry: np.ndarray, size: np.ndarray, n_industries: int) -
     return weight / weight.sum()
 
 
-def peer_pairs(industry: np.ndarray, mean_degree: float, rng: np.random.Generator) -> np.ndarray:
-    """Random peer ties within each industry with the given mean degree, shape (m, 2)."""
+def peer_pairs(industry: np.ndarray, mean_degree: float, rng: np.random.Generator,
+               family: str = "random", rewiring_prob: float = 0.1) -> np.ndarray:
+    """Peer ties within each industry with the given mean degree, shape (m, 2).
+
+    Each industry of ``n`` firms gets ``round(n * mean_degree / 2)`` ties (at most
+    every pair; fewer for a hub network of very few firms), drawn by ``family``:
+
+    * ``random``: uniform random pairs without repeats (Erdos-Renyi G(n, m));
+    * ``hub``: Barabasi-Albert preferential attachment, the smallest number of
+      links per new firm that reaches the tie count, then random ties removed
+      down to it; which firms become hubs is random;
+    * ``small_world``: a Watts-Strogatz ring (``rewiring_prob`` of ties rewired),
+      its firms in random order, thinned the same way.
+    """
+    draw = _FAMILIES[family]
     pairs = []
     for k in np.unique(industry):
         members = np.flatnonzero(industry == k)
@@ -159,13 +207,51 @@ def peer_pairs(industry: np.ndarray, mean_degree: float, rng: np.random.Generato
         m = min(int(round(n * mean_degree / 2)), n * (n - 1) // 2)
         if m == 0:
             continue
-        a = rng.integers(0, n, size=int(m * 1.2) + 4)
-        b = rng.integers(0, n, size=a.size)
-        keep = a != b
-        lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
-        key = np.unique(lo.astype(np.int64) * n + hi)[:m]
-        pairs.append(np.column_stack([members[key // n], members[key % n]]))
+        pairs.append(members[draw(n, m, rng, rewiring_prob)])
     return np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
+
+
+def _random_pairs(n: int, m: int, rng: np.random.Generator, _: float) -> np.ndarray:
+    # Draw m distinct indices into the n(n-1)/2 unordered pairs, then decode the
+    # index k = j(j-1)/2 + i (i < j) back into the pair.
+    k = rng.choice(n * (n - 1) // 2, size=m, replace=False).astype(np.int64)
+    j = ((1 + np.sqrt(1 + 8 * k.astype(float))) // 2).astype(np.int64)
+    j -= j * (j - 1) // 2 > k  # floating-point guard on either side
+    j += (j + 1) * j // 2 <= k
+    return np.column_stack([k - j * (j - 1) // 2, j])
+
+
+def _hub_pairs(n: int, m: int, rng: np.random.Generator, _: float) -> np.ndarray:
+    # Barabasi-Albert with l links per new node has l (n - l) edges: take the
+    # smallest l reaching m (the most is l = n // 2).
+    disc = n * n - 4 * m
+    links = n // 2 if disc < 0 else math.ceil((n - math.sqrt(disc)) / 2)
+    links = min(max(1, links), n // 2)
+    if links * (n - links) < m and links < n // 2:  # sqrt rounded the wrong way
+        links += 1
+    g = nx.barabasi_albert_graph(n, links, seed=int(rng.integers(2**31)))
+    return _relabel_and_thin(g, m, rng)
+
+
+def _small_world_pairs(n: int, m: int, rng: np.random.Generator,
+                       rewiring_prob: float) -> np.ndarray:
+    half = math.ceil(m / n)  # neighbours on each side of the ring
+    k = min(2 * half, n)     # k == n gives the complete graph
+    g = nx.watts_strogatz_graph(n, k, rewiring_prob, seed=int(rng.integers(2**31)))
+    return _relabel_and_thin(g, m, rng)
+
+
+def _relabel_and_thin(g: nx.Graph, m: int, rng: np.random.Generator) -> np.ndarray:
+    # Generators number nodes by arrival or ring position; a random permutation
+    # keeps degree and neighbourhood independent of a firm's index.
+    edges = np.array(g.edges(), dtype=np.int64).reshape(-1, 2)
+    edges = rng.permutation(g.number_of_nodes())[edges]
+    if len(edges) > m:
+        edges = edges[np.sort(rng.choice(len(edges), size=m, replace=False))]
+    return edges
+
+
+_FAMILIES = {"random": _random_pairs, "hub": _hub_pairs, "small_world": _small_world_pairs}
 
 
 @dataclass
@@ -199,13 +285,14 @@ def population_from_graph(g: nx.Graph) -> Population:
     industries = sorted({g.nodes[e]["industry"] for e in ent}, key=_industry_order)
     ind_index = {name: k for k, name in enumerate(industries)}
     industry = np.array([ind_index[g.nodes[e]["industry"]] for e in ent], dtype=np.int64)
-    size = np.array([float(g.nodes[e].get("size", 1.0)) for e in ent])
-    age = np.array([float(g.nodes[e].get("age", 10.0)) for e in ent])
+    default = ATTRIBUTE_DEFAULTS
+    size = np.array([float(g.nodes[e].get("size", default["size"])) for e in ent])
+    age = np.array([float(g.nodes[e].get("age", default["age"])) for e in ent])
     schools = by_type["school"]
-    level = np.array([LEVELS.index(g.nodes[s].get("level", "secondary")) for s in schools])
+    level = np.array([LEVELS.index(g.nodes[s].get("level", default["level"])) for s in schools])
     majors = np.array([parse_majors(g.nodes[s]["majors"], industries) for s in schools]).reshape(
         len(schools), len(industries))
-    intake = np.array([int(g.nodes[s].get("intake", 400)) for s in schools])
+    intake = np.array([int(g.nodes[s].get("intake", default["intake"])) for s in schools])
 
     e_index = {key: i for i, key in enumerate(ent)}
     s_index = {key: i for i, key in enumerate(schools)}

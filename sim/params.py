@@ -105,6 +105,47 @@ class Parameters:
     network_file: str = _p(
         "", None, None, "path", "load schools, enterprises, departments and ties from a GraphML "
         "or node/edge CSV file instead of generating them ('' = generate)", "scale")
+    # Shape of a generated county (sim/network.py). A network_file brings its own
+    # firms and ties: these are then ignored.
+    peer_network_family: str = _p(
+        "random", None, None, "choice", "shape of generated peer ties within an industry, all "
+        "with mean degree peer_degree: 'random' (uniform random pairs), 'hub' (Barabasi-Albert "
+        "preferential attachment: a few hub firms have many ties), 'small_world' "
+        "(Watts-Strogatz: clustered ties, short paths); ignored (not checked) for a "
+        "network_file, whose peer ties are used as given", "scale",
+        "Angelini et al., JASSS 2017: public support to firms works differently in "
+        "hub-dominated networks")
+    small_world_rewiring_prob: float = _p(
+        0.1, 0.01, 0.3, "prob", "share of ring ties rewired at random in the 'small_world' "
+        "peer network (its clustering falls as this rises)", "scale",
+        "Watts & Strogatz, Nature 393 (1998): small-world regime at 0.01-0.1")
+    industry_concentration: float = _p(
+        4.0, 0.5, 50.0, "Dirichlet alpha", "evenness of industry shares in a generated county "
+        "(low: a few industries dominate; high: near-equal shares)", "scale")
+    firm_size_distribution: str = _p(
+        "lognormal", None, None, "choice", "distribution of generated firm sizes, median 1: "
+        "'lognormal' (log-sd firm_size_sigma) or 'pareto' (tail index firm_size_pareto_tail)",
+        "enterprises")
+    firm_size_pareto_tail: float = _p(
+        1.06, 1.0, 3.0, "tail index", "Pareto tail index of firm size when "
+        "firm_size_distribution = 'pareto' (lower: heavier tail; 1 is Zipf's law)",
+        "enterprises", "Axtell, Science 293 (2001): US firm sizes, tail index 1.06")
+    # e^2, so that log(median) is exactly the 2.0 of the former age formula.
+    firm_age_median_years: float = _p(
+        7.38905609893065, 3.0, 20.0, "years", "median age of a generated firm of median size",
+        "enterprises")
+    firm_age_size_elasticity: float = _p(
+        0.5, 0.0, 1.0, "elasticity", "rise of log firm age per unit of log size (firms long "
+        "in business are larger)", "enterprises")
+    firm_age_sigma: float = _p(
+        0.6, 0.0, 1.5, "log-sd", "dispersion of firm age around its size relation (lognormal)",
+        "enterprises")
+    firm_age_min_years: float = _p(
+        1.0, 0.0, 5.0, "years", "youngest age of a generated firm (ages below are raised to it)",
+        "enterprises")
+    firm_age_max_years: float = _p(
+        80.0, 30.0, 150.0, "years", "greatest age of a generated firm (ages above are cut to it)",
+        "enterprises")
 
     # --- enterprises ---------------------------------------------------------
     firm_size_sigma: float = _p(

@@ -154,3 +154,21 @@ def test_graphml_unknown_type_and_dangling_edge_name_the_node(tmp_path):
 def test_unknown_file_kind_is_refused(tmp_path):
     with pytest.raises(NetworkFileError, match=r"unknown network file kind '.json'"):
         load_network(tmp_path / "county.json")
+
+
+def test_file_network_keeps_its_own_peer_ties_under_every_family_setting():
+    from sim.network import CHOICES
+
+    frames, peers = [], []
+    for family in CHOICES["peer_network_family"]:
+        model = CooperationModel(rng=3, network_file=str(EXAMPLE), peer_network_family=family)
+        peers.append(model.population.peers.toarray())
+        model.run_for(6)
+        frames.append(model.datacollector.get_model_vars_dataframe())
+    g = load_network(EXAMPLE)
+    n_peer = sum(1 for _, _, d in g.edges(data=True) if d["tie"] == "peer")
+    # The family shapes generated counties only: the file's ties and the run are unchanged.
+    assert peers[0].sum() == 2 * n_peer
+    for other_peers, other_frame in zip(peers[1:], frames[1:], strict=True):
+        assert (other_peers == peers[0]).all()
+        assert other_frame.equals(frames[0])
