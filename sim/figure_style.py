@@ -49,7 +49,7 @@ DPI = 300
 #: Smallest text in print, in points.
 MIN_FONT_PT = 7.0
 
-#: Okabe & Ito's colour-blind-safe palette.
+#: Okabe & Ito's colour-blind-safe palette [@okabe2008].
 OKABE_ITO: dict[str, str] = {
     "black": "#000000",
     "orange": "#E69F00",
@@ -60,15 +60,20 @@ OKABE_ITO: dict[str, str] = {
     "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7",
 }
-#: Line and bar colours in order; yellow last (weak on white).
-CYCLE = [OKABE_ITO[c] for c in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple",
-                                "sky_blue", "black", "yellow")]
-#: One colour per depth rung, the same in every figure.
+#: Line and bar colours in order (the order the batch figures already use);
+#: yellow last, as it is weak on white.
+CYCLE = [OKABE_ITO[c] for c in ("blue", "orange", "bluish_green", "reddish_purple", "sky_blue",
+                                "vermillion", "black", "yellow")]
+#: One colour per depth rung, the same in every figure (as in the batch figures).
 DEPTH_COLOURS: dict[Depth, str] = {
     Depth.NONE: "#999999",
     Depth.FORM: OKABE_ITO["orange"],
     Depth.PRACTICE: OKABE_ITO["sky_blue"],
-    Depth.CONTENT: OKABE_ITO["blue"],
+    Depth.CONTENT: OKABE_ITO["bluish_green"],
+}
+#: And one line style per rung, so the rungs differ in grey print too.
+DEPTH_LINESTYLES: dict[Depth, str] = {
+    Depth.NONE: ":", Depth.FORM: "-", Depth.PRACTICE: "--", Depth.CONTENT: "-.",
 }
 
 _LATIN_FONT = "DejaVu Sans"  # ships with matplotlib: the same glyphs on every machine

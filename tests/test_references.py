@@ -162,6 +162,13 @@ def test_doc_citation_keys_resolve():
     assert not missing, f"keys not defined in {BIB.name}:\n" + "\n".join(missing)
 
 
+def test_citation_keys_in_the_code_resolve():
+    citing = [(str(p.relative_to(ROOT)), p.read_text(encoding="utf-8"))
+              for p in sorted((ROOT / "sim").rglob("*.py"))]
+    missing = unresolved(citing, set(bib_entries()))
+    assert not missing, f"keys not defined in {BIB.name}:\n" + "\n".join(missing)
+
+
 def test_code_in_docs_is_not_read_as_citations():
     text = "cite as `[@key]`, or\n```toml\nsource = \"x [@nokey]\"\n```\nreal [@grimm2020]"
     assert cited_keys(without_code(text)) == ["grimm2020"]
