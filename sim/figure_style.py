@@ -185,6 +185,9 @@ def save(fig: Figure, path_stem: str | os.PathLike[str], formats: Sequence[str] 
     for fmt in formats:
         _check(fmt, FORMATS, "format")
     stem = Path(path_stem)
+    if stem.suffix.lstrip(".") in FORMATS:
+        raise ValueError(f"path_stem {str(stem)!r} ends in a file format: give {str(stem.with_suffix(''))!r} "
+                         "and choose the formats with formats=")
     stem.parent.mkdir(parents=True, exist_ok=True)
     written = []
     with mpl.rc_context(SAVE_RC):

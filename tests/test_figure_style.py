@@ -161,6 +161,8 @@ def test_bad_arguments_name_the_allowed_values(tmp_path):
     with pytest.raises(ValueError, match="format 'jpg' is not allowed: use one of pdf, svg, png"):
         save(plt.figure(), tmp_path / "x", formats=["png", "jpg"])
     assert not list(tmp_path.iterdir())  # checked before anything is written
+    with pytest.raises(ValueError, match=r"ends in a file format: give '.*/fig' and choose"):
+        save(plt.figure(), tmp_path / "fig.png")
     with pytest.raises(ValueError, match="lang 'fr' is not allowed: use one of en, zh"):
         with journal_style(lang="fr"):
             pass
