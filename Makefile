@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,viz,dask]'
+# Cut the Chinese figure font (Noto Sans SC, from a pip package) once, now, not at the first figure.
+	$(PY) -m sim.fonts
 	@touch $(STAMP)
 
 venv: $(STAMP)

@@ -1,0 +1,350 @@
+"""Readable labels, with units, in English and Chinese: the one place for translations.
+
+Figures, tables and reports take every name they show from here, never the
+code name: each parameter (:func:`sim.params.names`), parameter group
+(:data:`sim.params.GROUPS`), output column (:data:`sim.outputs.COLUMNS`) and
+depth rung (:class:`sim.depth.Depth`) has an English and a Chinese label, and
+:func:`term` gives the phrases reports need. The Chinese follows the terms of
+the Chinese literature: 形式合作 / 实质合作 (form / content cooperation),
+校企合作 (school–enterprise cooperation), 产教融合 (industry–education
+integration).
+
+    >>> label("subsidy_per_content_step")
+    'Subsidy per content partnership (MU/step)'
+    >>> label("content_share", "zh")
+    '实质合作占比'
+
+A parameter's unit is its declared unit (``sim.params`` ``unit``), translated
+by :data:`UNITS`; outputs declare theirs here. Adding a parameter or an output
+means adding its line here; ``tests/test_labels.py`` lists any that are missing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from enum import Enum
+
+from sim.depth import Depth
+from sim.outputs import COLUMNS
+from sim.params import GROUPS, names, spec
+
+LANGS = ("en", "zh")
+
+
+class LabelError(KeyError):
+    """A name has no label, or a language is not offered (the message says which)."""
+
+    def __str__(self) -> str:  # KeyError would print the message in quotes
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class Label:
+    """One name's label in both languages.
+
+    Attributes:
+        en: English label, sentence case, no unit.
+        zh: Chinese label, no unit.
+        unit: key into :data:`UNITS`; None takes a parameter's declared unit
+            (and means no unit for anything else).
+    """
+
+    en: str
+    zh: str
+    unit: str | None = None
+
+
+#: Unit key -> (English, Chinese). Keys are the units sim.params declares, plus
+#: those of the outputs. An empty string means "no unit shown" (a count that
+#: the label already names, or a share shown as such).
+UNITS: dict[str, tuple[str, str]] = {
+    "": ("", ""),
+    "schools": ("", "所"),
+    "enterprises": ("", "家"),
+    "departments": ("", "个"),
+    "industries": ("", "个"),
+    "partnerships": ("", "项"),
+    "applications": ("", "件"),
+    "audits": ("", "次"),
+    "graduates/year": ("graduates/year", "人/年"),
+    "students/year": ("students/year", "人/年"),
+    "share": ("share", "0–1"),
+    "share/tie": ("share per tie", "比例/条"),
+    "share/year": ("share per year", "比例/年"),
+    "ties/firm": ("ties per firm", "条/家"),
+    "index": ("index, 0–1", "指数，0–1"),
+    "weight": ("weight, 0–1", "权重，0–1"),
+    "prob": ("probability", "概率"),
+    "prob/step": ("per step", "每步"),
+    "steps": ("steps", "步"),
+    "log-sd": ("SD of log size", "对数标准差"),
+    "sd of fit": ("SD of fit", "匹配度标准差"),
+    "switch": ("on/off", "有/无"),
+    "path": ("file", "文件路径"),
+    "MU": ("MU", "模型货币单位"),
+    "MU/step": ("MU/step", "模型货币单位/步"),
+    "MU/year": ("MU/year", "模型货币单位/年"),
+    "MU/audit": ("MU per audit", "模型货币单位/次"),
+    "0-1": ("0–1", "0–1"),
+}
+
+#: Every parameter of sim.params (unit: the declared one, unless given).
+PARAMETERS: dict[str, Label] = {
+    # scale and structure
+    "n_schools": Label("Number of vocational schools", "职业学校数"),
+    "n_enterprises": Label("Number of local enterprises", "本地企业数"),
+    "n_departments": Label("Government departments sharing the mandate", "共同负责的政府部门数"),
+    "n_industries": Label("Number of local industries", "本地产业数"),
+    "higher_vocational_share": Label("Share of higher vocational colleges", "高职院校占比", ""),
+    "network_file": Label("County network file", "县域网络文件"),
+    # enterprises and the labour market
+    "firm_size_sigma": Label("Dispersion of firm size", "企业规模离散度"),
+    "retention_share": Label("Graduates a firm keeps before poaching", "企业留用所培养毕业生的比例"),
+    "peer_degree": Label("Peer ties per enterprise", "企业同行联系数", ""),
+    "poaching_prob_per_tie": Label("Graduates poached per peer tie", "每条同行联系被挖走的毕业生比例",
+                                   "share"),
+    "training_value_per_step": Label("Value of the graduates a content partnership trains",
+                                     "实质合作所培养毕业生的价值"),
+    "symbolic_value_per_step": Label("Symbolic value of a signed agreement", "签约本身的象征价值"),
+    "content_cost_per_step": Label("Firm's cost of content cooperation", "企业开展实质合作的成本"),
+    "legal_risk_per_step": Label("Legal and safety risk of hosting students", "接收学生的法律与安全风险"),
+    "policy_awareness": Label("Firms aware of the incentives at the start", "初始知晓激励政策的企业比例"),
+    # schools
+    "target_partnerships_per_school": Label("Agreements a school seeks", "每校寻求的合作协议数"),
+    "students_per_school_year": Label("Graduating cohort per school", "每校毕业生数"),
+    "teacher_practical_capacity": Label("Share of double-qualified teachers", "“双师型”教师比例"),
+    "school_content_cost_per_step": Label("School's cost of content cooperation", "学校开展实质合作的成本"),
+    # bounded rationality and partnership dynamics
+    "choice_temperature": Label("Noise in depth choices", "合作深度决策噪声"),
+    "imitation_prob": Label("Probability of imitating a peer", "模仿同行的概率", ""),
+    "revision_prob_per_step": Label("Probability of revising an investment", "调整投入决策的概率"),
+    "decay_prob_per_step": Label("Probability of sliding down a rung", "合作深度下降一级的概率"),
+    "dissolve_after_steps": Label("Steps without cooperation before dissolution", "无合作多少步后解除"),
+    "partner_search_cost": Label("School's cost of finding a partner alone", "学校自行寻找合作企业的成本"),
+    "partner_info_noise": Label("Noise in what a school knows of a firm", "学校对企业信息的噪声"),
+    # levers
+    "regulation_completeness": Label("Completeness of laws, rules and guidance", "法律法规与实施细则完备度"),
+    "incentive_credibility_floor": Label("Credibility of incentives without regulation",
+                                         "无法规时激励政策的可信度"),
+    "coordination_body": Label("Joint coordination body", "统筹协调机构"),
+    "mandate_overlap": Label("Overlap of departmental mandates", "部门职责交叉程度"),
+    "approval_stage_prob_per_step": Label("Probability of clearing one sign-off", "完成一个审批环节的概率"),
+    "planning_alignment": Label("Alignment of majors with local industry", "专业设置与本地产业的匹配度"),
+    "major_adjust_rate_per_year": Label("Rate at which schools adjust majors", "专业调整速度"),
+    "service_awareness": Label("Public service awareness of departments", "政府部门公共服务意识"),
+    "subsidy_per_content_step": Label("Subsidy per content partnership", "实质合作补贴"),
+    "subsidy_budget_per_year": Label("Subsidy budget", "补贴预算"),
+    "tax_offset_rate": Label("Tax offset rate for certified firms", "产教融合型企业税收抵免比例"),
+    "audit_prob_per_step": Label("Audit probability", "审计概率"),
+    "penalty_per_misreport": Label("Fine per misreport", "虚报罚款"),
+    "reporting_noise": Label("Probability of misreading a report", "误读报告的概率", ""),
+    "assessment_outcome_weight": Label("Weight of outcomes in assessing schools", "学校考核中成效的权重"),
+    # cost of each lever
+    "cost_per_audit": Label("Cost of one audit", "单次审计成本"),
+    "cost_outcome_assessment_per_year": Label("Cost of outcome-based assessment", "成效考核成本"),
+    "cost_coordination_body_per_year": Label("Running cost of the coordination body", "统筹协调机构运行成本"),
+    "cost_service_per_year": Label("Cost of public service", "公共服务成本"),
+    "cost_regulation_per_year": Label("Cost of regulation", "法规建设与执行成本"),
+    "cost_planning_per_year": Label("Cost of the planning system", "统筹规划成本"),
+}
+
+#: Every parameter group of sim.params.GROUPS.
+GROUP_LABELS: dict[str, Label] = {
+    "scale": Label("Scale and structure", "规模与结构"),
+    "enterprises": Label("Enterprises and the labour market", "企业与劳动力市场"),
+    "schools": Label("Schools", "学校"),
+    "behaviour": Label("Bounded rationality and partnership dynamics", "有限理性与合作关系动态"),
+    "law_and_policy": Label("Legal and policy system", "法律与政策体系"),
+    "coordination": Label("Coordination among departments", "部门统筹协调机制"),
+    "planning": Label("Overall planning", "统筹规划"),
+    "public_service": Label("Public service", "公共服务"),
+    "financial_support": Label("Financial support", "财政支持"),
+    "supervision": Label("Supervision and assessment", "监管与考核"),
+    "lever_costs": Label("Cost of each lever to government", "各项对策的政府成本"),
+}
+
+#: Every output column of sim.outputs.COLUMNS.
+OUTPUTS: dict[str, Label] = {
+    "partnerships_none": Label("Lapsed partnerships", "已停滞的合作关系数", "partnerships"),
+    "partnerships_form": Label("Form partnerships", "形式合作数", "partnerships"),
+    "partnerships_practice": Label("Practice partnerships", "实践合作数", "partnerships"),
+    "partnerships_content": Label("Content partnerships", "实质合作数", "partnerships"),
+    "partnerships_active": Label("Active partnerships", "有效合作关系数", "partnerships"),
+    "form_share": Label("Share at form", "形式合作占比", ""),
+    "practice_share": Label("Share at practice", "实践合作占比", ""),
+    "content_share": Label("Content share", "实质合作占比", ""),
+    "depth_index": Label("Depth index", "合作深度指数", "0-1"),
+    "reported_content_share": Label("Reported content share", "上报的实质合作占比", ""),
+    "misreporting_share": Label("Misreporting share", "虚报比例", ""),
+    "approval_delay": Label("Approval delay", "审批时长", "steps"),
+    "applications_pending": Label("Applications pending", "待审批申请数", "applications"),
+    "aware_enterprise_share": Label("Firms aware of the incentives", "知晓激励政策的企业比例", "share"),
+    "mean_retained_share": Label("Graduates kept after poaching", "被挖后留用毕业生比例", "share"),
+    "budget_left": Label("Subsidy budget left", "剩余补贴预算", "MU"),
+    "graduates_placed_locally": Label("Graduates placed locally", "本地合作企业就业毕业生数",
+                                      "graduates/year"),
+    "graduates_poached": Label("Graduates poached", "被挖走的毕业生数", "graduates/year"),
+    "skill_match": Label("Skill match", "技能匹配度", "0-1"),
+    "spending_total": Label("Government spending", "政府总支出", "MU/step"),
+    "leakage_share": Label("Share of subsidy leaked to form", "补贴流向形式合作的比例", ""),
+    "spending_subsidy": Label("Subsidy paid", "补贴支出", "MU/step"),
+    "spending_tax_offset": Label("Tax offsets granted", "税收抵免额", "MU/step"),
+    "spending_audit": Label("Audit spending", "审计支出", "MU/step"),
+    "spending_levers": Label("Running cost of the other levers", "其他对策运行成本", "MU/step"),
+    "subsidy_leakage": Label("Subsidy paid to form partnerships", "流向形式合作的补贴", "MU/step"),
+    "subsidy_overpaid": Label("Subsidy overpaid", "超额支付的补贴", "MU/step"),
+    "tax_offset_overpaid": Label("Tax offsets overgranted", "超额抵免的税收", "MU/step"),
+    "clawbacks_collected": Label("Over-payments recovered", "追回的超额支付", "MU/step"),
+    "audits": Label("Audits", "审计次数", "audits"),
+    "misreports_detected": Label("Misreports detected", "查出的虚报数", "audits"),
+    "penalties_collected": Label("Fines collected", "罚款收入", "MU/step"),
+    "partnerships_formed": Label("Agreements signed", "新签合作协议数", "partnerships"),
+    "partnerships_dissolved": Label("Partnerships dissolved", "解除的合作关系数", "partnerships"),
+    "approvals": Label("Upgrades approved", "审批通过数", "applications"),
+}
+
+#: The depth rungs, by lower-case Depth name.
+RUNGS: dict[str, Label] = {
+    "none": Label("None", "无合作", ""),
+    "form": Label("Form", "形式合作", ""),
+    "practice": Label("Practice", "实践合作", ""),
+    "content": Label("Content", "实质合作", ""),
+}
+
+#: Phrases for reports, captions and table headers: key -> (English, Chinese).
+TERMS: dict[str, tuple[str, str]] = {
+    "school_enterprise_cooperation": ("school–enterprise cooperation", "校企合作"),
+    "industry_education_integration": ("industry–education integration", "产教融合"),
+    "form_over_content": ("form over content", "重形式、轻实质"),
+    "form_cooperation": ("form cooperation", "形式合作"),
+    "content_cooperation": ("content cooperation", "实质合作"),
+    "government": ("government", "政府"),
+    "school": ("school", "学校"),
+    "enterprise": ("enterprise", "企业"),
+    "secondary_vocational_school": ("secondary vocational school", "中等职业学校"),
+    "higher_vocational_college": ("higher vocational college", "高等职业院校"),
+    "countermeasure": ("countermeasure", "对策"),
+    "lever": ("lever", "政策工具"),
+    "subsidy": ("subsidy", "补贴"),
+    "tax_offset": ("tax offset", "税收抵免"),
+    "audit": ("audit", "审计"),
+    "supervision": ("supervision", "监管"),
+    "assessment": ("assessment", "考核"),
+    "coordination_body": ("coordination body", "统筹协调机构"),
+    "scenario": ("scenario", "情景"),
+    "baseline": ("baseline", "基准情景"),
+    "status_quo": ("status quo", "现状"),
+    "full_package": ("full package", "一揽子对策"),
+    "replicate": ("replicate", "重复运行"),
+    "replicates": ("replicates", "重复运行次数"),
+    "step": ("step", "步"),
+    "year": ("year", "年"),
+    "mean": ("mean", "均值"),
+    "difference": ("difference from baseline", "与基准情景之差"),
+    "paired_difference": ("paired difference", "配对差异"),
+    "ci95": ("95 % CI", "95% 置信区间"),
+    "effect_size": ("standardised effect size", "标准化效应量"),
+    "cost_per_content": ("cost per content partnership-year", "每项实质合作·年的成本"),
+    "model_units": ("model units (MU)", "模型货币单位（MU）"),
+    "parameter": ("parameter", "参数"),
+    "value": ("value", "取值"),
+    "source": ("source", "来源"),
+    "assumption": ("assumption", "假设"),
+    "output": ("output", "输出指标"),
+    "stylised_not_data": ("Stylised model output, not data.", "程式化模型结果，并非实测数据。"),
+    "multiple_comparisons": (
+        "Many scenarios are compared with one baseline: intervals are not adjusted for "
+        "multiple comparisons, so expect some to exclude zero by chance.",
+        "多个情景与同一基准情景比较，置信区间未作多重比较校正，个别区间可能因偶然而不含零。"),
+}
+
+_TABLES: tuple[tuple[str, dict[str, Label]], ...] = (
+    ("parameter", PARAMETERS), ("output", OUTPUTS), ("group", GROUP_LABELS), ("rung", RUNGS))
+
+
+def _check_lang(lang: str) -> int:
+    if lang not in LANGS:
+        raise LabelError(f"language {lang!r} is not offered: allowed {', '.join(LANGS)}")
+    return LANGS.index(lang)
+
+
+def _key(name: str | Enum) -> str:
+    if isinstance(name, Depth):
+        return name.name.lower()
+    return str(name)
+
+
+def entry(name: str | Depth) -> Label:
+    """The :class:`Label` of a parameter, output, group or rung (a Depth or its name).
+
+    Raises:
+        LabelError: the name has none; the message gives close matches.
+    """
+    key = _key(name)
+    for _, table in _TABLES:
+        if key in table:
+            return table[key]
+    known = [k for _, table in _TABLES for k in table]
+    close = difflib.get_close_matches(key, known, n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    raise LabelError(f"no label for {key!r}: not a parameter, output, parameter group or depth rung "
+                     f"in sim/labels.py{hint}")
+
+
+def unit(name: str | Depth, lang: str = "en") -> str:
+    """The readable unit of ``name`` in ``lang`` ('' when none is shown)."""
+    i = _check_lang(lang)
+    found = entry(name)
+    key = found.unit
+    if key is None:  # a parameter's unit is the one it declares
+        key = spec(_key(name)).unit if _key(name) in PARAMETERS else ""
+    if key not in UNITS:
+        raise LabelError(f"unit {key!r} of {_key(name)!r} has no translation in sim/labels.py UNITS")
+    return UNITS[key][i]
+
+
+def label(name: str | Depth, lang: str = "en", *, with_unit: bool = True) -> str:
+    """The readable label of ``name`` in ``lang``, with its unit in brackets unless asked not to.
+
+    Args:
+        name: a parameter, output column, parameter group, or depth rung
+            (a :class:`~sim.depth.Depth` or its lower-case name).
+        lang: "en" or "zh".
+        with_unit: append the unit, "(MU/step)" or "（模型货币单位/步）".
+
+    Raises:
+        LabelError: unknown name or language (a KeyError).
+    """
+    i = _check_lang(lang)
+    text = (entry(name).en, entry(name).zh)[i]
+    shown = unit(name, lang) if with_unit else ""
+    if not shown:
+        return text
+    return f"{text} ({shown})" if lang == "en" else f"{text}（{shown}）"
+
+
+def term(key: str, lang: str = "en") -> str:
+    """A report phrase (see :data:`TERMS`) in ``lang``.
+
+    Raises:
+        LabelError: unknown key or language.
+    """
+    i = _check_lang(lang)
+    if key not in TERMS:
+        close = difflib.get_close_matches(key, list(TERMS), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise LabelError(f"no term {key!r} in sim/labels.py TERMS{hint}")
+    return TERMS[key][i]
+
+
+def missing() -> dict[str, list[str]]:
+    """Names the model has that this module does not label, by kind (empty lists when complete)."""
+    return {
+        "parameter": [n for n in names() if n not in PARAMETERS],
+        "parameter group": [g for g in GROUPS if g not in GROUP_LABELS],
+        "output": [c for c in COLUMNS if c not in OUTPUTS],
+        "depth rung": [d.name.lower() for d in Depth if d.name.lower() not in RUNGS],
+        "parameter unit": sorted({spec(n).unit for n in names() if n in PARAMETERS
+                                  and PARAMETERS[n].unit is None and spec(n).unit not in UNITS}),
+    }
