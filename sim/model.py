@@ -391,7 +391,8 @@ class CooperationModel(mesa.Model):
         new &= ~np.isin(keys, pt.pair_keys(n_e))
         # A firm holding as many agreements as it is willing to declines.
         held = np.bincount(pt.enterprise, minlength=n_e)
-        new &= held[firms] < self.ent_agreement_cap[firms]
+        candidates = np.flatnonzero(new)
+        new[candidates[self._over_capacity(firms[candidates], held, self.ent_agreement_cap)]] = False
         schools, firms, broker = schools[new], firms[new], broker[new]
         flows["proposals_declined"] = float((~new).sum())
         if schools.size == 0:
@@ -534,20 +535,26 @@ class CooperationModel(mesa.Model):
         the choices over capacity fall back to honest form.
         """
         wants_deep = np.flatnonzero(INVEST[chosen] >= Depth.PRACTICE)
-        if wants_deep.size == 0:
-            return chosen
-        order = wants_deep[self.rng.permutation(wants_deep.size)]
-        # Rank of each deep choice among the same firm's deep choices this month.
+        out = chosen.copy()
+        over = self._over_capacity(firms[wants_deep], held, self.ent_deep_cap)
+        out[wants_deep[over]] = HONEST[Depth.FORM]
+        return out
+
+    def _over_capacity(self, firms: np.ndarray, held: np.ndarray, cap: np.ndarray) -> np.ndarray:
+        """Which of this month's requests (one per entry of ``firms``) a firm has no room for.
+
+        Requests to the same firm are served in random order until ``held`` plus
+        those served reaches its ``cap``.
+        """
+        order = self.rng.permutation(firms.size)
         firm_of = firms[order]
         sort = np.argsort(firm_of, kind="stable")
         ranked = firm_of[sort]
-        starts = np.r_[0, np.flatnonzero(np.diff(ranked)) + 1]
+        starts = np.r_[0, np.flatnonzero(np.diff(ranked)) + 1] if ranked.size else np.zeros(0, int)
         rank = np.arange(ranked.size) - np.repeat(starts, np.diff(np.r_[starts, ranked.size]))
-        over = np.zeros(order.size, dtype=bool)
-        over[sort] = held[ranked] + rank >= self.ent_deep_cap[ranked]
-        out = chosen.copy()
-        out[order[over]] = HONEST[Depth.FORM]
-        return out
+        over = np.zeros(firms.size, dtype=bool)
+        over[order[sort]] = held[ranked] + rank >= cap[ranked]
+        return over
 
     def _random_peer(self, firms: np.ndarray) -> np.ndarray:
         """A random peer of each firm, -1 where it has none."""
