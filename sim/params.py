@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -300,31 +301,41 @@ def _coerce(f: dataclasses.Field, value: Any) -> Any:
             return value
         if type(value).__name__ == "bool_":  # numpy bool from a sampler or array
             return bool(value)
-        raise ParameterError(f"{name} = {value!r}: must be true or false", field_name=name)
+        raise ParameterError(f"{name} = {_shown(value)}: must be true or false", field_name=name)
     if kind is str:
         if isinstance(value, str):
             return value
-        raise ParameterError(f"{name} = {value!r}: must be a string", field_name=name)
+        raise ParameterError(f"{name} = {_shown(value)}: must be a string", field_name=name)
     if isinstance(value, bool) or not isinstance(value, int | float):
         if hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
             value = value.item()
         else:
             raise ParameterError(
-                f"{name} = {value!r}: must be a number ({kind.__name__}) in {_range(spec)}",
+                f"{name} = {_shown(value)}: must be a number ({kind.__name__}) in {_range(spec)}",
                 field_name=name)
-    if kind is int:
-        if float(value) != int(value):
-            raise ParameterError(
-                f"{name} = {value!r}: must be a whole number in {_range(spec)}", field_name=name)
-        value = int(value)
-    else:
-        value = float(value)
-    if value != value or (spec.low is not None and value < spec.low) or (
+    # Checked before any int()/float() conversion: int(inf) raises OverflowError, int(nan)
+    # a bare ValueError, and a huge int overflows float(); none of them names the field.
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ParameterError(
+            f"{name} = {_shown(value)}: must be a finite number in {_range(spec)} {spec.unit}",
+            field_name=name)
+    if (spec.low is not None and value < spec.low) or (
             spec.high is not None and value > spec.high):
         raise ParameterError(
-            f"{name} = {value!r} is out of range: allowed {_range(spec)} {spec.unit}",
+            f"{name} = {_shown(value)} is out of range: allowed {_range(spec)} {spec.unit}",
             field_name=name)
-    return value
+    if kind is int:
+        if value != int(value):
+            raise ParameterError(
+                f"{name} = {_shown(value)}: must be a whole number in {_range(spec)}", field_name=name)
+        return int(value)
+    return float(value)
+
+
+def _shown(value: Any) -> str:
+    """``repr`` of a refused value, cut short (a 400-digit integer would flood the message)."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
 
 
 def _range(spec: Spec) -> str:

@@ -1,0 +1,168 @@
+"""Issue 13, the input side: each numbered defect reproduced, and now refused with a message.
+
+Test names carry the item number (``test_defect_13_NN_...``) so the list can be re-checked.
+The class-wide property test (every numeric input of every file format, fed
+non-finite and extreme numbers) is ``test_defect_13_class_*`` at the end.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from sim.network_io import NetworkFileError, load_network
+from sim.params import ParameterError, Parameters, specs
+
+NODES = """id,type,industry,size,age,level,majors,intake,mandate
+s1,school,,,,secondary,manufacturing:0.7;commerce:0.3,300,
+e1,enterprise,manufacturing,2.0,20,,,,
+e2,enterprise,manufacturing,0.5,5,,,,
+e3,enterprise,commerce,1.0,,,,,
+d1,department,,,,,,,education
+"""
+EDGES = """source,target,tie,depth
+s1,e1,partnership,practice
+s1,e3,partnership,
+e1,e2,peer,
+d1,s1,jurisdiction,
+"""
+#: (column, line in NODES, its text there): every numeric cell of the nodes file.
+NUMERIC_CELLS = [("size", 3, "2.0"), ("age", 3, "20"), ("intake", 2, "300")]
+NON_FINITE = ["inf", "-inf", "nan", "NaN", "Infinity", "1e400", "-1e999"]
+
+
+def pair(folder: Path, nodes: str = NODES, edges: str = EDGES) -> Path:
+    """Write a CSV network pair into ``folder``; return the nodes file."""
+    (folder / "c-nodes.csv").write_text(nodes)
+    (folder / "c-edges.csv").write_text(edges)
+    return folder / "c-nodes.csv"
+
+
+def set_cell(nodes: str, column: str, line: int, text: str) -> str:
+    """``nodes`` with the cell ``column`` of line ``line`` (1 = header) replaced."""
+    rows = [r.split(",") for r in nodes.splitlines()]
+    rows[line - 1][rows[0].index(column)] = text
+    return "\n".join(",".join(r) for r in rows) + "\n"
+
+
+def column_of(column: str) -> int:
+    return NODES.splitlines()[0].split(",").index(column) + 1
+
+
+# ---------------------------------------------------------------- 3: non-finite numbers
+
+
+@pytest.mark.parametrize("text", NON_FINITE)
+@pytest.mark.parametrize("column, line, _", NUMERIC_CELLS)
+def test_defect_13_03_nonfinite_csv_cell_refused_with_file_line_column(tmp_path, column, line,
+                                                                       _, text):
+    path = pair(tmp_path, set_cell(NODES, column, line, text))
+    with pytest.raises(NetworkFileError) as err:
+        load_network(path)
+    assert str(err.value).startswith(f"{path}:{line}:{column_of(column)}: {column} ")
+    assert "not a finite number" in str(err.value)
+
+
+@pytest.mark.parametrize("text", ["inf", "nan", "1e400"])
+def test_defect_13_03_nonfinite_major_share_refused(tmp_path, text):
+    nodes = NODES.replace("manufacturing:0.7", f"manufacturing:{text}")
+    with pytest.raises(NetworkFileError, match=rf"c-nodes.csv:2:{column_of('majors')}: majors "
+                                               r"share of 'manufacturing' .* not a finite"):
+        load_network(pair(tmp_path, nodes))
+
+
+@pytest.mark.parametrize("attribute, old, new", [
+    ("size", ">2.0<", ">INF<"), ("size", ">2.0<", ">NaN<"), ("intake", ">300<", ">inf<"),
+    ("age", ">20.0<", ">-inf<")])
+def test_defect_13_03_nonfinite_graphml_value_refused_with_line_and_column(tmp_path, attribute,
+                                                                           old, new):
+    g = load_network(pair(tmp_path))
+    nx.write_graphml(g, tmp_path / "g.graphml")
+    text = (tmp_path / "g.graphml").read_text()
+    assert old in text
+    path = tmp_path / "bad.graphml"
+    path.write_text(text.replace(old, new, 1))
+    line = next(n for n, row in enumerate(path.read_text().splitlines(), start=1) if new in row)
+    with pytest.raises(NetworkFileError,
+                       match=rf"bad.graphml:{line}:\d+: node '[se]1': {attribute} .*not a "
+                             r"finite number"):
+        load_network(path)
+
+
+# ---------------------------------------------------------------- 4: GraphML duplicates, directions
+
+
+def _graphml_text(tmp_path: Path) -> str:
+    nx.write_graphml(load_network(pair(tmp_path)), tmp_path / "g.graphml")
+    return (tmp_path / "g.graphml").read_text()
+
+
+@pytest.mark.parametrize("industry", ["commerce", "manufacturing"])
+def test_defect_13_04_graphml_duplicate_node_id_refused_with_both_lines(tmp_path, industry):
+    text = _graphml_text(tmp_path)
+    start = text.index('<node id="e3">')
+    end = text.index("</node>", start) + len("</node>")
+    copy = text[start:end].replace("commerce", industry)  # differing or identical copy
+    path = tmp_path / "dup.graphml"
+    path.write_text(text[:end] + "\n    " + copy + text[end:])
+    lines = [n for n, row in enumerate(path.read_text().splitlines(), start=1)
+             if '<node id="e3">' in row]
+    assert len(lines) == 2
+    with pytest.raises(NetworkFileError,
+                       match=rf"dup.graphml:{lines[1]}:\d+: duplicate node id 'e3' \(first at "
+                             rf".*dup.graphml:{lines[0]}:\d+\)"):
+        load_network(path)
+
+
+def test_defect_13_04_directed_graphml_with_conflicting_depths_refused(tmp_path):
+    g = nx.DiGraph(load_network(pair(tmp_path)))  # each tie in both directions
+    g.edges["e1", "s1"]["depth"] = 3  # s1->e1 keeps practice (2)
+    nx.write_graphml(g, tmp_path / "d.graphml")
+    with pytest.raises(NetworkFileError, match=r"d.graphml:\d+:\d+: edge 'e1'-'s1': a "
+                                               r"partnership tie at depth content, but 's1'-'e1'"
+                                               r" at .*d.graphml:\d+:\d+.* depth practice"):
+        load_network(tmp_path / "d.graphml")
+
+
+def test_defect_13_04_directed_graphml_with_agreeing_directions_loads(tmp_path):
+    undirected = load_network(pair(tmp_path))
+    nx.write_graphml(nx.DiGraph(undirected), tmp_path / "d.graphml")
+    assert nx.utils.graphs_equal(load_network(tmp_path / "d.graphml"), undirected)
+
+
+# ---------------------------------------------------------------- 14: int parameters and intake
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan, 1e400, 10 ** 400])
+@pytest.mark.parametrize("name", [n for n, _, kind, _ in specs() if kind in (int, float)])
+def test_defect_13_14_nonfinite_or_huge_parameter_is_a_parameter_error(name, value):
+    with pytest.raises(ParameterError) as err:
+        Parameters(**{name: value})
+    assert err.value.field_name == name
+    assert str(err.value).startswith(f"{name} = ")
+    assert len(str(err.value)) < 200  # a 400-digit integer is cut short
+
+
+def test_defect_13_14_intake_inf_in_a_network_file_names_file_line_column(tmp_path):
+    path = pair(tmp_path, set_cell(NODES, "intake", 2, "inf"))
+    with pytest.raises(NetworkFileError, match=rf"c-nodes.csv:2:{column_of('intake')}: intake "
+                                               r"'inf' is not a finite number"):
+        load_network(path)
+
+
+# ---------------------------------------------------------------- 19: misleading messages
+
+
+@pytest.mark.parametrize("keep", [0, 1])
+def test_defect_13_19_too_few_enterprises_says_the_two_enterprise_minimum(tmp_path, keep):
+    lines = NODES.splitlines()
+    enterprises = [row for row in lines if ",enterprise," in row]
+    nodes = "\n".join(r for r in lines if r not in enterprises[keep:]) + "\n"
+    edges = "source,target,tie,depth\ns1,e1,partnership,\n" if keep else (
+        "source,target,tie,depth\nd1,s1,jurisdiction,\n")
+    with pytest.raises(NetworkFileError, match=rf"needs at least 1 school and 2 enterprises "
+                                               rf"\(found 1 schools, {keep} enterprises\)"):
+        load_network(pair(tmp_path, nodes, edges))
