@@ -15,6 +15,12 @@ import pytest
 
 from sim.network_io import NetworkFileError, load_network
 from sim.params import ParameterError, Parameters, specs
+from sim.scenarios import (
+    MAX_EXTENDS_DEPTH,
+    ScenarioError,
+    check_distinct_names,
+    load_scenario,
+)
 
 NODES = """id,type,industry,size,age,level,majors,intake,mandate
 s1,school,,,,secondary,manufacturing:0.7;commerce:0.3,300,
@@ -46,6 +52,16 @@ def set_cell(nodes: str, column: str, line: int, text: str) -> str:
     rows = [r.split(",") for r in nodes.splitlines()]
     rows[line - 1][rows[0].index(column)] = text
     return "\n".join(",".join(r) for r in rows) + "\n"
+
+
+HEAD = 'title = "T"\ndescription = "D"\n'
+
+
+def scenario(folder: Path, name: str, text: str, *, encoding: str = "utf-8") -> Path:
+    """Write ``folder/name.toml``; return its path."""
+    path = folder / f"{name}.toml"
+    path.write_text(text, encoding=encoding)
+    return path
 
 
 def column_of(column: str) -> int:
@@ -166,3 +182,97 @@ def test_defect_13_19_too_few_enterprises_says_the_two_enterprise_minimum(tmp_pa
     with pytest.raises(NetworkFileError, match=rf"needs at least 1 school and 2 enterprises "
                                                rf"\(found 1 schools, {keep} enterprises\)"):
         load_network(pair(tmp_path, nodes, edges))
+
+
+@pytest.mark.parametrize("text", ["inf", "-inf", "nan", "+inf", "1e400"])
+@pytest.mark.parametrize("group, name", [("scale", "n_schools"),
+                                         ("supervision", "audit_prob_per_step")])
+def test_defect_13_03_nonfinite_scenario_value_refused_with_line_and_column(tmp_path, text,
+                                                                          group, name):
+    line = f"{name} = {{ value = {text}, source = \"assumption\" }}"
+    path = scenario(tmp_path, "x", HEAD + f"[{group}]\n{line}\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    column = line.index(text) + 1
+    assert str(err.value).startswith(f"{path}:4:{column}: [{group}] {name} = ")
+    assert "must be a finite number" in str(err.value)
+    assert (err.value.line, err.value.column, err.value.key) == (4, column, name)
+
+
+# ---------------------------------------------------------------- 16: extends depth
+
+
+def test_defect_13_16_extends_chain_depth_is_bounded_and_the_chain_named(tmp_path):
+    depth = 1500  # the depth that hit RecursionError
+    for k in range(depth):
+        scenario(tmp_path, f"s{k}", HEAD + f'extends = "s{k + 1}"\n')
+    scenario(tmp_path, f"s{depth}", HEAD)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(tmp_path / "s0.toml")
+    message = str(err.value)
+    assert message.startswith(f"{tmp_path / 's0.toml'}: extends: chain longer than "
+                              f"{MAX_EXTENDS_DEPTH} parents: s0 -> s1 -> s2 -> s3 -> ... (")
+    assert f"s{MAX_EXTENDS_DEPTH + 1}" in message and err.value.key == "extends"
+
+
+def test_defect_13_16_a_chain_at_the_bound_still_loads(tmp_path):
+    for k in range(MAX_EXTENDS_DEPTH):
+        scenario(tmp_path, f"s{k}", HEAD + f'extends = "s{k + 1}"\n')
+    scenario(tmp_path, f"s{MAX_EXTENDS_DEPTH}", HEAD + "[scale]\n"
+             "n_schools = { value = 7, source = \"assumption\" }\n")
+    loaded = load_scenario(tmp_path / "s0.toml")
+    assert len(loaded.extends) == MAX_EXTENDS_DEPTH and loaded.params.n_schools == 7
+
+
+# ---------------------------------------------------------------- 19: scenario messages
+
+
+def test_defect_13_19_group_name_given_a_value_says_it_is_a_table(tmp_path):
+    path = scenario(tmp_path, "x", HEAD + "supervision = 5\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}:3: supervision = 5: supervision is a parameter group")
+    assert "[supervision]" in message and "did you mean" not in message
+
+
+@pytest.mark.parametrize("key", ["title", "description"])
+def test_defect_13_19_title_of_the_wrong_type_is_not_called_missing(tmp_path, key):
+    text = HEAD.replace(f'{key} = "{key[0].upper()}"', f"{key} = 5")
+    path = scenario(tmp_path, "x", text)
+    line = 1 if key == "title" else 2
+    with pytest.raises(ScenarioError, match=rf"x.toml:{line}: {key}: must be a non-empty "
+                                            r"string, got 5") as err:
+        load_scenario(path)
+    assert "missing" not in str(err.value)
+
+
+def test_defect_13_19_source_of_the_wrong_type_is_not_called_missing(tmp_path):
+    path = scenario(tmp_path, "x", HEAD + "[supervision]\n"
+                    "audit_prob_per_step = { value = 0.1, source = 5 }\n")
+    with pytest.raises(ScenarioError, match=r"x.toml:4: \[supervision\] audit_prob_per_step: "
+                                            r"source = 5: must be a non-empty string") as err:
+        load_scenario(path)
+    assert "missing" not in str(err.value)
+
+
+def test_defect_13_19_utf8_byte_order_mark_is_accepted(tmp_path):
+    text = HEAD + "[supervision]\naudit_prob_per_step = { value = 0.3, source = \"assumption\" }\n"
+    path = scenario(tmp_path, "bom", text, encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    loaded = load_scenario(path)
+    assert loaded.title == "T" and loaded.params.audit_prob_per_step == 0.3
+    assert loaded.provenance["audit_prob_per_step"] == "assumption"
+
+
+def test_defect_13_19_two_files_with_one_name_are_named_both(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = load_scenario(scenario(tmp_path / "a", "county", HEAD))
+    second = load_scenario(scenario(tmp_path / "b", "county", HEAD))
+    check_distinct_names([first, first])  # the same file twice is a repeat, not a clash
+    with pytest.raises(ScenarioError) as err:
+        check_distinct_names([first, second])
+    message = str(err.value)
+    assert str(first.path) in message and str(second.path) in message
+    assert "'county'" in message and "given more than once" not in message
