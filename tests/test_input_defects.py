@@ -276,3 +276,151 @@ def test_defect_13_19_two_files_with_one_name_are_named_both(tmp_path):
     message = str(err.value)
     assert str(first.path) in message and str(second.path) in message
     assert "'county'" in message and "given more than once" not in message
+
+
+# ---------------------------------------------------------------- games: 3, 5, 10, 11, 13, 23, 24
+
+ROOT = Path(__file__).resolve().parents[1]
+HAND = ROOT / "scenarios" / "games" / "hand-example.toml"
+
+
+def game_cli(argv: list[str]) -> int:
+    import argparse
+
+    from sim.games import cli
+
+    parser = argparse.ArgumentParser()
+    cli.add_arguments(parser)
+    return cli.main(parser.parse_args(argv))
+
+
+@pytest.mark.parametrize("old, new, place", [
+    ("value = 3.0", "value = inf", "parameters.s.value"),
+    ("value = 3.0", "value = nan", "parameters.s.value"),
+    ("value = 3.0", "value = -inf", "parameters.s.value"),
+    ('"b + h"', "inf", 'payoffs."strict/active/content".enterprise'),
+    ('"b + h"', "1e400", 'payoffs."strict/active/content".enterprise'),
+    ('"b + h"', '"1e999 * b + h"', 'payoffs."strict/active/content".enterprise'),
+])
+def test_defect_13_03_nonfinite_game_value_refused_with_line_and_column(tmp_path, old, new,
+                                                                        place):
+    from sim.games.spec import GameSpecError, load_game
+
+    text = HAND.read_text()
+    assert old in text
+    path = tmp_path / "g.toml"
+    path.write_text(text.replace(old, new, 1))
+    line = next(n for n, row in enumerate(path.read_text().splitlines(), start=1) if new in row)
+    row = path.read_text().splitlines()[line - 1]
+    value = new.split("= ")[-1]  # the column is that of the value itself
+    column = row.index(value, row.index(new)) + 1
+    with pytest.raises(GameSpecError) as err:
+        load_game(path)
+    assert (err.value.place, err.value.line, err.value.column) == (place, line, column)
+    assert str(err.value).startswith(f"{path}:{line}:{column}: {place}: ")
+    assert "finite" in err.value.message
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-inf", "0", "-1"])
+def test_defect_13_05_and_10_nonfinite_t_max_refused_before_any_output(tmp_path, capsys,
+                                                                       value):
+    out = tmp_path / "figs"
+    assert game_cli([str(HAND), f"--t-max={value}", "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"error: {HAND}: --t-max: must be a finite number above 0")
+    assert captured.out == ""  # refused before the table, so nothing hangs after it
+    assert not out.exists()  # no empty figures
+
+
+def test_defect_13_11_huge_agent_population_refused_with_a_memory_estimate(tmp_path, capsys):
+    out = tmp_path / "figs"
+    assert game_cli([str(HAND), "--agents", "--sizes", "1000000000", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {HAND}: --sizes: this agent run would need about ")
+    assert "3,000,000,000 agents" in err and "available; lower --sizes" in err
+    assert not out.exists()
+
+
+def test_defect_13_11_memory_check_compares_estimate_and_what_is_available():
+    from sim.games import cli, runs
+    from sim.games.spec import load_game
+
+    game = load_game(HAND)
+    steps = cli.check_resources(game, 4.0, 0.5, (100, 100, 100), 2, available=10 ** 12)
+    assert steps == runs.steps_for(game, 4.0, 0.5) > 0
+    need = sum(runs.memory_estimate(steps, (100, 100, 100), 2).values())
+    with pytest.raises(cli._UsageError) as err:  # just too little memory
+        cli.check_resources(game, 4.0, 0.5, (100, 100, 100), 2,
+                            available=int(need / runs.MEMORY_SHARE) - 1)
+    assert err.value.place == "--sizes"
+    with pytest.raises(cli._UsageError) as err:  # steps beyond counting: --t-max to blame
+        cli.check_resources(game, 1e308, 0.5, (100, 100, 100), 2, available=10 ** 12)
+    assert err.value.place == "--t-max"
+
+
+def test_defect_13_11_ctrl_c_during_an_agent_run_stops_it_cleanly(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from sim.games.cli import HOLD_ENV
+
+    out = tmp_path / "figs"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "game", str(HAND), "--agents", "--sizes", "20",
+         "--replicates", "3", "--t-max", "2", "--out", str(out)],
+        cwd=ROOT, env={**os.environ, HOLD_ENV: "1"}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        first = proc.stderr.readline()  # the hook holds the run after this line
+        assert first.startswith("agents: replicate 1/3 done"), first
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert "interrupted: the game run stopped" in err and "Traceback" not in err
+    assert not list(out.glob("agents*")) and not list(out.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("seed", ["-1", "-5"])
+def test_defect_13_13_negative_game_seed_refused_with_a_message(tmp_path, capsys, seed):
+    assert game_cli([str(HAND), "--agents", "--sizes", "10", "--no-plots", "--seed", seed,
+                     "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {HAND}: --seed: must be 0 or more")
+    assert "Traceback" not in err
+
+
+def test_defect_13_23_same_game_figures_give_the_same_bytes(tmp_path):
+    from sim.games import plots
+    from sim.games.replicator import integrate, pure_equilibria
+    from sim.games.runs import run_agents
+    from sim.games.spec import load_game
+
+    game = load_game(HAND)
+    payoffs = game.payoff_array()
+    trajectories = [integrate(payoffs, (0.4, 0.6, 0.5), t_max=3.0)]
+    run = run_agents(game, 3.0, (0.4, 0.6, 0.5), sizes=(30, 30, 30), replicates=2, seed=4)
+    ode = integrate(payoffs, (0.4, 0.6, 0.5), t_eval=run.ode_t)
+    written = {}
+    for copy in ("a", "b"):
+        folder = tmp_path / copy
+        paths = (plots.plot_phase(game, trajectories, pure_equilibria(payoffs), folder / "phase")
+                 + plots.plot_shares(game, trajectories, folder / "shares")
+                 + plots.plot_agents(game, ode, run, folder / "agents"))
+        written[copy] = {p.name: p.read_bytes() for p in paths}
+    assert len(written["a"]) == 6
+    assert written["a"] == written["b"]
+    svg = written["a"]["phase.svg"].decode()
+    assert "<dc:date>" not in svg  # no timestamp
+
+
+def test_defect_13_24_no_plots_writes_no_agent_figures(tmp_path, capsys):
+    out = tmp_path / "figs"
+    assert game_cli([str(HAND), "--agents", "--sizes", "20", "--replicates", "1", "--t-max", "2",
+                     "--no-plots", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["agents.csv"]
+    assert "wrote" in capsys.readouterr().out
