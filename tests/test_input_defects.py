@@ -424,3 +424,67 @@ def test_defect_13_24_no_plots_writes_no_agent_figures(tmp_path, capsys):
                      "--no-plots", "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["agents.csv"]
     assert "wrote" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- 14 in the live view, 18: viz
+
+
+def test_defect_13_14_live_view_shows_the_network_file_line_for_intake_inf(tmp_path,
+                                                                          monkeypatch):
+    solara = pytest.importorskip("solara")
+    from sim.viz import app
+
+    nets = tmp_path / "nets"
+    nets.mkdir()
+    nodes = pair(nets, set_cell(NODES, "intake", 2, "inf"))
+    (tmp_path / "county.toml").write_text(HEAD + f'network_file = "{nodes}"\n')
+    monkeypatch.setenv("COOPSIM_SCENARIOS", str(tmp_path))
+    state = app.ViewState(params=Parameters(n_enterprises=300, n_schools=6), seed=7)
+    model = solara.reactive(app.ViewModel(state))
+    before = model.value
+    assert not state.choose_scenario("county", model)
+    assert model.value is before
+    assert f"{nodes}:2:{column_of('intake')}: intake 'inf' is not a finite number" in (
+        state.error.value)
+    assert "OverflowError" not in state.error.value
+
+
+@pytest.mark.parametrize("value", [math.inf, math.nan])
+def test_defect_13_14_live_view_refuses_inf_in_an_int_field_naming_it(value):
+    pytest.importorskip("solara")
+    from sim.viz import app
+
+    state = app.ViewState(params=Parameters(n_enterprises=300, n_schools=6), seed=7)
+    assert not state.set_value("n_schools", value)
+    assert state.error.value.startswith("n_schools = ")
+    assert "finite number" in state.error.value and state.values.value["n_schools"] == 6
+
+
+def test_defect_13_18_viz_on_a_busy_port_says_so_before_printing_a_url(capsys, monkeypatch):
+    import argparse
+    import os
+    import socket
+
+    from sim.viz import cli
+
+    def no_server(*_args):
+        raise AssertionError("the server was started on a busy port")
+
+    monkeypatch.setattr(os, "execve", no_server)
+    monkeypatch.setattr(cli.subprocess, "call", no_server)
+    with socket.socket() as other:  # another server holds the port
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        args = argparse.Namespace(port=port, scenarios=None, no_assets=True)
+        assert cli.main(args) == 2
+    captured = capsys.readouterr()
+    assert "live view:" not in captured.out and "http://" not in captured.out
+    assert captured.err.startswith(f"error: --port: 127.0.0.1:{port} cannot be used")
+    assert "--port 0" in captured.err and "Traceback" not in captured.err
+
+
+def test_defect_13_18_a_free_port_is_reported_free():
+    from sim.viz import cli
+
+    assert cli.port_in_use(cli.free_port()) is None
