@@ -8,9 +8,12 @@ non-finite and extreme numbers) is ``test_defect_13_class_*`` at the end.
 from __future__ import annotations
 
 import math
+import re
+import tempfile
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from sim.network_io import NetworkFileError, load_network
@@ -488,3 +491,188 @@ def test_defect_13_18_a_free_port_is_reported_free():
     from sim.viz import cli
 
     assert cli.port_in_use(cli.free_port()) is None
+
+
+# ---------------------------------------------------------------- the class: every numeric input
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+#: Non-finite and extreme numbers, as the number a file means and as text written in it.
+NUMBERS = st.one_of(
+    st.sampled_from([math.inf, -math.inf, math.nan, 1e308, -1e308, 5e-324, 0.0, -0.0]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(2 ** 63), max_value=2 ** 63 - 1).map(float),
+)
+CSV_SPELLINGS = ["inf", "-inf", "nan", "NaN", "Infinity", "-Infinity", "1e400", "-1e400",
+                 "1e308", "1e-400", "0", "-0", "1"]
+PROPERTY = settings(max_examples=40, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _text(value: float) -> str:
+    """How a person would write ``value`` in a CSV cell or TOML (``repr`` is valid in both)."""
+    return repr(value) if not float(value).is_integer() else repr(int(value))
+
+
+def _in_range(value: float, low: float, high: float, strict_low: bool = False) -> bool:
+    return math.isfinite(value) and (value > low if strict_low else value >= low) and (
+        value <= high)
+
+
+@PROPERTY
+@given(column=st.sampled_from(NUMERIC_CELLS),
+       text=st.one_of(st.sampled_from(CSV_SPELLINGS), NUMBERS.map(_text)))
+def test_defect_13_class_network_csv_numbers_refused_or_in_range(tmp_path, column, text):
+    from sim.network_io import LIMITS
+
+    name, line, _ = column
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    path = pair(folder, set_cell(NODES, name, line, text))
+    try:
+        g = load_network(path)
+    except NetworkFileError as err:
+        assert str(err).startswith(f"{path}:{line}:{column_of(name)}: {name} "), err
+        return
+    node = "s1" if name == "intake" else "e1"
+    value = float(text)
+    assert _in_range(value, *LIMITS[name]), f"{name} = {text} accepted"
+    assert g.nodes[node][name] == value
+
+
+@PROPERTY
+@given(text=st.one_of(st.sampled_from(CSV_SPELLINGS), NUMBERS.map(_text)))
+def test_defect_13_class_network_csv_major_shares_and_depths(tmp_path, text):
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    path = pair(folder, NODES.replace("manufacturing:0.7", f"manufacturing:{text}"))
+    try:
+        load_network(path)
+    except NetworkFileError as err:
+        assert str(err).startswith(f"{path}:2:{column_of('majors')}: majors "), err
+    else:
+        assert 0 <= float(text) <= 1e6
+    path = pair(folder, edges=EDGES.replace("partnership,practice", f"partnership,{text}"))
+    try:
+        g = load_network(path)
+    except NetworkFileError as err:
+        assert str(err).startswith(f"{folder / 'c-edges.csv'}:2:4: depth "), err
+    else:
+        assert g.edges["s1", "e1"]["depth"] == float(text) and float(text) in (0, 1, 2, 3)
+
+
+def graphml(name: str, kind: str, text: str) -> str:
+    """A small county as GraphML whose one ``name`` value (of e1, or s1 for intake) is ``text``.
+
+    ``name`` is declared with ``attr.type`` ``kind``; no other node carries it, so
+    the value under test is the only one read with that type.
+    """
+    target = "s1" if name == "intake" else "e1"
+    nodes = {"s1": {"type": "school", "majors": "manufacturing"},
+             "e1": {"type": "enterprise", "industry": "manufacturing"},
+             "e2": {"type": "enterprise", "industry": "manufacturing"}}
+    nodes[target][name] = text
+    keys = {"type": "string", "majors": "string", "industry": "string", name: kind}
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">']
+    lines += [f'  <key id="{k}" for="node" attr.name="{k}" attr.type="{t}"/>'
+              for k, t in keys.items()]
+    lines += ['  <key id="tie" for="edge" attr.name="tie" attr.type="string"/>',
+              '  <graph edgedefault="undirected">']
+    for node, data in nodes.items():
+        lines.append(f'    <node id="{node}">')
+        lines += [f'      <data key="{k}">{v}</data>' for k, v in data.items()]
+        lines.append("    </node>")
+    lines += ['    <edge source="s1" target="e1"><data key="tie">partnership</data></edge>',
+              "  </graph>", "</graphml>"]
+    return "\n".join(lines) + "\n"
+
+
+@PROPERTY
+@given(column=st.sampled_from(NUMERIC_CELLS), kind=st.sampled_from(["double", "long", "string"]),
+       text=st.one_of(st.sampled_from(CSV_SPELLINGS + ["INF", "NaN"]), NUMBERS.map(_text)))
+def test_defect_13_class_graphml_numbers_refused_or_in_range(tmp_path, column, kind, text):
+    from sim.network_io import LIMITS
+
+    name = column[0]
+    node = "s1" if name == "intake" else "e1"
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "g.graphml"
+    path.write_text(graphml(name, kind, text))
+    line = next(n for n, row in enumerate(path.read_text().splitlines(), start=1)
+                if f'<data key="{name}">' in row)
+    try:
+        g = load_network(path)
+    except NetworkFileError as err:
+        assert str(err).startswith(f"{path}:{line}:7: node '{node}': {name} "), err
+        return
+    value = float(text)
+    assert _in_range(value, *LIMITS[name]), f"{name} = {text} accepted as {kind}"
+    assert g.nodes[node][name] == value
+
+
+NUMERIC_PARAMETERS = [(n, spec.group) for n, _, kind, spec in specs() if kind in (int, float)]
+
+
+@PROPERTY
+@given(parameter=st.sampled_from(NUMERIC_PARAMETERS), value=NUMBERS)
+def test_defect_13_class_scenario_numbers_refused_or_in_range(tmp_path, parameter, value):
+    from sim.params import spec
+
+    name, group = parameter
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    text = _text(value)
+    path = scenario(folder, "x", HEAD + f"[{group}]\n"
+                    f"{name} = {{ value = {text}, source = \"assumption\" }}\n")
+    try:
+        loaded = load_scenario(path)
+    except ScenarioError as err:
+        assert str(err).startswith(f"{path}:4:"), err
+        assert f"[{group}] {name} = " in str(err) and err.key == name
+        return
+    declared = spec(name)
+    assert _in_range(float(value), declared.low, declared.high), f"{name} = {text} accepted"
+    assert getattr(loaded.params, name) == float(value)
+
+
+@PROPERTY
+@given(parameter=st.sampled_from([n for n, _ in NUMERIC_PARAMETERS]),
+       value=st.one_of(NUMBERS, st.integers(min_value=-(10 ** 400), max_value=10 ** 400)))
+def test_defect_13_class_parameters_from_any_mapping_refused_or_in_range(parameter, value):
+    # Experiment files, sweeps and the live view all build Parameters from a mapping.
+    from sim.params import spec
+
+    try:
+        params = Parameters.from_mapping({parameter: value}, where="exp.toml: ")
+    except ParameterError as err:
+        assert str(err).startswith(f"exp.toml: {parameter} = ") and err.field_name == parameter
+        assert len(str(err)) < 300
+        return
+    declared = spec(parameter)
+    assert math.isfinite(value) and declared.low <= value <= declared.high
+    assert getattr(params, parameter) == value
+
+
+GAME_SLOTS = [("value = 3.0", "parameters.s.value", "{}"),
+              ('"b + h"', 'payoffs."strict/active/content".enterprise', "{}"),
+              ('"b + h"', 'payoffs."strict/active/content".enterprise', '"{} * b + h"')]
+
+
+@PROPERTY
+@given(slot=st.sampled_from(GAME_SLOTS), value=NUMBERS)
+def test_defect_13_class_game_numbers_refused_or_finite(tmp_path, slot, value):
+    from sim.games.spec import GameSpecError, load_game
+
+    old, place, template = slot
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    path = folder / "g.toml"
+    written = "value = " + template.format(_text(value)) if old.startswith("value") else (
+        template.format(_text(value)))
+    path.write_text(HAND.read_text().replace(old, written, 1))
+    try:
+        game = load_game(path)
+    except GameSpecError as err:
+        assert err.path == str(path) and err.line is not None, err
+        assert err.place == place or err.place.startswith("payoffs."), err
+        return
+    assert math.isfinite(value)
+    assert np.isfinite(game.payoff_array()).all()
