@@ -48,7 +48,7 @@ import difflib
 import math
 import xml.etree.ElementTree as ET
 import xml.parsers.expat
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -50,7 +50,7 @@ class ScenarioError(ValueError):
 
     The message starts with the file (and line, and for a bad value its column,
     when known), then names the key and what is allowed, e.g.
-    ``scenarios/x.toml:7:39: [supervision] audit_prob_per_step = 1.5 is out of
+    ``scenarios/x.toml:7:33: [supervision] audit_prob_per_step = 1.5 is out of
     range: allowed [0, 1] prob/step``.
 
     Attributes:

@@ -8,7 +8,6 @@ non-finite and extreme numbers) is ``test_defect_13_class_*`` at the end.
 from __future__ import annotations
 
 import math
-import re
 import tempfile
 from pathlib import Path
 
@@ -507,7 +506,7 @@ NUMBERS = st.one_of(
 )
 CSV_SPELLINGS = ["inf", "-inf", "nan", "NaN", "Infinity", "-Infinity", "1e400", "-1e400",
                  "1e308", "1e-400", "0", "-0", "1"]
-PROPERTY = settings(max_examples=40, deadline=None,
+PROPERTY = settings(max_examples=40, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
