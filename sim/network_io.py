@@ -83,10 +83,11 @@ MAX_MAJOR_SHARE = 1e6
 class NetworkFileError(ValueError):
     """A network file is malformed or does not fit the schema of :mod:`sim.network`.
 
-    The message starts with ``<file>:<line>:<column>:`` for a bad cell (CSV) or
-    ``<data>`` element (GraphML), ``<file>:<line>:`` for a bad row or element,
-    and ``<file>:`` for the file as a whole; then it says what is wrong and what
-    is allowed. GraphML messages also name the node (``node 'e1':``) or edge.
+    The message starts with ``<file>:<line>:`` (the row, or the GraphML element:
+    for a bad value, the line of its cell or ``<data>`` element) or ``<file>:``
+    for the file as a whole, then says what is wrong and what is allowed; a bad
+    value's message ends with its column, ``(column 4)``. GraphML messages also
+    name the node (``node 'e1':``) or edge.
     """
 
 
@@ -105,18 +106,23 @@ class _Place:
     label: str = ""
 
     def at(self, name: str | None = None) -> str:
-        """``file:line[:column]: [label: ]`` of the whole record, or of field ``name``."""
-        line, column = self.fields.get(name, (self.line, self.column)) if name else (
-            self.line, self.column)
-        where = str(self.path)
-        if line is not None:
-            where += f":{line}"
-            if column is not None:
-                where += f":{column}"
+        """``file:line: [label: ]`` of the whole record, or of field ``name``."""
+        line = self.fields[name][0] if name in self.fields else self.line
+        where = f"{self.path}:{line}" if line is not None else str(self.path)
         return f"{where}: {self.label}: " if self.label else f"{where}: "
 
+    def fail(self, message: str, name: str | None = None) -> NetworkFileError:
+        """The error for ``message`` about the record, or about its field ``name``.
+
+        The column goes at the end, so every message starts ``file:line:`` alike.
+        """
+        column = self.fields[name][1] if name in self.fields else (
+            self.column if name is not None else None)
+        suffix = f" (column {column})" if column is not None else ""
+        return NetworkFileError(f"{self.at(name)}{message}{suffix}")
+
     def __str__(self) -> str:
-        return self.at().rstrip(": ")
+        return f"{self.path}:{self.line}" if self.line is not None else str(self.path)
 
 
 def load_network(path: str | Path) -> nx.Graph:
@@ -182,8 +188,7 @@ def _load_csv(nodes_path: Path, edges_path: Path) -> nx.Graph:
         if not node:
             raise NetworkFileError(f"{place.at()}empty id")
         if node in where:
-            raise NetworkFileError(f"{place.at('id')}duplicate node id {node!r} (first at "
-                                   f"{where[node]})")
+            raise place.fail(f"duplicate node id {node!r} (first at {where[node]})", "id")
         where[node] = place
         g.add_node(node, **_node_attributes(row, place))
     _check_population(g, str(nodes_path))
@@ -193,9 +198,8 @@ def _load_csv(nodes_path: Path, edges_path: Path) -> nx.Graph:
         a, b = row.get("source", ""), row.get("target", "")
         for end, node in (("source", a), ("target", b)):
             if node not in where:
-                raise NetworkFileError(
-                    f"{place.at(end)}{end} {node!r} is not a node of {nodes_path.name} "
-                    "(dangling edge)")
+                raise place.fail(f"{end} {node!r} is not a node of {nodes_path.name} "
+                                 "(dangling edge)", end)
         key = (min(a, b), max(a, b))
         if key in seen:
             raise NetworkFileError(f"{place.at()}duplicate edge {a!r}-{b!r} (first at "
@@ -219,8 +223,8 @@ def _rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]
                 if name not in columns:
                     close = difflib.get_close_matches(name, columns, n=1)
                     hint = f"; did you mean {close[0]!r}?" if close else ""
-                    raise NetworkFileError(f"{path}:1:{number}: unknown column {name!r}{hint} "
-                                           f"(columns: {', '.join(columns)})")
+                    raise NetworkFileError(f"{path}:1: unknown column {name!r}{hint} "
+                                           f"(columns: {', '.join(columns)}) (column {number})")
             for name in required:
                 if name not in header:
                     raise NetworkFileError(f"{path}:1: missing column {name!r} "
@@ -260,7 +264,8 @@ def _index_graphml(path: Path) -> _GraphmlIndex:
     keys: dict[str, tuple[str, str]] = {}  # key id -> (attribute name, declared type)
     stack: list[Any] = []  # the node id or (source, target) each open element belongs to
     pending: list[tuple[Any, str, str, tuple[int, int]]] = []  # owner, key id, text, position
-    text: list[str] = []
+    text: list[str] = []  # character data of the open <data> element
+    in_data = [False]
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
 
     def position() -> tuple[int, int]:
@@ -277,9 +282,9 @@ def _index_graphml(path: Path) -> _GraphmlIndex:
             if node in index.nodes:
                 line, column = index.nodes[node]
                 raise NetworkFileError(
-                    f"{path}:{parser.CurrentLineNumber}:{parser.CurrentColumnNumber + 1}: "
-                    f"duplicate node id {node!r} (first at {path}:{line}:{column}); give "
-                    "each node one <node> element")
+                    f"{path}:{parser.CurrentLineNumber}: duplicate node id {node!r} (first at "
+                    f"{path}:{line}, column {column}); give each node one <node> element "
+                    f"(column {parser.CurrentColumnNumber + 1})")
             index.nodes[node] = position()
             owner = node
         elif tag == "edge":
@@ -288,17 +293,23 @@ def _index_graphml(path: Path) -> _GraphmlIndex:
         elif tag == "data" and owner is not None:
             pending.append((owner, attrs.get("key", ""), "", position()))
             text.clear()
+            in_data[0] = True
         stack.append(owner)
 
     def end(name: str) -> None:
         stack.pop()
-        if name.rsplit(" ", 1)[-1] == "data" and pending and pending[-1][2] == "":
+        if name.rsplit(" ", 1)[-1] == "data" and in_data[0]:
             owner, key, _, where = pending[-1]
             pending[-1] = (owner, key, "".join(text), where)
+            in_data[0] = False
+
+    def characters(data: str) -> None:
+        if in_data[0]:
+            text.append(data)
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    parser.CharacterDataHandler = text.append
+    parser.CharacterDataHandler = characters
     try:
         with path.open("rb") as handle:
             parser.ParseFile(handle)
@@ -309,15 +320,15 @@ def _index_graphml(path: Path) -> _GraphmlIndex:
     for owner, key, value, where in pending:
         name, kind = keys.get(key, (key, "string"))
         index.data[(owner, name)] = where
-        place = _Place(path, *where, label=_label(owner))
+        place = _Place(path, fields={name: where}, label=_label(owner))
         if name in NODE_COLUMNS + EDGE_COLUMNS and kind in ("int", "long", "float", "double"):
-            _finite(value.strip(), name, place.at())
+            _finite(value.strip(), name, place)
             if kind in ("int", "long"):
                 try:
                     int(value.strip())
                 except ValueError:
-                    raise NetworkFileError(f"{place.at()}{name} {value.strip()!r} is not a "
-                                           f"whole number (the key declares {kind})") from None
+                    raise place.fail(f"{name} {value.strip()!r} is not a whole number (the key "
+                                     f"declares {kind})", name) from None
     return index
 
 
@@ -367,11 +378,11 @@ def _load_graphml(path: Path) -> nx.Graph:
         if g.has_edge(a, b):  # only a directed file can give a pair twice (b->a, then a->b)
             first = g.edges[a, b]
             if first != attributes:
-                other = _graphml_place(path, index, (b, a), EDGE_COLUMNS)
-                raise NetworkFileError(
-                    f"{place.at('depth' if 'depth' in row else None)}{_describe(attributes)}, "
-                    f"but {b!r}-{a!r} at {other} gives {_describe(first)}; a tie is undirected: "
-                    "give both directions the same tie and depth, or only one")
+                other = _graphml_place(path, index, (b, a), EDGE_COLUMNS).line
+                raise place.fail(
+                    f"{_describe(attributes)}, but {b!r}-{a!r} at {path}:{other} gives "
+                    f"{_describe(first)}; a tie is undirected: give both directions the same "
+                    "tie and depth, or only one", "depth" if "depth" in row else "")
             continue
         g.add_edge(a, b, **attributes)
     return g
@@ -391,8 +402,8 @@ def _describe(attributes: Mapping[str, Any]) -> str:
 def _node_attributes(row: Mapping[str, str], place: _Place) -> dict[str, Any]:
     kind = row.get("type", "")
     if kind not in NODE_TYPES:
-        raise NetworkFileError(f"{place.at('type')}unknown node type {kind!r}; allowed: "
-                               f"{', '.join(NODE_TYPES)}")
+        raise place.fail(f"unknown node type {kind!r}; allowed: {', '.join(NODE_TYPES)}",
+                         "type")
     for name in REQUIRED[kind]:
         if not row.get(name):
             raise NetworkFileError(f"{place.at()}{_a(kind)} needs {name!r}")
@@ -402,25 +413,28 @@ def _node_attributes(row: Mapping[str, str], place: _Place) -> dict[str, Any]:
     if kind == "school":
         level = row.get("level", DEFAULTS["level"])
         if level not in LEVELS:
-            raise NetworkFileError(f"{place.at('level')}level {level!r}; allowed: "
-                                   f"{', '.join(LEVELS)}")
+            raise place.fail(f"level {level!r}; allowed: {', '.join(LEVELS)}", "level")
         intake = _number(row, "intake", place)
         if intake != int(intake):
-            raise NetworkFileError(f"{place.at('intake')}intake {row['intake']!r} must be a "
-                                   "whole number")
+            raise place.fail(f"intake {row['intake']!r} must be a whole number", "intake")
         return {"type": kind, "level": level, "majors": row["majors"], "intake": int(intake)}
     return {"type": kind, "mandate": row.get("mandate") or row.get("id") or ""}
 
 
-def _finite(text: str, name: str, place: str) -> float:
-    """``text`` as a finite float, or NetworkFileError (inf and nan are never data)."""
+def _finite(text: str, name: str, place: _Place, column: str | None = None) -> float:
+    """``text`` as a finite float, or NetworkFileError (inf and nan are never data).
+
+    ``name`` is what the message calls the value; ``column`` the field it is in
+    (default: ``name``).
+    """
+    field_name = column or name
     try:
         value = float(text)
     except ValueError:
-        raise NetworkFileError(f"{place}{name} {text!r} is not a number") from None
+        raise place.fail(f"{name} {text!r} is not a number", field_name) from None
     if not math.isfinite(value):
-        raise NetworkFileError(f"{place}{name} {text!r} is not a finite number; give a "
-                               "number (inf and nan are not allowed)")
+        raise place.fail(f"{name} {text!r} is not a finite number; give a finite number",
+                         field_name)
     return value
 
 
@@ -428,12 +442,11 @@ def _number(row: Mapping[str, str], name: str, place: _Place) -> float:
     text = row.get(name)
     if text is None:
         return float(DEFAULTS[name])
-    at = place.at(name)
-    value = _finite(text, name, at)
+    value = _finite(text, name, place)
     low, high, strict_low = LIMITS[name]
     if value < low or (strict_low and value == low) or value > high:
         bound = f"({low:g}, {high:g}]" if strict_low else f"[{low:g}, {high:g}]"
-        raise NetworkFileError(f"{at}{name} {text} is out of range: allowed {bound}")
+        raise place.fail(f"{name} {text} is out of range: allowed {bound}", name)
     return value
 
 
@@ -441,27 +454,26 @@ def _edge_attributes(g: nx.Graph, a: str, b: str, row: Mapping[str, str],
                      place: _Place) -> dict[str, Any]:
     tie = row.get("tie", "")
     if tie not in TIE_TYPES:
-        raise NetworkFileError(f"{place.at('tie')}unknown tie {tie!r}; allowed: "
-                               f"{', '.join(TIE_TYPES)}")
+        raise place.fail(f"unknown tie {tie!r}; allowed: {', '.join(TIE_TYPES)}", "tie")
     if a == b:
         raise NetworkFileError(f"{place.at()}a tie from {a!r} to itself")
     ends = sorted((g.nodes[a]["type"], g.nodes[b]["type"]))
     if ends != sorted(TIE_ENDS[tie]):
         want = " and ".join(_a(t) for t in TIE_ENDS[tie])
-        raise NetworkFileError(
-            f"{place.at('tie')}a {tie} tie joins {want}, not {_a(ends[0])} and {_a(ends[1])}")
+        raise place.fail(f"a {tie} tie joins {want}, not {_a(ends[0])} and {_a(ends[1])}",
+                         "tie")
     if tie == "peer" and g.nodes[a]["industry"] != g.nodes[b]["industry"]:
         raise NetworkFileError(f"{place.at()}peer ties join enterprises of the same industry "
                                f"({g.nodes[a]['industry']!r} vs {g.nodes[b]['industry']!r})")
     attributes: dict[str, Any] = {"tie": tie}
     if tie == "partnership":
-        attributes["depth"] = _depth(row.get("depth", "form"), place.at("depth"))
+        attributes["depth"] = _depth(row.get("depth", "form"), place)
     elif row.get("depth"):
-        raise NetworkFileError(f"{place.at('depth')}only partnership ties carry a depth")
+        raise place.fail("only partnership ties carry a depth", "depth")
     return attributes
 
 
-def _depth(text: str, place: str) -> int:
+def _depth(text: str, place: _Place) -> int:
     text = text.strip().lower()
     if text in DEPTH_NAMES:
         return DEPTH_NAMES[text]
@@ -471,8 +483,7 @@ def _depth(text: str, place: str) -> int:
         value = -1.0
     if value in (0.0, 1.0, 2.0, 3.0):
         return int(value)
-    raise NetworkFileError(f"{place}depth {text!r}; allowed: "
-                           f"{', '.join(DEPTH_NAMES)} or 0-3")
+    raise place.fail(f"depth {text!r}; allowed: {', '.join(DEPTH_NAMES)} or 0-3", "depth")
 
 
 def _check_majors(g: nx.Graph, where: Mapping[str, _Place]) -> None:
@@ -481,18 +492,19 @@ def _check_majors(g: nx.Graph, where: Mapping[str, _Place]) -> None:
     for node, data in g.nodes(data=True):
         if data["type"] != "school":
             continue
-        at = where[node].at("majors")
+        place = where[node]
         for part in str(data["majors"]).split(";"):
             name, _, share = part.partition(":")
             if share.strip():
-                value = _finite(share.strip(), f"majors share of {name.strip()!r}", at)
+                value = _finite(share.strip(), f"majors share of {name.strip()!r}", place,
+                                "majors")
                 if value > MAX_MAJOR_SHARE:
-                    raise NetworkFileError(f"{at}majors share of {name.strip()!r} {share.strip()}"
-                                           f" is out of range: allowed [0, {MAX_MAJOR_SHARE:g}]")
+                    raise place.fail(f"majors share of {name.strip()!r} {share.strip()} is out "
+                                     f"of range: allowed [0, {MAX_MAJOR_SHARE:g}]", "majors")
         try:
             parse_majors(data["majors"], industries)
         except ValueError as err:
-            raise NetworkFileError(f"{at}majors {data['majors']!r}: {err}") from None
+            raise place.fail(f"majors {data['majors']!r}: {err}", "majors") from None
 
 
 def _a(word: str) -> str:

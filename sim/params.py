@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -313,23 +314,26 @@ def _coerce(f: dataclasses.Field, value: Any) -> Any:
             raise ParameterError(
                 f"{name} = {_shown(value)}: must be a number ({kind.__name__}) in {_range(spec)}",
                 field_name=name)
-    # Checked before any int()/float() conversion: int(inf) raises OverflowError, int(nan)
-    # a bare ValueError, and a huge int overflows float(); none of them names the field.
+    # Checked before any conversion: int(inf) raises OverflowError and int(nan) a bare
+    # ValueError, and float() of a huge int overflows; none of them names the field.
     if isinstance(value, float) and not math.isfinite(value):
         raise ParameterError(
             f"{name} = {_shown(value)}: must be a finite number in {_range(spec)} {spec.unit}",
             field_name=name)
+    if kind is int:
+        if value != int(value):
+            raise ParameterError(
+                f"{name} = {_shown(value)}: must be a whole number in {_range(spec)}",
+                field_name=name)
+        value = int(value)
+    elif abs(value) <= sys.float_info.max:  # a larger int has no float: kept for the message
+        value = float(value)
     if (spec.low is not None and value < spec.low) or (
             spec.high is not None and value > spec.high):
         raise ParameterError(
             f"{name} = {_shown(value)} is out of range: allowed {_range(spec)} {spec.unit}",
             field_name=name)
-    if kind is int:
-        if value != int(value):
-            raise ParameterError(
-                f"{name} = {_shown(value)}: must be a whole number in {_range(spec)}", field_name=name)
-        return int(value)
-    return float(value)
+    return value
 
 
 def _shown(value: Any) -> str:

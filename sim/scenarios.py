@@ -48,10 +48,10 @@ _VALUE = re.compile(r"\bvalue\s*=\s*")
 class ScenarioError(ValueError):
     """A scenario cannot be found or its file is not acceptable.
 
-    The message starts with the file (and line, and for a bad value its column,
-    when known), then names the key and what is allowed, e.g.
-    ``scenarios/x.toml:7:33: [supervision] audit_prob_per_step = 1.5 is out of
-    range: allowed [0, 1] prob/step``.
+    The message starts with the file (and line, when known), then names the key
+    and what is allowed; a bad value's message ends with its column, e.g.
+    ``scenarios/x.toml:7: [supervision] audit_prob_per_step = 1.5 is out of
+    range: allowed [0, 1] prob/step (column 33)``.
 
     Attributes:
         path: the file concerned (None for a scenario that was not found).
@@ -335,9 +335,9 @@ def _entry(path: Path, text: str, group: str, name: str, entry: Any, known: list
         Parameters(**{name: value})
     except ParameterError as err:
         column = _value_column(text, line)
-        where = f"{path}:{line}:{column}: " if line and column else _place(path, line)
-        raise ScenarioError(f"{where}[{group}] {err}", path=path, line=line, key=name,
-                            column=column) from None
+        suffix = f" (column {column})" if column else ""
+        raise ScenarioError(f"{_place(path, line)}[{group}] {err}{suffix}", path=path, line=line,
+                            key=name, column=column) from None
     return value, source.strip()
 
 

@@ -103,7 +103,7 @@ def test_errors_name_file_and_place_and_exit_2(tmp_path, capsys, make_argv, plac
     assert run([*argv, "--no-plots"]) == 2
     err = capsys.readouterr().err.strip()
     # A place inside the file also gets its line and column there.
-    located = r":\d+:\d+" if place.startswith(("payoffs", "parameters")) else ""
+    located = r":\d+" if place.startswith(("payoffs", "parameters")) else ""
     assert re.match(rf"error: {re.escape(argv[0])}{located}: {re.escape(place)}: ", err), err
     assert fragment in err
     assert "Traceback" not in err
@@ -114,6 +114,7 @@ def test_router_exits_2_without_traceback(tmp_path):
     result = subprocess.run([sys.executable, "-m", "sim", "game", bad, "--no-plots"],
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
-    assert re.match(rf"error: {re.escape(bad)}:\d+:\d+: payoffs\.", result.stderr)
+    assert re.match(rf"error: {re.escape(bad)}:\d+: payoffs\.", result.stderr)
+    assert re.search(r"\(column \d+\)$", result.stderr.strip())
     assert "did you mean 'h'" in result.stderr
     assert "Traceback" not in result.stderr

@@ -77,25 +77,25 @@ def test_graphml_gives_the_same_graph_as_csv(tmp_path):
 
 @pytest.mark.parametrize("nodes_edit, edges_edit, expected", [
     (("s1,school", "s1,college"), None,
-     r"c-nodes.csv:2:2: unknown node type 'college'; allowed: school, enterprise, department"),
+     r"c-nodes.csv:2: unknown node type 'college'; allowed: school, enterprise, department"),
     (("e2,enterprise,manufacturing", "e2,enterprise,"), None,
      r"c-nodes.csv:4: an enterprise needs 'industry'"),
     (("e1,enterprise,manufacturing,2.0", "e1,enterprise,manufacturing,-1"), None,
-     r"c-nodes.csv:3:4: size -1 is out of range: allowed \(0, 1e\+06\]"),
-    (("e3,enterprise", "e1,enterprise"), None, r"c-nodes.csv:5:1: duplicate node id 'e1' "
+     r"c-nodes.csv:3: size -1 is out of range: allowed \(0, 1e\+06\] \(column 4\)"),
+    (("e3,enterprise", "e1,enterprise"), None, r"c-nodes.csv:5: duplicate node id 'e1' "
                                               r"\(first at .*c-nodes.csv:3\)"),
     (("manufacturing:0.7;commerce:0.3", "manufacturing:0.7;tourism:0.3"), None,
-     r"c-nodes.csv:2:7: majors .*'tourism' is not an industry of any enterprise"),
-    (("size,age", "sise,age"), None, r"c-nodes.csv:1:4: unknown column 'sise'; did you mean "
+     r"c-nodes.csv:2: majors .*'tourism' is not an industry of any enterprise"),
+    (("size,age", "sise,age"), None, r"c-nodes.csv:1: unknown column 'sise'; did you mean "
                                      r"'size'\?"),
-    (None, ("e1,e2,peer", "e1,e9,peer"), r"c-edges.csv:4:2: target 'e9' is not a node of "
+    (None, ("e1,e2,peer", "e1,e9,peer"), r"c-edges.csv:4: target 'e9' is not a node of "
                                          r"c-nodes.csv \(dangling edge\)"),
-    (None, ("e1,e2,peer", "e1,e2,friend"), r"c-edges.csv:4:3: unknown tie 'friend'; allowed: "
+    (None, ("e1,e2,peer", "e1,e2,friend"), r"c-edges.csv:4: unknown tie 'friend'; allowed: "
                                            r"partnership, peer, jurisdiction, service"),
     (None, ("s1,e1,partnership,practice", "s1,e1,partnership,deep"),
-     r"c-edges.csv:2:4: depth 'deep'; allowed: none, form, practice, content or 0-3"),
+     r"c-edges.csv:2: depth 'deep'; allowed: none, form, practice, content or 0-3"),
     (None, ("d1,s1,jurisdiction", "d1,e1,jurisdiction"),
-     r"c-edges.csv:5:3: a jurisdiction tie joins a department and a school, not a department "
+     r"c-edges.csv:5: a jurisdiction tie joins a department and a school, not a department "
      r"and an enterprise"),
     (None, ("e1,e2,peer", "e1,e3,peer"), r"c-edges.csv:4: peer ties join enterprises of the "
                                          r"same industry"),
@@ -141,7 +141,7 @@ def test_graphml_unknown_type_and_dangling_edge_name_the_node(tmp_path):
     g = load_network(pair(tmp_path))
     g.nodes["e2"]["type"] = "bank"
     nx.write_graphml(g, tmp_path / "type.graphml")
-    with pytest.raises(NetworkFileError, match=r"type.graphml:\d+:\d+: node 'e2': unknown node type "
+    with pytest.raises(NetworkFileError, match=r"type.graphml:\d+: node 'e2': unknown node type "
                                                r"'bank'"):
         load_network(tmp_path / "type.graphml")
     text = (tmp_path / "type.graphml").read_text().replace('<node id="e2">', '<node id="e2x">')

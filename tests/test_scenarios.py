@@ -167,7 +167,8 @@ def test_out_of_range_value_names_file_key_and_allowed_range(folder):
         load_scenario("range")
     message = str(err.value)
     column = path.read_text().splitlines()[3].index("1.5") + 1
-    assert message.startswith(f"{path}:4:{column}: [supervision] audit_prob_per_step = 1.5")
+    assert message.startswith(f"{path}:4: [supervision] audit_prob_per_step = 1.5")
+    assert message.endswith(f"(column {column})") and err.value.column == column
     assert "allowed [0, 1]" in message
 
 

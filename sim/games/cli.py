@@ -7,7 +7,7 @@ Examples::
     python -m sim game scenarios/games/tripartite-literature.toml --set Rg=7 --agents
     python -m sim game scenarios/games/hand-example.toml --agents --network ws:k=8,p=0.1
 
-Errors print ``error: <file>[:<line>:<column>]: <place>: <message>`` and return 2;
+Errors print ``error: <file>[:<line>]: <place>: <message>[ (column <n>)]`` and return 2;
 Ctrl-C stops a run, prints ``interrupted`` and returns 130.
 """
 
@@ -302,14 +302,14 @@ def main(args: argparse.Namespace) -> int:
 
     Returns:
         0 on success, 2 on any input error (printed as
-        ``error: <file>[:<line>:<column>]: <place>: <message>``), 130 on Ctrl-C.
+        ``error: <file>[:<line>]: <place>: <message>[ (column <n>)]``), 130 on Ctrl-C.
     """
     from sim.games.spec import GameSpecError
 
     try:
         return _run(args)
     except GameSpecError as exc:
-        print(f"error: {exc.location}: {exc.place}: {exc.message}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
     except _UsageError as exc:
         print(f"error: {args.file}: {exc.place}: {exc.message}", file=sys.stderr)
     except KeyboardInterrupt:

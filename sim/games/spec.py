@@ -74,8 +74,9 @@ ALLOWED_SYNTAX = "numbers, parameter names, + - * /, unary -, and parentheses"
 class GameSpecError(ValueError):
     """A game file, or an override of it, is invalid.
 
-    The text is ``<file>[:<line>:<column>]: <place>: <message>``; the line and
-    column (of the value, or of the key) are given when the place is in the file.
+    The text is ``<file>[:<line>]: <place>: <message>[ (column <n>)]``; the line
+    and column (of the value, or of the key) are given when the place is found
+    in the file.
 
     Attributes:
         path: The game file (or ``"<string>"``).
@@ -93,14 +94,17 @@ class GameSpecError(ValueError):
         self.message = message
         self.line = line
         self.column = column
-        super().__init__(f"{self.location}: {place}: {message}")
+        super().__init__(f"{self.location}: {place}: {message}{self.column_note}")
 
     @property
     def location(self) -> str:
-        """``<file>``, or ``<file>:<line>:<column>`` when the place was found in it."""
-        if self.line is None:
-            return self.path
-        return f"{self.path}:{self.line}:{self.column or 1}"
+        """``<file>``, or ``<file>:<line>`` when the place was found in it."""
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+    @property
+    def column_note(self) -> str:
+        """`` (column <n>)`` when the column is known, else empty."""
+        return "" if self.column is None else f" (column {self.column})"
 
     def located(self, text: str) -> GameSpecError:
         """This error with the line and column of its place in ``text`` (the file's TOML)."""
