@@ -379,8 +379,12 @@ def test_defect_13_11_ctrl_c_during_an_agent_run_stops_it_cleanly(tmp_path):
         cwd=ROOT, env={**os.environ, HOLD_ENV: "1"}, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        first = proc.stderr.readline()  # the hook holds the run after this line
-        assert first.startswith("agents: replicate 1/3 done"), first
+        seen = []
+        for line in proc.stderr:  # the hook holds the run after the first replicate's line
+            seen.append(line)
+            if line.startswith("agents: replicate 1/3 done"):
+                break
+        assert seen and seen[-1].startswith("agents: replicate 1/3 done"), seen
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         _, err = proc.communicate(timeout=60)
     finally:
