@@ -92,11 +92,16 @@ def _parse_sizes(text: str) -> tuple[int, int, int]:
 
 
 def _bytes(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if n < 1024 or unit == "TB":
-            return f"{n:.3g} {unit}" if unit != "B" else f"{n:.0f} B"
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024:
+            return f"{n:.0f} B" if unit == "B" else f"{n:.3g} {unit}"
         n /= 1024
-    return f"{n:.3g} TB"  # unreachable
+    return f"{n:.3g} TB"
+
+
+def _count(n: float) -> str:
+    """``1,234,567``; in powers of ten past a trillion (a t-max typo can give 300 digits)."""
+    return f"{n:,.0f}" if n < 1e12 else f"{n:.3g}"
 
 
 def check_resources(game, t_max: float, revision_prob: float, sizes, replicates: int,
@@ -129,9 +134,10 @@ def check_resources(game, t_max: float, revision_prob: float, sizes, replicates:
         return steps
     worst = max(need, key=need.get)
     detail, option = {
-        "agents": (f"{sum(sizes):,} agents x {runs.BYTES_PER_AGENT} B", "--sizes"),
+        "agents": (f"{_count(sum(sizes))} agents x {runs.BYTES_PER_AGENT} B", "--sizes"),
         "network": (f"the {network} network's edges x {runs.BYTES_PER_EDGE} B", "--network"),
-        "history": (f"{steps:,} steps x ({runs.BYTES_PER_STEP} B + {replicates:,} replicates x "
+        "history": (f"{_count(steps)} steps x ({runs.BYTES_PER_STEP} B + {_count(replicates)} "
+                    "replicates x "
                     f"{runs.BYTES_PER_REPLICATE_STEP} B)", "--t-max"),
     }[worst]
     lower = {"--sizes": "lower --sizes", "--network": "use a sparser --network or lower --sizes",
