@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -485,31 +487,44 @@ def _coerce(f: dataclasses.Field, value: Any) -> Any:
             return value
         if type(value).__name__ == "bool_":  # numpy bool from a sampler or array
             return bool(value)
-        raise ParameterError(f"{name} = {value!r}: must be true or false", field_name=name)
+        raise ParameterError(f"{name} = {_shown(value)}: must be true or false", field_name=name)
     if kind is str:
         if isinstance(value, str):
             return value
-        raise ParameterError(f"{name} = {value!r}: must be a string", field_name=name)
+        raise ParameterError(f"{name} = {_shown(value)}: must be a string", field_name=name)
     if isinstance(value, bool) or not isinstance(value, int | float):
         if hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
             value = value.item()
         else:
             raise ParameterError(
-                f"{name} = {value!r}: must be a number ({kind.__name__}) in {_range(spec)}",
+                f"{name} = {_shown(value)}: must be a number ({kind.__name__}) in {_range(spec)}",
                 field_name=name)
+    # Checked before any conversion: int(inf) raises OverflowError and int(nan) a bare
+    # ValueError, and float() of a huge int overflows; none of them names the field.
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ParameterError(
+            f"{name} = {_shown(value)}: must be a finite number in {_range(spec)} {spec.unit}",
+            field_name=name)
     if kind is int:
-        if float(value) != int(value):
+        if value != int(value):
             raise ParameterError(
-                f"{name} = {value!r}: must be a whole number in {_range(spec)}", field_name=name)
+                f"{name} = {_shown(value)}: must be a whole number in {_range(spec)}",
+                field_name=name)
         value = int(value)
-    else:
+    elif abs(value) <= sys.float_info.max:  # a larger int has no float: kept for the message
         value = float(value)
-    if value != value or (spec.low is not None and value < spec.low) or (
+    if (spec.low is not None and value < spec.low) or (
             spec.high is not None and value > spec.high):
         raise ParameterError(
-            f"{name} = {value!r} is out of range: allowed {_range(spec)} {spec.unit}",
+            f"{name} = {_shown(value)} is out of range: allowed {_range(spec)} {spec.unit}",
             field_name=name)
     return value
+
+
+def _shown(value: Any) -> str:
+    """``repr`` of a refused value, cut short (a 400-digit integer would flood the message)."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
 
 
 def _range(spec: Spec) -> str:

@@ -38,28 +38,53 @@ SCENARIO_DIR = Path(os.environ.get(ENV_VAR) or PACKAGE_SCENARIO_DIR)
 
 TOP_LEVEL_KEYS = ("title", "description", "extends", "network_file")
 VALUE_KEYS = ("value", "source")
+#: Longest ``extends`` chain (parents above one file). Real chains are 1-3 deep; the bound
+#: turns a runaway or generated chain into a message instead of a RecursionError.
+MAX_EXTENDS_DEPTH = 32
 _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
+_VALUE = re.compile(r"\bvalue\s*=\s*")
 
 
 class ScenarioError(ValueError):
     """A scenario cannot be found or its file is not acceptable.
 
-    The message starts with the file (and line, when known), then names the
-    key and what is allowed, e.g. ``scenarios/x.toml:7: [supervision]
-    audit_prob_per_step = 1.5 is out of range: allowed [0, 1] prob/step``.
+    The message starts with the file (and line, when known), then names the key
+    and what is allowed; a bad value's message ends with its column, e.g.
+    ``scenarios/x.toml:7: [supervision] audit_prob_per_step = 1.5 is out of
+    range: allowed [0, 1] prob/step (column 33)``.
 
     Attributes:
         path: the file concerned (None for a scenario that was not found).
         line: the line in that file, when known.
         key: the key concerned, when there is one.
+        column: the column of the value, when the error is about a value.
     """
 
     def __init__(self, message: str, *, path: Path | None = None, line: int | None = None,
-                 key: str | None = None):
+                 key: str | None = None, column: int | None = None):
         super().__init__(message)
         self.path = path
         self.line = line
         self.key = key
+        self.column = column
+
+
+def check_distinct_names(scenarios: list[Scenario]) -> None:
+    """Refuse two different scenario files with the same name (runs are named by it).
+
+    The same file given twice is left to the caller (it is a repeat, not a clash).
+
+    Raises:
+        ScenarioError: naming both files and the shared name.
+    """
+    first: dict[str, Path] = {}
+    for scenario in scenarios:
+        seen = first.setdefault(scenario.name, scenario.path)
+        if seen != scenario.path:
+            raise ScenarioError(
+                f"{scenario.path}: scenario name {scenario.name!r} is also the name of {seen}; "
+                "runs and results are named by the file name, so rename one of the two files",
+                path=scenario.path)
 
 
 @dataclass(frozen=True)
@@ -173,6 +198,14 @@ def _load_chain(path: Path, stack: list[Path]
         cycle = " -> ".join(p.stem for p in [*stack[stack.index(path):], path])
         raise ScenarioError(f"{stack[-1]}: extends: cycle {cycle}", path=stack[-1],
                             key="extends")
+    if len(stack) > MAX_EXTENDS_DEPTH:
+        names = [p.stem for p in [*stack, path]]
+        shown = " -> ".join(names) if len(names) <= 10 else (
+            " -> ".join(names[:4]) + f" -> ... ({len(names) - 8} more) -> "
+            + " -> ".join(names[-4:]))
+        raise ScenarioError(f"{stack[0]}: extends: chain longer than {MAX_EXTENDS_DEPTH} "
+                            f"parents: {shown}; shorten it (a scenario rarely needs more than "
+                            "two or three)", path=stack[0], key="extends")
     own, values, provenance = _read_file(path)
     merged_values: dict[str, Any] = {}
     merged_provenance: dict[str, str] = {}
@@ -196,7 +229,8 @@ def _load_chain(path: Path, stack: list[Path]
 def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
     """Parse and check one scenario file (without its parents)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte-order mark (Windows editors write one) is not TOML's business.
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         raise ScenarioError(f"{path}: cannot read: {err}", path=path) from None
     try:
@@ -223,6 +257,13 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, st
                 provenance[name] = source
             continue
         if key not in TOP_LEVEL_KEYS:
+            if key in GROUPS:
+                line = _line_of_key(path, None, key, text)
+                raise ScenarioError(
+                    f"{_place(path, line)}{key} = {item!r}: {key} is a parameter group, not a "
+                    f"value; write it as a table: [{key}] on its own line, then one "
+                    "name = { value = ..., source = \"...\" } line per parameter",
+                    path=path, line=line, key=key)
             if key in known:
                 group = spec(key).group
                 line = _line_of_key(path, None, key, text)
@@ -234,9 +275,13 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, st
                      what="top-level key")
         own[key] = item
     for key in ("title", "description"):
-        if not isinstance(own.get(key), str) or not own[key].strip():
+        if key not in own:
             raise ScenarioError(f"{path}: {key}: missing; give the scenario a {key} "
                                 f"(a non-empty string)", path=path, key=key)
+        if not isinstance(own[key], str) or not own[key].strip():
+            line = _line_of_key(path, None, key, text)
+            raise ScenarioError(f"{_place(path, line)}{key}: must be a non-empty string, got "
+                                f"{own[key]!r}", path=path, line=line, key=key)
     if "extends" in own and not isinstance(own["extends"], str):
         line = _line_of_key(path, None, "extends", text)
         raise ScenarioError(f"{_place(path, line)}extends: must be the name of one scenario "
@@ -278,15 +323,21 @@ def _entry(path: Path, text: str, group: str, name: str, entry: Any, known: list
         raise ScenarioError(f"{place}: expected {{ value = ..., source = \"...\" }}, got keys "
                             f"{', '.join(entry)}", path=path, line=line, key=name)
     source = entry.get("source")
-    if not isinstance(source, str) or not source.strip():
+    if "source" not in entry:
         raise ScenarioError(f"{place}: source is missing: quote the seed sentence the value "
                             "stands for, or write \"assumption\"", path=path, line=line, key=name)
+    if not isinstance(source, str) or not source.strip():
+        raise ScenarioError(f"{place}: source = {source!r}: must be a non-empty string: the seed "
+                            "sentence the value stands for, or \"assumption\"", path=path,
+                            line=line, key=name)
     value = entry["value"]
     try:
         Parameters(**{name: value})
     except ParameterError as err:
-        raise ScenarioError(f"{_place(path, line)}[{group}] {err}", path=path, line=line,
-                            key=name) from None
+        column = _value_column(text, line)
+        suffix = f" (column {column})" if column else ""
+        raise ScenarioError(f"{_place(path, line)}[{group}] {err}{suffix}", path=path, line=line,
+                            key=name, column=column) from None
     return value, source.strip()
 
 
@@ -316,6 +367,15 @@ def _network_path(path: Path, text: str, network: str) -> str:
                             "relative to the scenario file)", path=path, line=line,
                             key="network_file")
     return str(target)
+
+
+def _value_column(text: str, line: int | None) -> int | None:
+    """1-based column where the value of ``{ value = ... }`` on ``line`` starts, if found."""
+    if not line:
+        return None
+    lines = text.splitlines()
+    match = _VALUE.search(lines[line - 1]) if line <= len(lines) else None
+    return match.end() + 1 if match else None
 
 
 def _place(path: Path, line: int | None) -> str:

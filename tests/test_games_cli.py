@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -68,7 +69,8 @@ def test_figures_and_agent_overlay_are_written(tmp_path, capsys):
 def test_network_agents(tmp_path, capsys):
     assert run([HAND, "--out", str(tmp_path), "--no-plots", "--t-max", "2", "--agents",
                 "--sizes", "100", "--replicates", "1", "--network", "ws:k=8,p=0.1"]) == 0
-    assert (tmp_path / "agents-ws.png").exists()
+    assert (tmp_path / "agents-ws.csv").exists()
+    assert not list(tmp_path.glob("*.png")) and not list(tmp_path.glob("*.svg"))  # --no-plots
     assert "of agents lack a neighbour" in capsys.readouterr().out
 
 
@@ -100,7 +102,9 @@ def test_errors_name_file_and_place_and_exit_2(tmp_path, capsys, make_argv, plac
     argv = make_argv(tmp_path)
     assert run([*argv, "--no-plots"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith(f"error: {argv[0]}: {place}: "), err
+    # A place inside the file also gets its line and column there.
+    located = r":\d+" if place.startswith(("payoffs", "parameters")) else ""
+    assert re.match(rf"error: {re.escape(argv[0])}{located}: {re.escape(place)}: ", err), err
     assert fragment in err
     assert "Traceback" not in err
 
@@ -110,6 +114,7 @@ def test_router_exits_2_without_traceback(tmp_path):
     result = subprocess.run([sys.executable, "-m", "sim", "game", bad, "--no-plots"],
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
-    assert result.stderr.startswith(f"error: {bad}: ")
+    assert re.match(rf"error: {re.escape(bad)}:\d+: payoffs\.", result.stderr)
+    assert re.search(r"\(column \d+\)$", result.stderr.strip())
     assert "did you mean 'h'" in result.stderr
     assert "Traceback" not in result.stderr

@@ -166,7 +166,9 @@ def test_out_of_range_value_names_file_key_and_allowed_range(folder):
     with pytest.raises(ScenarioError) as err:
         load_scenario("range")
     message = str(err.value)
+    column = path.read_text().splitlines()[3].index("1.5") + 1
     assert message.startswith(f"{path}:4: [supervision] audit_prob_per_step = 1.5")
+    assert message.endswith(f"(column {column})") and err.value.column == column
     assert "allowed [0, 1]" in message
 
 
@@ -187,8 +189,11 @@ def test_value_without_provenance_is_refused(folder):
         load_scenario("bare")
     write(folder, "empty", HEAD + '[supervision]\naudit_prob_per_step = { value = 0.1, '
                                   'source = " " }\n')
-    with pytest.raises(ScenarioError, match="source is missing"):
+    with pytest.raises(ScenarioError, match="source = ' ': must be a non-empty string"):
         load_scenario("empty")
+    write(folder, "nosource", HEAD + '[supervision]\naudit_prob_per_step = { value = 0.1 }\n')
+    with pytest.raises(ScenarioError, match="source is missing"):
+        load_scenario("nosource")
 
 
 def test_parameter_at_top_level_points_to_its_group(folder):

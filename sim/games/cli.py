@@ -7,15 +7,23 @@ Examples::
     python -m sim game scenarios/games/tripartite-literature.toml --set Rg=7 --agents
     python -m sim game scenarios/games/hand-example.toml --agents --network ws:k=8,p=0.1
 
-Errors print ``error: <file>: <place>: <message>`` and return 2.
+Errors print ``error: <file>[:<line>]: <place>: <message>[ (column <n>)]`` and return 2;
+Ctrl-C stops a run, prints ``interrupted`` and returns 130.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
+import time
 from pathlib import Path
+
+#: Test hook: when set, the agent run holds after its first replicate until interrupted,
+#: so a test can send Ctrl-C while a run is under way without racing it.
+HOLD_ENV = "COOPSIM_TEST_HOLD_GAME_AGENTS"
 
 STABILITY_HELP = ("ESS = all eigenvalues negative; unstable = all positive; saddle = mixed "
                   "signs; non-hyperbolic = some |eigenvalue| <= {tol:.1e} (counted as zero)")
@@ -33,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", metavar="OUT", help="also write the equilibrium table as JSON")
     parser.add_argument("--out", metavar="DIR",
                         help="folder for figures (default: out/games/<file stem>)")
-    parser.add_argument("--no-plots", action="store_true", help="print the table only")
+    parser.add_argument("--no-plots", action="store_true",
+                        help="write no figures (with --agents the agent CSV is still written)")
     parser.add_argument("--t-max", type=float, default=50.0,
                         help="replicator time to integrate (default 50)")
     parser.add_argument("--init", action="append", default=[], metavar="X,Y,Z",
@@ -45,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     agents.add_argument("--sizes", default="1000",
                         help="agents per population: N or N1,N2,N3 (default 1000)")
     agents.add_argument("--replicates", type=int, default=5, help="agent runs (default 5)")
-    agents.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    agents.add_argument("--seed", type=int, default=0, help="root seed, 0 or more (default 0)")
     agents.add_argument("--revision-prob", type=float, default=0.5,
                         help="chance an agent revises per step (default 0.5)")
     agents.add_argument("--network", metavar="SPEC", default=None,
@@ -80,6 +89,69 @@ def _parse_sizes(text: str) -> tuple[int, int, int]:
     if len(sizes) != 3 or any(n < 2 for n in sizes):
         raise _UsageError("--sizes", f"expected N or N1,N2,N3 with each at least 2, got {text!r}")
     return tuple(sizes)  # type: ignore[return-value]
+
+
+def _bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024:
+            return f"{n:.0f} B" if unit == "B" else f"{n:.3g} {unit}"
+        n /= 1024
+    return f"{n:.3g} TB"
+
+
+def _count(n: float) -> str:
+    """``1,234,567``; in powers of ten past a trillion (a t-max typo can give 300 digits)."""
+    return f"{n:,.0f}" if n < 1e12 else f"{n:.3g}"
+
+
+def check_resources(game, t_max: float, revision_prob: float, sizes, replicates: int,
+                    network=None, available: int | None = None) -> int:
+    """Refuse an agent run that cannot fit in memory, before it starts; return its steps.
+
+    Args:
+        game: The game (its payoff range sets the steps per unit of replicator time).
+        t_max: Replicator time to cover.
+        revision_prob: Per-step revision probability.
+        sizes: Population sizes.
+        replicates: Number of runs.
+        network: None or a parsed network spec.
+        available: Bytes available (default: what the system reports now).
+
+    Raises:
+        _UsageError: naming the option to lower, the estimate and what is available.
+    """
+    from sim.games import runs
+
+    try:
+        steps = runs.steps_for(game, t_max, revision_prob)
+    except OverflowError:
+        raise _UsageError("--t-max", f"{t_max:g} units of replicator time is more agent steps "
+                                     "than can be counted; lower --t-max") from None
+    need = runs.memory_estimate(steps, sizes, replicates, network)
+    total = sum(need.values())
+    available = runs.available_memory() if available is None else available
+    if available is None or total <= runs.MEMORY_SHARE * available:
+        return steps
+    worst = max(need, key=need.get)
+    detail, option = {
+        "agents": (f"{_count(sum(sizes))} agents x {runs.BYTES_PER_AGENT} B", "--sizes"),
+        "network": (f"the {network} network's edges x {runs.BYTES_PER_EDGE} B", "--network"),
+        "history": (f"{_count(steps)} steps x ({runs.BYTES_PER_STEP} B + {_count(replicates)} "
+                    "replicates x "
+                    f"{runs.BYTES_PER_REPLICATE_STEP} B)", "--t-max"),
+    }[worst]
+    lower = {"--sizes": "lower --sizes", "--network": "use a sparser --network or lower --sizes",
+             "--t-max": "lower --t-max or --replicates"}[option]
+    raise _UsageError(option, f"this agent run would need about {_bytes(total)} of memory "
+                              f"(mostly {worst}: {detail}), more than {runs.MEMORY_SHARE:.0%} of "
+                              f"the {_bytes(available)} available; {lower}")
+
+
+def _on_replicate(done: int, total: int) -> None:
+    print(f"agents: replicate {done}/{total} done", file=sys.stderr, flush=True)
+    if os.environ.get(HOLD_ENV):
+        while True:  # held until Ctrl-C (test hook, see HOLD_ENV)
+            time.sleep(0.1)
 
 
 def _label(game, eq) -> str:
@@ -143,8 +215,8 @@ def _run(args: argparse.Namespace) -> int:
         overrides[name] = value
     game = load_game(args.file, overrides)
     initial = [_parse_triple(t, "--init") for t in args.init] or list(DEFAULT_INITIAL_SHARES)
-    if args.t_max <= 0:
-        raise _UsageError("--t-max", f"must be positive, got {args.t_max!r}")
+    if not math.isfinite(args.t_max) or args.t_max <= 0:
+        raise _UsageError("--t-max", f"must be a finite number above 0, got {args.t_max!r}")
     network = None
     sizes = (1000, 1000, 1000)
     if args.network:
@@ -155,11 +227,15 @@ def _run(args: argparse.Namespace) -> int:
             raise _UsageError("--replicates", "must be at least 1")
         if not 0 < args.revision_prob <= 1:
             raise _UsageError("--revision-prob", "must be in (0, 1]")
+        if args.seed < 0:
+            raise _UsageError("--seed", f"must be 0 or more (numpy seeds are non-negative), "
+                                        f"got {args.seed}")
         if args.network:
             try:
                 network = parse_network(args.network)
             except NetworkSpecError as exc:
                 raise _UsageError("--network", str(exc)) from None
+        check_resources(game, args.t_max, args.revision_prob, sizes, args.replicates, network)
 
     payoffs = game.payoff_array()
     equilibria = pure_equilibria(payoffs)
@@ -183,27 +259,30 @@ def _run(args: argparse.Namespace) -> int:
     from sim.games import plots
 
     out_dir = Path(args.out) if args.out else Path("out") / "games" / game.name
-    trajectories = [integrate(payoffs, x0, t_max=args.t_max) for x0 in initial]
     written = []
     try:
         if not args.no_plots:
+            trajectories = [integrate(payoffs, x0, t_max=args.t_max) for x0 in initial]
             written += plots.plot_phase(game, trajectories, equilibria, out_dir / "phase3d")
             written += plots.plot_shares(game, trajectories, out_dir / "shares")
         if args.agents:
             from sim.games.runs import run_agents
+            from sim.store import atomic_write_text
 
             try:
                 run = run_agents(game, args.t_max, initial[0], sizes=sizes,
                                  revision_prob=args.revision_prob,
-                                 network=network, replicates=args.replicates, seed=args.seed)
+                                 network=network, replicates=args.replicates, seed=args.seed,
+                                 on_replicate=_on_replicate)
             except NetworkSpecError as exc:
                 raise _UsageError("--network", str(exc)) from None
             ode = integrate(payoffs, initial[0], t_eval=run.ode_t)
             name = "agents" if network is None else f"agents-{network.kind}"
-            written += plots.plot_agents(game, ode, run, out_dir / name,
-                                         network=str(network) if network else None)
+            if not args.no_plots:
+                written += plots.plot_agents(game, ode, run, out_dir / name,
+                                             network=str(network) if network else None)
             table = out_dir / f"{name}.csv"
-            table.write_text(plots.agent_table(run, game))
+            atomic_write_text(table, plots.agent_table(run, game))
             written.append(table)
             if network is not None:
                 print(f"network: {run.stuck_share:.1%} of agents lack a neighbour in some "
@@ -229,14 +308,19 @@ def main(args: argparse.Namespace) -> int:
 
     Returns:
         0 on success, 2 on any input error (printed as
-        ``error: <file>: <place>: <message>``).
+        ``error: <file>[:<line>]: <place>: <message>[ (column <n>)]``), 130 on Ctrl-C.
     """
     from sim.games.spec import GameSpecError
 
     try:
         return _run(args)
     except GameSpecError as exc:
-        print(f"error: {exc.path}: {exc.place}: {exc.message}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
     except _UsageError as exc:
         print(f"error: {args.file}: {exc.place}: {exc.message}", file=sys.stderr)
+    except KeyboardInterrupt:
+        # Figures and tables are renamed into place whole, so what was written is complete.
+        print("\ninterrupted: the game run stopped; files listed as written are complete, the "
+              "rest were not written", file=sys.stderr)
+        return 130
     return 2

@@ -14,6 +14,7 @@ and the graph generator is seeded from the same rng, so one seed fixes both.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import networkx as nx
@@ -81,6 +82,8 @@ def parse_network(text: str) -> NetworkSpec:
             number = float(value)
         except ValueError:
             raise NetworkSpecError(f"{kind}: {key} must be a number, got {value!r}") from None
+        if not math.isfinite(number):  # int(inf) would raise OverflowError below
+            raise NetworkSpecError(f"{kind}: {key} must be a finite number, got {value!r}")
         if key in _INTEGER_KEYS:
             if number != int(number) or number < 1:
                 raise NetworkSpecError(f"{kind}: {key} must be a positive integer, got {value!r}")
@@ -92,6 +95,18 @@ def parse_network(text: str) -> NetworkSpec:
     if missing:
         raise NetworkSpecError(f"{kind}: missing {', '.join(missing)}")
     return NetworkSpec(kind, params)
+
+
+def expected_edges(spec: NetworkSpec, n: int) -> float:
+    """Expected number of edges of the graph :func:`build_graph` makes on ``n`` nodes."""
+    p = spec.params
+    if spec.kind == "er":
+        return p["p"] * n * (n - 1) / 2
+    if spec.kind == "ws":
+        return n * p["k"] / 2
+    if spec.kind == "ba":
+        return p["m"] * max(n - p["m"], 0)
+    return n * (n - 1) / 2
 
 
 def build_graph(spec: NetworkSpec, n: int, rng: np.random.Generator) -> nx.Graph:

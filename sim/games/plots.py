@@ -6,14 +6,17 @@ state) and writes the figure as PNG and SVG next to each other.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
 from sim.games.replicator import Equilibrium, Trajectory
 from sim.games.runs import AgentRun
 from sim.games.spec import GameSpec
+from sim.store import atomic_write_bytes
 
 _STABILITY_STYLE = {
     "ESS": {"color": "tab:green", "marker": "o", "s": 70},
@@ -27,11 +30,21 @@ def _axis_labels(game: GameSpec) -> list[str]:
     return [f"{pop}: share {game.strategies[p][0]}" for p, pop in enumerate(game.populations)]
 
 
+#: Metadata that keeps files byte-stable: no creation date in the SVG, no version in the PNG.
+_METADATA = {"png": {"Software": None}, "svg": {"Date": None}}
+
+
 def _save(fig: Figure, stem: Path) -> list[Path]:
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
-    fig.savefig(paths[0], dpi=150)
-    fig.savefig(paths[1])
+    # A fixed salt makes the SVG's clip-path and glyph ids (random by default) repeatable,
+    # so the same figure gives the same bytes; each file is renamed into place whole.
+    with matplotlib.rc_context({"svg.hashsalt": "coopsim"}):
+        for path in paths:
+            kind = path.suffix[1:]
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=kind, dpi=150, metadata=_METADATA[kind])
+            atomic_write_bytes(path, buffer.getvalue())
     return paths
 
 

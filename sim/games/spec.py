@@ -27,6 +27,7 @@ import ast
 import difflib
 import keyword
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from itertools import product
@@ -73,18 +74,87 @@ ALLOWED_SYNTAX = "numbers, parameter names, + - * /, unary -, and parentheses"
 class GameSpecError(ValueError):
     """A game file, or an override of it, is invalid.
 
+    The text is ``<file>[:<line>]: <place>: <message>[ (column <n>)]``; the line
+    and column (of the value, or of the key) are given when the place is found
+    in the file.
+
     Attributes:
         path: The game file (or ``"<string>"``).
         place: Where in the file: a TOML key path such as
             ``payoffs."strict/active/content".school``, or ``--set``.
         message: What is wrong, and where possible how to fix it.
+        line: Line of the place in the file, when known.
+        column: Column of the value (or key) on that line, when known.
     """
 
-    def __init__(self, path: str | Path, place: str, message: str):
+    def __init__(self, path: str | Path, place: str, message: str, line: int | None = None,
+                 column: int | None = None):
         self.path = str(path)
         self.place = place
         self.message = message
-        super().__init__(f"{self.path}: {place}: {message}")
+        self.line = line
+        self.column = column
+        super().__init__(f"{self.location}: {place}: {message}{self.column_note}")
+
+    @property
+    def location(self) -> str:
+        """``<file>``, or ``<file>:<line>`` when the place was found in it."""
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+    @property
+    def column_note(self) -> str:
+        """`` (column <n>)`` when the column is known, else empty."""
+        return "" if self.column is None else f" (column {self.column})"
+
+    def located(self, text: str) -> GameSpecError:
+        """This error with the line and column of its place in ``text`` (the file's TOML)."""
+        found = locate(text, self.place)
+        if found is None:
+            return self
+        return GameSpecError(self.path, self.place, self.message, *found)
+
+
+_TOML_TABLE = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$")
+
+
+def _split_place(place: str) -> list[str]:
+    """``payoffs."a/b/c".school`` -> ``["payoffs", "a/b/c", "school"]``."""
+    return [a or b for a, b in re.findall(r'"([^"]*)"|([^."]+)', place)]
+
+
+def locate(text: str, place: str) -> tuple[int, int] | None:
+    """Line and column of a TOML key path (as in :attr:`GameSpecError.place`) in ``text``.
+
+    Finds ``key = ...`` in its ``[table]`` (or at the top level) and, for a deeper
+    part such as ``.value`` or ``.school``, the column of that part's value in an
+    inline table on the same line. Returns None when the place is not found.
+    """
+    parts = _split_place(place)
+    if not parts:
+        return None
+    current = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TOML_TABLE.match(line)
+        if header:
+            current = header.group(1).strip()
+            if len(parts) == 1 and current == parts[0]:
+                return number, line.index("[") + 1
+            continue
+        table, key, rest = (None, parts[0], parts[1:]) if current is None else (
+            parts[0], parts[1] if len(parts) > 1 else None, parts[2:])
+        if current != table or key is None:
+            continue
+        match = re.match(rf'\s*(?:"{re.escape(key)}"|{re.escape(key)})\s*=\s*', line)
+        if not match:
+            continue
+        column = match.end() + 1
+        for part in rest:
+            inner = re.compile(rf'(?:"{re.escape(part)}"|\b{re.escape(part)})\s*=\s*')
+            found = inner.search(line, match.end())
+            if found:
+                column = found.end() + 1
+        return number, column
+    return None
 
 
 def _suggest(name: str, candidates) -> str:
@@ -149,6 +219,8 @@ def _check_node(node: ast.AST, known: set[str], names: set[str]) -> str | None:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             return f"{node.value!r} is not a number (allowed: {ALLOWED_SYNTAX})"
+        if isinstance(node.value, float) and not math.isfinite(node.value):
+            return "a number literal is too large to be finite (it reads as inf)"
         return None
     if isinstance(node, ast.Name):
         if node.id not in known:
@@ -190,6 +262,8 @@ def compile_expression(text: object, known: set[str], path: str | Path, place: s
         raise GameSpecError(
             path, place, f"expected an expression string or a number, got {type(text).__name__}"
         )
+    if isinstance(text, float) and not math.isfinite(text):
+        raise GameSpecError(path, place, f"expected a finite number, got {text!r}")
     source = str(text).strip()
     if not source:
         raise GameSpecError(path, place, "empty expression")
@@ -566,7 +640,7 @@ def load_game(path: str | Path, overrides: dict[str, float] | None = None) -> Ga
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not TOML's business
     except FileNotFoundError:
         raise GameSpecError(path, "file", "no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -574,8 +648,15 @@ def load_game(path: str | Path, overrides: dict[str, float] | None = None) -> Ga
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise GameSpecError(path, "TOML syntax", str(exc)) from None
-    game = parse_game(data, path)
-    if overrides:
-        game = game.with_overrides(overrides)
+        match = re.search(r"\s*\(at line (\d+), column (\d+)\)", str(exc))
+        if match is None:
+            raise GameSpecError(path, "TOML syntax", str(exc)) from None
+        raise GameSpecError(path, "TOML syntax", str(exc)[:match.start()],
+                            int(match.group(1)), int(match.group(2))) from None
+    try:
+        game = parse_game(data, path)
+        if overrides:
+            game = game.with_overrides(overrides)
+    except GameSpecError as exc:
+        raise exc.located(text) from None
     return game

@@ -32,6 +32,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def port_in_use(port: int) -> OSError | None:
+    """Why 127.0.0.1:``port`` cannot be bound now (None: it can).
+
+    Bound the way uvicorn binds (``SO_REUSEADDR``), so a port left in TIME_WAIT by
+    a server that just stopped counts as free, as it is for uvicorn.
+    """
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as err:
+            return err
+    return None
+
+
 def server_command(port: int) -> list[str]:
     """The ``solara run`` command line serving the app on 127.0.0.1:``port``."""
     return [sys.executable, "-m", "solara", "run", str(APP), "--host", "127.0.0.1",
@@ -88,6 +103,13 @@ def main(args: argparse.Namespace) -> int:
             print(f"warning: {err}; the page loads only if this machine can reach Solara's CDN",
                   file=sys.stderr)
     port = args.port or free_port()
+    # Checked before the URL is printed: a busy port's URL is another server's page.
+    busy = port_in_use(port)
+    if busy is not None:
+        print(f"error: --port: 127.0.0.1:{port} cannot be used ({busy.strerror or busy}); "
+              "another server may be running there. Stop it, pick another port with --port, "
+              "or use --port 0 for a free one", file=sys.stderr)
+        return 2
     print(f"live view: http://127.0.0.1:{port}/  (Ctrl+C stops it)", flush=True)
     command, env = server_command(port), server_env(args.scenarios)
     if os.name == "posix":  # become the server, so stopping this process stops it
