@@ -168,7 +168,7 @@ class CooperationModel(mesa.Model):
         self.expected_delay = (1.0 / max(self.takeup_done[APPROVE], 1e-3)
                                + float(np.max(1.0 / coordination.sign_off_prob(
                                    p.approval_stage_prob_per_step,
-                                   self.dept_awareness[self.sign_offs_needed]), initial=0.0)))
+                                   self.acting_awareness[self.sign_offs_needed]), initial=0.0)))
         self.expected_detection = p.audit_prob_per_step
         self._recent_delays: deque[tuple[float, int]] = deque(maxlen=STEPS_PER_YEAR)
 
@@ -205,6 +205,12 @@ class CooperationModel(mesa.Model):
             self.dept_awareness, self.dept_held, self.dept_lead, p.department_task_value,
             p.department_effort_cost, p.department_choice_temperature)
         self.takeup_done = departments.done_prob(self.dept_takeup)
+        # Whose attention signs and audits: a department's own, or a body's pooled one at its lead.
+        self.acting_awareness = self.dept_awareness.copy()
+        if self.dept_lead is not None:
+            pooled = departments.pooled_awareness(self.dept_awareness, self.dept_held)
+            for f, dep in enumerate(self.dept_lead):
+                self.acting_awareness[dep] = pooled[f]
         self.sign_offs_needed = departments.sign_off_sequence(self.dept_held, self.dept_lead)
         self._all_signers = int(np.sum(np.int64(1) << self.sign_offs_needed))
         n_dep = len(self.dept_awareness)
@@ -275,7 +281,7 @@ class CooperationModel(mesa.Model):
         aware = self.ent_aware[pt.enterprise]
         # Claims follow the reported rung (the whole subsidy: firm's and school's part);
         # what the true rung would have drawn is the entitlement, the rest over-payment.
-        claimed = np.minimum(pt.reported, pt.certified)
+        claimed = np.minimum(pt.filed, pt.certified)
         claims, offsets = incentives.entitlement(
             p.subsidy_per_content_step, p.tax_offset_rate, claimed,
             self.ent_content_cost[pt.enterprise, claimed], aware)
@@ -295,11 +301,7 @@ class CooperationModel(mesa.Model):
 
         audited = self._audit(pt)
         detected = audited & pt.misreporting
-        misreporting = int(pt.misreporting.sum())
-        if misreporting:
-            rate = detected.sum() / misreporting
-            w = p.detection_learning_rate
-            self.expected_detection = (1 - w) * self.expected_detection + w * rate
+        self._learn_detection_risk(pt, audited, detected)
         clawback = pt.overpaid[detected].sum()
         pt.overpaid[audited] = 0.0
         pt.misreporting = pt.misreporting & ~detected
@@ -317,6 +319,24 @@ class CooperationModel(mesa.Model):
             spending_audit=float(audited.sum()) * p.cost_per_audit,
         )
 
+    def _learn_detection_risk(self, pt: Partnerships, audited: np.ndarray,
+                              detected: np.ndarray) -> None:
+        """Firms update the chance they expect a false report to be found in a month.
+
+        They learn from the share of false reports found; with none around, from
+        how often reports are audited at all (what anyone can see).
+        """
+        misreporting = int(pt.misreporting.sum())
+        eligible = int((pt.reported >= Depth.PRACTICE).sum())
+        if misreporting:
+            rate = detected.sum() / misreporting
+        elif eligible:
+            rate = audited.sum() / eligible
+        else:
+            return
+        w = self.p.detection_learning_rate
+        self.expected_detection = (1 - w) * self.expected_detection + w * rate
+
     def _audit(self, pt: Partnerships) -> np.ndarray:
         """Audits this month: the mandated number, made by the departments that take them up."""
         p = self.p
@@ -330,7 +350,7 @@ class CooperationModel(mesa.Model):
         for dep, n in enumerate(np.bincount(doer[doer >= 0], minlength=len(self.departments))):
             if n == 0:
                 continue
-            noise = p.audit_signal_noise / (0.5 + self.dept_awareness[dep])
+            noise = p.audit_signal_noise / (0.5 + self.acting_awareness[dep])
             picked = departments.pick_suspicious(int(n), pt.reported, pt.depth, eligible & ~audited,
                                                  noise, self.rng)
             audited[picked] = True
@@ -483,7 +503,7 @@ class CooperationModel(mesa.Model):
         p = self.p
         fit = self.fit_by_industry[schools, self.ent_industry[firms]]
         cap = self.school_teacher_capacity[schools]
-        served = np.where(broker >= 0, self.dept_awareness[np.maximum(broker, 0)], 0.0) \
+        served = np.where(broker >= 0, self.acting_awareness[np.maximum(broker, 0)], 0.0) \
             if len(self.departments) else np.zeros(schools.size)
         relief = 1.0 - (1.0 - p.teacher_cost_relief * cap) * (1.0 - p.service_school_support * served)
         compensation = np.full(schools.size, p.subsidy_per_content_step * p.school_compensation_share
@@ -597,7 +617,7 @@ class CooperationModel(mesa.Model):
             if rows.size == 0:
                 continue
             clears = rows[self.rng.random(rows.size) < coordination.sign_off_prob(
-                p.approval_stage_prob_per_step, self.dept_awareness[dep])]
+                p.approval_stage_prob_per_step, self.acting_awareness[dep])]
             clears = clears[:int(max(0, self._capacity_left[dep]))]
             self._capacity_left[dep] -= clears.size
             self.dept_signed[dep] += clears.size
@@ -620,18 +640,20 @@ class CooperationModel(mesa.Model):
         pt.steps_at_none = np.where(pt.depth == Depth.NONE, pt.steps_at_none + 1, 0)
 
         pt.misreporting = pt.false_report & (pt.report > pt.depth) & (pt.depth >= Depth.FORM)
-        true_report = np.where(pt.misreporting, pt.report, pt.depth)
-        pt.reported = reporting.observe(true_report, p.reporting_noise, self.rng)
+        # What the firm files is paid (once certified); what government reads of it, for
+        # monitoring and for picking audits, comes through noise.
+        pt.filed = np.where(pt.misreporting, pt.report, pt.depth)
+        pt.reported = reporting.observe(pt.filed, p.reporting_noise, self.rng)
         # A claim on a rung above the certified one waits for government to certify it.
-        pt.certified = np.minimum(pt.certified, np.maximum(pt.reported, Depth.FORM))
-        claims = self._claims_incentives(pt.enterprise) & (pt.reported > pt.certified)
+        pt.certified = np.minimum(pt.certified, np.maximum(pt.filed, Depth.FORM))
+        claims = self._claims_incentives(pt.enterprise) & (pt.filed > pt.certified)
         pt.stages_left[~claims] = 0
         filing = claims & (pt.stages_left == 0)
         pt.stages_left[filing] = 1
         pt.signers_left[filing] = _NOT_TAKEN_UP
         pt.filed_at[filing] = self.step_count
         approved = self._process_applications()
-        pt.certified[approved] = pt.reported[approved]
+        pt.certified[approved] = pt.filed[approved]
         delays = self.step_count + 1 - pt.filed_at[approved]  # filed and cleared same step = 1
         self._recent_delays.append((float(delays.sum()), int(approved.sum())))
         if approved.any():

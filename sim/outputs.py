@@ -54,7 +54,7 @@ STATES: dict[str, str] = {
     "mean_retained_share": "mean share of its trained graduates a firm keeps after poaching",
     "budget_left": "subsidy budget left this year (MU), all departments together",
     "expected_detection": "chance per step firms expect a false report to be found (learnt from "
-    "the detections they see)",
+    "the share of false reports found, or, with none around, from how often reports are audited)",
     "service_reach": "chance a brokering or outreach request is taken up by some department (the "
     "departments' decisions under their mandates)",
     "binding_enterprise_share": "share of active partnerships below content held there by the "

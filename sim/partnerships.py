@@ -28,7 +28,8 @@ class Partnerships:
     report: np.ndarray = field(default_factory=_ints)              # rung the firm chose to report
     false_report: np.ndarray = field(default_factory=_bools)       # its choice was a false report
     misreporting: np.ndarray = field(default_factory=_bools)       # reports above the true depth now
-    reported: np.ndarray = field(default_factory=_ints)            # rung government reads
+    filed: np.ndarray = field(default_factory=_ints)               # rung the firm reports (claims)
+    reported: np.ndarray = field(default_factory=_ints)            # rung government reads (noisy)
     certified: np.ndarray = field(default_factory=_ints)           # rung approved for claims
     steps_at_none: np.ndarray = field(default_factory=_ints)
     stages_left: np.ndarray = field(default_factory=_ints)         # 1 while an application is pending
@@ -53,7 +54,7 @@ class Partnerships:
             "report": target_enterprise if report is None else report,
             "false_report": np.zeros(n, dtype=bool) if false_report is None else false_report,
             "broker": broker, "handler": handler,
-            "misreporting": np.zeros(n, dtype=bool), "reported": depth.copy(),
+            "misreporting": np.zeros(n, dtype=bool), "reported": depth.copy(), "filed": depth.copy(),
             "certified": np.minimum(depth, 1),
             "steps_at_none": np.zeros(n, dtype=np.int64), "stages_left": np.zeros(n, dtype=np.int64),
             "signers_left": np.zeros(n, dtype=np.int64),

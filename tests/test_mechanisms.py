@@ -38,17 +38,22 @@ def test_each_holder_does_less_when_others_share_the_mandate():
     assert takeups[0] == pytest.approx(0.8 * (1 / (1 + np.exp(-(0.8 - 0.5) / 0.05))), abs=1e-3)
 
 
-def test_a_named_lead_acts_as_a_sole_holder_and_others_defer():
-    a = np.full(5, 0.8)
+def test_a_coordination_body_pools_holders_without_diffusion_of_responsibility():
+    a = np.array([0.2, 0.5, 0.8, 0.3, 0.6])
     held = np.ones((5, 3), dtype=bool)
     lead = departments.primary_holders(5)
     with_lead = departments.take_up(a, held, lead, 1.0, 0.5, 0.05)
     shared = departments.take_up(a, held, None, 1.0, 0.5, 0.05)
-    sole = departments.take_up(a[:1], held[:1], None, 1.0, 0.5, 0.05)
-    assert with_lead[lead, np.arange(3)] == pytest.approx(sole[0])
-    assert with_lead.sum(axis=0) == pytest.approx(sole[0])
-    # Aware departments get more done under a lead than when each waits for the others.
+    # Each holder acts as a sole holder would; the lead is credited with all of it.
+    sole = np.array([departments.take_up(a[i:i + 1], held[:1], None, 1.0, 0.5, 0.05)[0, 0]
+                     for i in range(5)])
+    assert with_lead[lead, np.arange(3)] == pytest.approx(1 - np.prod(1 - sole))
+    others = np.ones_like(with_lead, dtype=bool)
+    others[lead, np.arange(3)] = False
+    assert (with_lead[others] == 0).all()
+    # Nobody waits for another, so more gets done than when each expects the others to act.
     assert (departments.done_prob(with_lead) > departments.done_prob(shared)).all()
+    assert departments.pooled_awareness(a, held) == pytest.approx(np.full(3, 1 - np.prod(1 - a)))
 
 
 def test_unaware_departments_do_nothing_and_mandates_have_a_primary_holder():

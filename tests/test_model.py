@@ -245,7 +245,9 @@ def test_a_negligible_subsidy_does_not_switch_misreporting_on():
 def test_overpayment_covers_leakage_and_audits_claw_it_back():
     df = run(13, steps=60, subsidy_per_content_step=1.0, subsidy_budget_per_year=2000.0,
              tax_offset_rate=0.3, audit_prob_per_step=0.05, penalty_per_misreport=0.5,
-             service_awareness=0.9, coordination_body=True).datacollector.get_model_vars_dataframe()
+             service_awareness=0.9, coordination_body=True,
+             # A poor reading of true depth: false reports are found only after being paid.
+             audit_signal_noise=2.0).datacollector.get_model_vars_dataframe()
     assert (df.subsidy_overpaid >= df.subsidy_leakage - 1e-9).all()
     assert df.tax_offset_overpaid.sum() > 0
     assert df.misreports_detected.sum() > 0 and df.clawbacks_collected.sum() > 0

@@ -18,8 +18,8 @@ is both attention and care). An attentive department chooses between *act*
 it). So it acts when ``a V (1 - P(another acts)) > c``, with logit noise. Each department
 expects another to act; with more holders each does less: the volunteer's
 dilemma (Diekmann 1985), solved here as its logit (quantal-response)
-equilibrium. A coordination body names one lead per function, who alone is
-responsible, so the lead never waits for another.
+equilibrium. A coordination body names one lead per function and pools the
+holders under it: responsibility is clear, so nobody waits for another.
 """
 
 from __future__ import annotations
@@ -59,32 +59,46 @@ def take_up(awareness: np.ndarray, held: np.ndarray, lead: np.ndarray | None, va
     """Probability each department takes a task of each function up, shape (n_departments, 3).
 
     ``awareness[d] x P(act | attentive)``: the logit equilibrium of the
-    volunteer's dilemma among the holders of each function. With ``lead``
-    (one department per function, from a coordination body) only the lead
-    acts, and it acts as a sole holder.
+    volunteer's dilemma among the holders of each function.
+
+    With ``lead`` (one department per function, from a coordination body) the
+    holders no longer wait for each other: responsibility is clear, so each
+    attends and acts as a sole holder would, and the body channels what they
+    do through the lead, which alone is credited (the others' take-up is 0).
 
     Args:
         awareness: service awareness of each department (chance it attends to a task).
         held: mandates, (n_departments, 3).
         lead: lead department per function, or None without a coordination body.
-        value: what a department gains from a task being done.
+        value: what a fully aware department gains from a task being done.
         cost: its cost of doing the task itself.
         temperature: logit noise of the decision.
         iterations: damped fixed-point iterations (the equilibrium is reached long before).
     """
-    responsible = held.copy()
+    attentive = awareness[:, None] * held
+    sole = attentive * _willing(awareness[:, None] * value, cost, temperature)
     if lead is not None:
-        responsible[:] = False
-        responsible[lead, np.arange(held.shape[1])] = True
-    attentive = awareness[:, None] * responsible
-    x = attentive.copy()
+        x = np.zeros_like(sole)
+        x[lead, np.arange(held.shape[1])] = done_prob(sole)
+        return x
+    x = sole.copy()
     for _ in range(iterations):
         none_acts = np.prod(1.0 - x, axis=0, keepdims=True)
         # P(no *other* holder acts): divide out the department's own term.
         others_idle = np.divide(none_acts, 1.0 - x, out=np.zeros_like(x), where=x < 1.0)
-        act = 1.0 / (1.0 + np.exp(-(awareness[:, None] * value * others_idle - cost) / temperature))
-        x = 0.5 * x + 0.5 * attentive * act
+        x = 0.5 * x + 0.5 * attentive * _willing(awareness[:, None] * value * others_idle, cost,
+                                                 temperature)
     return x
+
+
+def _willing(expected_value: np.ndarray, cost: float, temperature: float) -> np.ndarray:
+    """Logit chance an attentive department acts: its value of acting over leaving it."""
+    return 1.0 / (1.0 + np.exp(-(expected_value - cost) / temperature))
+
+
+def pooled_awareness(awareness: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """A coordination body's attention to each function: any of its holders attending, shape (3,)."""
+    return 1.0 - np.prod(1.0 - awareness[:, None] * held, axis=0)
 
 
 def done_prob(x: np.ndarray) -> np.ndarray:
@@ -127,8 +141,9 @@ def pick_suspicious(n_audits: int, reported: np.ndarray, depth: np.ndarray, elig
                     noise_sd: float, rng: np.random.Generator) -> np.ndarray:
     """Indices of the ``n_audits`` eligible reports that look most suspicious to one department.
 
-    The department reads each partnership's true depth through its own noise;
-    a report far above that reading looks suspicious. With no noise it finds
+    ``reported`` is what government reads of the filed reports (through
+    reporting noise); the department reads each partnership's true depth
+    through its own noise; a report far above that reading looks suspicious. With no noise it finds
     every false report first; with much noise its audits are close to random.
     """
     idx = np.flatnonzero(eligible)

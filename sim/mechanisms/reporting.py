@@ -6,8 +6,8 @@ above the one it invests in (a joint choice, see
 :mod:`sim.mechanisms.enterprise_payoff`); auditing departments pick the
 reports that look suspicious to them (:func:`sim.mechanisms.departments.pick_suspicious`),
 fine the false ones and claw back the over-payment. Government also misreads
-a report by one rung with ``reporting_noise``, which makes honest reports look
-suspicious and false ones less so.
+a filed report by one rung with ``reporting_noise`` (payments follow what was
+filed), which makes honest reports look suspicious and false ones less so.
 """
 
 from __future__ import annotations
