@@ -566,13 +566,17 @@ class CooperationModel(mesa.Model):
         Requests to the same firm are served in random order until ``held`` plus
         those served reaches its ``cap``.
         """
-        order = self.rng.permutation(firms.size)
-        firm_of = firms[order]
-        sort = np.argsort(firm_of, kind="stable")
-        ranked = firm_of[sort]
-        starts = np.r_[0, np.flatnonzero(np.diff(ranked)) + 1] if ranked.size else np.zeros(0, int)
-        rank = np.arange(ranked.size) - np.repeat(starts, np.diff(np.r_[starts, ranked.size]))
         over = np.zeros(firms.size, dtype=bool)
+        requested = np.bincount(firms, minlength=len(held))
+        if not (held + requested > cap)[requested > 0].any():
+            return over  # room for every request: nothing to ration
+        order = self.rng.permutation(firms.size)
+        sort = np.argsort(firms[order], kind="stable")
+        ranked = firms[order][sort]
+        first = np.ones(ranked.size, dtype=bool)
+        first[1:] = ranked[1:] != ranked[:-1]
+        position = np.arange(ranked.size)
+        rank = position - np.maximum.accumulate(np.where(first, position, 0))
         over[order[sort]] = held[ranked] + rank >= cap[ranked]
         return over
 
