@@ -15,11 +15,14 @@ MIRRORS = {
     "B": D.symbolic_value_per_step, "L": D.legal_risk_per_step, "k": D.regulation_completeness,
     "c0": D.incentive_credibility_floor, "aw": D.policy_awareness, "S": D.subsidy_per_content_step,
     "t": D.tax_offset_rate, "a": D.audit_prob_per_step, "F": D.penalty_per_misreport,
-    "ca": D.cost_per_audit, "w": D.assessment_outcome_weight, "Cs": D.school_content_cost_per_step,
+    "ca": D.cost_per_audit, "w": D.assessment_outcome_weight,
     "Cf": D.content_cost_per_step * D.cost_share_form,
     "yf": D.training_yield_form,
     "A": 1.0,  # a counted agreement is the unit of a school's payoff (sim.mechanisms.assessment)
     "Q": D.outcome_credit_content * (0.5 + 0.5 * D.teacher_practical_capacity),
+    "U": D.school_placement_value * D.outcome_credit_content * (0.5 + 0.5 * D.teacher_practical_capacity),
+    "Cs": D.school_content_cost_per_step * (1 - D.teacher_cost_relief * D.teacher_practical_capacity),
+    "sc": D.school_compensation_share,
 }
 
 
