@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "analyze": ("sim.sweep.analyze_cli", "make tables and figures for a finished sweep"),
     "game": ("sim.games.cli", "analyse a tripartite evolutionary game (replicator dynamics)"),
     "viz": ("sim.viz.cli", "start the live Solara view on 127.0.0.1"),
+    "validate": ("sim.validate", "run the model's pattern and mechanism checks and write the "
+                 "validation report"),
 }
 
 

@@ -1,0 +1,189 @@
+"""``python -m sim validate``: the model's pattern and mechanism checks as a report.
+
+Runs every pattern and mechanism check of :mod:`sim.patterns` (paired
+replicates, 95 % CIs) on the model's defaults, or on a user's scenario
+(``--scenario FILE``: every condition is layered on the scenario's values),
+plus which side binds and whether a subsidy does less in hub-dominated peer
+networks, and writes a Markdown report (default ``docs/validation.md``).
+The shipped ``docs/validation.md`` is this command's output; a test fails
+when its structure (sections, checks) is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from sim.patterns import (
+    FULL_PACKAGE,
+    MECHANISMS,
+    PATTERNS,
+    SEEDS,
+    Check,
+    binding_shares,
+    ci95,
+    end_of_run,
+)
+
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "docs" / "validation.md"
+FAMILIES = ("random", "hub", "small_world")
+#: The subsidy compared across peer-network families, on the full package with and without it.
+FAMILY_SUBSIDY = dict(subsidy_per_content_step=1.0, subsidy_budget_per_year=2000.0)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m sim validate``."""
+    parser.add_argument("--scenario", metavar="FILE",
+                        help="a scenario file or shipped scenario name: run every check on it")
+    parser.add_argument("--out", "-o", metavar="FILE", type=Path,
+                        help="where to write the report (default docs/validation.md; with "
+                        "--scenario, validation-<scenario>.md in the current directory)")
+    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                        help="worker processes (default: number of CPUs); results do not depend on it")
+    parser.add_argument("--only", choices=["patterns", "mechanisms", "all"], default="all",
+                        help="which checks to run (default all)")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the checks and write the report; exit 1 if any check fails."""
+    base, name = _base(args.scenario)
+    out = args.out or (DEFAULT_OUT if name is None else Path(f"validation-{name}.md"))
+    executor = ProcessPoolExecutor(max_workers=args.jobs) if args.jobs > 1 else None
+    try:
+        results = collect(base, executor, only=args.only,
+                          progress=lambda m: print(m, file=sys.stderr, flush=True))
+    finally:
+        if executor:
+            executor.shutdown(cancel_futures=True)
+    text = render(results, scenario=name)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, out)
+    failed = [c for _, checks in results["patterns"] + results["mechanisms"] for c in checks
+              if not c.passed]
+    print(f"report: {out} ({len(failed)} check(s) failed)")
+    return 1 if failed else 0
+
+
+def _base(scenario: str | None) -> tuple[dict[str, Any], str | None]:
+    if scenario is None:
+        return {}, None
+    from sim.scenarios import load_scenario
+
+    loaded = load_scenario(scenario)
+    return loaded.changed(), loaded.name
+
+
+def collect(base: Mapping[str, Any], executor: Executor | None = None, only: str = "all",
+            progress=lambda message: None) -> dict[str, Any]:
+    """Every check's result on ``base``."""
+    results: dict[str, Any] = {"patterns": [], "mechanisms": [], "binding": {}, "families": []}
+    if only in ("patterns", "all"):
+        for pattern in PATTERNS:
+            progress(f"pattern: {pattern.title}")
+            results["patterns"].append((pattern, pattern.evaluate(base, executor)))
+        progress("binding sides")
+        results["binding"] = binding_shares(base, executor)
+        results["families"] = _families(base, executor, progress)
+    if only in ("mechanisms", "all"):
+        for mechanism in MECHANISMS:
+            progress(f"mechanism: {mechanism.name}")
+            pattern = mechanism.as_pattern()
+            results["mechanisms"].append((pattern, pattern.evaluate(base, executor)))
+    return results
+
+
+def _families(base, executor, progress) -> list[tuple[str, float, tuple[float, float]]]:
+    rows = []
+    for family in FAMILIES:
+        progress(f"peer network: {family}")
+        settings = {**base, **FULL_PACKAGE, "peer_network_family": family}
+        with_subsidy = end_of_run({**settings, **FAMILY_SUBSIDY}, SEEDS, executor=executor)
+        without = end_of_run({**settings, "subsidy_per_content_step": 0.0}, SEEDS, executor=executor)
+        diff = with_subsidy["content_share"] - without["content_share"]
+        rows.append((family, float(diff.mean()), ci95(diff)))
+    return rows
+
+
+def _fmt(value: float) -> str:
+    return f"{value:+.3f}" if abs(value) < 100 else f"{value:+.0f}"
+
+
+def _check_row(check: Check) -> str:
+    verdict = "holds" if check.passed else "**fails**"
+    return (f"| {check.label} | {_fmt(check.estimate)} [{_fmt(check.ci[0])}, {_fmt(check.ci[1])}] "
+            f"| {check.rule} | {verdict} |")
+
+
+def render(results: Mapping[str, Any], scenario: str | None = None) -> str:
+    """The report as Markdown (its structure depends only on the checks, not their numbers)."""
+    where = f"the scenario `{scenario}`" if scenario else "the model's defaults"
+    cmd = "python -m sim validate" + (f" --scenario {scenario}" if scenario else "")
+    lines = [
+        "# Validation report", "",
+        f"Generated by `{cmd}` on {where}. Every check is a paired comparison over common seeds "
+        f"({len(SEEDS)} seeds; 20 for interactions), end of a 120-step run (mean of the last 12 "
+        "steps), with a t-based 95 % CI; each condition is layered on "
+        f"{where}. The checks are defined once in `sim/patterns.py` and asserted by the test suite "
+        "on the defaults. Values are model outputs under stated assumptions, not data.", "",
+        "## Patterns", "",
+    ]
+    for pattern, checks in results["patterns"]:
+        lines += [f"### {pattern.title}", "", f"*Mechanism.* {pattern.mechanism}", ""]
+        if pattern.departure:
+            lines += [f"*Departure from the brief.* {pattern.departure}", ""]
+        lines += ["| check | estimate [95 % CI] | rule | verdict |", "|---|---|---|---|"]
+        lines += [_check_row(c) for c in checks] + [""]
+    if results["binding"]:
+        lines += ["## Which side binds", "",
+                  f"Shares of active partnerships below content at the end of a run of {where} "
+                  "(mean [95 % CI]): the enterprise where its target is the lower, the school "
+                  "where its is, both where neither wants more, and the rest.", "",
+                  "| side | share [95 % CI] |", "|---|---|"]
+        for column, (mean, (lo, hi)) in results["binding"].items():
+            side = column.removeprefix("binding_").removesuffix("_share")
+            lines.append(f"| {side} | {mean:.3f} [{lo:.3f}, {hi:.3f}] |")
+        lines.append("")
+    if results["families"]:
+        lines += ["## Does a subsidy do less in hub-dominated peer networks?", "",
+                  "Paired effect on content share of a subsidy (1 MU per content partnership-step, "
+                  "budget 2,000 MU a year) on top of the full package without it, by peer-network "
+                  "family (`peer_network_family`). Reported as the model says it; nothing was tuned "
+                  "towards an answer.", "",
+                  "| family | effect on content share [95 % CI] |", "|---|---|"]
+        for family, mean, (lo, hi) in results["families"]:
+            lines.append(f"| {family} | {_fmt(mean)} [{_fmt(lo)}, {_fmt(hi)}] |")
+        lines.append("")
+    if results["mechanisms"]:
+        lines += ["## Mechanisms", "",
+                  "One check per mechanism, on a background where it can act.", ""]
+        for pattern, checks in results["mechanisms"]:
+            lines += [f"### {pattern.title}", "", pattern.mechanism, "",
+                      "| check | estimate [95 % CI] | rule | verdict |", "|---|---|---|---|"]
+            lines += [_check_row(c) for c in checks] + [""]
+    lines += ["## Robustness to the structural assumptions", "",
+              "Not in this report yet: the robustness experiment over every parameter of the "
+              "`structure` group (Morris screening, then Sobol on the few that matter) is the next "
+              "step of the issue \"Conclusions that survive their assumptions\".", ""]
+    return "\n".join(lines)
+
+
+def outline() -> list[str]:
+    """The headings and check labels every report of the defaults has (for the staleness test)."""
+    items = ["# Validation report", "## Patterns", "## Which side binds",
+             "## Does a subsidy do less in hub-dominated peer networks?", "## Mechanisms",
+             "## Robustness to the structural assumptions"]
+    for pattern in PATTERNS:
+        items.append(f"### {pattern.title}")
+        items += [f"| {c.label} |" for c in pattern.claims]
+    for mechanism in MECHANISMS:
+        pattern = mechanism.as_pattern()
+        items.append(f"### {pattern.title}")
+        items += [f"| {c.label} |" for c in pattern.claims]
+    items += [f"| {family} |" for family in FAMILIES]
+    return items
