@@ -50,7 +50,7 @@ from sim.mechanisms import (
     service,
 )
 from sim.mechanisms.departments import APPROVE, AUDIT, BROKER
-from sim.mechanisms.enterprise_payoff import ALTERNATIVES, INVEST, REPORT
+from sim.mechanisms.enterprise_payoff import INVEST, REPORT
 from sim.network import generate, industry_demand, population_from_graph
 from sim.params import ParameterError, Parameters
 from sim.partnerships import Partnerships

@@ -93,6 +93,7 @@ class Claim:
     bound: float = 0.0
 
     def check(self, run: Callable[..., Runs]) -> Check:
+        """Measure with ``run`` (conditions -> runs) and judge the CI by the rule."""
         values = self.measure(run)
         lo, hi = ci95(values)
         passed = {"lo >": lo > self.bound, "hi <": hi < self.bound, "hi >": hi > self.bound,
@@ -329,6 +330,7 @@ class Mechanism:
     extra: tuple[Claim, ...] = field(default_factory=tuple)
 
     def as_pattern(self) -> Pattern:
+        """The mechanism's effect (and any extra claims) as a pattern to evaluate."""
         claim = Claim(f"{self.column}, {_describe(self.more)} minus {_describe(self.less) or 'default'}",
                       lambda run: _diff(run({**self.background, **self.more}, steps=self.steps),
                                         run({**self.background, **self.less}, steps=self.steps),

@@ -14,6 +14,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pytest
+from test_network_io import EDGES, NODES  # noqa: E402  (the same small county)
 
 from sim.network_io import NetworkFileError, load_network
 from sim.params import ParameterError, Parameters, specs
@@ -24,19 +25,6 @@ from sim.scenarios import (
     load_scenario,
 )
 
-NODES = """id,type,industry,size,age,level,majors,intake,mandate
-s1,school,,,,secondary,manufacturing:0.7;commerce:0.3,300,
-e1,enterprise,manufacturing,2.0,20,,,,
-e2,enterprise,manufacturing,0.5,5,,,,
-e3,enterprise,commerce,1.0,,,,,
-d1,department,,,,,,,education
-"""
-EDGES = """source,target,tie,depth
-s1,e1,partnership,practice
-s1,e3,partnership,
-e1,e2,peer,
-d1,s1,jurisdiction,
-"""
 #: (column, line in NODES, its text there): every numeric cell of the nodes file.
 NUMERIC_CELLS = [("size", 3, "2.0"), ("age", 3, "20"), ("intake", 2, "300")]
 NON_FINITE = ["inf", "-inf", "nan", "NaN", "Infinity", "1e400", "-1e999"]

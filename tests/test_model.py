@@ -154,7 +154,7 @@ def test_brokered_partnerships_name_the_department_that_worked_on_them():
     # Only departments whose mandate holds brokering ever broker, and the counts add up.
     assert m.dept_held[pt.broker[brokered], 0].all()
     assert m.dept_brokered.sum() >= brokered.sum()
-    for s, e, d in zip(pt.school[brokered], pt.enterprise[brokered], pt.broker[brokered], strict=True):
+    for e, d in zip(pt.enterprise[brokered], pt.broker[brokered], strict=True):
         assert m.network.has_edge(m.departments[d].node, m.enterprises[e].node)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
+
 def base_retention(retention_share: float, size: np.ndarray, elasticity: float) -> np.ndarray:
     """Share of its trained graduates a firm keeps before poaching.
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+
 def observe(reported: np.ndarray, noise: float, rng: np.random.Generator) -> np.ndarray:
     """What government reads: the reported rung, off by one with probability ``noise``."""
     off = rng.random(reported.shape) < noise
