@@ -36,8 +36,12 @@ def _available() -> dict[str, tuple[str, str]]:
     return available
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
-    """Build the top-level parser with one sub-parser per available command."""
+def build_parser(command: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, str]]:
+    """Build the top-level parser; only ``command``'s module is imported to fill its options.
+
+    Args:
+        command: the command about to run (None: list the commands, import none).
+    """
     parser = argparse.ArgumentParser(
         prog="python -m sim",
         description="School-enterprise cooperation simulation: form over content, and what moves it.",
@@ -45,16 +49,22 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = {}
     for name, (module_name, help_text) in _available().items():
-        module = importlib.import_module(module_name)
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(sub_parser)
+        if name == command:
+            importlib.import_module(module_name).add_arguments(sub_parser)
         modules[name] = module_name
     return parser, modules
 
 
+def _command_of(argv: list[str]) -> str | None:
+    """The command word of ``argv`` (the first argument that is not an option)."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the chosen command; returns the exit code."""
-    parser, modules = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser, modules = build_parser(_command_of(argv))
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()

@@ -22,7 +22,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -30,7 +30,11 @@ import numpy as np
 import pandas as pd
 
 from sim.outputs import COLUMNS
+from sim.plan import RunSpec, replicate_seeds
 from sim.store import RunStore, write_part
+
+__all__ = ["RunOutcome", "RunSpec", "execute", "outcomes_failed", "replicate_seeds", "run_one",
+           "run_spec"]
 
 #: Marks a result the worker has already written to the store itself.
 STORED = "stored"
@@ -55,35 +59,6 @@ def run_one(params: Mapping[str, Any], seed: int, steps: int) -> pd.DataFrame:
     frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     frame.insert(0, "step", np.arange(len(frame), dtype=np.int64))
     return frame[["step", *COLUMNS]]
-
-
-def replicate_seeds(root: int, n: int) -> list[int]:
-    """``n`` independent seeds from a root seed (``SeedSequence(root).spawn(n)``).
-
-    The same root gives the same seeds, so replicate ``r`` of every scenario in
-    a batch uses the same seed (common random numbers).
-    """
-    return [int(child.generate_state(1)[0]) for child in np.random.SeedSequence(root).spawn(n)]
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """One run to execute.
-
-    Attributes:
-        run_id: deterministic, filesystem-safe id, e.g. ``full-package-r003``.
-        params: parameter values (only those that differ from defaults is fine).
-        seed: the run's seed.
-        steps: steps to run.
-        labels: values that identify the run in tables (scenario, replicate, a
-            sweep's design point ...); they become columns of the stored table.
-    """
-
-    run_id: str
-    params: dict[str, Any]
-    seed: int
-    steps: int
-    labels: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

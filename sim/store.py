@@ -25,12 +25,11 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from sim.runner import RunSpec
+from sim.plan import RunSpec
 
 RESULTS = "results"
 RUNS = "runs.csv"
@@ -397,11 +396,17 @@ class RunStore:
         """
         return write_part(self.results_dir, spec, frame)
 
-    def iter_results(self, run_ids: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
-        """Yield the stored per-step tables one run at a time (sorted by run id)."""
+    def iter_results(self, run_ids: Iterable[str] | None = None, *,
+                     columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
+        """Yield the stored per-step tables one run at a time (sorted by run id).
+
+        Args:
+            run_ids: the runs (default every finished run).
+            columns: read only these columns (default all).
+        """
         ids = sorted(self.done_ids() if run_ids is None else run_ids)
         for run_id in ids:
-            yield pd.read_parquet(self.result_path(run_id))
+            yield pd.read_parquet(self.result_path(run_id), columns=columns)
 
     def read_results(self, run_ids: Iterable[str] | None = None) -> pd.DataFrame:
         """All stored per-step tables in one frame (sorted by run id, then step)."""

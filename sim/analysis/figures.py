@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.analysis.batch import over_time  # noqa: E402
+from sim.analysis.stats import over_time  # noqa: E402
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 #: Ordered so the low-contrast yellow comes last.

@@ -87,7 +87,7 @@ def analyze_sweep(directory: Path) -> Report:
         return report
 
     tdir, fdir = out / "tables", out / "figures"
-    names = exp.factor_names
+    names = ["scenario"] if exp.design == "scenarios" else exp.factor_names
     out_names = [o.name for o in exp.outputs]
     runs.to_csv(_mkdir(tdir) / "run_outputs.csv", index=False)
     report.files.append(tdir / "run_outputs.csv")

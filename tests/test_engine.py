@@ -1,0 +1,175 @@
+"""One engine behind ``sim run`` and ``sim sweep``: one planner, one set of end-of-run rules,
+one statistics module, one manifest."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim.scenarios  # noqa: F401 - import before COOPSIM_SCENARIOS is set (its default dir is read at import)
+from sim import cli, outputs
+from sim.analysis.reduce import end_of_run
+from sim.store import RunStore
+
+HEAD = 'title = "T"\ndescription = "D"\n'
+
+
+def scenario(folder, name, body=""):
+    path = folder / f"{name}.toml"
+    path.write_text(HEAD + textwrap.dedent(body).lstrip(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("COOPSIM_SCENARIOS", str(tmp_path / "scen"))
+    (tmp_path / "scen").mkdir()
+    scenario(tmp_path / "scen", "small", """
+        [scale]
+        n_enterprises = { value = 200, source = "assumption" }
+        n_schools = { value = 4, source = "assumption" }
+        """)
+    # A binding budget: subsidy runs out within the year, so monthly leakage
+    # shares and the share of the year's sums differ.
+    scenario(tmp_path / "scen", "budget", """
+        extends = "small"
+        [financial_support]
+        subsidy_per_content_step = { value = 2.0, source = "assumption" }
+        subsidy_budget_per_year = { value = 500.0, source = "assumption" }
+        """)
+    return tmp_path / "scen"
+
+
+def test_every_output_column_has_an_end_of_run_rule():
+    missing = [c for c in outputs.COLUMNS if c not in outputs.END_RULES]
+    assert missing == [], f"columns without an end-of-run rule: {missing}"
+    for name, rule in outputs.END_RULES.items():
+        assert name in outputs.COLUMNS, f"rule for a column that does not exist: {name}"
+        for column in rule.columns(name):
+            assert column in outputs.COLUMNS, f"{name} reads {column}, not an output column"
+
+
+def test_a_column_without_a_rule_fails_loudly_naming_it():
+    with pytest.raises(outputs.MissingRuleError) as info:
+        outputs.end_rule("brand_new_output")
+    assert "brand_new_output" in str(info.value) and "END_RULES" in str(info.value)
+    frame = pd.DataFrame({"scenario": "a", "replicate": 0, "step": [0, 1],
+                          "brand_new_output": [0.0, 1.0]})
+    with pytest.raises(outputs.MissingRuleError):
+        end_of_run(frame, outputs=["brand_new_output"])
+
+
+def test_states_take_the_horizon_flows_the_yearly_mean_ratios_the_ratio_of_sums():
+    steps = np.arange(0, 25)
+    paid = np.where((steps > 0) & (steps % 12 < 4), 100.0, 0.0)  # budget gone after 3 months
+    leaked = np.where(paid > 0, np.where(steps % 12 == 1, 90.0, 10.0), 0.0)
+    frame = pd.DataFrame({"scenario": "a", "replicate": 0, "step": steps,
+                          "content_share": steps / 100, "spending_subsidy": paid,
+                          "subsidy_leakage": leaked,
+                          "leakage_share": np.where(paid > 0, leaked / np.maximum(paid, 1), 0)})
+    ends = end_of_run(frame, outputs=["content_share", "spending_subsidy", "leakage_share"])
+    last_year = slice(13, 25)
+    assert ends["content_share"].item() == pytest.approx(0.24)
+    assert ends["spending_subsidy"].item() == pytest.approx(paid[last_year].mean())
+    assert ends["leakage_share"].item() == pytest.approx(
+        leaked[last_year].sum() / paid[last_year].sum())
+    # ... which is not the mean of the monthly shares (the rule this replaces)
+    assert ends["leakage_share"].item() != pytest.approx(frame["leakage_share"][last_year].mean())
+
+
+def test_nothing_paid_in_the_last_year_gives_a_leakage_share_of_zero():
+    frame = pd.DataFrame({"scenario": "a", "replicate": 0, "step": range(5),
+                          "spending_subsidy": 0.0, "subsidy_leakage": 0.0,
+                          "leakage_share": 0.0})
+    assert end_of_run(frame, outputs=["leakage_share"])["leakage_share"].item() == 0.0
+
+
+def test_batch_and_sweep_give_the_same_numbers_for_the_same_runs_under_a_binding_budget(
+        folder, tmp_path):
+    args = ["-r", "3", "-t", "30", "--seed", "7", "-j", "1", "-q"]
+    batch = tmp_path / "batch"
+    assert cli.main(["run", "budget", "small", *args, "-o", str(batch)]) == 0
+    experiment = tmp_path / "as-sweep.toml"
+    experiment.write_text(textwrap.dedent("""
+        title = "the batch as a sweep"
+        design = "scenarios"
+        scenarios = ["budget", "small"]
+        replicates = 3
+        steps = 30
+        seed = 7
+        [outputs]
+        leakage_share = { column = "leakage_share" }
+        leakage_share_yearly = { column = "leakage_share", reduce = "mean_last_12" }
+        spending_subsidy = { column = "spending_subsidy" }
+        content_share = { column = "content_share" }
+        """))
+    sweep = tmp_path / "sweep"
+    assert cli.main(["sweep", str(experiment), "--out", str(sweep), "--jobs", "1",
+                     "--no-progress"]) == 0
+
+    # The same runs: same ids, seeds and per-step outputs in both stores.
+    a = RunStore(batch).read_results().sort_values(["run_id", "step"]).reset_index(drop=True)
+    b = RunStore(sweep).read_results().sort_values(["run_id", "step"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b)
+    budget = a[(a["scenario"] == "budget") & (a["step"] > 18)]
+    assert (budget["budget_left"] == 0).any(), "the budget must bind for this test to bite"
+    assert (budget["spending_subsidy"] == 0).any()
+
+    # ... and the same numbers through either front end.
+    summary = pd.read_csv(batch / "summary.csv").set_index(["scenario", "output"])
+    points = pd.read_csv(sweep / "analysis" / "tables" / "design_points.csv").set_index(
+        "scenario")
+    for name in ("budget", "small"):
+        for output in ("leakage_share", "spending_subsidy", "content_share"):
+            row = summary.loc[(name, output)]
+            assert points.loc[name, f"{output}_mean"] == pytest.approx(row["mean"], rel=1e-12)
+            if not np.isnan(row["ci95_low"]):
+                assert points.loc[name, f"{output}_low"] == pytest.approx(row["ci95_low"],
+                                                                          rel=1e-12)
+        # a ratio's yearly mean is the ratio of the year's sums, as in the batch
+        assert points.loc[name, "leakage_share_yearly_mean"] == pytest.approx(
+            summary.loc[(name, "leakage_share"), "mean"], rel=1e-12)
+
+
+def test_a_sweep_gets_the_same_manifest_as_a_batch(folder, tmp_path):
+    experiment = tmp_path / "grid.toml"
+    experiment.write_text(textwrap.dedent("""
+        title = "tiny"
+        scenario = "small"
+        replicates = 2
+        steps = 4
+        seed = 3
+        [vary]
+        audit_prob_per_step = [0.0, 0.1]
+        """))
+    sweep = tmp_path / "sweep"
+    assert cli.main(["sweep", str(experiment), "--out", str(sweep), "--jobs", "1",
+                     "--no-progress", "--no-analyze"]) == 0
+    batch = tmp_path / "batch"
+    assert cli.main(["run", "small", "-r", "2", "-t", "4", "--seed", "3", "-j", "1", "-q",
+                     "-o", str(batch)]) == 0
+    made = json.loads((sweep / "manifest.json").read_text())
+    ran = json.loads((batch / "manifest.json").read_text())
+    shared = {"command", "argv", "root_seed", "replicate_seeds", "seed_rule", "replicates",
+              "steps", "runs", "versions", "git", "platform", "started", "finished"}
+    assert shared <= set(made) and shared <= set(ran)
+    assert made["replicate_seeds"] == ran["replicate_seeds"]  # same root seed, same rule
+    assert made["command"].startswith(f"python -m sim sweep {experiment}")
+    assert made["runs"]["total"] == 4 and made["runs"]["computed_now"] == 4
+    assert made["base_params"]["n_enterprises"] == 200  # resolved, from the base scenario
+    assert made["experiment"]["factors"][0]["name"] == "audit_prob_per_step"
+    assert made["versions"]["mesa"].startswith("3.")
+
+
+def test_sweep_takes_every_front_end_option(tmp_path):
+    from sim.cli import build_parser
+
+    for command in ("run", "sweep"):
+        parser, _ = build_parser(command)
+        args = parser.parse_args([command, "x", "--retries", "2", "--dask-local", "2", "-q"])
+        assert args.retries == 2 and args.dask_local == 2
+        assert parser.parse_args([command, "x"]).jobs >= 1
