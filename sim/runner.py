@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import fnmatch
 import multiprocessing
 import os
 import signal
@@ -38,6 +39,10 @@ __all__ = ["RunOutcome", "RunSpec", "execute", "outcomes_failed", "replicate_see
 
 #: Marks a result the worker has already written to the store itself.
 STORED = "stored"
+#: Test hook: a run whose id matches one of these comma-separated ``fnmatch``
+#: patterns waits, computing nothing, until its process is stopped. Tests
+#: interrupt a batch at a known point this way instead of racing it.
+HOLD_ENV = "COOPSIM_TEST_HOLD_RUNS"
 
 
 def run_one(params: Mapping[str, Any], seed: int, steps: int) -> pd.DataFrame:
@@ -99,6 +104,7 @@ def run_spec(spec: RunSpec, worker: Callable[..., pd.DataFrame] | None = None,
         ``(frame, error line, traceback text, started, finished)``; frame is
         :data:`STORED` when the worker wrote it, None when the run failed.
     """
+    _hold_if_asked(spec.run_id)
     started = time.time()
     try:
         frame = (worker or run_one)(spec.params, spec.seed, spec.steps)
@@ -109,6 +115,14 @@ def run_spec(spec: RunSpec, worker: Callable[..., pd.DataFrame] | None = None,
     except Exception as err:  # noqa: BLE001 - recorded, never lost
         line = f"{type(err).__name__}: {err}".splitlines()[0]
         return None, line, traceback.format_exc(), started, time.time()
+
+
+def _hold_if_asked(run_id: str) -> None:
+    """Wait forever when :data:`HOLD_ENV` names ``run_id`` (tests only; see there)."""
+    patterns = [p for p in os.environ.get(HOLD_ENV, "").split(",") if p]
+    if any(fnmatch.fnmatchcase(run_id, p) for p in patterns):
+        while True:
+            time.sleep(0.05)
 
 
 def execute(specs: Sequence[RunSpec], store: RunStore, *, executor: cf.Executor | None = None,
@@ -200,7 +214,8 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
                   retries: int, worker: Callable[..., pd.DataFrame] | None, max_in_flight: int,
                   outcomes: dict[str, RunOutcome], meter: _Progress) -> None:
     own = executor is None
-    pool = executor if executor is not None else _process_pool(jobs)
+    local = _LocalPool(jobs) if own else None
+    pool = local.executor if local is not None else executor
     # Our own local workers share the store's disk: let them write their results.
     results_dir = str(store.results_dir) if own else None
     queue = list(reversed(todo))  # pop() from the end keeps the given order
@@ -229,8 +244,9 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
                     result = (None, f"{type(err).__name__}: {err}".splitlines()[0],
                               traceback.format_exc(), now, now)
                     if own and isinstance(err, cf.BrokenExecutor):
-                        pool.shutdown(wait=False, cancel_futures=True)
-                        pool = _process_pool(jobs)
+                        local.stop(grace_s=0.0)
+                        local = _LocalPool(jobs)
+                        pool = local.executor
                         for other in list(in_flight):  # lost with the old pool: resubmit
                             queue.append(in_flight.pop(other))
                 if _finish(spec, result, store, outcomes, attempt, final=attempt > retries):
@@ -243,7 +259,7 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
         if own:
             # Interrupted: stop our workers now rather than wait on a pool whose
             # workers may have died of the same Ctrl-C (shutdown can then hang).
-            _stop_pool(pool)
+            local.stop()
             own = False
             store.remove_partial()
         raise
@@ -252,31 +268,52 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _stop_pool(pool: cf.ProcessPoolExecutor, grace_s: float = 5.0) -> None:
-    """Shut ``pool`` down without waiting for its work: terminate, then kill, its workers."""
-    workers = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in workers:
-        if process.is_alive():
-            process.terminate()
-    deadline = time.monotonic() + grace_s
-    for process in workers:
-        process.join(max(0.0, deadline - time.monotonic()))
-        if process.is_alive():
-            process.kill()
-            process.join(1.0)
+class _LocalPool:
+    """Our own process pool, and the ids of its workers (each reports its pid when it starts).
+
+    The pids come through a queue from the worker initializer, so stopping the
+    workers on Ctrl-C needs nothing from the executor's internals.
+    """
+
+    def __init__(self, jobs: int):
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            # Workers fork from a server that has imported the model once, not once each.
+            context.set_forkserver_preload(["sim.runner", "sim.model"])
+        else:
+            context = multiprocessing.get_context("spawn")
+        self._pids = context.SimpleQueue()
+        self.executor = cf.ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_start_worker,
+            initargs=(os.getpid(), self._pids))
+
+    def worker_pids(self) -> list[int]:
+        """The pids of the workers started so far."""
+        pids = []
+        while not self._pids.empty():
+            pids.append(int(self._pids.get()))
+        return pids
+
+    def stop(self, grace_s: float = 5.0) -> None:
+        """Shut down without waiting for the work: terminate, then kill, the workers."""
+        pids = self.worker_pids()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace_s
+        for pid in pids:
+            while _alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            if _alive(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
-def _process_pool(jobs: int) -> cf.ProcessPoolExecutor:
-    """A pool of fresh processes (forkserver, else spawn): no state inherited from the caller."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has imported the model once, not once each.
-        context.set_forkserver_preload(["sim.runner", "sim.model"])
-    else:
-        context = multiprocessing.get_context("spawn")
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                                  initializer=_watch_parent, initargs=(os.getpid(),))
+def _start_worker(parent_pid: int, pids: Any) -> None:
+    """Worker initializer: report this worker's pid, and exit when the parent is gone."""
+    pids.put(os.getpid())
+    _watch_parent(parent_pid)
 
 
 #: Seconds between a worker's checks that the process that started it is alive.
@@ -317,25 +354,33 @@ def _alive(pid: int) -> bool:
 
 @contextlib.contextmanager
 def _terminate_as_interrupt():
-    """Treat SIGTERM like Ctrl-C while runs execute, so the pool is shut down cleanly.
+    """Treat SIGTERM, and a SIGINT we were told to ignore, like Ctrl-C while runs execute.
 
     Without it, ``kill PID`` (or a job scheduler's stop) ends the batch process
-    at once and leaves its pool workers behind. Only in the main thread, and
-    only when nobody else has claimed SIGTERM.
+    at once and leaves its pool workers behind. A process started with SIGINT
+    ignored (any background job of a non-interactive shell, e.g. ``make test &``
+    in a script) would otherwise ignore Ctrl-C and run to the end. Only in the
+    main thread, and only for signals nobody else has claimed.
     """
-    if (threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
         raise KeyboardInterrupt(f"terminated (signal {signum})")
 
-    signal.signal(signal.SIGTERM, interrupt)
+    claimed = {}
+    for signum, unclaimed in ((signal.SIGTERM, signal.SIG_DFL), (signal.SIGINT, signal.SIG_IGN)):
+        if signal.getsignal(signum) is unclaimed:
+            claimed[signum] = unclaimed
+            signal.signal(signum, interrupt)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for signum, previous in claimed.items():
+            signal.signal(signum, previous)
 
 
 class _Progress:
