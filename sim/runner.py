@@ -90,15 +90,16 @@ class RunOutcome:
 
 
 def run_spec(spec: RunSpec, worker: Callable[..., pd.DataFrame] | None = None,
-             results_dir: str | None = None) -> tuple[Any, str, str, float, float]:
+             store_dir: str | None = None) -> tuple[Any, str, str, float, float]:
     """Worker entry point: run ``spec``, catching any error.
 
     Args:
         spec: the run.
         worker: function ``(params, seed, steps) -> DataFrame`` (default :func:`run_one`).
-        results_dir: when given, the worker writes the result there itself and
-            returns :data:`STORED` instead of the frame (needs a file system the
-            parent shares: local pools, not remote clusters).
+        store_dir: when given, the worker appends the result to its own part
+            file in that store itself and returns :data:`STORED` instead of the
+            frame (needs a file system the parent shares: local pools, not
+            remote clusters).
 
     Returns:
         ``(frame, error line, traceback text, started, finished)``; frame is
@@ -108,8 +109,8 @@ def run_spec(spec: RunSpec, worker: Callable[..., pd.DataFrame] | None = None,
     started = time.time()
     try:
         frame = (worker or run_one)(spec.params, spec.seed, spec.steps)
-        if results_dir is not None:
-            write_part(results_dir, spec, frame)
+        if store_dir is not None:
+            write_part(store_dir, spec, frame)
             return STORED, "", "", started, time.time()
         return frame, "", "", started, time.time()
     except Exception as err:  # noqa: BLE001 - recorded, never lost
@@ -169,6 +170,12 @@ def execute(specs: Sequence[RunSpec], store: RunStore, *, executor: cf.Executor 
                 elif todo:
                     _execute_pool(todo, store, executor, jobs, retries, worker,
                                   max_in_flight or max(8, 4 * jobs), outcomes, meter)
+        except BaseException:
+            # Cut off: what was running is pending again; the parts are merged on resume.
+            store.interrupted()
+            raise
+        else:
+            store.compact()
         finally:
             store.flush()
             meter.close()
@@ -217,7 +224,7 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
     local = _LocalPool(jobs) if own else None
     pool = local.executor if local is not None else executor
     # Our own local workers share the store's disk: let them write their results.
-    results_dir = str(store.results_dir) if own else None
+    store_dir = str(store.directory) if own else None
     queue = list(reversed(todo))  # pop() from the end keeps the given order
     attempts: dict[str, int] = {}
     in_flight: dict[cf.Future, RunSpec] = {}
@@ -225,7 +232,7 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
     def submit(spec: RunSpec) -> None:
         attempts[spec.run_id] = attempts.get(spec.run_id, 0) + 1
         store.record(spec, "running")
-        in_flight[pool.submit(run_spec, spec, worker, results_dir)] = spec
+        in_flight[pool.submit(run_spec, spec, worker, store_dir)] = spec
 
     try:
         while queue or in_flight:
@@ -261,7 +268,6 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
             # workers may have died of the same Ctrl-C (shutdown can then hang).
             local.stop()
             own = False
-            store.remove_partial()
         raise
     finally:
         if own:

@@ -392,7 +392,7 @@ def test_directory_of_another_batch_is_refused_unless_forced(folder, tmp_path, c
     # Other steps: every run differs, so it is another batch.
     err = error_of(["small", "-r", "2", "-t", "7", "-j", "1", "-o", str(out), "-q"], capsys)
     assert f"{out}: holds batch" in err and "--force" in err
-    assert len(list((out / "results").glob("*.parquet"))) == 2
+    assert len(_done(out)) == 2
     assert run(["small", "-r", "2", "-t", "7", "-j", "1", "-o", str(out), "-q", "--force"]) == 0
     assert pd.read_parquet(out / "steps.parquet")["step"].max() == 7
 
@@ -403,7 +403,8 @@ def test_more_replicates_extend_a_batch_without_recomputing_its_runs(folder, tmp
     kept = {p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.parquet")}
     assert run(["small", "-r", "3", "-t", "6", "-j", "1", "-o", str(out), "-q"]) == 0
     after = {p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.parquet")}
-    assert len(after) == 3 and all(after[name] == mtime for name, mtime in kept.items())
+    assert all(after[name] == mtime for name, mtime in kept.items())  # old results untouched
+    assert len(_done(out)) == 3
     fresh = tmp_path / "fresh"
     assert run(["small", "-r", "3", "-t", "6", "-j", "1", "-o", str(fresh), "-q"]) == 0
     assert pd.read_parquet(out / "steps.parquet").equals(pd.read_parquet(fresh / "steps.parquet"))
@@ -447,7 +448,7 @@ def test_batch_outputs_are_written_run_by_run_not_from_all_results_in_memory(
     parts = pd.read_parquet(out / "results").drop(columns="run_id")
     order = ["small-r000", "small-r001", "small-r002", "small-package-r000",
              "small-package-r001", "small-package-r002"]
-    expected = pd.concat([pd.read_parquet(out / "results" / f"{r}.parquet") for r in order],
+    expected = pd.concat(list(RunStore(out).iter_results(order)),
                          ignore_index=True).drop(columns="run_id")
     pd.testing.assert_frame_equal(steps, expected)
     assert len(parts) == len(steps) == 6 * 15

@@ -182,7 +182,7 @@ def test_a_local_worker_stores_its_own_result_and_hands_back_only_a_marker(tmp_p
     spec = plan(1)[0]
     store = RunStore(tmp_path)
     store.open_batch([spec])
-    frame, error, _, _, _ = run_spec(spec, None, str(store.results_dir))
+    frame, error, _, _, _ = run_spec(spec, None, str(store.directory))
     assert frame == STORED and error == ""
     assert store.done_ids() == {spec.run_id}
     stored = store.read_results()

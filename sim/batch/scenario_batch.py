@@ -241,9 +241,8 @@ CHUNK_ROWS = 100_000
 def _chunks(store: RunStore, run_ids: list[str]):
     """The runs' per-step tables in order, concatenated into chunks of about CHUNK_ROWS rows."""
     frames, rows = [], 0
-    for run_id in run_ids:
-        frame = pd.read_parquet(store.result_path(run_id)).drop(columns=["run_id"])
-        frames.append(frame.sort_values("step", kind="stable"))
+    for frame in store.iter_results(run_ids):
+        frames.append(frame.drop(columns=["run_id"]).sort_values("step", kind="stable"))
         rows += len(frame)
         if rows >= CHUNK_ROWS:
             yield pd.concat(frames, ignore_index=True)
