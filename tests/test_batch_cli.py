@@ -298,6 +298,17 @@ def test_demo_runs_a_small_batch_and_prints_the_report_path(tmp_path, capsys):
     assert (out / "report.md").is_file()
 
 
+def test_defect_13_01_demo_refuses_a_directory_holding_another_batch(tmp_path, capsys):
+    out = tmp_path / "taken"
+    assert run(["ruian-status-quo", "-r", "2", "-t", "2", "-j", "1", "-o", str(out), "-q"]) == 0
+    kept = _stored_bytes(out, {"ruian-status-quo-r000", "ruian-status-quo-r001"})
+    code = cli.main(["demo", "--replicates", "1", "--steps", "2", "--jobs", "1", "--out",
+                     str(out), "--quiet"])
+    assert code == 2
+    assert "--force" in capsys.readouterr().err
+    assert _stored_bytes(out, {"ruian-status-quo-r000", "ruian-status-quo-r001"}) == kept
+
+
 # ----------------------------------------------------------------- bad input
 
 

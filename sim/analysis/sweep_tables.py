@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.stats import mean_ci, summarise
+from sim.store import atomic_write_text
 
 #: Number of quantile bins for response curves of sampled (non-grid) factors.
 RESPONSE_BINS = 10
@@ -181,7 +182,7 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
     keep_index = table.index.name is not None
     csv = stem.with_suffix(".csv")
     tex = stem.with_suffix(".tex")
-    table.to_csv(csv, index=keep_index)
+    atomic_write_text(csv, table.to_csv(index=keep_index))
     shown = table.reset_index() if keep_index else table
     numeric = [pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(
         shown[c]) for c in shown.columns]
@@ -195,7 +196,7 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
                  for v in row]
         lines.append(" & ".join(cells) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
-    tex.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    atomic_write_text(tex, "\n".join(lines) + "\n")
     return [csv, tex]
 
 

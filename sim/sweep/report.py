@@ -32,6 +32,7 @@ from sim.analysis.sensitivity import (
     sobol_indices,
     stable_replicates,
 )
+from sim.store import atomic_write_text
 from sim.sweep.designs import sampler_seed, unit_problem
 from sim.sweep.experiment import Experiment, Factor, Output, PhaseSpec
 from sim.sweep.results import load_sweep_experiment, run_outputs, run_status
@@ -89,7 +90,7 @@ def analyze_sweep(directory: Path) -> Report:
     tdir, fdir = out / "tables", out / "figures"
     names = ["scenario"] if exp.design == "scenarios" else exp.factor_names
     out_names = [o.name for o in exp.outputs]
-    runs.to_csv(_mkdir(tdir) / "run_outputs.csv", index=False)
+    atomic_write_text(_mkdir(tdir) / "run_outputs.csv", runs.to_csv(index=False))
     report.files.append(tdir / "run_outputs.csv")
     summary = tables.point_summary(runs, names, out_names)
     summary_cols = [*names, "n", *(f"{o}_{s}" for o in out_names for s in ("mean", "low", "high"))]
@@ -99,7 +100,7 @@ def analyze_sweep(directory: Path) -> Report:
                                            "confidence intervals per design point",
                                            label=f"tab:{exp.name}-points")
     else:
-        summary.to_csv(tdir / "design_points.csv")
+        atomic_write_text(tdir / "design_points.csv", summary.to_csv())
         report.files.append(tdir / "design_points.csv")
 
     _responses(exp, runs, tdir, fdir, report)
@@ -129,7 +130,7 @@ def _responses(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
         if by is not None and runs[by].nunique() > MAX_CURVES:
             by = None
         table = tables.response_table(runs, name, main.name, by=by, binned=not grid)
-        table.to_csv(tdir / f"response_{name}.csv", index=False)
+        atomic_write_text(tdir / f"response_{name}.csv", table.to_csv(index=False))
         rest = [f for f in others if f != by]
         how = ", ".join(filter(None, [f"one curve per value of {by}" if by else "",
                                       "marginal over the other factors" if rest else ""]))
@@ -252,8 +253,8 @@ def _adequacy(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
     tol = exp.analysis.adequacy_tolerance
     per_point = stable_replicates(cv, tolerance=tol)
     median = cv.dropna(subset=["cv"]).groupby("n", as_index=False)["cv"].median()
-    cv.to_csv(tdir / "adequacy_cv.csv", index=False)
-    per_point.to_csv(tdir / "adequacy_stable.csv", index=False)
+    atomic_write_text(tdir / "adequacy_cv.csv", cv.to_csv(index=False))
+    atomic_write_text(tdir / "adequacy_stable.csv", per_point.to_csv(index=False))
     report.files += [tdir / "adequacy_cv.csv", tdir / "adequacy_stable.csv"]
     if per_point.empty or median.empty:
         report.notes.append(f"replicate adequacy: the mean of {main.name} is 0 at every design "
@@ -283,7 +284,7 @@ def _budget(exp: Experiment, summary: pd.DataFrame, tdir: Path, fdir: Path,
     best = tables.budget_table(summary, exp.factor_names, spec.cost, spec.output, spec.limit)
     front = tables.pareto_front(summary[f"{spec.cost}_mean"], summary[f"{spec.output}_mean"])
     frontier = summary[front].sort_values(f"{spec.cost}_mean")
-    frontier.to_csv(tdir / "frontier.csv")
+    atomic_write_text(tdir / "frontier.csv", frontier.to_csv())
     report.files.append(tdir / "frontier.csv")
     report.files += tables.write_table(
         best.reset_index(drop=True), tdir / "budget_best",
@@ -352,5 +353,5 @@ def _write_readme(exp: Experiment, report: Report) -> None:
     lines += [f"- `{p.relative_to(report.directory)}`" for p in report.files]
     _mkdir(report.directory)
     path = report.directory / "README.md"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    atomic_write_text(path, "\n".join(lines) + "\n")
     report.files.append(path)
