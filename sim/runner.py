@@ -43,6 +43,9 @@ STORED = "stored"
 #: patterns waits, computing nothing, until its process is stopped. Tests
 #: interrupt a batch at a known point this way instead of racing it.
 HOLD_ENV = "COOPSIM_TEST_HOLD_RUNS"
+#: Test hook: a folder where a held run leaves a file named by its run id, so a
+#: test knows which process holds which run before it interrupts or kills it.
+HOLD_NOTE_ENV = "COOPSIM_TEST_HOLD_NOTE"
 
 
 def run_one(params: Mapping[str, Any], seed: int, steps: int) -> pd.DataFrame:
@@ -122,6 +125,10 @@ def _hold_if_asked(run_id: str) -> None:
     """Wait forever when :data:`HOLD_ENV` names ``run_id`` (tests only; see there)."""
     patterns = [p for p in os.environ.get(HOLD_ENV, "").split(",") if p]
     if any(fnmatch.fnmatchcase(run_id, p) for p in patterns):
+        note = os.environ.get(HOLD_NOTE_ENV)
+        if note:
+            Path(note).mkdir(parents=True, exist_ok=True)
+            (Path(note) / run_id).write_text(str(os.getpid()))
         while True:
             time.sleep(0.05)
 
