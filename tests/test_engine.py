@@ -173,3 +173,39 @@ def test_sweep_takes_every_front_end_option(tmp_path):
         args = parser.parse_args([command, "x", "--retries", "2", "--dask-local", "2", "-q"])
         assert args.retries == 2 and args.dask_local == 2
         assert parser.parse_args([command, "x"]).jobs >= 1
+
+
+def test_batch_and_sweep_run_clean_with_deprecation_and_future_warnings_as_errors(folder,
+                                                                                  tmp_path):
+    # Issue 12 item 7 (Mesa 4 ready): Mesa's deprecations (seed=, model.steps, batch_run,
+    # NetworkGrid ...) would fail here, in the batch process and in its pool workers.
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COOPSIM_SCENARIOS": str(folder),
+           "PYTHONWARNINGS": "error::DeprecationWarning,error::FutureWarning"}
+    experiment = tmp_path / "as-sweep.toml"
+    experiment.write_text('title = "t"\ndesign = "scenarios"\nscenarios = ["small"]\n'
+                          "replicates = 2\nsteps = 3\n")
+    for argv in (["run", "small", "budget", "-r", "2", "-t", "3", "-j", "2", "-q", "-o",
+                  str(tmp_path / "b")],
+                 ["sweep", str(experiment), "--jobs", "2", "--no-progress", "--out",
+                  str(tmp_path / "s")]):
+        done = subprocess.run([sys.executable, "-m", "sim", *argv], env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert "Warning" not in done.stderr
+
+
+def test_the_model_keeps_the_mesa_examples_contract():
+    import warnings
+
+    from sim.model import CooperationModel
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        warnings.simplefilter("error", FutureWarning)
+        model = CooperationModel()
+        model.run_for(10)
+    assert model.time == 10
