@@ -100,9 +100,12 @@ def _file_digests(params: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _spec_text(spec: RunSpec) -> str:
-    return json.dumps({"run_id": spec.run_id, "params": spec.params, "seed": spec.seed,
-                       "steps": spec.steps, "labels": spec.labels,
-                       "files": _file_digests(spec.params)}, sort_keys=True, default=str)
+    item = {"run_id": spec.run_id, "params": spec.params, "seed": spec.seed,
+            "steps": spec.steps, "labels": spec.labels}
+    files = _file_digests(spec.params)
+    if files:  # only then: runs reading no file keep the fingerprints of earlier versions
+        item["files"] = files
+    return json.dumps(item, sort_keys=True, default=str)
 
 
 def run_digest(spec: RunSpec) -> str:

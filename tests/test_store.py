@@ -332,3 +332,28 @@ def _interrupted_at_second_run(params, seed, steps):
     if seed == 2:
         raise KeyboardInterrupt
     return frame(seed / 100, steps)
+
+
+def test_a_directory_of_an_earlier_version_one_file_per_run_is_resumed(tmp_path):
+    # Earlier versions wrote results/<run_id>.parquet and runs.csv, with the same fingerprint.
+    import json
+
+    import pyarrow.parquet as pq
+
+    from sim.store import result_table, run_digest
+
+    plan = specs()
+    (tmp_path / "results").mkdir()
+    for spec in plan[:2]:
+        pq.write_table(result_table(spec, frame(0.4)), tmp_path / "results" / f"{spec.run_id}.parquet")
+    (tmp_path / "batch.json").write_text(json.dumps({
+        "fingerprint": fingerprint(plan, {"kind": "batch"}), "n_runs": 3,
+        "identity": {"kind": "batch"}, "created": "2026-11-30T00:00:00+00:00",
+        "runs": {s.run_id: run_digest(s) for s in plan}}))
+    (tmp_path / "runs.csv").write_text("run_id,scenario,replicate,seed,steps,status\n")
+    store = RunStore(tmp_path)
+    store.open_batch(plan, identity={"kind": "batch"})
+    assert store.done_ids() == {"s-r000", "s-r001"}
+    outcomes = execute(plan, store, progress=False, worker=_tiny_worker)
+    assert [o.cached for o in outcomes] == [True, True, False]
+    assert len(RunStore(tmp_path).read_results()) == 18
