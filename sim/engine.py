@@ -88,6 +88,7 @@ def run_experiment(experiment: Experiment, directory: str | Path, *,
         sim.store.StoreMismatchError: ``directory`` holds another batch and not ``force``.
         sim.sweep.executors.ExecutorError: the executor cannot be made.
         sim.sweep.experiment.ExperimentError: a design point is invalid.
+        sim.network_io.NetworkFileError: a network file a run reads is bad.
     """
     from sim.sweep.designs import build_design
     from sim.sweep.run import plan_runs
@@ -96,6 +97,7 @@ def run_experiment(experiment: Experiment, directory: str | Path, *,
     directory = Path(directory)
     if specs is None:
         specs = plan_runs(experiment, build_design(experiment))
+    check_inputs(specs)
     started, clock = manifest_info.now(), time.monotonic()
     jobs = choice.jobs if executor is None and not (choice.dask_local or choice.dask_scheduler) \
         else None
@@ -118,6 +120,25 @@ def run_experiment(experiment: Experiment, directory: str | Path, *,
         outcomes = execute(specs, store, executor=pool, jobs=choice.jobs, retries=retries,
                            progress=progress, worker=worker, stream=stream or sys.stderr)
     return EngineRun(directory, specs, outcomes, store, write_manifest(outcomes))
+
+
+def check_inputs(specs: list[RunSpec]) -> None:
+    """Load every network file any run names, once each, so a bad one fails before any run.
+
+    (Issue 13, item 21: a sweep varying ``network_file`` over a missing file
+    failed every run instead of refusing to start.)
+
+    Raises:
+        sim.network_io.NetworkFileError: a file is missing, malformed or breaks the schema.
+    """
+    paths = dict.fromkeys(s.params.get("network_file") for s in specs)
+    paths.pop(None, None)
+    paths.pop("", None)
+    if paths:
+        from sim.network_io import load_network
+
+        for path in paths:
+            load_network(path)
 
 
 def _executor(choice: ExecutorChoice, executor: Any):

@@ -92,11 +92,23 @@ def _file_digests(params: Mapping[str, Any]) -> dict[str, str]:
     for name, value in sorted(params.items()):
         if not name.endswith("_file") or not isinstance(value, str) or not value:
             continue
-        try:
-            digests[name] = hashlib.sha256(Path(value).read_bytes()).hexdigest()[:16]
-        except OSError:
-            digests[name] = "(unreadable)"
+        digest = hashlib.sha256()
+        for path in _files_read(Path(value)):
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(f"(unreadable {path.name})".encode())
+        digests[name] = digest.hexdigest()[:16]
     return digests
+
+
+def _files_read(path: Path) -> list[Path]:
+    """The files a run reads for an input file: a CSV network is its nodes and edges pair."""
+    for suffix in ("-nodes.csv", "-edges.csv"):
+        if path.name.endswith(suffix):
+            base = path.name[: -len(suffix)]
+            return [path.with_name(f"{base}-nodes.csv"), path.with_name(f"{base}-edges.csv")]
+    return [path]
 
 
 def _spec_text(spec: RunSpec) -> str:

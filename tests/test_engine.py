@@ -209,3 +209,22 @@ def test_the_model_keeps_the_mesa_examples_contract():
         model = CooperationModel()
         model.run_for(10)
     assert model.time == 10
+
+
+def test_defect_13_21_sweep_network_files_are_checked_before_any_run(tmp_path, capsys):
+    bad = tmp_path / "broken.graphml"
+    bad.write_text("<graphml>not a network")
+    experiment = tmp_path / "nets.toml"
+    experiment.write_text(textwrap.dedent(f"""
+        title = "networks"
+        steps = 3
+        [vary]
+        network_file = {{ values = ["{bad}", "{tmp_path / 'missing.graphml'}"] }}
+        """))
+    out = tmp_path / "sweep"
+    code = cli.main(["sweep", str(experiment), "--out", str(out), "--jobs", "1",
+                     "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: ") and str(bad) in err
+    assert "Traceback" not in err
+    assert not (out / "results").exists() and not (out / "parts").exists()

@@ -156,7 +156,6 @@ def run_scenario_batch(scenarios: Sequence[Scenario], *, replicates: int, steps:
     if not scenarios:
         raise BatchInputError("scenarios: give at least one scenario")
     experiment = batch_experiment(scenarios, replicates=replicates, steps=steps, seed=seed)
-    check_networks(scenarios)
     out = Path(out)
     done_run = run_experiment(experiment, out, choice=choice or ExecutorChoice(jobs=jobs),
                               executor=executor, retries=retries, force=force,

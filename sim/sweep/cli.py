@@ -59,6 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run the sweep described by ``args``; return the exit code."""
+    from sim.network_io import NetworkFileError
     from sim.store import StoreMismatchError
     from sim.sweep.executors import ExecutorChoice, ExecutorError, check_choice
     from sim.sweep.experiment import ExperimentError, load_experiment, resolve_path
@@ -88,7 +89,7 @@ def main(args: argparse.Namespace) -> int:
         result = run_sweep(experiment, directory, choice, force=args.force,
                            progress=not args.no_progress, source_text=source,
                            retries=retries, command=_command(args, directory))
-    except ExperimentError as err:
+    except (ExperimentError, NetworkFileError) as err:
         return _error(str(err))
     except ExecutorError as err:
         return _error(f"{executor_option(args)}: {err}")
