@@ -76,3 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\ninterrupted: finished runs are kept on disk; run the same command to resume.",
               file=sys.stderr)
         return 130
+    except OSError as err:  # an --out that cannot be made, a full disk, a read-only mount
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: {where}{err.strerror or err}; finished runs are kept on disk: fix this "
+              "(another --out, free space) and run the same command to resume.", file=sys.stderr)
+        return 2

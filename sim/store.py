@@ -403,7 +403,7 @@ class RunStore:
             info = json.loads(self.batch_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError, UnicodeDecodeError):
             info = None
-        if not isinstance(info, dict):
+        if not isinstance(info, dict) or not isinstance(info.get("fingerprint"), str):
             return {"fingerprint": "(unreadable batch.json)", "unreadable": True}
         return info
 

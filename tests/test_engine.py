@@ -228,3 +228,37 @@ def test_defect_13_21_sweep_network_files_are_checked_before_any_run(tmp_path, c
     assert code == 2 and err.startswith("error: ") and str(bad) in err
     assert "Traceback" not in err
     assert not (out / "results").exists() and not (out / "parts").exists()
+
+
+@pytest.mark.parametrize("command", ["run", "sweep", "demo"])
+def test_defect_13_12_an_out_that_cannot_be_made_is_a_message_not_a_traceback(
+        command, folder, tmp_path, capsys, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    out = str(blocker / "out")
+    experiment = tmp_path / "e.toml"
+    experiment.write_text('title = "t"\nsteps = 2\n[vary]\naudit_prob_per_step = [0.0, 0.1]\n')
+    argv = {"run": ["run", "small", "-r", "1", "-t", "2", "-j", "1", "-q", "-o", out],
+            "sweep": ["sweep", str(experiment), "--jobs", "1", "--no-progress", "--out", out],
+            "demo": ["demo", "-r", "1", "-t", "2", "-j", "1", "-q", "--out", out]}[command]
+    if command == "demo":
+        monkeypatch.delenv("COOPSIM_SCENARIOS")  # the demo runs the shipped scenarios
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and str(blocker) in err and "Traceback" not in err
+
+
+def test_defect_13_13_a_negative_seed_is_refused_with_a_message(folder, capsys):
+    assert cli.main(["run", "small", "--seed", "-5", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --seed:") and "-5" in err
+
+
+def test_defect_13_19_a_garbage_batch_json_is_named_as_unreadable(tmp_path):
+    from sim.plan import RunSpec
+    from sim.store import StoreMismatchError
+
+    (tmp_path / "batch.json").write_text('{"garbage": true}')
+    with pytest.raises(StoreMismatchError) as info:
+        RunStore(tmp_path).open_batch([RunSpec("a", {}, 1, 2)])
+    assert "unreadable batch.json" in str(info.value) and "None" not in str(info.value)

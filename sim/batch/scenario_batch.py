@@ -71,13 +71,17 @@ class BatchResult:
         return sum(1 for o in self.outcomes if not o.cached)
 
 
-def check_options(*, replicates: int, steps: int, jobs: int, retries: int = 0) -> None:
+def check_options(*, replicates: int, steps: int, jobs: int, retries: int = 0,
+                  seed: int | None = None) -> None:
     """Raise :class:`BatchInputError` for a count below its minimum."""
     for name, value in (("--replicates", replicates), ("--steps", steps), ("--jobs", jobs)):
         if value < 1:
             raise BatchInputError(f"{name}: must be at least 1, got {value}")
     if retries < 0:
         raise BatchInputError(f"--retries: must be 0 or more, got {retries}")
+    if seed is not None and seed < 0:
+        raise BatchInputError(f"--seed: must be a whole number 0 or more (numpy's SeedSequence "
+                              f"takes no negative seed), got {seed}")
 
 
 def plan_runs(scenarios: Sequence[Scenario], *, replicates: int, steps: int, seed: int
@@ -152,7 +156,7 @@ def run_scenario_batch(scenarios: Sequence[Scenario], *, replicates: int, steps:
         sim.network_io.NetworkFileError: a network file is bad.
         sim.store.StoreMismatchError: ``out`` holds another batch and not ``force``.
     """
-    check_options(replicates=replicates, steps=steps, jobs=jobs, retries=retries)
+    check_options(replicates=replicates, steps=steps, jobs=jobs, retries=retries, seed=seed)
     if not scenarios:
         raise BatchInputError("scenarios: give at least one scenario")
     experiment = batch_experiment(scenarios, replicates=replicates, steps=steps, seed=seed)
