@@ -39,6 +39,10 @@ __all__ = ["RunOutcome", "RunSpec", "execute", "outcomes_failed", "replicate_see
 
 #: Marks a result the worker has already written to the store itself.
 STORED = "stored"
+#: Seconds without any run finishing after which :func:`execute` says it is still
+#: waiting, and says it again every as many seconds (a Dask scheduler with no
+#: workers, or a cluster whose workers cannot start, waits silently otherwise).
+STALL_NOTE_S = 60.0
 #: Test hook: a run whose id matches one of these comma-separated ``fnmatch``
 #: patterns waits, computing nothing, until its process is stopped. Tests
 #: interrupt a batch at a known point this way instead of racing it.
@@ -245,7 +249,14 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
         while queue or in_flight:
             while queue and len(in_flight) < max_in_flight:
                 submit(queue.pop())
-            finished, _ = cf.wait(list(in_flight), return_when=cf.FIRST_COMPLETED)
+            finished, _ = cf.wait(list(in_flight), timeout=STALL_NOTE_S,
+                                  return_when=cf.FIRST_COMPLETED)
+            if not finished:
+                hint = ("" if own else "; is the cluster running any workers? (a Dask "
+                        "scheduler with no workers waits like this)")
+                print(f"still waiting: no run finished in the last {STALL_NOTE_S:g} s "
+                      f"({len(in_flight)} submitted){hint}", file=meter.stream, flush=True)
+                continue
             for future in finished:
                 if future not in in_flight:  # resubmitted after the pool broke
                     continue
