@@ -134,6 +134,22 @@ def test_batch_and_sweep_give_the_same_numbers_for_the_same_runs_under_a_binding
         assert points.loc[name, "leakage_share_yearly_mean"] == pytest.approx(
             summary.loc[(name, "leakage_share"), "mean"], rel=1e-12)
 
+    # One report built from the same sections: the same results table cells.
+    in_report = _results_table(batch / "report.md")
+    in_readme = _results_table(sweep / "analysis" / "README.md")
+    for name in ("budget", "small"):
+        for output in ("content_share", "leakage_share"):
+            assert in_readme[name][output] == in_report[name][output]
+
+
+def _results_table(path):
+    """The cells of the 'Results at the end of the run' table of a Markdown report."""
+    lines = path.read_text().split("## Results at the end of the run")[1].splitlines()
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in lines
+            if line.startswith("|")]
+    header, body = rows[0], rows[2:]
+    return {row[0].strip("`"): dict(zip(header, row, strict=True)) for row in body}
+
 
 def test_a_sweep_gets_the_same_manifest_as_a_batch(folder, tmp_path):
     experiment = tmp_path / "grid.toml"

@@ -23,8 +23,10 @@ import numpy as np
 import pandas as pd
 
 from sim import outputs as model_outputs
+from sim.analysis import sections
 from sim.analysis import sweep_figures as figures
 from sim.analysis import sweep_tables as tables
+from sim.analysis.batch import summarise_ends
 from sim.analysis.sensitivity import (
     SensitivityError,
     morris_indices,
@@ -112,7 +114,7 @@ def analyze_sweep(directory: Path) -> Report:
     _adequacy(exp, runs, tdir, fdir, report)
     if exp.analysis.budget:
         _budget(exp, summary, tdir, fdir, report)
-    _write_readme(exp, report)
+    _write_readme(exp, report, runs)
     return report
 
 
@@ -342,16 +344,31 @@ def _mkdir(path: Path) -> Path:
     return path
 
 
-def _write_readme(exp: Experiment, report: Report) -> None:
-    lines = [f"# Analysis of sweep `{exp.name}`", "", exp.title, "",
-             f"Design {exp.design}, {len(exp.factors)} varied parameters "
-             f"({', '.join(exp.factor_names)}), {exp.replicates} replicates, {exp.steps} steps, "
+def _write_readme(exp: Experiment, report: Report, runs: pd.DataFrame | None = None) -> None:
+    what = (f"{len(exp.scenarios)} scenarios" if exp.design == "scenarios" else
+            f"{len(exp.factors)} varied parameters ({', '.join(exp.factor_names)})")
+    intro = [exp.title, "",
+             f"Design {exp.design}, {what}, {exp.replicates} replicates, {exp.steps} steps, "
              f"root seed {exp.seed}. Values are model assumptions in relative units (MU), "
-             "not data.", "", "## Findings and notes", ""]
-    lines += [f"- {note}" for note in report.notes]
-    lines += ["", "## Files", ""]
-    lines += [f"- `{p.relative_to(report.directory)}`" for p in report.files]
+             "not data."]
+    parts = []
+    if exp.design == "scenarios" and runs is not None and not runs.empty:
+        parts += [sections.scenarios_section(exp.scenarios),
+                  sections.results_section(_scenario_summary(exp, runs), exp.replicates,
+                                           note="Per scenario with standard deviations: "
+                                                "`tables/design_points.csv`.")]
+    parts.append(sections.bullets_section("Findings and notes", report.notes))
+    files = [f"`{p.relative_to(report.directory)}`" for p in report.files]
+    parts.append(sections.bullets_section("Files", files))
     _mkdir(report.directory)
     path = report.directory / "README.md"
-    atomic_write_text(path, "\n".join(lines) + "\n")
+    atomic_write_text(path, sections.render(f"Analysis of sweep `{exp.name}`", intro, parts))
     report.files.append(path)
+
+
+def _scenario_summary(exp: Experiment, runs: pd.DataFrame) -> pd.DataFrame:
+    """A batch-style summary of a scenarios design: the batch's statistics, the sweep's reducers."""
+    names = [o.name for o in exp.outputs if o.name in model_outputs.COLUMNS]
+    summary = summarise_ends(runs, outputs=names, order=[p.name for p in exp.scenarios])
+    summary["statistic"] = [exp.output(o).describe() for o in summary["output"]]
+    return summary
