@@ -278,3 +278,23 @@ def test_defect_13_19_a_garbage_batch_json_is_named_as_unreadable(tmp_path):
     with pytest.raises(StoreMismatchError) as info:
         RunStore(tmp_path).open_batch([RunSpec("a", {}, 1, 2)])
     assert "unreadable batch.json" in str(info.value) and "None" not in str(info.value)
+
+
+def test_defect_13_06_a_rerun_repairs_outputs_left_stale_by_a_killed_extension(folder,
+                                                                              tmp_path):
+    out = tmp_path / "grow"
+    args = ["run", "small", "-t", "4", "--seed", "2", "-j", "1", "-q", "-o", str(out)]
+    assert cli.main([*args, "-r", "2"]) == 0
+    stale = {name: (out / name).read_bytes() for name in ("report.md", "manifest.json",
+                                                          "summary.csv")}
+    assert cli.main([*args, "-r", "3"]) == 0
+    for name, data in stale.items():  # as a kill after the runs, before these, left them
+        (out / name).write_bytes(data)
+    assert cli.main([*args, "-r", "3"]) == 0
+    assert json.loads((out / "manifest.json").read_text())["replicates"] == 3
+    assert json.loads((out / "manifest.json").read_text())["runs"]["computed_now"] == 0
+    assert "3 replicates" in (out / "report.md").read_text()
+    summary = pd.read_csv(out / "summary.csv").set_index("output")
+    assert summary.loc["content_share", "n"] == 3
+    assert pd.read_csv(out / "steps.csv")["replicate"].nunique() == 3
+    assert not list(out.rglob(".*.tmp"))
