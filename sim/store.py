@@ -290,6 +290,85 @@ def read_part(path: Path) -> tuple[list[Any], bool]:
     return batches, clean
 
 
+class _CompactedWriter:
+    """Writes compacted result files from record batches, a row group at a time.
+
+    Each file goes to a hidden temporary name and is renamed when complete; a
+    run whose columns cannot be cast to the open file's starts the next file.
+    """
+
+    def __init__(self, store: RunStore):
+        self.store = store
+        self.written: list[tuple[Path, list[str]]] = []
+        self._writer = None
+        self._schema = None
+        self._tmp: Path | None = None
+        self._target: Path | None = None
+        self._ids: list[str] = []
+        self._buffer: list[Any] = []
+        self._rows = 0
+
+    def add(self, batch: Any) -> None:
+        import pyarrow as pa
+
+        table = pa.Table.from_batches([batch])
+        if self._schema is not None and not table.schema.equals(self._schema):
+            try:
+                table = table.select(self._schema.names).cast(self._schema)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError, ValueError):
+                self._finish_file()
+        if self._schema is None:
+            self._open(table.schema)
+        self._buffer.append(table)
+        self._rows += table.num_rows
+        self._ids += table.column("run_id").unique().to_pylist()
+        if self._rows >= ROW_GROUP_ROWS:
+            self._flush()
+
+    def _open(self, schema: Any) -> None:
+        import pyarrow.parquet as pq
+
+        self._schema = schema
+        number = self.store._next_number()  # counts the files this writer renamed already
+        self._target = self.store.results_dir / f"part-{number:05d}.parquet"
+        self._target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self._target.parent, prefix=f".{self._target.stem}.",
+                                   suffix=".parquet.tmp")
+        os.close(fd)
+        self._tmp = Path(tmp)
+        self._writer = pq.ParquetWriter(str(self._tmp), schema)
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self._buffer:
+            table = pa.concat_tables(self._buffer).sort_by([("run_id", "ascending"),
+                                                            ("step", "ascending")])
+            self._writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+        self._buffer, self._rows = [], 0
+
+    def _finish_file(self) -> None:
+        if self._writer is None:
+            return
+        self._flush()
+        self._writer.close()
+        os.replace(self._tmp, self._target)
+        self.written.append((self._target, self._ids))
+        self._writer = self._schema = self._tmp = self._target = None
+        self._ids = []
+
+    def close(self) -> list[tuple[Path, list[str]]]:
+        self._finish_file()
+        return self.written
+
+    def abort(self) -> None:
+        if self._writer is not None:
+            with contextlib.suppress(Exception):
+                self._writer.close()
+        if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)
+
+
 # ---------------------------------------------------------------- the store
 class RunStore:
     """Finished runs of one batch in a directory: part files, compacted results, a run table.
@@ -498,8 +577,8 @@ class RunStore:
         present = set()
         for path in self._result_files():
             name = path.name
-            try:
-                ids = _run_ids_of(path)
+            try:  # the footer of a known file; the run ids of an unknown one
+                ids = _run_ids_of(path) if name not in known else _check_footer(path)
             except Exception as err:  # noqa: BLE001 - any unreadable file is set aside
                 self._quarantine(path, err)
                 continue
@@ -528,51 +607,44 @@ class RunStore:
         self.quarantined.append(message)
         print(f"warning: {message}", file=sys.stderr)
 
-    def compact(self) -> Path | None:
-        """Merge the part files into one new ``results/part-NNNNN.parquet``; return it.
+    def compact(self) -> list[Path]:
+        """Merge the part files into new ``results/part-NNNNN.parquet`` files; return them.
 
         Call while holding the lock (the end of :func:`sim.runner.execute`, and
-        :meth:`open_batch`). Runs already in ``results/`` are not copied again;
+        :meth:`open_batch`). Streams run by run, so memory does not grow with
+        the number of runs. Runs already in ``results/`` are not copied again;
         a part whose runs are all compacted is deleted.
         """
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
         close_parts(self.directory)
         parts = list(self._part_files())
         if not parts:
-            return None
+            return []
         db = self._conn()
         located = self._located()
-        tables, merged = [], []
-        for path in parts:
-            batches, _ = read_part(path)
-            for batch in batches:
-                table = pa.Table.from_batches([batch])
-                run_ids = table.column("run_id").unique().to_pylist()
-                fresh = [r for r in run_ids if r not in located]
-                if fresh:
-                    tables.append(table)
-                    located.update(dict.fromkeys(fresh, ""))
-            merged.append(path)
-        target = None
-        if tables:
-            table = pa.concat_tables(tables, promote_options="permissive")
-            table = table.sort_by([("run_id", "ascending"), ("step", "ascending")])
-            target = self.results_dir / f"part-{self._next_number():05d}.parquet"
-            with atomic_path(target) as tmp:
-                pq.write_table(table, tmp, row_group_size=ROW_GROUP_ROWS)
-            ids = table.column("run_id").unique().to_pylist()
-            db.execute("BEGIN")
+        out = _CompactedWriter(self)
+        try:
+            for path in parts:
+                for batch in read_part(path)[0]:
+                    run_ids = batch.column("run_id").unique().to_pylist()
+                    if all(r in located for r in run_ids):
+                        continue
+                    out.add(batch)
+                    located.update(dict.fromkeys(run_ids, ""))
+            written = out.close()
+        except BaseException:
+            out.abort()
+            raise
+        db.execute("BEGIN")
+        for target, ids in written:
             db.executemany("INSERT INTO runs (run_id, location) VALUES (?, ?) ON CONFLICT"
                            "(run_id) DO UPDATE SET location = excluded.location",
                            [(r, target.name) for r in ids])
             db.execute("UPDATE runs SET status = 'done' WHERE location = ? AND status != 'done'",
                        (target.name,))
-            db.execute("COMMIT")
-        for path in merged:  # only now: the runs are safe in results/ and recorded
+        db.execute("COMMIT")
+        for path in parts:  # only now: the runs are safe in results/ and recorded
             path.unlink(missing_ok=True)
-        return target
+        return [target for target, _ in written]
 
     def _next_number(self) -> int:
         numbers = [int(p.stem.split("-")[1]) for p in self._result_files()
@@ -783,6 +855,14 @@ def _run_ids_of(path: Path) -> list[str]:
     import pyarrow.parquet as pq
 
     return pq.read_table(path, columns=["run_id"]).column("run_id").unique().to_pylist()
+
+
+def _check_footer(path: Path) -> list[str]:
+    """Raise if ``path`` is not a readable Parquet file (reads its footer only)."""
+    import pyarrow.parquet as pq
+
+    pq.ParquetFile(path).metadata  # noqa: B018 - reading it is the check
+    return []
 
 
 def _describe(existing: Mapping[str, Any] | None) -> str:

@@ -357,3 +357,23 @@ def test_a_directory_of_an_earlier_version_one_file_per_run_is_resumed(tmp_path)
     outcomes = execute(plan, store, progress=False, worker=_tiny_worker)
     assert [o.cached for o in outcomes] == [True, True, False]
     assert len(RunStore(tmp_path).read_results()) == 18
+
+
+def test_compaction_streams_row_groups_and_starts_a_new_file_for_other_columns(tmp_path,
+                                                                             monkeypatch):
+    import pyarrow.parquet as pq
+
+    import sim.store
+
+    monkeypatch.setattr(sim.store, "ROW_GROUP_ROWS", 12)  # two runs per row group
+    plan = specs(n=5)
+    store = _opened(tmp_path, plan)
+    for k, spec in enumerate(plan[:4]):
+        store.write_result(spec, frame(k / 10))
+    store.write_result(plan[4], frame(0.9).assign(extra=1.0))  # another schema
+    with store.running():
+        written = store.compact()
+    assert [p.name for p in written] == ["part-00000.parquet", "part-00001.parquet"]
+    assert pq.ParquetFile(written[0]).metadata.num_row_groups == 2
+    table = RunStore(tmp_path).read_results()
+    assert table.groupby("run_id").size().to_dict() == {s.run_id: 6 for s in plan}
