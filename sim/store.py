@@ -313,7 +313,9 @@ class _CompactedWriter:
 
         table = pa.Table.from_batches([batch])
         if self._schema is not None and not table.schema.equals(self._schema):
-            try:
+            try:  # same columns in another order or type: fit them; never drop one
+                if set(table.schema.names) != set(self._schema.names):
+                    raise ValueError("other columns")
                 table = table.select(self._schema.names).cast(self._schema)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError, ValueError):
                 self._finish_file()
