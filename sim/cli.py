@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
+from pathlib import Path
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("sim.demo", "run the main job: a status-quo vs countermeasures batch with report"),
@@ -23,16 +23,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def _available() -> dict[str, tuple[str, str]]:
+    """The commands whose module is present (looked up on disk: importing is left to the run)."""
+    root = Path(__file__).resolve().parent.parent
     available = {}
     for name, (module, help_text) in COMMANDS.items():
-        if importlib.util.find_spec(module.rsplit(".", 1)[0]) is None:
-            continue
-        try:
-            if importlib.util.find_spec(module) is None:
-                continue
-        except ModuleNotFoundError:
-            continue
-        available[name] = (module, help_text)
+        path = root.joinpath(*module.split("."))
+        if path.with_suffix(".py").is_file() or (path / "__init__.py").is_file():
+            available[name] = (module, help_text)
     return available
 
 

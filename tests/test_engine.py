@@ -298,3 +298,17 @@ def test_defect_13_06_a_rerun_repairs_outputs_left_stale_by_a_killed_extension(f
     assert summary.loc["content_share", "n"] == 3
     assert pd.read_csv(out / "steps.csv")["replicate"].nunique() == 3
     assert not list(out.rglob(".*.tmp"))
+
+
+def test_the_cli_imports_only_the_command_it_runs():
+    import subprocess
+    import sys
+
+    probe = ("import sys; from sim import cli; cli.build_parser({!r}); "
+             "print(sorted(m for m in sys.modules if m.startswith(('sim.batch', 'sim.sweep', "
+             "'sim.games', 'sim.viz', 'sim.demo', 'sim.engine', 'sim.store'))))")
+    for command, allowed in ((None, set()), ("run", {"sim.batch", "sim.batch.cli", "sim.sweep",
+                                                     "sim.sweep.executors"})):
+        done = subprocess.run([sys.executable, "-c", probe.format(command)], capture_output=True,
+                              text=True, timeout=120, check=True)
+        assert set(eval(done.stdout)) <= allowed, done.stdout  # noqa: S307 - our own output
