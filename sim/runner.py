@@ -34,8 +34,8 @@ from sim.outputs import COLUMNS
 from sim.plan import RunSpec, replicate_seeds
 from sim.store import RunStore, write_part
 
-__all__ = ["RunOutcome", "RunSpec", "execute", "outcomes_failed", "replicate_seeds", "run_one",
-           "run_spec"]
+__all__ = ["ExecutorLostError", "RunOutcome", "RunSpec", "execute", "outcomes_failed",
+           "replicate_seeds", "run_one", "run_spec"]
 
 #: Marks a result the worker has already written to the store itself.
 STORED = "stored"
@@ -71,6 +71,18 @@ def run_one(params: Mapping[str, Any], seed: int, steps: int) -> pd.DataFrame:
     frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     frame.insert(0, "step", np.arange(len(frame), dtype=np.int64))
     return frame[["step", *COLUMNS]]
+
+
+class ExecutorLostError(RuntimeError):
+    """The executor (a Dask cluster) went away: the runs it held are not done, not failed."""
+
+
+#: Errors meaning the executor cancelled or lost a run, not that the model raised.
+_LOST = ("CancelledError", "FutureCancelledError", "ClosedClientError", "CommClosedError")
+
+
+def _executor_lost(err: BaseException) -> bool:
+    return isinstance(err, cf.CancelledError) or type(err).__name__ in _LOST
 
 
 @dataclass
@@ -265,6 +277,10 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
                 try:
                     result = future.result()
                 except Exception as err:  # noqa: BLE001 - the worker died, not the model
+                    if not own and _executor_lost(err):
+                        raise ExecutorLostError(
+                            f"the executor stopped running runs ({type(err).__name__} for "
+                            f"{spec.run_id}): its scheduler or cluster is gone") from err
                     now = time.time()
                     result = (None, f"{type(err).__name__}: {err}".splitlines()[0],
                               traceback.format_exc(), now, now)

@@ -59,8 +59,8 @@ def cluster(tmp_path):
         procs.append(proc)
         return proc
 
-    spawn(["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-           "--scheduler-file", str(scheduler_file)])
+    scheduler = spawn(["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                       "--scheduler-file", str(scheduler_file)])
     _wait_for(scheduler_file.is_file, "the scheduler file", procs)
     address = json.loads(scheduler_file.read_text())["address"]
 
@@ -69,7 +69,7 @@ def cluster(tmp_path):
                       "--host", "127.0.0.1"], env)
 
     try:
-        yield address, start_worker
+        yield address, start_worker, scheduler
     finally:
         for proc in procs:
             if proc.poll() is None:
@@ -91,7 +91,7 @@ def _results(out: Path) -> pd.DataFrame:
 @pytest.mark.slow
 def test_a_sweep_on_a_separately_started_dask_cluster_equals_jobs_1_and_survives_a_killed_worker(
         cluster, tmp_path):
-    address, start_worker = cluster
+    address, start_worker, _ = cluster
     experiment = tmp_path / "grid.toml"
     experiment.write_text(textwrap.dedent(EXPERIMENT))
     # Worker A holds every run it is given (the test hook) and says which; worker B runs.
@@ -117,3 +117,23 @@ def test_a_sweep_on_a_separately_started_dask_cluster_equals_jobs_1_and_survives
     pd.testing.assert_frame_equal(_results(out), _results(alone))
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["executor"] == f"Dask cluster at {address}"
+
+
+@pytest.mark.slow
+def test_defect_13_08_a_killed_scheduler_is_a_clear_error_and_the_cut_off_runs_are_pending(
+        cluster, tmp_path):
+    address, start_worker, scheduler = cluster
+    experiment = tmp_path / "grid.toml"
+    experiment.write_text(textwrap.dedent(EXPERIMENT))
+    held = tmp_path / "held"
+    worker = start_worker({"COOPSIM_TEST_HOLD_RUNS": "*", "COOPSIM_TEST_HOLD_NOTE": str(held)})
+    out = tmp_path / "orphaned"
+    sweep = _sweep(experiment, out, "--dask-scheduler", address)
+    _wait_for(lambda: held.is_dir() and any(held.iterdir()), "the worker to take a run",
+              [sweep, worker])
+    scheduler.send_signal(signal.SIGKILL)
+    _, err = sweep.communicate(timeout=120)  # bounded: no hang
+    assert sweep.returncode == 2, err
+    assert "run the same command to resume" in err and "Traceback" not in err
+    statuses = set(pd.read_csv(out / "runs.csv")["status"])
+    assert statuses == {"pending"}  # cut off, not failed

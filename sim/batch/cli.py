@@ -57,6 +57,7 @@ def main(args: argparse.Namespace) -> int:
     """Run the batch described by ``args``; return the exit code (0, 1 failed runs, 2 bad input)."""
     from sim.batch.scenario_batch import BatchInputError, run_scenario_batch
     from sim.network_io import NetworkFileError
+    from sim.runner import ExecutorLostError
     from sim.scenarios import ScenarioError, list_scenarios, load_scenario, scenario_dir
     from sim.store import StoreMismatchError
     from sim.sweep.executors import ExecutorChoice, ExecutorError, check_choice
@@ -83,6 +84,10 @@ def main(args: argparse.Namespace) -> int:
         return 2
     except ExecutorError as err:
         print(f"error: {executor_option(args)}: {err}", file=sys.stderr)
+        return 2
+    except ExecutorLostError as err:
+        print(f"error: {executor_option(args)}: {err}; finished runs are kept on disk and the "
+              "cut-off ones are pending: run the same command to resume", file=sys.stderr)
         return 2
     reused = len(result.outcomes) - result.recomputed
     print(f"{len(result.outcomes)} runs ({result.recomputed} computed, {reused} reused from "

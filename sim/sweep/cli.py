@@ -60,6 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Run the sweep described by ``args``; return the exit code."""
     from sim.network_io import NetworkFileError
+    from sim.runner import ExecutorLostError
     from sim.store import StoreMismatchError
     from sim.sweep.executors import ExecutorChoice, ExecutorError, check_choice
     from sim.sweep.experiment import ExperimentError, load_experiment, resolve_path
@@ -95,6 +96,9 @@ def main(args: argparse.Namespace) -> int:
         return _error(f"{executor_option(args)}: {err}")
     except StoreMismatchError as err:
         return _error(f"{directory}: --out: {str(err).removeprefix(f'{directory}: ')}")
+    except ExecutorLostError as err:
+        return _error(f"{executor_option(args)}: {err}; finished runs are kept on disk and the "
+                      "cut-off ones are pending: run the same command to resume")
     counts = result.counts
     print(f"runs: {counts['computed']} computed, {counts['resumed']} already done, "
           f"{counts['failed']} failed", file=sys.stderr)

@@ -124,8 +124,27 @@ def make_executor(choice: ExecutorChoice) -> Iterator[cf.Executor | None]:
 
 @contextlib.contextmanager
 def _remote_client(address: str) -> Iterator[object]:
+    import logging
+
     from distributed import Client
 
+    # Dask logs a lost scheduler as tracebacks; the runner says it in one line
+    # (ExecutorLostError) with what to do.
+    loggers = [logging.getLogger(name) for name in ("distributed", "distributed.client",
+                                                     "distributed.comm", "distributed.core")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        with _client(Client, address) as client:
+            yield client
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+@contextlib.contextmanager
+def _client(Client: type, address: str) -> Iterator[object]:  # noqa: N803 - a class
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as err:
