@@ -312,3 +312,16 @@ def test_the_cli_imports_only_the_command_it_runs():
         done = subprocess.run([sys.executable, "-c", probe.format(command)], capture_output=True,
                               text=True, timeout=120, check=True)
         assert set(eval(done.stdout)) <= allowed, done.stdout  # noqa: S307 - our own output
+
+
+def test_the_store_does_not_import_the_runner_and_run_specs_live_in_the_plan():
+    import subprocess
+    import sys
+
+    probe = "import sys, sim.store; print('sim.runner' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.strip() == "False"
+    from sim import plan, runner, store
+
+    assert runner.RunSpec is plan.RunSpec and store.RunSpec is plan.RunSpec
