@@ -10,11 +10,12 @@ Prints ``name: value`` lines:
 - ``model_s_per_run``: the model's own CPU time per county run (build the
   model, run it, take its DataCollector table), in this process;
 - ``sweep_s_per_run_jobs1``: CPU time per run of a whole sweep with ``--jobs 1``
-  (design, run plan, store, per-run Parquet part, run table; runs inline,
+  (design, run plan, store: part file, run table, compaction; runs inline,
   so every cost is in this process);
 - ``runner_overhead_pct``: ``(sweep - model) / model`` in CPU time, percent
   (target < 5); ``runner_overhead_wall_pct`` the same in wall time;
-- ``store_ms_per_run``: storing one result (Parquet part and run-table rows),
+- ``store_ms_per_run``: storing one result (part file, run-table rows, its share of the
+  compaction),
   timed alone: the part of the overhead that does not shrink with load;
 - ``runs_per_min_1_worker`` / ``runs_per_min_2_workers``: throughput through a
   process pool of 1 and of 2 workers, and ``speedup_2_vs_1`` (target >= 1.8).
@@ -82,7 +83,7 @@ def sweep_time(exp, directory: Path) -> tuple[float, float]:
 
 
 def store_time(specs, directory: Path) -> float:
-    """Seconds per run the parent spends storing a result (Parquet part + run table)."""
+    """Seconds per run the parent spends storing a result (part file, run table, compaction)."""
     frame = run_one(specs[0].params, specs[0].seed, specs[0].steps)
     store = RunStore(directory)
     store.open_batch(specs)
@@ -91,6 +92,8 @@ def store_time(specs, directory: Path) -> float:
         store.record(spec, "running")
         store.write_result(spec, frame)
         store.record(spec, "done")
+    with store.running():
+        store.compact()
     store.flush()
     return (time.perf_counter() - start) / len(specs)
 

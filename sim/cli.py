@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
+from pathlib import Path
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("sim.demo", "run the main job: a status-quo vs countermeasures batch with report"),
@@ -25,21 +25,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def _available() -> dict[str, tuple[str, str]]:
+    """The commands whose module is present (looked up on disk: importing is left to the run)."""
+    root = Path(__file__).resolve().parent.parent
     available = {}
     for name, (module, help_text) in COMMANDS.items():
-        if importlib.util.find_spec(module.rsplit(".", 1)[0]) is None:
-            continue
-        try:
-            if importlib.util.find_spec(module) is None:
-                continue
-        except ModuleNotFoundError:
-            continue
-        available[name] = (module, help_text)
+        path = root.joinpath(*module.split("."))
+        if path.with_suffix(".py").is_file() or (path / "__init__.py").is_file():
+            available[name] = (module, help_text)
     return available
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
-    """Build the top-level parser with one sub-parser per available command."""
+def build_parser(command: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, str]]:
+    """Build the top-level parser; only ``command``'s module is imported to fill its options.
+
+    Args:
+        command: the command about to run (None: list the commands, import none).
+    """
     parser = argparse.ArgumentParser(
         prog="python -m sim",
         description="School-enterprise cooperation simulation: form over content, and what moves it.",
@@ -47,16 +48,22 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = {}
     for name, (module_name, help_text) in _available().items():
-        module = importlib.import_module(module_name)
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(sub_parser)
+        if name == command:
+            importlib.import_module(module_name).add_arguments(sub_parser)
         modules[name] = module_name
     return parser, modules
 
 
+def _command_of(argv: list[str]) -> str | None:
+    """The command word of ``argv`` (the first argument that is not an option)."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the chosen command; returns the exit code."""
-    parser, modules = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser, modules = build_parser(_command_of(argv))
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
@@ -68,3 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\ninterrupted: finished runs are kept on disk; run the same command to resume.",
               file=sys.stderr)
         return 130
+    except OSError as err:  # an --out that cannot be made, a full disk, a read-only mount
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: {where}{err.strerror or err}; finished runs are kept on disk: fix this "
+              "(another --out, free space) and run the same command to resume.", file=sys.stderr)
+        return 2

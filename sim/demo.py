@@ -4,9 +4,10 @@ Runs the Ruian status quo, three single levers, subsidy without audit and the
 full package, 10 replicates of 120 steps (ten years of months) each, into
 ``out/demo``, then prints the headline numbers and where the report is.
 
-``out/demo`` belongs to the demo: running it again reuses the finished runs
-(an interrupted demo resumes); if the demo's definition changed (other
-scenarios, replicates, steps or seed), the old runs are replaced.
+Running it again reuses the finished runs (an interrupted demo resumes; more
+replicates extend it). Like ``run``, it refuses a directory holding another
+batch or sweep (other scenarios, steps or seed) unless given ``--force``: it
+once replaced whatever ``--out`` held.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"replicates per scenario (default {REPLICATES})")
     parser.add_argument("--steps", "-t", type=int, default=STEPS,
                         help=f"steps (months) per run (default {STEPS})")
+    parser.add_argument("--force", action="store_true",
+                        help="replace the results of a different batch found in --out")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress output")
 
 
@@ -59,7 +62,8 @@ def main(args: argparse.Namespace) -> int:
                                       steps=args.steps, seed=SEED, jobs=args.jobs)
         result = run_scenario_batch(
             scenarios, replicates=args.replicates, steps=args.steps, seed=SEED, jobs=args.jobs,
-            out=args.out, force=True, command=command_line(run_args, args.out),
+            out=args.out, force=getattr(args, "force", False),
+            command=command_line(run_args, args.out),
             progress=not args.quiet)
     except (ScenarioError, NetworkFileError, BatchInputError, StoreMismatchError) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -9,6 +9,7 @@ into docs/ODD.md.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 #: Flows: what happened during the step (zero in row 0).
@@ -112,3 +113,113 @@ def markdown_table() -> str:
     lines += [f"| `{n}` | state | {d} |" for n, d in STATES.items()]
     lines += [f"| `{n}` | flow | {d} |" for n, d in FLOWS.items()]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- end-of-run rules
+#: Steps of "the last year" over which flows and ratios are taken at the end of a run.
+END_WINDOW = 12
+
+
+@dataclass(frozen=True)
+class EndRule:
+    """How one output column is reduced to its end-of-run value (one rule per kind).
+
+    Attributes:
+        kind: ``state`` (value at the horizon), ``flow`` (mean per step over the
+            last year) or ``ratio`` (sum of ``numerator`` / sum of ``denominator``
+            over the last year, 0 when the denominator sums to 0).
+        numerator: the flow summed above the line (ratios only).
+        denominator: the flow summed below the line (ratios only).
+    """
+
+    kind: str
+    numerator: str | None = None
+    denominator: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("state", "flow", "ratio"):
+            raise ValueError(f"end-of-run rule kind {self.kind!r}; allowed: state, flow, ratio")
+        if (self.kind == "ratio") != (self.numerator is not None and self.denominator is not None):
+            raise ValueError("a ratio rule names its numerator and denominator flows; "
+                             "other kinds name neither")
+
+    def columns(self, column: str) -> tuple[str, ...]:
+        """The per-step columns this rule reads for ``column``."""
+        return (self.numerator, self.denominator) if self.kind == "ratio" else (column,)
+
+    def describe(self, window: int = END_WINDOW) -> str:
+        """The rule in words, for tables and reports."""
+        if self.kind == "flow":
+            return f"mean per step over the last {window} steps"
+        if self.kind == "ratio":
+            return f"sum of {self.numerator} / sum of {self.denominator} over the last {window} steps"
+        return "value at the last step"
+
+
+STATE = EndRule("state")
+FLOW = EndRule("flow")
+#: The end-of-run rule of every output column, used by batches and sweeps alike.
+#: Listed by hand, not derived from FLOWS/STATES: a new column must get a rule on
+#: purpose (``spending_total`` sits in STATES but is a flow), and one without a
+#: rule fails loudly in :func:`end_rule`.
+END_RULES: dict[str, EndRule] = {
+    "partnerships_none": STATE,
+    "partnerships_form": STATE,
+    "partnerships_practice": STATE,
+    "partnerships_content": STATE,
+    "partnerships_active": STATE,
+    "form_share": STATE,
+    "practice_share": STATE,
+    "content_share": STATE,
+    "depth_index": STATE,
+    "reported_content_share": STATE,
+    "misreporting_share": STATE,
+    # Already a mean over the approvals of the last year; its numerator (total
+    # waiting steps of the year's approvals) is not an output column.
+    "approval_delay": STATE,
+    "applications_pending": STATE,
+    "aware_enterprise_share": STATE,
+    "mean_retained_share": STATE,
+    "budget_left": STATE,
+    "graduates_placed_locally": STATE,
+    "graduates_poached": STATE,
+    "skill_match": STATE,
+    "spending_total": FLOW,
+    "leakage_share": EndRule("ratio", "subsidy_leakage", "spending_subsidy"),
+    "spending_subsidy": FLOW,
+    "spending_tax_offset": FLOW,
+    "spending_audit": FLOW,
+    "spending_levers": FLOW,
+    "subsidy_leakage": FLOW,
+    "subsidy_overpaid": FLOW,
+    "tax_offset_overpaid": FLOW,
+    "clawbacks_collected": FLOW,
+    "audits": FLOW,
+    "misreports_detected": FLOW,
+    "penalties_collected": FLOW,
+    "partnerships_formed": FLOW,
+    "partnerships_dissolved": FLOW,
+    "approvals": FLOW,
+}
+
+
+class MissingRuleError(KeyError):
+    """An output column has no end-of-run rule in :data:`END_RULES`."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def end_rule(column: str) -> EndRule:
+    """The end-of-run rule of ``column``.
+
+    Raises:
+        MissingRuleError: ``column`` has no rule (names the column and where to add it).
+    """
+    try:
+        return END_RULES[column]
+    except KeyError:
+        raise MissingRuleError(
+            f"sim/outputs.py: END_RULES: output column {column!r} has no end-of-run rule; "
+            "add one: STATE (value at the horizon), FLOW (mean per step over the last "
+            "year) or EndRule('ratio', numerator, denominator)") from None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import fnmatch
 import multiprocessing
 import os
 import signal
@@ -22,7 +23,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -30,10 +31,25 @@ import numpy as np
 import pandas as pd
 
 from sim.outputs import COLUMNS
+from sim.plan import RunSpec, replicate_seeds
 from sim.store import RunStore, write_part
+
+__all__ = ["ExecutorLostError", "RunOutcome", "RunSpec", "execute", "outcomes_failed",
+           "replicate_seeds", "run_one", "run_spec"]
 
 #: Marks a result the worker has already written to the store itself.
 STORED = "stored"
+#: Seconds without any run finishing after which :func:`execute` says it is still
+#: waiting, and says it again every as many seconds (a Dask scheduler with no
+#: workers, or a cluster whose workers cannot start, waits silently otherwise).
+STALL_NOTE_S = 60.0
+#: Test hook: a run whose id matches one of these comma-separated ``fnmatch``
+#: patterns waits, computing nothing, until its process is stopped. Tests
+#: interrupt a batch at a known point this way instead of racing it.
+HOLD_ENV = "COOPSIM_TEST_HOLD_RUNS"
+#: Test hook: a folder where a held run leaves a file named by its run id, so a
+#: test knows which process holds which run before it interrupts or kills it.
+HOLD_NOTE_ENV = "COOPSIM_TEST_HOLD_NOTE"
 
 
 def run_one(params: Mapping[str, Any], seed: int, steps: int) -> pd.DataFrame:
@@ -57,33 +73,16 @@ def run_one(params: Mapping[str, Any], seed: int, steps: int) -> pd.DataFrame:
     return frame[["step", *COLUMNS]]
 
 
-def replicate_seeds(root: int, n: int) -> list[int]:
-    """``n`` independent seeds from a root seed (``SeedSequence(root).spawn(n)``).
-
-    The same root gives the same seeds, so replicate ``r`` of every scenario in
-    a batch uses the same seed (common random numbers).
-    """
-    return [int(child.generate_state(1)[0]) for child in np.random.SeedSequence(root).spawn(n)]
+class ExecutorLostError(RuntimeError):
+    """The executor (a Dask cluster) went away: the runs it held are not done, not failed."""
 
 
-@dataclass(frozen=True)
-class RunSpec:
-    """One run to execute.
+#: Errors meaning the executor cancelled or lost a run, not that the model raised.
+_LOST = ("CancelledError", "FutureCancelledError", "ClosedClientError", "CommClosedError")
 
-    Attributes:
-        run_id: deterministic, filesystem-safe id, e.g. ``full-package-r003``.
-        params: parameter values (only those that differ from defaults is fine).
-        seed: the run's seed.
-        steps: steps to run.
-        labels: values that identify the run in tables (scenario, replicate, a
-            sweep's design point ...); they become columns of the stored table.
-    """
 
-    run_id: str
-    params: dict[str, Any]
-    seed: int
-    steps: int
-    labels: dict[str, Any] = field(default_factory=dict)
+def _executor_lost(err: BaseException) -> bool:
+    return isinstance(err, cf.CancelledError) or type(err).__name__ in _LOST
 
 
 @dataclass
@@ -110,30 +109,44 @@ class RunOutcome:
 
 
 def run_spec(spec: RunSpec, worker: Callable[..., pd.DataFrame] | None = None,
-             results_dir: str | None = None) -> tuple[Any, str, str, float, float]:
+             store_dir: str | None = None) -> tuple[Any, str, str, float, float]:
     """Worker entry point: run ``spec``, catching any error.
 
     Args:
         spec: the run.
         worker: function ``(params, seed, steps) -> DataFrame`` (default :func:`run_one`).
-        results_dir: when given, the worker writes the result there itself and
-            returns :data:`STORED` instead of the frame (needs a file system the
-            parent shares: local pools, not remote clusters).
+        store_dir: when given, the worker appends the result to its own part
+            file in that store itself and returns :data:`STORED` instead of the
+            frame (needs a file system the parent shares: local pools, not
+            remote clusters).
 
     Returns:
         ``(frame, error line, traceback text, started, finished)``; frame is
         :data:`STORED` when the worker wrote it, None when the run failed.
     """
+    _hold_if_asked(spec.run_id)
     started = time.time()
     try:
         frame = (worker or run_one)(spec.params, spec.seed, spec.steps)
-        if results_dir is not None:
-            write_part(results_dir, spec, frame)
+        if store_dir is not None:
+            write_part(store_dir, spec, frame)
             return STORED, "", "", started, time.time()
         return frame, "", "", started, time.time()
     except Exception as err:  # noqa: BLE001 - recorded, never lost
         line = f"{type(err).__name__}: {err}".splitlines()[0]
         return None, line, traceback.format_exc(), started, time.time()
+
+
+def _hold_if_asked(run_id: str) -> None:
+    """Wait forever when :data:`HOLD_ENV` names ``run_id`` (tests only; see there)."""
+    patterns = [p for p in os.environ.get(HOLD_ENV, "").split(",") if p]
+    if any(fnmatch.fnmatchcase(run_id, p) for p in patterns):
+        note = os.environ.get(HOLD_NOTE_ENV)
+        if note:
+            Path(note).mkdir(parents=True, exist_ok=True)
+            (Path(note) / run_id).write_text(str(os.getpid()))
+        while True:
+            time.sleep(0.05)
 
 
 def execute(specs: Sequence[RunSpec], store: RunStore, *, executor: cf.Executor | None = None,
@@ -180,6 +193,12 @@ def execute(specs: Sequence[RunSpec], store: RunStore, *, executor: cf.Executor 
                 elif todo:
                     _execute_pool(todo, store, executor, jobs, retries, worker,
                                   max_in_flight or max(8, 4 * jobs), outcomes, meter)
+        except BaseException:
+            # Cut off: what was running is pending again; the parts are merged on resume.
+            store.interrupted()
+            raise
+        else:
+            store.compact()
         finally:
             store.flush()
             meter.close()
@@ -225,9 +244,10 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
                   retries: int, worker: Callable[..., pd.DataFrame] | None, max_in_flight: int,
                   outcomes: dict[str, RunOutcome], meter: _Progress) -> None:
     own = executor is None
-    pool = executor if executor is not None else _process_pool(jobs)
+    local = _LocalPool(jobs) if own else None
+    pool = local.executor if local is not None else executor
     # Our own local workers share the store's disk: let them write their results.
-    results_dir = str(store.results_dir) if own else None
+    store_dir = str(store.directory) if own else None
     queue = list(reversed(todo))  # pop() from the end keeps the given order
     attempts: dict[str, int] = {}
     in_flight: dict[cf.Future, RunSpec] = {}
@@ -235,13 +255,20 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
     def submit(spec: RunSpec) -> None:
         attempts[spec.run_id] = attempts.get(spec.run_id, 0) + 1
         store.record(spec, "running")
-        in_flight[pool.submit(run_spec, spec, worker, results_dir)] = spec
+        in_flight[pool.submit(run_spec, spec, worker, store_dir)] = spec
 
     try:
         while queue or in_flight:
             while queue and len(in_flight) < max_in_flight:
                 submit(queue.pop())
-            finished, _ = cf.wait(list(in_flight), return_when=cf.FIRST_COMPLETED)
+            finished, _ = cf.wait(list(in_flight), timeout=STALL_NOTE_S,
+                                  return_when=cf.FIRST_COMPLETED)
+            if not finished:
+                hint = ("" if own else "; is the cluster running any workers? (a Dask "
+                        "scheduler with no workers waits like this)")
+                print(f"still waiting: no run finished in the last {STALL_NOTE_S:g} s "
+                      f"({len(in_flight)} submitted){hint}", file=meter.stream, flush=True)
+                continue
             for future in finished:
                 if future not in in_flight:  # resubmitted after the pool broke
                     continue
@@ -250,12 +277,17 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
                 try:
                     result = future.result()
                 except Exception as err:  # noqa: BLE001 - the worker died, not the model
+                    if not own and _executor_lost(err):
+                        raise ExecutorLostError(
+                            f"the executor stopped running runs ({type(err).__name__} for "
+                            f"{spec.run_id}): its scheduler or cluster is gone") from err
                     now = time.time()
                     result = (None, f"{type(err).__name__}: {err}".splitlines()[0],
                               traceback.format_exc(), now, now)
                     if own and isinstance(err, cf.BrokenExecutor):
-                        pool.shutdown(wait=False, cancel_futures=True)
-                        pool = _process_pool(jobs)
+                        local.stop(grace_s=0.0)
+                        local = _LocalPool(jobs)
+                        pool = local.executor
                         for other in list(in_flight):  # lost with the old pool: resubmit
                             queue.append(in_flight.pop(other))
                 if _finish(spec, result, store, outcomes, attempt, final=attempt > retries):
@@ -268,40 +300,60 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
         if own:
             # Interrupted: stop our workers now rather than wait on a pool whose
             # workers may have died of the same Ctrl-C (shutdown can then hang).
-            _stop_pool(pool)
+            local.stop()
             own = False
-            store.remove_partial()
         raise
     finally:
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _stop_pool(pool: cf.ProcessPoolExecutor, grace_s: float = 5.0) -> None:
-    """Shut ``pool`` down without waiting for its work: terminate, then kill, its workers."""
-    workers = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in workers:
-        if process.is_alive():
-            process.terminate()
-    deadline = time.monotonic() + grace_s
-    for process in workers:
-        process.join(max(0.0, deadline - time.monotonic()))
-        if process.is_alive():
-            process.kill()
-            process.join(1.0)
+class _LocalPool:
+    """Our own process pool, and the ids of its workers (each reports its pid when it starts).
+
+    The pids come through a queue from the worker initializer, so stopping the
+    workers on Ctrl-C needs nothing from the executor's internals.
+    """
+
+    def __init__(self, jobs: int):
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            # Workers fork from a server that has imported the model once, not once each.
+            context.set_forkserver_preload(["sim.runner", "sim.model"])
+        else:
+            context = multiprocessing.get_context("spawn")
+        self._pids = context.SimpleQueue()
+        self.executor = cf.ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_start_worker,
+            initargs=(os.getpid(), self._pids))
+
+    def worker_pids(self) -> list[int]:
+        """The pids of the workers started so far."""
+        pids = []
+        while not self._pids.empty():
+            pids.append(int(self._pids.get()))
+        return pids
+
+    def stop(self, grace_s: float = 5.0) -> None:
+        """Shut down without waiting for the work: terminate, then kill, the workers."""
+        pids = self.worker_pids()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace_s
+        for pid in pids:
+            while _alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            if _alive(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
-def _process_pool(jobs: int) -> cf.ProcessPoolExecutor:
-    """A pool of fresh processes (forkserver, else spawn): no state inherited from the caller."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has imported the model once, not once each.
-        context.set_forkserver_preload(["sim.runner", "sim.model"])
-    else:
-        context = multiprocessing.get_context("spawn")
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                                  initializer=_watch_parent, initargs=(os.getpid(),))
+def _start_worker(parent_pid: int, pids: Any) -> None:
+    """Worker initializer: report this worker's pid, and exit when the parent is gone."""
+    pids.put(os.getpid())
+    _watch_parent(parent_pid)
 
 
 #: Seconds between a worker's checks that the process that started it is alive.
@@ -342,25 +394,33 @@ def _alive(pid: int) -> bool:
 
 @contextlib.contextmanager
 def _terminate_as_interrupt():
-    """Treat SIGTERM like Ctrl-C while runs execute, so the pool is shut down cleanly.
+    """Treat SIGTERM, and a SIGINT we were told to ignore, like Ctrl-C while runs execute.
 
     Without it, ``kill PID`` (or a job scheduler's stop) ends the batch process
-    at once and leaves its pool workers behind. Only in the main thread, and
-    only when nobody else has claimed SIGTERM.
+    at once and leaves its pool workers behind. A process started with SIGINT
+    ignored (any background job of a non-interactive shell, e.g. ``make test &``
+    in a script) would otherwise ignore Ctrl-C and run to the end. Only in the
+    main thread, and only for signals nobody else has claimed.
     """
-    if (threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
         raise KeyboardInterrupt(f"terminated (signal {signum})")
 
-    signal.signal(signal.SIGTERM, interrupt)
+    claimed = {}
+    for signum, unclaimed in ((signal.SIGTERM, signal.SIG_DFL), (signal.SIGINT, signal.SIG_IGN)):
+        if signal.getsignal(signum) is unclaimed:
+            claimed[signum] = unclaimed
+            signal.signal(signum, interrupt)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for signum, previous in claimed.items():
+            signal.signal(signum, previous)
 
 
 class _Progress:

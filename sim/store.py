@@ -1,17 +1,37 @@
-"""The run store: every finished run on disk the moment it finishes.
+"""The run store: every finished run on disk the moment it finishes, in few files.
 
 Layout of a store directory ``DIR``::
 
     DIR/batch.json               what batch this is (fingerprint of its run specs)
-    DIR/runs.csv                 one row per run: labels, seed, status, error, times
-    DIR/results/<run_id>.parquet one file per finished run: its per-step table
+    DIR/runs.sqlite              the run table: one row per run (labels, seed, status,
+                                 error, times) and where its result is
+    DIR/runs.csv                 the run table exported, when a call ends
+    DIR/parts/<writer>.arrows    one append-only file per writing process (each
+                                 local worker writes its own; the batch process
+                                 writes what remote workers send back): one Arrow
+                                 IPC record batch per finished run
+    DIR/results/part-NNNNN.parquet  compacted results: many runs per file, sorted
+                                 by run id, then step
 
-Result files are written to a hidden temporary file in ``results/`` and then
-renamed (``os.replace``), so a killed batch leaves whole files or none, and
-``pandas.read_parquet(DIR / "results")`` reads every finished run (hidden files
-are skipped). The result files are the truth about what is done: ``runs.csv``
-is rewritten atomically (at most about once a second while running, and on
-:meth:`RunStore.flush`) and repaired from them when a store is reopened.
+As Mesa's batch-runner redesign plans it (mesa/mesa#3768): each worker appends
+to its own part file, so a sweep makes a handful of files, not one per run
+(shared cluster file systems are slow at, and admins wary of, many small
+files); :meth:`RunStore.compact` merges the parts into ``results/`` at the end
+of a call and when a store is reopened; the run table is an SQLite database
+(WAL mode), safe for a reader beside the writer, instead of a CSV rewritten
+whole as runs finish.
+
+What survives a kill: a part file is only appended to, one whole record batch
+per run, so a killed writer leaves every earlier run readable and at most a
+torn last batch, which readers skip. Compaction writes a hidden temporary file
+and renames it, then records the new locations, then deletes the parts it
+merged; a kill between any two steps is repaired when the store is reopened
+(results files the table does not know are indexed, parts already merged are
+dropped). The stored results are the truth about what is done: statuses are
+repaired from them on reopening. A result file that cannot be read (0 bytes,
+overwritten) is moved to ``DIR/quarantine/`` with a message, and its runs are
+run again. ``pandas.read_parquet(DIR / "results")`` reads every compacted run
+(hidden files are skipped).
 """
 
 from __future__ import annotations
@@ -20,20 +40,26 @@ import contextlib
 import hashlib
 import json
 import os
+import socket
+import sqlite3
+import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from sim.runner import RunSpec
+from sim.plan import RunSpec
 
 RESULTS = "results"
+PARTS = "parts"
+QUARANTINE = "quarantine"
 RUNS = "runs.csv"
+DB = "runs.sqlite"
 BATCH = "batch.json"
 #: Held (flock) by the process executing runs into the directory.
 LOCK = ".lock"
@@ -41,8 +67,11 @@ STATUSES = ("pending", "running", "done", "failed")
 #: Run-table columns besides the labels.
 RUN_COLUMNS = ("run_id", "seed", "steps", "status", "attempts", "error", "traceback", "started",
                "finished", "duration_s")
-#: Seconds between rewrites of runs.csv while a batch is running.
-FLUSH_INTERVAL_S = 1.0
+PART_SUFFIX = ".arrows"
+#: Runs read from the results at a time by :meth:`RunStore.iter_results`.
+READ_CHUNK_RUNS = 256
+#: Rows per Parquet row group of a compacted file (readers skip groups by run id).
+ROW_GROUP_ROWS = 16_384
 
 
 class StoreMismatchError(ValueError):
@@ -53,11 +82,47 @@ class StoreBusyError(StoreMismatchError):
     """Another process is executing runs into the directory right now."""
 
 
+def _file_digests(params: Mapping[str, Any]) -> dict[str, str]:
+    """The content hash of every input file a run reads (parameters named ``*_file``).
+
+    A run's result depends on what the file holds, not on its name: editing a
+    network file makes every run that reads it a different run (issue 13, item 2).
+    """
+    digests = {}
+    for name, value in sorted(params.items()):
+        if not name.endswith("_file") or not isinstance(value, str) or not value:
+            continue
+        digest = hashlib.sha256()
+        for path in _files_read(Path(value)):
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(f"(unreadable {path.name})".encode())
+        digests[name] = digest.hexdigest()[:16]
+    return digests
+
+
+def _files_read(path: Path) -> list[Path]:
+    """The files a run reads for an input file: a CSV network is its nodes and edges pair."""
+    for suffix in ("-nodes.csv", "-edges.csv"):
+        if path.name.endswith(suffix):
+            base = path.name[: -len(suffix)]
+            return [path.with_name(f"{base}-nodes.csv"), path.with_name(f"{base}-edges.csv")]
+    return [path]
+
+
+def _spec_text(spec: RunSpec) -> str:
+    item = {"run_id": spec.run_id, "params": spec.params, "seed": spec.seed,
+            "steps": spec.steps, "labels": spec.labels}
+    files = _file_digests(spec.params)
+    if files:  # only then: runs reading no file keep the fingerprints of earlier versions
+        item["files"] = files
+    return json.dumps(item, sort_keys=True, default=str)
+
+
 def run_digest(spec: RunSpec) -> str:
-    """A hash of one run's id, params, seed, steps and labels."""
-    text = json.dumps({"run_id": spec.run_id, "params": spec.params, "seed": spec.seed,
-                       "steps": spec.steps, "labels": spec.labels}, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    """A hash of one run's id, params (and the content of files they name), seed, steps, labels."""
+    return hashlib.sha256(_spec_text(spec).encode()).hexdigest()[:16]
 
 
 def _same_identity(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> bool:
@@ -68,14 +133,12 @@ def _same_identity(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> 
 
 
 def fingerprint(specs: Iterable[RunSpec], identity: Mapping[str, Any] | None = None) -> str:
-    """A hash of the sorted run specs (id, params, seed, steps, labels) and an identity.
+    """A hash of the sorted run specs (id, params, input files, seed, steps, labels) and an identity.
 
     Two batches with the same fingerprint compute the same runs, so one may
     resume the other.
     """
-    items = sorted(
-        json.dumps({"run_id": s.run_id, "params": s.params, "seed": s.seed, "steps": s.steps,
-                     "labels": s.labels}, sort_keys=True, default=str) for s in specs)
+    items = sorted(_spec_text(s) for s in specs)
     payload = json.dumps({"runs": items, "identity": identity or {}}, sort_keys=True,
                          default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
@@ -83,6 +146,7 @@ def fingerprint(specs: Iterable[RunSpec], identity: Mapping[str, Any] | None = N
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a hidden temporary file and a rename."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -101,23 +165,30 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def write_part(results_dir: str | Path, spec: RunSpec, frame: pd.DataFrame) -> Path:
-    """Write one run's per-step table to ``results_dir/<run_id>.parquet`` atomically.
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A hidden temporary path beside ``path``, renamed to ``path`` if the block succeeds.
 
-    A module-level function so that a worker process can store its own result
-    (the parent then only records the status): converting to Parquet in the
-    parent would serialise that work behind one core.
-
-    Args:
-        results_dir: the store's ``results`` directory.
-        spec: the run.
-        frame: its per-step table (column ``step`` and the model outputs).
-
-    Returns:
-        The path of the result file.
+    For writers that want a file name (figures, Parquet): a kill or an error
+    leaves the old ``path`` (or none), never a half-written one.
     """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.",
+                               suffix=f"{path.suffix}.tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ---------------------------------------------------------------- part files
+def result_table(spec: RunSpec, frame: pd.DataFrame) -> Any:
+    """One run's per-step table as an Arrow table: ``run_id``, labels, ``seed``, then ``frame``."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     table = frame.copy()
     front = {"run_id": spec.run_id, **spec.labels, "seed": spec.seed}
@@ -125,42 +196,231 @@ def write_part(results_dir: str | Path, spec: RunSpec, frame: pd.DataFrame) -> P
         if name in table.columns:
             table = table.drop(columns=name)
         table.insert(position, name, value)
-    path = Path(results_dir) / f"{spec.run_id}.parquet"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        pq.write_table(pa.Table.from_pandas(table, preserve_index=False), tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return pa.Table.from_pandas(table, preserve_index=False)
 
 
-class RunStore:
-    """Finished runs of one batch in a directory, one Parquet file per run.
+class _PartWriter:
+    """This process's append-only part file in one store (opened on its first result)."""
+
+    def __init__(self, parts_dir: Path, schema: Any):
+        import pyarrow as pa
+
+        parts_dir.mkdir(parents=True, exist_ok=True)
+        name = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}{PART_SUFFIX}"
+        self.path = parts_dir / name
+        self.schema = schema
+        self._sink = pa.OSFile(str(self.path), "wb")  # unbuffered: each batch reaches the OS
+        self._writer = pa.ipc.new_stream(self._sink, schema)
+
+    def append(self, table: Any) -> None:
+        # One record batch per run: a torn write loses this run only.
+        batches = table.combine_chunks().to_batches()
+        if len(batches) != 1:
+            raise ValueError(f"a run's table must be one record batch, got {len(batches)}")
+        self._writer.write_batch(batches[0])
+        self._sink.flush()
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._writer.close()
+        with contextlib.suppress(Exception):
+            self._sink.close()
+
+
+#: Open part writers of this process, by store directory.
+_WRITERS: dict[str, _PartWriter] = {}
+
+
+def write_part(directory: str | Path, spec: RunSpec, frame: pd.DataFrame) -> Path:
+    """Append one run's per-step table to this process's part file in store ``directory``.
+
+    A module-level function so that a local worker process stores its own
+    result (the parent then only records the status): converting to Arrow in
+    the parent would serialise that work behind one core. A run whose columns
+    differ from the open part file's starts a new part file.
 
     Args:
-        directory: the store directory (created if missing).
+        directory: the store directory (``DIR``).
+        spec: the run.
+        frame: its per-step table (column ``step`` and the model outputs).
+
+    Returns:
+        The part file written to.
+    """
+    table = result_table(spec, frame)
+    key = str(Path(directory).resolve())
+    writer = _WRITERS.get(key)
+    if writer is not None and (not writer.path.exists() or not writer.schema.equals(table.schema)):
+        writer.close()
+        writer = None
+    if writer is None:
+        writer = _WRITERS[key] = _PartWriter(Path(directory) / PARTS, table.schema)
+    writer.append(table)
+    return writer.path
+
+
+def close_parts(directory: str | Path | None = None) -> None:
+    """Close this process's part files (of one store, or all)."""
+    keys = list(_WRITERS) if directory is None else [str(Path(directory).resolve())]
+    for key in keys:
+        writer = _WRITERS.pop(key, None)
+        if writer is not None:
+            writer.close()
+
+
+def read_part(path: Path) -> tuple[list[Any], bool]:
+    """The whole record batches of a part file, and whether the file ended cleanly.
+
+    A torn last batch (a writer killed mid-write) or trailing garbage ends the
+    read; everything before it is returned.
+    """
+    import pyarrow as pa
+
+    batches, clean = [], True
+    try:
+        with pa.memory_map(str(path)) as source:
+            reader = pa.ipc.open_stream(source)
+            while True:
+                try:
+                    batches.append(reader.read_next_batch())
+                except StopIteration:
+                    break
+    except (pa.ArrowInvalid, OSError, ValueError):
+        clean = False
+    return batches, clean
+
+
+class _CompactedWriter:
+    """Writes compacted result files from record batches, a row group at a time.
+
+    Each file goes to a hidden temporary name and is renamed when complete; a
+    run whose columns cannot be cast to the open file's starts the next file.
+    """
+
+    def __init__(self, store: RunStore):
+        self.store = store
+        self.written: list[tuple[Path, list[str]]] = []
+        self._writer = None
+        self._schema = None
+        self._tmp: Path | None = None
+        self._target: Path | None = None
+        self._ids: list[str] = []
+        self._buffer: list[Any] = []
+        self._rows = 0
+
+    def add(self, batch: Any) -> None:
+        import pyarrow as pa
+
+        table = pa.Table.from_batches([batch])
+        if self._schema is not None and not table.schema.equals(self._schema):
+            try:  # same columns in another order or type: fit them; never drop one
+                if set(table.schema.names) != set(self._schema.names):
+                    raise ValueError("other columns")
+                table = table.select(self._schema.names).cast(self._schema)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError, ValueError):
+                self._finish_file()
+        if self._schema is None:
+            self._open(table.schema)
+        self._buffer.append(table)
+        self._rows += table.num_rows
+        self._ids += table.column("run_id").unique().to_pylist()
+        if self._rows >= ROW_GROUP_ROWS:
+            self._flush()
+
+    def _open(self, schema: Any) -> None:
+        import pyarrow.parquet as pq
+
+        self._schema = schema
+        number = self.store._next_number()  # counts the files this writer renamed already
+        self._target = self.store.results_dir / f"part-{number:05d}.parquet"
+        self._target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self._target.parent, prefix=f".{self._target.stem}.",
+                                   suffix=".parquet.tmp")
+        os.close(fd)
+        self._tmp = Path(tmp)
+        self._writer = pq.ParquetWriter(str(self._tmp), schema)
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self._buffer:
+            table = pa.concat_tables(self._buffer).sort_by([("run_id", "ascending"),
+                                                            ("step", "ascending")])
+            self._writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+        self._buffer, self._rows = [], 0
+
+    def _finish_file(self) -> None:
+        if self._writer is None:
+            return
+        self._flush()
+        self._writer.close()
+        os.replace(self._tmp, self._target)
+        self.written.append((self._target, self._ids))
+        self._writer = self._schema = self._tmp = self._target = None
+        self._ids = []
+
+    def close(self) -> list[tuple[Path, list[str]]]:
+        self._finish_file()
+        return self.written
+
+    def abort(self) -> None:
+        if self._writer is not None:
+            with contextlib.suppress(Exception):
+                self._writer.close()
+        if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- the store
+class RunStore:
+    """Finished runs of one batch in a directory: part files, compacted results, a run table.
+
+    Args:
+        directory: the store directory (created when a batch is opened).
 
     Use :meth:`open_batch` before running to claim the directory for a batch
     (it refuses a directory holding another batch unless ``force=True``), then
-    :meth:`write_result` / :meth:`record` as runs finish.
+    :meth:`write_result` / :meth:`record` as runs finish, and :meth:`compact`
+    at the end.
     """
 
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
         self.results_dir = self.directory / RESULTS
+        self.parts_dir = self.directory / PARTS
         self.runs_path = self.directory / RUNS
+        self.db_path = self.directory / DB
         self.batch_path = self.directory / BATCH
-        self._table: dict[str, dict[str, Any]] = {}
-        self._label_names: list[str] = []
-        self._last_flush = 0.0
-        self._dirty = False
+        self._db: sqlite3.Connection | None = None
         #: Runs of an earlier batch this one extended (0 when it did not).
         self.extended_from = 0
-        self._load_table()
+        #: Messages about damaged files found and set aside (also printed to stderr).
+        self.quarantined: list[str] = []
+        self._locked = 0
+
+    # ------------------------------------------------------------ database
+    def _conn(self, create: bool = True) -> sqlite3.Connection | None:
+        if self._db is not None:
+            return self._db
+        if not create and not self.db_path.is_file():
+            return None
+        self.directory.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # a crash loses at most the last commits
+        db.execute("""CREATE TABLE IF NOT EXISTS runs (
+            run_id TEXT PRIMARY KEY, position INTEGER, labels TEXT, seed INTEGER,
+            steps INTEGER, status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER DEFAULT 0,
+            error TEXT DEFAULT '', traceback TEXT DEFAULT '', started TEXT DEFAULT '',
+            finished TEXT DEFAULT '', duration_s REAL, location TEXT)""")
+        self._db = db
+        return db
+
+    def close(self) -> None:
+        """Close the run table's database connection."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     # ------------------------------------------------------------ batch identity
     def open_batch(self, specs: Sequence[RunSpec], *, identity: Mapping[str, Any] | None = None,
@@ -173,40 +433,39 @@ class RunStore:
         replicates) is taken over with its finished runs kept. One holding a
         different batch (another fingerprint, or results with no batch.json) is
         refused with :class:`StoreMismatchError`, or emptied of its results,
-        run table and batch.json first when ``force`` is true.
+        run table and batch.json first when ``force`` is true. Reopening
+        repairs the store (see the module docstring) and compacts its parts.
 
         Args:
             specs: every run of the batch.
             identity: extra facts that make a batch (e.g. the command's kind).
             force: replace the results of a different batch.
         """
-        with self.running():  # refuse before touching anything if another process runs here
-            pass
-        digest = fingerprint(specs, identity)
-        existing = self.batch_info()
-        holds_results = self.results_dir.is_dir() and any(self.results_dir.glob("*.parquet"))
-        same = existing is not None and existing.get("fingerprint") == digest
-        digests = {spec.run_id: run_digest(spec) for spec in specs}
-        self.extended_from = 0
-        if not same and existing is not None and self._extends(existing, digests, identity):
-            self.extended_from = len(existing["runs"])
-        elif not same and (existing is not None or holds_results):
-            if not force:
-                what = (f"batch {existing.get('fingerprint')} ({existing.get('n_runs')} runs, "
-                        f"created {existing.get('created')})") if existing else "results"
-                raise StoreMismatchError(
-                    f"{self.directory}: holds {what} of a different batch; use another "
-                    "output directory, or --force to replace them")
-            self._clear()
-        if not same:
-            info = {"fingerprint": digest, "n_runs": len(specs), "identity": dict(identity or {}),
-                    "created": _now(), "runs": digests}
-            self.directory.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(self.batch_path, json.dumps(info, indent=2, default=str) + "\n")
-        self.results_dir.mkdir(parents=True, exist_ok=True)
-        self.remove_partial(older_than_s=60.0)  # not a live writer's file: those last milliseconds
-        self.plan(specs)
+        with self.running():  # nobody else writes here while we repair and claim
+            digest = fingerprint(specs, identity)
+            existing = self.batch_info()
+            same = existing is not None and existing.get("fingerprint") == digest
+            digests = {spec.run_id: run_digest(spec) for spec in specs}
+            self.extended_from = 0
+            if not same and existing is not None and self._extends(existing, digests, identity):
+                self.extended_from = len(existing["runs"])
+            elif not same and (existing is not None or self._holds_results()):
+                if not force:
+                    raise StoreMismatchError(
+                        f"{self.directory}: holds {_describe(existing)} of a different batch; "
+                        "use another output directory, or --force to replace them")
+                self._clear()
+            if not same:
+                info = {"fingerprint": digest, "n_runs": len(specs),
+                        "identity": dict(identity or {}), "created": _now(), "runs": digests}
+                atomic_write_text(self.batch_path, json.dumps(info, indent=2, default=str) + "\n")
+            self.repair()
+            self.compact()
+            self.plan(specs)
         return digest
+
+    def _holds_results(self) -> bool:
+        return any(self._result_files()) or any(self._part_files())
 
     @staticmethod
     def _extends(existing: Mapping[str, Any], digests: Mapping[str, str],
@@ -217,43 +476,32 @@ class RunStore:
             return False
         return all(digests.get(run_id) == digest for run_id, digest in old.items())
 
-    def remove_partial(self, older_than_s: float = 0.0) -> None:
-        """Delete half-written result files (``.<run_id>.*.tmp``) left by a killed writer.
-
-        With ``older_than_s = 0`` only safe while this process holds the
-        directory's lock (no other writer can be at work in it). Readers never
-        see these files: they are hidden, and Parquet readers skip hidden files.
-        """
-        if not self.results_dir.is_dir():
-            return
-        cutoff = time.time() - older_than_s
-        for tmp in self.results_dir.glob(".*.tmp"):
-            with contextlib.suppress(FileNotFoundError):
-                if older_than_s <= 0 or tmp.stat().st_mtime < cutoff:
-                    tmp.unlink()
-
     def batch_info(self) -> dict[str, Any] | None:
         """The content of batch.json, or None when there is none."""
         if not self.batch_path.is_file():
             return None
         try:
-            return json.loads(self.batch_path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            return {"fingerprint": "(unreadable batch.json)"}
+            info = json.loads(self.batch_path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+            info = None
+        if not isinstance(info, dict) or not isinstance(info.get("fingerprint"), str):
+            return {"fingerprint": "(unreadable batch.json)", "unreadable": True}
+        return info
 
     def _clear(self) -> None:
-        if self.results_dir.is_dir():
-            for part in self.results_dir.iterdir():
-                if part.is_file():
-                    part.unlink()
-        for path in (self.runs_path, self.batch_path):
+        self.close()
+        for folder in (self.results_dir, self.parts_dir):
+            if folder.is_dir():
+                for part in folder.iterdir():
+                    if part.is_file():
+                        part.unlink()
+        for path in (self.runs_path, self.batch_path, self.db_path,
+                     self.db_path.with_name(DB + "-wal"), self.db_path.with_name(DB + "-shm")):
             path.unlink(missing_ok=True)
-        self._table.clear()
-        self._label_names = []
 
     @contextlib.contextmanager
     def running(self) -> Iterator[None]:
-        """Hold the directory's lock while runs execute into it.
+        """Hold the directory's lock while runs execute into it (re-entrant in one process).
 
         Two processes running the same command into one directory would compute
         the same runs twice and overwrite each other's run table; the second is
@@ -264,6 +512,13 @@ class RunStore:
         Raises:
             StoreBusyError: another process holds the lock.
         """
+        if self._locked:
+            self._locked += 1
+            try:
+                yield
+            finally:
+                self._locked -= 1
+            return
         try:
             import fcntl
         except ImportError:  # not POSIX: no lock
@@ -282,43 +537,161 @@ class RunStore:
                     "here; wait for it or stop it, or use another output directory") from None
             os.ftruncate(fd, 0)
             os.pwrite(fd, str(os.getpid()).encode(), 0)
+            self._locked = 1
             try:
                 yield
             finally:
+                self._locked = 0
                 os.ftruncate(fd, 0)
                 fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
 
+    # ------------------------------------------------------------ repair and compaction
+    def remove_partial(self, older_than_s: float = 0.0) -> None:
+        """Delete hidden temporary files (``.*.tmp``) a killed compaction or writer left.
+
+        With ``older_than_s = 0`` only safe while this process holds the
+        directory's lock: only the lock holder writes temporary files here (workers
+        append to part files), so any other is a dead writer's.
+        """
+        cutoff = time.time() - older_than_s
+        for folder in (self.results_dir, self.parts_dir, self.directory):
+            if not folder.is_dir():
+                continue
+            for tmp in folder.glob(".*.tmp"):
+                with contextlib.suppress(FileNotFoundError):
+                    if older_than_s <= 0 or tmp.stat().st_mtime < cutoff:
+                        tmp.unlink()
+
+    def repair(self) -> None:
+        """Make the run table agree with the files (call while holding the lock).
+
+        Removes temporary files, sets damaged result files aside, indexes result
+        files the table does not know (a compaction killed before it recorded
+        them, or an older store's one-file-per-run results) and forgets
+        locations whose file is gone.
+        """
+        db = self._conn()
+        self.remove_partial()
+        known = {row[0] for row in db.execute(
+            "SELECT DISTINCT location FROM runs WHERE location IS NOT NULL")}
+        present = set()
+        for path in self._result_files():
+            name = path.name
+            try:  # the footer of a known file; the run ids of an unknown one
+                ids = _run_ids_of(path) if name not in known else _check_footer(path)
+            except Exception as err:  # noqa: BLE001 - any unreadable file is set aside
+                self._quarantine(path, err)
+                continue
+            present.add(name)
+            if name not in known:
+                db.execute("BEGIN")
+                for run_id in ids:
+                    db.execute("INSERT INTO runs (run_id, location) VALUES (?, ?) ON CONFLICT"
+                               "(run_id) DO UPDATE SET location = excluded.location WHERE "
+                               "location IS NULL", (run_id, name))
+                db.execute("COMMIT")
+        for name in known - present:
+            db.execute("UPDATE runs SET location = NULL WHERE location = ?", (name,))
+        for path in self._part_files():
+            batches, clean = read_part(path)
+            if not batches and not clean:
+                self._quarantine(path, "not an Arrow stream")
+
+    def _quarantine(self, path: Path, reason: Any) -> None:
+        target = self.directory / QUARANTINE / f"{path.name}.{int(time.time())}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        line = str(reason).splitlines()[0] if str(reason) else type(reason).__name__
+        message = (f"{path}: damaged result file ({line}); moved to {target}; its runs will "
+                   "be run again")
+        self.quarantined.append(message)
+        print(f"warning: {message}", file=sys.stderr)
+
+    def compact(self) -> list[Path]:
+        """Merge the part files into new ``results/part-NNNNN.parquet`` files; return them.
+
+        Call while holding the lock (the end of :func:`sim.runner.execute`, and
+        :meth:`open_batch`). Streams run by run, so memory does not grow with
+        the number of runs. Runs already in ``results/`` are not copied again;
+        a part whose runs are all compacted is deleted.
+        """
+        close_parts(self.directory)
+        parts = list(self._part_files())
+        if not parts:
+            return []
+        db = self._conn()
+        located = self._located()
+        out = _CompactedWriter(self)
+        try:
+            for path in parts:
+                for batch in read_part(path)[0]:
+                    run_ids = batch.column("run_id").unique().to_pylist()
+                    if all(r in located for r in run_ids):
+                        continue
+                    out.add(batch)
+                    located.update(dict.fromkeys(run_ids, ""))
+            written = out.close()
+        except BaseException:
+            out.abort()
+            raise
+        db.execute("BEGIN")
+        for target, ids in written:
+            db.executemany("INSERT INTO runs (run_id, location) VALUES (?, ?) ON CONFLICT"
+                           "(run_id) DO UPDATE SET location = excluded.location",
+                           [(r, target.name) for r in ids])
+            db.execute("UPDATE runs SET status = 'done' WHERE location = ? AND status != 'done'",
+                       (target.name,))
+        db.execute("COMMIT")
+        for path in parts:  # only now: the runs are safe in results/ and recorded
+            path.unlink(missing_ok=True)
+        return [target for target, _ in written]
+
+    def _next_number(self) -> int:
+        numbers = [int(p.stem.split("-")[1]) for p in self._result_files()
+                   if p.stem.startswith("part-") and p.stem.split("-")[1].isdigit()]
+        return max(numbers, default=-1) + 1
+
+    def _result_files(self) -> Iterator[Path]:
+        if self.results_dir.is_dir():
+            yield from sorted(p for p in self.results_dir.glob("*.parquet")
+                              if not p.name.startswith("."))
+
+    def _part_files(self) -> Iterator[Path]:
+        if self.parts_dir.is_dir():
+            yield from sorted(p for p in self.parts_dir.glob(f"*{PART_SUFFIX}")
+                              if not p.name.startswith("."))
+
+    def _located(self) -> dict[str, str]:
+        db = self._conn(create=False)
+        if db is None:
+            return {}
+        return dict(db.execute("SELECT run_id, location FROM runs WHERE location IS NOT NULL"))
+
     # ------------------------------------------------------------ run table
     def plan(self, specs: Iterable[RunSpec]) -> None:
-        """Add a pending row for each spec not yet in the run table, then flush."""
+        """Add a pending row for each spec not yet in the run table; repair statuses; flush."""
+        db = self._conn()
         done = self.done_ids()
-        for spec in specs:
-            row = self._table.get(spec.run_id)
-            if row is None:
-                row = self._new_row(spec)
-                self._table[spec.run_id] = row
-            if spec.run_id in done:
-                row["status"] = "done"
-            elif row["status"] in ("done", "running"):
-                row["status"] = "pending"  # result file gone or run cut off
+        db.execute("BEGIN")
+        for position, spec in enumerate(specs):
+            db.execute(
+                "INSERT INTO runs (run_id, position, labels, seed, steps) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(run_id) DO UPDATE SET position = excluded.position, labels = "
+                "excluded.labels, seed = excluded.seed, steps = excluded.steps",
+                (spec.run_id, position, json.dumps(spec.labels, default=str), spec.seed,
+                 spec.steps))
+        db.execute("UPDATE runs SET status = 'pending' WHERE status IN ('done', 'running')")
+        db.executemany("UPDATE runs SET status = 'done' WHERE run_id = ?",
+                       [(r,) for r in done])
+        db.execute("COMMIT")
         self.flush()
-
-    def _new_row(self, spec: RunSpec) -> dict[str, Any]:
-        for name in spec.labels:
-            if name not in self._label_names:
-                self._label_names.append(name)
-        row: dict[str, Any] = {"run_id": spec.run_id, **spec.labels, "seed": spec.seed,
-                               "steps": spec.steps, "status": "pending", "attempts": 0,
-                               "error": "", "traceback": "", "started": "", "finished": "",
-                               "duration_s": float("nan")}
-        return row
 
     def record(self, spec: RunSpec, status: str, error: str | None = None, *,
                traceback: str | None = None, started: float | None = None,
                finished: float | None = None) -> None:
-        """Set the status of a run in the run table.
+        """Set the status of a run in the run table (committed at once).
 
         Args:
             spec: the run.
@@ -330,85 +703,177 @@ class RunStore:
         """
         if status not in STATUSES:
             raise ValueError(f"status {status!r}; allowed: {', '.join(STATUSES)}")
-        row = self._table.get(spec.run_id)
-        if row is None:
-            row = self._table[spec.run_id] = self._new_row(spec)
-        row["status"] = status
+        db = self._conn()
+        db.execute("INSERT INTO runs (run_id, position, labels, seed, steps) VALUES "
+                   "(?, (SELECT COALESCE(MAX(position), -1) + 1 FROM runs), ?, ?, ?) "
+                   "ON CONFLICT(run_id) DO NOTHING",
+                   (spec.run_id, json.dumps(spec.labels, default=str), spec.seed, spec.steps))
+        sets = ["status = ?"]
+        values: list[Any] = [status]
         if status == "running":
-            row["attempts"] = int(row.get("attempts") or 0) + 1
+            sets.append("attempts = COALESCE(attempts, 0) + 1")
         if status in ("done", "failed", "running"):
-            row["error"] = error or ""
-            row["traceback"] = traceback or ""
+            sets += ["error = ?", "traceback = ?"]
+            values += [error or "", traceback or ""]
         if started is not None:
-            row["started"] = _iso(started)
+            sets.append("started = ?")
+            values.append(_iso(started))
         if finished is not None:
-            row["finished"] = _iso(finished)
+            sets.append("finished = ?")
+            values.append(_iso(finished))
             if started is not None:
-                row["duration_s"] = round(finished - started, 4)
-        self._dirty = True
-        if time.monotonic() - self._last_flush >= FLUSH_INTERVAL_S:
-            self.flush()
+                sets.append("duration_s = ?")
+                values.append(round(finished - started, 4))
+        db.execute(f"UPDATE runs SET {', '.join(sets)} WHERE run_id = ?", (*values, spec.run_id))
+
+    def interrupted(self) -> None:
+        """Mark runs cut off while running as pending again (issue 13, item 20)."""
+        db = self._conn(create=False)
+        if db is not None:
+            db.execute("UPDATE runs SET status = 'pending' WHERE status = 'running'")
 
     def flush(self) -> None:
-        """Rewrite runs.csv atomically if anything changed."""
-        if not self._table:
+        """Export the run table to runs.csv atomically."""
+        table = self.run_table()
+        if table.empty:
             return
-        self.directory.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(self.runs_path, self.run_table().to_csv(index=False))
-        self._dirty = False
-        self._last_flush = time.monotonic()
+        atomic_write_text(self.runs_path, table.to_csv(index=False))
 
     def run_table(self) -> pd.DataFrame:
-        """The run table: one row per run, labels as columns."""
-        columns = ["run_id", *self._label_names, *RUN_COLUMNS[1:]]
-        return pd.DataFrame(list(self._table.values()), columns=columns)
-
-    def _load_table(self) -> None:
-        if not self.runs_path.is_file():
-            return
-        try:
-            table = pd.read_csv(self.runs_path, keep_default_na=False, dtype={"run_id": str})
-        except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError):
-            return
-        self._label_names = [c for c in table.columns if c not in RUN_COLUMNS]
-        for row in table.to_dict("records"):
-            self._table[str(row["run_id"])] = row
+        """The run table: one row per planned run, labels as columns, in plan order."""
+        db = self._conn(create=False)
+        if db is None:
+            return pd.DataFrame(columns=list(RUN_COLUMNS))
+        rows = db.execute(
+            "SELECT run_id, labels, seed, steps, status, attempts, error, traceback, started, "
+            "finished, duration_s FROM runs WHERE labels IS NOT NULL ORDER BY position, run_id"
+        ).fetchall()
+        labels: dict[str, None] = {}
+        records = []
+        for run_id, text, seed, steps, status, attempts, error, trace, start, end, took in rows:
+            values = json.loads(text) if text else {}
+            labels.update(dict.fromkeys(values))
+            records.append({"run_id": run_id, **values, "seed": seed, "steps": steps,
+                            "status": status, "attempts": attempts or 0, "error": error or "",
+                            "traceback": trace or "", "started": start or "",
+                            "finished": end or "",
+                            "duration_s": float("nan") if took is None else took})
+        return pd.DataFrame(records, columns=["run_id", *labels, *RUN_COLUMNS[1:]])
 
     # ------------------------------------------------------------ results
-    def result_path(self, run_id: str) -> Path:
-        """Where the result of ``run_id`` is stored."""
-        return self.results_dir / f"{run_id}.parquet"
-
     def done_ids(self) -> set[str]:
-        """Ids of the runs whose result file exists."""
-        if not self.results_dir.is_dir():
-            return set()
-        return {p.stem for p in self.results_dir.glob("*.parquet") if not p.name.startswith(".")}
+        """Ids of the runs whose result is stored (in ``results/`` or a part file)."""
+        done = set(self._located())
+        for path in self._part_files():
+            for batch in read_part(path)[0]:
+                done.update(batch.column("run_id").unique().to_pylist())
+        return done
 
     def write_result(self, spec: RunSpec, frame: pd.DataFrame) -> Path:
-        """Store a finished run's per-step table atomically, with labels, run_id and seed.
+        """Store a finished run's per-step table, with labels, run_id and seed.
 
-        Args:
-            spec: the run.
-            frame: its per-step table (column ``step`` and the model outputs).
+        Appends to this process's part file (see :func:`write_part`).
 
         Returns:
-            The path of the result file.
+            The part file.
         """
-        return write_part(self.results_dir, spec, frame)
+        return write_part(self.directory, spec, frame)
 
-    def iter_results(self, run_ids: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
-        """Yield the stored per-step tables one run at a time (sorted by run id)."""
-        ids = sorted(self.done_ids() if run_ids is None else run_ids)
-        for run_id in ids:
-            yield pd.read_parquet(self.result_path(run_id))
+    def iter_results(self, run_ids: Iterable[str] | None = None, *,
+                     columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
+        """Yield the stored per-step tables one run at a time.
+
+        Args:
+            run_ids: the runs, yielded in this order (default every stored run,
+                sorted by run id); runs not stored are skipped.
+            columns: read only these columns (default all).
+        """
+        located = self._located()
+        in_parts = self._part_index()
+        ids = sorted(set(located) | set(in_parts)) if run_ids is None else list(run_ids)
+        for start in range(0, len(ids), READ_CHUNK_RUNS):
+            chunk = ids[start:start + READ_CHUNK_RUNS]
+            tables = self._read_chunk(chunk, located, in_parts, columns)
+            for run_id in chunk:
+                if run_id in tables:
+                    yield tables[run_id]
+
+    def _part_index(self) -> dict[str, Any]:
+        """Run id -> its record batch, for the runs in part files not yet compacted."""
+        index: dict[str, Any] = {}
+        for path in self._part_files():
+            for batch in read_part(path)[0]:
+                for run_id in batch.column("run_id").unique().to_pylist():
+                    index.setdefault(run_id, batch)
+        return index
+
+    def _read_chunk(self, chunk: list[str], located: Mapping[str, str],
+                    in_parts: Mapping[str, Any], columns: Sequence[str] | None
+                    ) -> dict[str, pd.DataFrame]:
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        by_file: dict[str, list[str]] = {}
+        for run_id in chunk:
+            if run_id in located:
+                by_file.setdefault(located[run_id], []).append(run_id)
+        frames: dict[str, pd.DataFrame] = {}
+        for name, wanted in by_file.items():
+            table = pq.read_table(self.results_dir / name, columns=_with_id(columns),
+                                  filters=[("run_id", "in", wanted)])
+            frames.update(_split(table.to_pandas(), columns))
+        for run_id in chunk:
+            if run_id not in frames and run_id in in_parts:
+                batch = in_parts[run_id]
+                mask = pc.equal(batch.column("run_id"), run_id)
+                table = batch.filter(mask).to_pandas()
+                frames[run_id] = table[list(columns)] if columns else table
+        return frames
 
     def read_results(self, run_ids: Iterable[str] | None = None) -> pd.DataFrame:
-        """All stored per-step tables in one frame (sorted by run id, then step)."""
-        frames = list(self.iter_results(run_ids))
+        """Stored per-step tables in one frame (sorted by run id, then step)."""
+        frames = list(self.iter_results(None if run_ids is None else sorted(run_ids)))
         if not frames:
             return pd.DataFrame()
         return pd.concat(frames, ignore_index=True)
+
+
+def _with_id(columns: Sequence[str] | None) -> list[str] | None:
+    if columns is None:
+        return None
+    return list(dict.fromkeys(["run_id", *columns]))
+
+
+def _split(table: pd.DataFrame, columns: Sequence[str] | None) -> dict[str, pd.DataFrame]:
+    out = {}
+    for run_id, part in table.groupby("run_id", sort=False):
+        part = part.reset_index(drop=True)
+        out[str(run_id)] = part[list(columns)] if columns else part
+    return out
+
+
+def _run_ids_of(path: Path) -> list[str]:
+    """The run ids in a results file (reads the footer and the ``run_id`` column only)."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path, columns=["run_id"]).column("run_id").unique().to_pylist()
+
+
+def _check_footer(path: Path) -> list[str]:
+    """Raise if ``path`` is not a readable Parquet file (reads its footer only)."""
+    import pyarrow.parquet as pq
+
+    pq.ParquetFile(path).metadata  # noqa: B018 - reading it is the check
+    return []
+
+
+def _describe(existing: Mapping[str, Any] | None) -> str:
+    if existing is None:
+        return "results"
+    if existing.get("unreadable"):
+        return "an unreadable batch.json and maybe results"
+    return (f"batch {existing.get('fingerprint')} ({existing.get('n_runs')} runs, "
+            f"created {existing.get('created')})")
 
 
 def _now() -> str:

@@ -182,10 +182,37 @@ def test_a_local_worker_stores_its_own_result_and_hands_back_only_a_marker(tmp_p
     spec = plan(1)[0]
     store = RunStore(tmp_path)
     store.open_batch([spec])
-    frame, error, _, _, _ = run_spec(spec, None, str(store.results_dir))
+    frame, error, _, _, _ = run_spec(spec, None, str(store.directory))
     assert frame == STORED and error == ""
     assert store.done_ids() == {spec.run_id}
     stored = store.read_results()
     expected = run_one(spec.params, spec.seed, spec.steps)
     assert np.allclose(stored["content_share"], expected["content_share"])
     assert (stored["seed"] == spec.seed).all()
+
+
+def test_defect_13_09_an_executor_that_runs_nothing_is_reported_again_and_again(
+        tmp_path, monkeypatch):
+    import concurrent.futures as cf
+
+    import sim.runner
+
+    class NoWorkers(cf.Executor):  # a scheduler with no workers: nothing ever starts
+        def submit(self, fn, *args, **kwargs):
+            return cf.Future()
+
+    class Stream(io.StringIO):
+        def write(self, text):
+            super().write(text)
+            if self.getvalue().count("still waiting") >= 2:
+                raise KeyboardInterrupt  # the user gives up
+
+    monkeypatch.setattr(sim.runner, "STALL_NOTE_S", 0.05)
+    stream = Stream()
+    store = RunStore(tmp_path)
+    specs = plan(2)
+    store.open_batch(specs)
+    with pytest.raises(KeyboardInterrupt):
+        execute(specs, store, executor=NoWorkers(), progress=False, stream=stream)
+    notes = [line for line in stream.getvalue().splitlines() if "still waiting" in line]
+    assert len(notes) == 2 and "any workers" in notes[0]

@@ -1,18 +1,16 @@
-"""The run store: atomic result files, the run table and batch fingerprints."""
+"""The run store: per-writer part files, compaction, the SQLite run table, fingerprints."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
-import time
 
 import pandas as pd
 import pytest
 
 from sim.runner import RunSpec, execute
-from sim.store import RunStore, StoreBusyError, StoreMismatchError, fingerprint
+from sim.store import RunStore, StoreBusyError, StoreMismatchError, close_parts, fingerprint
 
 
 def specs(seed: int = 1, n: int = 3) -> list[RunSpec]:
@@ -30,6 +28,11 @@ def test_result_file_holds_labels_run_id_and_seed_and_reads_back_as_a_dataset(tm
     store.open_batch(plan)
     for k, spec in enumerate(plan):
         store.write_result(spec, frame(k / 10))
+    assert store.done_ids() == {s.run_id for s in plan}  # readable before compaction too
+    with store.running():
+        store.compact()
+    assert [p.name for p in (tmp_path / "results").iterdir()] == ["part-00000.parquet"]
+    assert list((tmp_path / "parts").iterdir()) == []
     direct = pd.read_parquet(tmp_path / "results")
     assert len(direct) == 3 * 6
     assert list(direct.columns[:4]) == ["run_id", "scenario", "replicate", "seed"]
@@ -39,24 +42,23 @@ def test_result_file_holds_labels_run_id_and_seed_and_reads_back_as_a_dataset(tm
     assert store.done_ids() == {s.run_id for s in plan}
 
 
-def test_a_write_that_fails_midway_leaves_neither_a_result_nor_a_temp_file(tmp_path,
-                                                                         monkeypatch):
+def test_a_torn_last_write_loses_only_that_run(tmp_path):
     store = RunStore(tmp_path)
-    spec = specs()[0]
-    store.open_batch([spec])
-
-    import pyarrow.parquet as pq
-
-    def broken(table, path, **kwargs):
-        with open(path, "wb") as handle:
-            handle.write(b"PAR1 half a file")
-        raise OSError("disk full")
-
-    monkeypatch.setattr(pq, "write_table", broken)
-    with pytest.raises(OSError, match="disk full"):
-        store.write_result(spec, frame(0.5))
-    assert store.done_ids() == set()
-    assert list((tmp_path / "results").iterdir()) == []
+    plan = specs()
+    store.open_batch(plan)
+    for k, spec in enumerate(plan):
+        store.write_result(spec, frame(k / 10))
+    close_parts(tmp_path)
+    [part] = (tmp_path / "parts").iterdir()
+    data = part.read_bytes()
+    part.write_bytes(data[:-40])  # a writer killed in the middle of its last run
+    assert RunStore(tmp_path).done_ids() == {"s-r000", "s-r001"}
+    reopened = RunStore(tmp_path)
+    reopened.open_batch(plan)  # compacts what is whole, drops the torn tail
+    assert reopened.done_ids() == {"s-r000", "s-r001"}
+    assert reopened.run_table().set_index("run_id")["status"].to_dict() == {
+        "s-r000": "done", "s-r001": "done", "s-r002": "pending"}
+    assert list((tmp_path / "parts").iterdir()) == []
 
 
 def test_same_batch_resumes_and_keeps_finished_results(tmp_path):
@@ -137,6 +139,8 @@ def test_more_replicates_extend_a_batch_and_keep_its_finished_runs(tmp_path):
     store.open_batch(first, identity={"kind": "batch"})
     for k, spec in enumerate(first):
         store.write_result(spec, frame(0.1 * k))
+    with store.running():
+        store.compact()
     before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "results").iterdir()}
 
     more = RunStore(tmp_path)
@@ -184,16 +188,194 @@ def test_a_directory_another_process_is_running_into_is_refused_then_free_again(
         pass
 
 
-def test_half_written_files_of_a_killed_writer_are_removed_on_reopening(tmp_path):
+def test_defect_13_22_temporary_files_are_removed_by_a_resume_however_soon_after_a_kill(
+        tmp_path):
+    # Only the lock holder writes temporary files (workers append to part files), so
+    # any temporary file found by the next lock holder is a dead writer's.
     store = RunStore(tmp_path)
     store.open_batch(specs(n=2))
     store.write_result(specs(n=2)[0], frame(0.2))
-    partial = tmp_path / "results" / ".s-r001.abc123.tmp"
-    partial.write_bytes(b"PAR1 half")
-    RunStore(tmp_path).open_batch(specs(n=2))
-    assert partial.exists()  # fresh: it could be a live writer's
-    old = time.time() - 3600
-    os.utime(partial, (old, old))
+    partial = tmp_path / "results" / ".part-00000.abc123.parquet.tmp"
+    partial.parent.mkdir(exist_ok=True)
+    partial.write_bytes(b"PAR1 half")  # fresh: a compaction killed a moment ago
     RunStore(tmp_path).open_batch(specs(n=2))
     assert not partial.exists()
     assert RunStore(tmp_path).done_ids() == {"s-r000"}
+
+
+def test_a_killed_writer_process_loses_no_finished_run(tmp_path):
+    # SIGKILL a process that stores runs one after another: every run it had
+    # reported stored is readable afterwards, and the resume compacts them.
+    plan = specs(n=400)
+    RunStore(tmp_path).open_batch(plan)
+    writer = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import pandas as pd
+        from sim.plan import RunSpec
+        from sim.store import RunStore
+        store = RunStore({str(tmp_path)!r})
+        for r in range(400):
+            spec = RunSpec(f"s-r{{r:03d}}", {{"audit_prob_per_step": 0.1}}, 1 + r, 5,
+                           {{"scenario": "s", "replicate": r}})
+            store.write_result(spec, pd.DataFrame({{"step": range(6), "content_share": r}}))
+            print(spec.run_id, flush=True)
+        input()
+        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    reported = [writer.stdout.readline().strip() for _ in range(25)]
+    writer.kill()
+    writer.wait()
+    store = RunStore(tmp_path)
+    store.open_batch(plan)
+    done = store.done_ids()
+    assert set(reported) <= done
+    table = store.read_results(done)
+    assert (table.groupby("run_id").size() == 6).all()  # whole runs only
+    assert list((tmp_path / "parts").iterdir()) == []
+
+
+def test_a_compaction_killed_at_any_step_is_repaired_without_duplicates(tmp_path):
+    plan = specs(n=4)
+    store = RunStore(tmp_path)
+    store.open_batch(plan)
+    for k, spec in enumerate(plan[:3]):
+        store.write_result(spec, frame(k / 10))
+    with store.running():
+        store.compact()
+    compacted = next((tmp_path / "results").iterdir())
+    # Killed after writing the file, before recording it and deleting the parts:
+    # the parts are back, and the run table does not know the file.
+    store.write_result(plan[3], frame(0.9))
+    close_parts(tmp_path)
+    store = RunStore(tmp_path)
+    store._conn().execute("UPDATE runs SET location = NULL")
+    reopened = RunStore(tmp_path)
+    reopened.open_batch(plan)
+    assert reopened.done_ids() == {s.run_id for s in plan}
+    table = reopened.read_results()
+    assert table.groupby("run_id").size().to_dict() == {s.run_id: 6 for s in plan}
+    assert compacted.exists() and list((tmp_path / "parts").iterdir()) == []
+
+
+def test_defect_13_07_a_damaged_result_file_is_quarantined_and_its_runs_recomputed(
+        tmp_path, capsys):
+    plan = specs(n=2)
+    assert len(execute(plan, _opened(tmp_path, plan), progress=False,
+                       worker=_tiny_worker)) == 2
+    [result] = (tmp_path / "results").iterdir()
+    result.write_bytes(b"")  # 0 bytes, as a full disk or a bad copy leaves it
+    store = RunStore(tmp_path)
+    store.open_batch(plan)
+    assert store.done_ids() == set()
+    assert "damaged result file" in capsys.readouterr().err
+    assert any((tmp_path / "quarantine").iterdir())
+    outcomes = execute(plan, store, progress=False, worker=_tiny_worker)
+    assert [o.cached for o in outcomes] == [False, False]
+    assert len(RunStore(tmp_path).read_results()) == 12
+
+
+def test_defect_13_20_runs_csv_says_pending_not_running_after_an_interruption(tmp_path):
+    plan = specs(n=3)
+    store = _opened(tmp_path, plan)
+    with pytest.raises(KeyboardInterrupt):
+        execute(plan, store, progress=False, worker=_interrupted_at_second_run)
+    statuses = pd.read_csv(tmp_path / "runs.csv").set_index("run_id")["status"].to_dict()
+    assert statuses == {"s-r000": "done", "s-r001": "pending", "s-r002": "pending"}
+
+
+def test_the_run_table_is_readable_while_another_process_writes_it(tmp_path):
+    plan = specs(n=3)
+    store = _opened(tmp_path, plan)
+    store.record(plan[0], "running")
+    store.record(plan[0], "done")  # committed at once, no waiting for a CSV rewrite
+    reader = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+        from sim.store import RunStore
+        print(RunStore({str(tmp_path)!r}).run_table().set_index("run_id")["status"].to_dict())
+        """)], capture_output=True, text=True, timeout=60)
+    assert reader.stdout.strip() == str({"s-r000": "done", "s-r001": "pending",
+                                         "s-r002": "pending"})
+
+
+def test_many_runs_through_two_workers_make_one_results_file(tmp_path):
+    plan = specs(n=40)
+    outcomes = execute(plan, _opened(tmp_path, plan), jobs=2, progress=False,
+                       worker=_tiny_worker)
+    assert all(o.status == "done" for o in outcomes)
+    assert [p.name for p in (tmp_path / "results").iterdir()] == ["part-00000.parquet"]
+    assert list((tmp_path / "parts").iterdir()) == []
+    assert set(pd.read_parquet(tmp_path / "results")["run_id"]) == {s.run_id for s in plan}
+
+
+def test_defect_13_02_network_file_content_fingerprinted(tmp_path):
+    network = tmp_path / "county.graphml"
+    network.write_text("<graphml>first version</graphml>")
+    plan = [RunSpec("n-r000", {"network_file": str(network)}, 1, 5, {"scenario": "n"})]
+    before = fingerprint(plan)
+    store = RunStore(tmp_path / "out")
+    store.open_batch(plan)
+    store.write_result(plan[0], frame(0.1))
+    network.write_text("<graphml>edited</graphml>")  # same path, other content
+    assert fingerprint(plan) != before
+    with pytest.raises(StoreMismatchError):
+        RunStore(tmp_path / "out").open_batch(plan)  # stale runs are not reused
+
+
+def _opened(directory, plan):
+    store = RunStore(directory)
+    store.open_batch(plan)
+    return store
+
+
+def _tiny_worker(params, seed, steps):
+    return frame(seed / 100, steps)
+
+
+def _interrupted_at_second_run(params, seed, steps):
+    if seed == 2:
+        raise KeyboardInterrupt
+    return frame(seed / 100, steps)
+
+
+def test_a_directory_of_an_earlier_version_one_file_per_run_is_resumed(tmp_path):
+    # Earlier versions wrote results/<run_id>.parquet and runs.csv, with the same fingerprint.
+    import json
+
+    import pyarrow.parquet as pq
+
+    from sim.store import result_table, run_digest
+
+    plan = specs()
+    (tmp_path / "results").mkdir()
+    for spec in plan[:2]:
+        pq.write_table(result_table(spec, frame(0.4)), tmp_path / "results" / f"{spec.run_id}.parquet")
+    (tmp_path / "batch.json").write_text(json.dumps({
+        "fingerprint": fingerprint(plan, {"kind": "batch"}), "n_runs": 3,
+        "identity": {"kind": "batch"}, "created": "2026-11-30T00:00:00+00:00",
+        "runs": {s.run_id: run_digest(s) for s in plan}}))
+    (tmp_path / "runs.csv").write_text("run_id,scenario,replicate,seed,steps,status\n")
+    store = RunStore(tmp_path)
+    store.open_batch(plan, identity={"kind": "batch"})
+    assert store.done_ids() == {"s-r000", "s-r001"}
+    outcomes = execute(plan, store, progress=False, worker=_tiny_worker)
+    assert [o.cached for o in outcomes] == [True, True, False]
+    assert len(RunStore(tmp_path).read_results()) == 18
+
+
+def test_compaction_streams_row_groups_and_starts_a_new_file_for_other_columns(tmp_path,
+                                                                             monkeypatch):
+    import pyarrow.parquet as pq
+
+    import sim.store
+
+    monkeypatch.setattr(sim.store, "ROW_GROUP_ROWS", 12)  # two runs per row group
+    plan = specs(n=5)
+    store = _opened(tmp_path, plan)
+    for k, spec in enumerate(plan[:4]):
+        store.write_result(spec, frame(k / 10))
+    store.write_result(plan[4], frame(0.9).assign(extra=1.0))  # another schema
+    with store.running():
+        written = store.compact()
+    assert sorted(p.name for p in written) == ["part-00000.parquet", "part-00001.parquet"]
+    shapes = sorted((pq.ParquetFile(p).metadata.num_rows, pq.ParquetFile(p).metadata
+                     .num_row_groups) for p in written)
+    assert shapes == [(6, 1), (24, 2)]  # the four runs of one schema, two row groups
+    table = RunStore(tmp_path).read_results()
+    assert table.groupby("run_id").size().to_dict() == {s.run_id: 6 for s in plan}

@@ -150,6 +150,8 @@ def test_reducer_window_longer_than_the_run_is_refused(tmp_path):
         steps = 6
         [vary]
         audit_prob_per_step = [0.0, 0.1]
+        [outputs]
+        content_share = "mean_last_12"
     """)
     assert "steps" in msg and "12-step window" in msg
 

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from sim.runner import run_one
+from sim.store import RunStore
 from sim.sweep import cli, executors
 from sim.sweep.executors import ExecutorChoice
 from sim.sweep.experiment import load_experiment
@@ -89,29 +90,31 @@ def test_killed_sweep_resumes_without_recomputing_finished_runs(experiment_file,
     text = experiment_file.read_text().replace("steps = 24", "steps = 60").replace(
         "replicates = 2", "replicates = 6")
     experiment_file.write_text(text)
+    # The test hook holds back every run but the first three, so the kill always
+    # lands mid-sweep, however busy the machine is.
+    env = {**os.environ, "COOPSIM_TEST_HOLD_RUNS": "p00000-r00[3-9],p0000[1-9]-*"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "sim", "sweep", str(experiment_file), "--out", str(out),
-         "--jobs", "1", "--no-analyze", "--no-progress"], cwd=ROOT,
+         "--jobs", "1", "--no-analyze", "--no-progress"], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        if len(list((out / "results").glob("*.parquet"))) >= 3 if (out / "results").is_dir() \
-                else False:
+        if out.is_dir() and len(RunStore(out).done_ids()) >= 3:
             break
-        time.sleep(0.01)
+        assert proc.poll() is None
+        time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    finished_before = {p.stem for p in (out / "results").glob("*.parquet")}
-    assert 3 <= len(finished_before) < 36, "the kill must land mid-sweep"
-    mtimes = {p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.parquet")}
+    finished_before = RunStore(out).done_ids()
+    assert finished_before == {"p00000-r000", "p00000-r001", "p00000-r002"}
+    kept = RunStore(out).read_results(finished_before)
 
     CALLS.clear()
     result = sweep(experiment_file, out, worker=counting_worker)
     assert len(CALLS) == 36 - len(finished_before)
     assert result.counts["resumed"] == len(finished_before)
     assert result.counts["computed"] + result.counts["resumed"] == 36
-    for name, mtime in mtimes.items():  # finished parts untouched
-        assert (out / "results" / name).stat().st_mtime_ns == mtime
+    pd.testing.assert_frame_equal(RunStore(out).read_results(finished_before), kept)
 
     CALLS.clear()
     sweep(experiment_file, out, worker=counting_worker)
@@ -135,7 +138,7 @@ def test_failed_run_is_retried_once_then_recorded_and_others_finish(experiment_f
     assert len(failed) == 2
     assert failed.error.str.contains("model blew up").all()
     assert (failed.attempts == 2).all()
-    assert len(list((out / "results").glob("*.parquet"))) == 10
+    assert len(RunStore(out).done_ids()) == 10
 
 
 def test_results_identical_for_one_and_two_workers(experiment_file, tmp_path):

@@ -18,37 +18,18 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.analysis.batch import over_time  # noqa: E402
+from sim.analysis import style  # noqa: E402
+from sim.analysis.stats import over_time  # noqa: E402
+from sim.analysis.style import CAPTION, OKABE_ITO  # noqa: E402, F401 - one palette, one caption
 
-#: Okabe & Ito (2008) colour-blind-safe palette.
-#: Ordered so the low-contrast yellow comes last.
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
-             "#F0E442"]
 DEPTH_SERIES = {"form_share": ("form", "#E69F00", "-"),
                 "practice_share": ("practice", "#56B4E9", "--"),
                 "content_share": ("content", "#009E73", "-.")}
-CAPTION = "Model outputs under stated assumptions, not data. Money in model units (MU)."
 
 
 def save(fig: plt.Figure, path_stem: Path) -> list[Path]:
     """Save ``fig`` as ``<stem>.png`` (150 dpi) and ``<stem>.svg``; close it; return the paths."""
-    path_stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for suffix in (".png", ".svg"):
-        path = path_stem.with_suffix(suffix)
-        # A fixed salt makes the SVG's clip-path ids (random by default) repeatable.
-        with matplotlib.rc_context({"svg.hashsalt": "coopsim"}):
-            fig.savefig(path, dpi=150, bbox_inches="tight", metadata=_metadata(suffix))
-        paths.append(path)
-    plt.close(fig)
-    return paths
-
-
-def _metadata(suffix: str) -> dict[str, str | None]:
-    # Fixed metadata keeps files byte-stable across runs (no creation date).
-    if suffix == ".svg":
-        return {"Date": None}
-    return {"Software": None}
+    return style.save(fig, path_stem, dpi=150)
 
 
 def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
@@ -76,9 +57,9 @@ def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
                              sharey=True, squeeze=False)
     for ax, scenario in zip(axes.flat, scenarios, strict=False):
         part = table[table["scenario"] == scenario]
-        for output, (label, colour, style) in DEPTH_SERIES.items():
+        for output, (label, colour, dash) in DEPTH_SERIES.items():
             line = part[part["output"] == output]
-            ax.plot(line["step"], line["mean"], color=colour, linestyle=style, label=label,
+            ax.plot(line["step"], line["mean"], color=colour, linestyle=dash, label=label,
                     linewidth=1.6)
             ax.fill_between(line["step"], line["ci_low"].fillna(line["mean"]),
                             line["ci_high"].fillna(line["mean"]), color=colour, alpha=0.25,

@@ -18,11 +18,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-#: Colour-blind-safe colormap of heatmaps.
-HEATMAP_CMAP = "cividis"
-#: Colour-blind-safe colours (Okabe-Ito) for lines and bars.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-           "#000000"]
+from sim.analysis import style  # noqa: E402
+from sim.analysis.style import HEATMAP_CMAP, OKABE_ITO  # noqa: E402
+
+#: Colour-blind-safe colours (Okabe-Ito) for lines and bars: the batch figures' palette.
+PALETTE = OKABE_ITO
 
 
 def save(fig: plt.Figure, stem: Path) -> list[Path]:
@@ -35,15 +35,8 @@ def save(fig: plt.Figure, stem: Path) -> list[Path]:
     Returns:
         The two paths.
     """
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
     fig.tight_layout()
-    # No dates and a fixed salt for the SVG's ids: the same sweep gives the same files.
-    with matplotlib.rc_context({"svg.hashsalt": "coopsim"}):
-        fig.savefig(paths[0], dpi=200, metadata={"Software": None})
-        fig.savefig(paths[1], metadata={"Date": None})
-    plt.close(fig)
-    return paths
+    return style.save(fig, stem, dpi=200, tight=False)
 
 
 def phase_diagram(table: pd.DataFrame | dict[str, pd.DataFrame], stem: Path, *, x_label: str,
@@ -88,12 +81,8 @@ def phase_diagram(table: pd.DataFrame | dict[str, pd.DataFrame], stem: Path, *, 
     note = (f"white line: mean = {threshold:g} (form/content boundary)" if crossed
             else f"boundary {threshold:g} not crossed in this range")
     fig.suptitle(_wrap((title or value_label) + f"\n{note}"), fontsize=10)
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
-    fig.savefig(paths[0], dpi=200, bbox_inches="tight")
-    fig.savefig(paths[1], bbox_inches="tight")
-    plt.close(fig)
-    return paths
+    # Constrained layout, not tight_layout: save it cropped, through the one saver.
+    return style.save(fig, stem, dpi=200)
 
 
 def response_curve(table: pd.DataFrame, stem: Path, *, factor: str, x_label: str,

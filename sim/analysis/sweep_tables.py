@@ -4,7 +4,8 @@ A *run table* has one row per finished run: the design point, replicate and
 seed, one column per varied parameter and one column per scalar output of
 interest (each run's per-step outputs reduced by the experiment's reducers).
 Everything here takes and returns pandas frames; writing them is
-:func:`write_table`'s only job.
+:func:`write_table`'s only job. Means and intervals come from
+:mod:`sim.analysis.stats`, as in scenario batches.
 """
 
 from __future__ import annotations
@@ -15,42 +16,24 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from sim.analysis.stats import mean_ci, summarise
+from sim.store import atomic_write_text
 
 #: Number of quantile bins for response curves of sampled (non-grid) factors.
 RESPONSE_BINS = 10
-
-
-def mean_ci(values: pd.Series | np.ndarray, level: float = 0.95) -> tuple[float, float, float,
-                                                                            int]:
-    """Mean and Student-t confidence interval of the finite values.
-
-    Args:
-        values: sample values (NaN ignored).
-        level: confidence level.
-
-    Returns:
-        ``(mean, low, high, n)``; the bounds are NaN when n < 2.
-    """
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    n = len(v)
-    if n == 0:
-        return float("nan"), float("nan"), float("nan"), 0
-    mean = float(v.mean())
-    if n < 2:
-        return mean, float("nan"), float("nan"), n
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * v.std(ddof=1) / np.sqrt(n))
-    return mean, mean - half, mean + half, n
 
 
 def point_summary(runs: pd.DataFrame, factors: Sequence[str], outputs: Sequence[str],
                   level: float = 0.95) -> pd.DataFrame:
     """Replicate mean, sd and confidence interval of each output at each design point.
 
+    The statistics are those of a scenario batch's summary
+    (:func:`sim.analysis.stats.summarise`), laid out one row per point.
+
     Args:
         runs: the run table.
-        factors: varied parameter columns.
+        factors: columns describing a point (varied parameters, or ``scenario``).
         outputs: output columns.
         level: confidence level.
 
@@ -58,15 +41,19 @@ def point_summary(runs: pd.DataFrame, factors: Sequence[str], outputs: Sequence[
         One row per design point (index ``design_point``): the factor values,
         ``n`` (finished replicates) and ``<output>_mean``, ``_sd``, ``_low``, ``_high``.
     """
-    rows = []
-    for point, sub in runs.groupby("design_point", sort=True):
-        row = {"design_point": point, **{f: sub[f].iloc[0] for f in factors}, "n": len(sub)}
-        for out in outputs:
-            mean, low, high, _ = mean_ci(sub[out], level)
-            row |= {f"{out}_mean": mean, f"{out}_sd": float(sub[out].std(ddof=1))
-                    if len(sub) > 1 else float("nan"), f"{out}_low": low, f"{out}_high": high}
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("design_point")
+    points = sorted(runs["design_point"].unique())
+    long = summarise(runs, ["design_point"], outputs, order=points, confidence=level)
+    first = runs.groupby("design_point", sort=True)
+    table = pd.DataFrame({f: first[f].first() for f in factors}, index=pd.Index(
+        points, name="design_point"))
+    table["n"] = first.size()
+    for out in outputs:
+        part = long[long["output"] == out].set_index("design_point")
+        table[f"{out}_mean"] = part["mean"]
+        table[f"{out}_sd"] = part["sd"]
+        table[f"{out}_low"] = part["ci95_low"]
+        table[f"{out}_high"] = part["ci95_high"]
+    return table
 
 
 def response_table(runs: pd.DataFrame, factor: str, output: str, *, by: str | None = None,
@@ -102,7 +89,7 @@ def response_table(runs: pd.DataFrame, factor: str, output: str, *, by: str | No
     rows = []
     for key, sub in frame.groupby(keys, sort=True):
         key = key if isinstance(key, tuple) else (key,)
-        mean, low, high, n = mean_ci(sub[output], level)
+        mean, _, low, high, n = mean_ci(sub[output], level)
         row = {by: key[0]} if by else {}
         row |= {factor: float(sub[factor].mean()) if binned else key[-1], "mean": mean,
                 "low": low, "high": high, "n": n}
@@ -195,7 +182,7 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
     keep_index = table.index.name is not None
     csv = stem.with_suffix(".csv")
     tex = stem.with_suffix(".tex")
-    table.to_csv(csv, index=keep_index)
+    atomic_write_text(csv, table.to_csv(index=keep_index))
     shown = table.reset_index() if keep_index else table
     numeric = [pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(
         shown[c]) for c in shown.columns]
@@ -209,7 +196,7 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
                  for v in row]
         lines.append(" & ".join(cells) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
-    tex.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    atomic_write_text(tex, "\n".join(lines) + "\n")
     return [csv, tex]
 
 

@@ -14,10 +14,11 @@ listed and the command returns 1.
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import sys
 from pathlib import Path
+
+from sim.sweep.executors import add_executor_arguments, executor_option
 
 DEFAULT_REPLICATES = 10
 DEFAULT_STEPS = 120
@@ -41,24 +42,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", "-s", type=int, default=DEFAULT_SEED,
                         help=f"root seed; replicate seeds are spawned from it (default "
                              f"{DEFAULT_SEED})")
-    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
-                        help="worker processes (default: number of CPUs); results do not "
-                             "depend on it")
+    add_executor_arguments(parser)
     parser.add_argument("--out", "-o", metavar="DIR",
                         help="output directory (default out/<scenario names>)")
     parser.add_argument("--force", action="store_true",
                         help="replace the results of a different batch found in --out")
     parser.add_argument("--retries", type=int, default=0,
                         help="extra attempts for a run that raises (default 0)")
-    parser.add_argument("--quiet", "-q", action="store_true", help="no progress output")
+    parser.add_argument("--quiet", "-q", "--no-progress", dest="quiet", action="store_true",
+                        help="no progress output")
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the batch described by ``args``; return the exit code (0, 1 failed runs, 2 bad input)."""
     from sim.batch.scenario_batch import BatchInputError, run_scenario_batch
     from sim.network_io import NetworkFileError
+    from sim.runner import ExecutorLostError
     from sim.scenarios import ScenarioError, list_scenarios, load_scenario, scenario_dir
     from sim.store import StoreMismatchError
+    from sim.sweep.executors import ExecutorChoice, ExecutorError, check_choice
 
     if args.list:
         return _list(list_scenarios, load_scenario, scenario_dir, ScenarioError)
@@ -69,12 +71,23 @@ def main(args: argparse.Namespace) -> int:
                                   f"{available}")
         scenarios = [load_scenario(name) for name in args.scenarios]
         out = Path(args.out) if args.out else default_out([s.name for s in scenarios])
+        choice = ExecutorChoice(jobs=args.jobs, dask_scheduler=getattr(args, "dask_scheduler", None),
+                                dask_local=getattr(args, "dask_local", None))
+        if args.jobs >= 1:  # a bad --jobs is refused below, by its own name
+            check_choice(choice)
         result = run_scenario_batch(
             scenarios, replicates=args.replicates, steps=args.steps, seed=args.seed,
             jobs=args.jobs, out=out, force=args.force, retries=args.retries,
-            command=command_line(args, out), progress=not args.quiet)
+            command=command_line(args, out), progress=not args.quiet, choice=choice)
     except (ScenarioError, NetworkFileError, StoreMismatchError, BatchInputError) as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except ExecutorError as err:
+        print(f"error: {executor_option(args)}: {err}", file=sys.stderr)
+        return 2
+    except ExecutorLostError as err:
+        print(f"error: {executor_option(args)}: {err}; finished runs are kept on disk and the "
+              "cut-off ones are pending: run the same command to resume", file=sys.stderr)
         return 2
     reused = len(result.outcomes) - result.recomputed
     print(f"{len(result.outcomes)} runs ({result.recomputed} computed, {reused} reused from "

@@ -10,30 +10,31 @@ writes the batch outputs: ``steps.parquet``/``steps.csv``, ``summary.csv``,
 from __future__ import annotations
 
 import concurrent.futures as cf
-import json
 import os
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import pandas as pd
 
 from sim.analysis import figures
 from sim.analysis.batch import DEFAULT_WINDOW, end_of_run, summarise_ends
-from sim.batch import manifest as manifest_info
 from sim.batch.report import write_report
+from sim.engine import SCENARIO_BATCH_IDENTITY, run_experiment
+from sim.manifest import MANIFEST
 from sim.network_io import load_network
 from sim.outputs import COLUMNS
-from sim.runner import RunOutcome, RunSpec, execute, replicate_seeds
+from sim.plan import RunSpec
+from sim.runner import RunOutcome
 from sim.scenarios import Scenario
 from sim.store import RunStore, atomic_write_text
+from sim.sweep.executors import ExecutorChoice
+from sim.sweep.experiment import Experiment, scenarios_experiment
 
 #: What makes a batch of this kind (part of its fingerprint).
-IDENTITY = {"kind": "scenario-batch", "format": 1}
+IDENTITY = SCENARIO_BATCH_IDENTITY
 FIGURES = "figures"
 
 
@@ -70,18 +71,38 @@ class BatchResult:
         return sum(1 for o in self.outcomes if not o.cached)
 
 
-def check_options(*, replicates: int, steps: int, jobs: int, retries: int = 0) -> None:
+def check_options(*, replicates: int, steps: int, jobs: int, retries: int = 0,
+                  seed: int | None = None) -> None:
     """Raise :class:`BatchInputError` for a count below its minimum."""
     for name, value in (("--replicates", replicates), ("--steps", steps), ("--jobs", jobs)):
         if value < 1:
             raise BatchInputError(f"{name}: must be at least 1, got {value}")
     if retries < 0:
         raise BatchInputError(f"--retries: must be 0 or more, got {retries}")
+    if seed is not None and seed < 0:
+        raise BatchInputError(f"--seed: must be a whole number 0 or more (numpy's SeedSequence "
+                              f"takes no negative seed), got {seed}")
 
 
 def plan_runs(scenarios: Sequence[Scenario], *, replicates: int, steps: int, seed: int
               ) -> list[RunSpec]:
     """One run spec per scenario and replicate, ids ``<scenario>-r<NNN>``.
+
+    The plan of the ``scenarios`` design (:func:`sim.sweep.run.plan_runs`).
+
+    Raises:
+        BatchInputError: two scenarios share a name.
+    """
+    from sim.sweep.designs import build_design
+    from sim.sweep.run import plan_runs as plan_experiment
+
+    experiment = batch_experiment(scenarios, replicates=replicates, steps=steps, seed=seed)
+    return plan_experiment(experiment, build_design(experiment))
+
+
+def batch_experiment(scenarios: Sequence[Scenario], *, replicates: int, steps: int, seed: int
+                     ) -> Experiment:
+    """The experiment of a batch: a ``scenarios`` design over ``scenarios``.
 
     Raises:
         BatchInputError: two scenarios share a name.
@@ -91,10 +112,7 @@ def plan_runs(scenarios: Sequence[Scenario], *, replicates: int, steps: int, see
     if dupes:
         raise BatchInputError(f"scenarios: {', '.join(dupes)} given more than once (a batch "
                               "names each scenario once)")
-    seeds = replicate_seeds(seed, replicates)
-    return [RunSpec(run_id=f"{s.name}-r{r:03d}", params=s.params.changed(), seed=seeds[r],
-                    steps=steps, labels={"scenario": s.name, "replicate": r})
-            for s in scenarios for r in range(replicates)]
+    return scenarios_experiment(scenarios, replicates=replicates, steps=steps, seed=seed)
 
 
 def check_networks(scenarios: Sequence[Scenario]) -> None:
@@ -110,8 +128,8 @@ def check_networks(scenarios: Sequence[Scenario]) -> None:
 def run_scenario_batch(scenarios: Sequence[Scenario], *, replicates: int, steps: int, seed: int,
                        out: str | Path, jobs: int = 1, force: bool = False, retries: int = 0,
                        command: str = "", progress: bool = True,
-                       executor: cf.Executor | None = None, stream: TextIO | None = None
-                       ) -> BatchResult:
+                       executor: cf.Executor | None = None, stream: TextIO | None = None,
+                       choice: ExecutorChoice | None = None) -> BatchResult:
     """Run a replicated scenario batch into ``out`` and write its outputs.
 
     Finished runs already in ``out`` (same batch) are reused, so an interrupted
@@ -131,28 +149,25 @@ def run_scenario_batch(scenarios: Sequence[Scenario], *, replicates: int, steps:
         progress: show progress on ``stream``.
         executor: run on this executor instead of a local process pool.
         stream: progress stream (default stderr).
+        choice: where the runs go (a Dask cluster ...); default a pool of ``jobs``.
 
     Raises:
         BatchInputError: a bad option or duplicate scenario.
         sim.network_io.NetworkFileError: a network file is bad.
         sim.store.StoreMismatchError: ``out`` holds another batch and not ``force``.
     """
-    check_options(replicates=replicates, steps=steps, jobs=jobs, retries=retries)
+    check_options(replicates=replicates, steps=steps, jobs=jobs, retries=retries, seed=seed)
     if not scenarios:
         raise BatchInputError("scenarios: give at least one scenario")
-    specs = plan_runs(scenarios, replicates=replicates, steps=steps, seed=seed)
-    check_networks(scenarios)
+    experiment = batch_experiment(scenarios, replicates=replicates, steps=steps, seed=seed)
     out = Path(out)
-    store = RunStore(out)
-    store.open_batch(specs, identity=IDENTITY, force=force)
-    started = _now()
-    clock = time.monotonic()
-    outcomes = execute(specs, store, executor=executor, jobs=jobs, retries=retries,
-                       progress=progress, stream=stream or sys.stderr)
+    done_run = run_experiment(experiment, out, choice=choice or ExecutorChoice(jobs=jobs),
+                              executor=executor, retries=retries, force=force,
+                              progress=progress, command=command, stream=stream or sys.stderr)
+    specs, outcomes, store = done_run.specs, done_run.outcomes, done_run.store
     result = BatchResult(out=out, outcomes=outcomes)
     names = [s.name for s in scenarios]
     done = [s.run_id for s, o in zip(specs, outcomes, strict=True) if o.status == "done"]
-    ends, depth = None, None
     if done:
         ends, depth, written = _write_steps(store, done, out)
         result.files += written
@@ -163,14 +178,9 @@ def run_scenario_batch(scenarios: Sequence[Scenario], *, replicates: int, steps:
         atomic_write_text(summary_path, result.summary.to_csv(index=False))
         result.files.append(summary_path)
         result.files += _write_figures(depth, result.summary, out, scenarios)
-    manifest = _manifest(scenarios, specs, outcomes, replicates=replicates, steps=steps,
-                         seed=seed, jobs=jobs, command=command, started=started,
-                         seconds=time.monotonic() - clock)
-    manifest_path = out / "manifest.json"
-    atomic_write_text(manifest_path, json.dumps(manifest, indent=2, default=str) + "\n")
-    result.files.append(manifest_path)
+    result.files.append(out / MANIFEST)
     if done:
-        result.report = write_report(out, scenarios, result.summary, manifest,
+        result.report = write_report(out, scenarios, result.summary, done_run.manifest,
                                      [f for f in result.files if f.suffix == ".png"],
                                      result.failed)
         result.files.append(result.report)
@@ -234,9 +244,8 @@ CHUNK_ROWS = 100_000
 def _chunks(store: RunStore, run_ids: list[str]):
     """The runs' per-step tables in order, concatenated into chunks of about CHUNK_ROWS rows."""
     frames, rows = [], 0
-    for run_id in run_ids:
-        frame = pd.read_parquet(store.result_path(run_id)).drop(columns=["run_id"])
-        frames.append(frame.sort_values("step", kind="stable"))
+    for frame in store.iter_results(run_ids):
+        frames.append(frame.drop(columns=["run_id"]).sort_values("step", kind="stable"))
         rows += len(frame)
         if rows >= CHUNK_ROWS:
             yield pd.concat(frames, ignore_index=True)
@@ -255,41 +264,3 @@ def _write_figures(steps: pd.DataFrame, summary: pd.DataFrame, out: Path,
     paths += figures.content_vs_spending(summary, folder / "content_vs_spending", names)
     paths += figures.leakage_and_delay(summary, folder / "leakage_and_delay", names)
     return paths
-
-
-def _manifest(scenarios: Sequence[Scenario], specs: Sequence[RunSpec],
-              outcomes: Sequence[RunOutcome], *, replicates: int, steps: int, seed: int,
-              jobs: int, command: str, started: str, seconds: float) -> dict[str, Any]:
-    seeds = replicate_seeds(seed, replicates)
-    return {
-        "command": command,
-        "argv": sys.argv,
-        "root_seed": seed,
-        "replicate_seeds": seeds,
-        "seed_rule": "numpy.random.SeedSequence(root_seed).spawn(replicates); "
-                     "int(child.generate_state(1)[0]); replicate r of every scenario uses "
-                     "replicate_seeds[r]",
-        "replicates": replicates,
-        "steps": steps,
-        "jobs": jobs,
-        "scenarios": {
-            s.name: {"title": s.title, "path": str(s.path), "extends": s.extends,
-                     "changed": s.params.changed(), "provenance": s.provenance,
-                     "params": s.params.to_dict()}
-            for s in scenarios},
-        "runs": {"total": len(specs),
-                 "computed_now": sum(1 for o in outcomes if not o.cached),
-                 "reused": sum(1 for o in outcomes if o.cached),
-                 "failed": [{"run_id": o.run_id, "error": o.error} for o in outcomes
-                            if o.status == "failed"]},
-        "versions": manifest_info.package_versions(),
-        "git": manifest_info.git_commit(),
-        "platform": manifest_info.platform_info(),
-        "started": started,
-        "finished": _now(),
-        "seconds_this_call": round(seconds, 2),
-    }
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

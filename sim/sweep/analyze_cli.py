@@ -12,8 +12,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.sweep.experiment import ExperimentError
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the ``analyze`` command's options.
@@ -26,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Analyse the sweep in ``args.directory``; return the exit code."""
+    from sim.sweep.experiment import ExperimentError
     from sim.sweep.report import analyze_sweep
 
     directory = Path(args.directory)

@@ -16,12 +16,15 @@ a sweep with failed runs returns 1 (the failures are in ``DIR/runs.csv``).
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
-from sim.sweep.experiment import ExperimentError, list_experiments
+from sim.sweep.executors import add_executor_arguments, executor_option
 
 DEFAULT_OUT = Path("out") / "sweeps"
+#: A failed run is attempted once more before it is recorded as failed.
+RETRIES = 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,18 +33,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     Args:
         parser: the sub-parser to fill.
     """
+    from sim.sweep.experiment import list_experiments
+
     shipped = ", ".join(list_experiments()) or "none"
     parser.add_argument("experiment", nargs="?",
                         help=f"experiment file or the name of a shipped one ({shipped})")
     parser.add_argument("--out", metavar="DIR",
                         help=f"sweep directory (default {DEFAULT_OUT}/<experiment name>)")
-    parser.add_argument("--jobs", "-j", type=int, default=1,
-                        help="worker processes of the local pool (default 1)")
-    dask = parser.add_mutually_exclusive_group()
-    dask.add_argument("--dask-scheduler", metavar="ADDRESS",
-                      help="send runs to an existing Dask cluster (needs the [dask] extra)")
-    dask.add_argument("--dask-local", metavar="N", type=int,
-                      help="start a local Dask cluster of N workers (needs the [dask] extra)")
+    add_executor_arguments(parser)
     size = parser.add_argument_group("scaling (overrides of the file, checked like it)")
     size.add_argument("--replicates", type=int, help="runs per design point")
     size.add_argument("--sample-size", type=int,
@@ -51,18 +50,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="replace the results of a different sweep in --out")
     parser.add_argument("--no-analyze", action="store_true",
                         help="run only; analyse later with python -m sim analyze DIR")
-    parser.add_argument("--no-progress", action="store_true", help="no progress display")
+    parser.add_argument("--retries", type=int, default=RETRIES,
+                        help=f"extra attempts for a run that raises (default {RETRIES})")
+    parser.add_argument("--no-progress", "--quiet", "-q", dest="no_progress",
+                        action="store_true", help="no progress display")
     parser.add_argument("--list", action="store_true", help="list the shipped experiments")
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the sweep described by ``args``; return the exit code."""
+    from sim.network_io import NetworkFileError
+    from sim.runner import ExecutorLostError
     from sim.store import StoreMismatchError
     from sim.sweep.executors import ExecutorChoice, ExecutorError, check_choice
-    from sim.sweep.experiment import load_experiment, resolve_path
+    from sim.sweep.experiment import ExperimentError, load_experiment, resolve_path
 
     if args.list or not args.experiment:
         return _list(args)
+    retries = getattr(args, "retries", RETRIES)
+    if retries < 0:
+        return _error(f"--retries: must be 0 or more, got {retries}")
     try:
         experiment = load_experiment(args.experiment).with_overrides(
             replicates=args.replicates, sample_size=args.sample_size, steps=args.steps)
@@ -74,20 +81,24 @@ def main(args: argparse.Namespace) -> int:
     try:
         check_choice(choice)
     except ExecutorError as err:
-        return _error(f"{_option(args)}: {err}")
+        return _error(f"{executor_option(args)}: {err}")
     directory = Path(args.out) if args.out else DEFAULT_OUT / experiment.name
 
     from sim.sweep.run import run_sweep
 
     try:
         result = run_sweep(experiment, directory, choice, force=args.force,
-                           progress=not args.no_progress, source_text=source)
-    except ExperimentError as err:
+                           progress=not args.no_progress, source_text=source,
+                           retries=retries, command=_command(args, directory))
+    except (ExperimentError, NetworkFileError) as err:
         return _error(str(err))
     except ExecutorError as err:
-        return _error(f"{_option(args)}: {err}")
+        return _error(f"{executor_option(args)}: {err}")
     except StoreMismatchError as err:
         return _error(f"{directory}: --out: {str(err).removeprefix(f'{directory}: ')}")
+    except ExecutorLostError as err:
+        return _error(f"{executor_option(args)}: {err}; finished runs are kept on disk and the "
+                      "cut-off ones are pending: run the same command to resume")
     counts = result.counts
     print(f"runs: {counts['computed']} computed, {counts['resumed']} already done, "
           f"{counts['failed']} failed", file=sys.stderr)
@@ -102,16 +113,19 @@ def main(args: argparse.Namespace) -> int:
     return 1 if counts["failed"] else 0
 
 
-def _option(args: argparse.Namespace) -> str:
-    if args.dask_scheduler:
-        return "--dask-scheduler"
-    if args.dask_local is not None:
-        return "--dask-local"
-    return "--jobs"
+def _command(args: argparse.Namespace, directory: Path) -> str:
+    """The command that reproduces this sweep."""
+    parts = ["python", "-m", "sim", "sweep", str(args.experiment), "--out", str(directory)]
+    for flag, value in (("--replicates", args.replicates), ("--sample-size", args.sample_size),
+                        ("--steps", args.steps), ("--dask-scheduler", args.dask_scheduler),
+                        ("--dask-local", args.dask_local)):
+        if value is not None:
+            parts += [flag, str(value)]
+    return shlex.join([*parts, "--jobs", str(args.jobs)])
 
 
 def _list(args: argparse.Namespace) -> int:
-    from sim.sweep.experiment import load_experiment
+    from sim.sweep.experiment import ExperimentError, list_experiments, load_experiment
 
     for name in list_experiments():
         try:

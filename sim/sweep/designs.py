@@ -28,7 +28,7 @@ from SALib.sample import latin
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
-from sim.runner import replicate_seeds as runner_replicate_seeds
+from sim.plan import replicate_seeds as plan_replicate_seeds
 from sim.sweep.experiment import Experiment
 
 #: Spawn key of the sampler's seed, far from the replicate keys 0, 1, 2, ...
@@ -69,14 +69,14 @@ def replicate_seeds(root_seed: int, replicates: int) -> list[int]:
     """One model seed per replicate, the same at every design point.
 
     The same seeds as a scenario batch with this root seed
-    (:func:`sim.runner.replicate_seeds`), so a design point equal to a
+    (:func:`sim.plan.replicate_seeds`), so a design point equal to a
     scenario reproduces the batch's runs.
 
     Args:
         root_seed: the experiment's ``seed``.
         replicates: number of replicates.
     """
-    return runner_replicate_seeds(root_seed, replicates)
+    return plan_replicate_seeds(root_seed, replicates)
 
 
 def build_design(experiment: Experiment) -> Design:
@@ -90,7 +90,10 @@ def build_design(experiment: Experiment) -> Design:
     """
     factors = experiment.factors
     names = experiment.factor_names
-    if experiment.design == "grid":
+    if experiment.design == "scenarios":
+        points = pd.DataFrame({"scenario": [p.name for p in experiment.scenarios]})
+        unit = None
+    elif experiment.design == "grid":
         rows = list(itertools.product(*(f.grid_values() for f in factors)))
         points = pd.DataFrame(rows, columns=names)
         unit = None

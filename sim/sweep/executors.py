@@ -13,9 +13,11 @@ one task. Dask is an optional extra (``pip install '.[dask]'``).
 
 from __future__ import annotations
 
+import argparse
 import concurrent.futures as cf
 import contextlib
 import importlib.util
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -50,6 +52,32 @@ class ExecutorChoice:
         if self.dask_local:
             return f"local Dask cluster, {self.dask_local} workers"
         return f"local process pool, {self.jobs} worker{'s' if self.jobs != 1 else ''}"
+
+
+def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare where runs go (``--jobs``, ``--dask-scheduler``, ``--dask-local``), for both front ends.
+
+    Args:
+        parser: the sub-parser to fill.
+    """
+    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                        help="worker processes of the local pool (default: number of CPUs); "
+                             "results do not depend on it")
+    dask = parser.add_mutually_exclusive_group()
+    dask.add_argument("--dask-scheduler", metavar="ADDRESS",
+                      help="send runs to an existing Dask cluster (needs the [dask] extra; "
+                           "see docs/cluster.md)")
+    dask.add_argument("--dask-local", metavar="N", type=int,
+                      help="start a local Dask cluster of N workers (needs the [dask] extra)")
+
+
+def executor_option(args: argparse.Namespace) -> str:
+    """The option an executor error is about."""
+    if getattr(args, "dask_scheduler", None):
+        return "--dask-scheduler"
+    if getattr(args, "dask_local", None) is not None:
+        return "--dask-local"
+    return "--jobs"
 
 
 def check_choice(choice: ExecutorChoice) -> None:
@@ -96,8 +124,27 @@ def make_executor(choice: ExecutorChoice) -> Iterator[cf.Executor | None]:
 
 @contextlib.contextmanager
 def _remote_client(address: str) -> Iterator[object]:
+    import logging
+
     from distributed import Client
 
+    # Dask logs a lost scheduler as tracebacks; the runner says it in one line
+    # (ExecutorLostError) with what to do.
+    loggers = [logging.getLogger(name) for name in ("distributed", "distributed.client",
+                                                     "distributed.comm", "distributed.core")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        with _client(Client, address) as client:
+            yield client
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+@contextlib.contextmanager
+def _client(Client: type, address: str) -> Iterator[object]:  # noqa: N803 - a class
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as err:

@@ -61,12 +61,16 @@ from typing import Any
 import numpy as np
 
 from sim import outputs as model_outputs
+from sim.analysis.reduce import end_of_run
+from sim.outputs import END_WINDOW, end_rule
 from sim.params import ParameterError, Parameters, Spec, check_names, specs
 
-DESIGNS = ("grid", "lhs", "sobol", "morris")
+DESIGNS = ("grid", "lhs", "sobol", "morris", "scenarios")
 DISTRIBUTIONS = ("uniform", "loguniform", "triangular")
-REDUCERS_HELP = "final, mean, min, max, mean_last_N or sum_last_N (N a whole number of steps)"
-TOP_LEVEL_KEYS = ("name", "title", "description", "scenario", "design", "replicates", "steps",
+REDUCERS_HELP = ("end (the column's end-of-run rule), final, mean, min, max, mean_last_N or "
+                 "sum_last_N (N a whole number of steps)")
+TOP_LEVEL_KEYS = ("name", "title", "description", "scenario", "scenarios", "design", "replicates",
+                  "steps",
                   "seed", "sample_size", "second_order", "levels", "fixed", "vary", "outputs",
                   "analysis")
 FACTOR_KEYS = ("values", "low", "high", "num", "dist", "mode")
@@ -81,7 +85,7 @@ DEFAULT_THRESHOLD = 0.25
 #: Replicate adequacy: the CV has stabilised at n when it stays within this
 #: relative distance of its value at the full replicate count from n on.
 DEFAULT_ADEQUACY_TOLERANCE = 0.05
-DEFAULT_OUTPUTS = {"content_share": {"column": "content_share", "reduce": "mean_last_12"}}
+DEFAULT_OUTPUTS = {"content_share": {"column": "content_share", "reduce": "end"}}
 
 
 class ExperimentError(ValueError):
@@ -176,24 +180,39 @@ class Output:
     Attributes:
         name: the output's name in sweep tables.
         column: the per-step column of :data:`sim.outputs.COLUMNS` it reads.
-        reduce: ``final``, ``mean``, ``min``, ``max``, ``mean_last_N`` or ``sum_last_N``.
+        reduce: ``end`` (the column's end-of-run rule, as in scenario batches:
+            :data:`sim.outputs.END_RULES`), ``final``, ``mean``, ``min``, ``max``,
+            ``mean_last_N`` or ``sum_last_N``. On a ratio column (e.g.
+            ``leakage_share``) a mean or sum over a window is the ratio of the
+            summed numerator and denominator over that window, never a mean of
+            per-step ratios.
     """
 
     name: str
     column: str
-    reduce: str
+    reduce: str = "end"
 
-    def apply(self, series: Any) -> float:
-        """Reduce one run's per-step values (row 0 = initial state) to a number.
+    def columns(self) -> tuple[str, ...]:
+        """The per-step columns :meth:`apply` reads."""
+        return tuple(dict.fromkeys((self.column, *end_rule(self.column).columns(self.column))))
+
+    def apply(self, frame: Any) -> float:
+        """Reduce one run's per-step table (row 0 = initial state) to a number.
 
         NaN values (e.g. ``approval_delay`` before the first approval) are
         ignored; an all-NaN window gives NaN.
 
         Args:
-            series: the run's values of :attr:`column`, in step order.
+            frame: the run's per-step table: ``step`` and :meth:`columns`, in step order.
         """
-        values = np.asarray(series, dtype=float)
         kind, n = parse_reducer(self.reduce)
+        ratio = end_rule(self.column).kind == "ratio"
+        if kind == "end" or (ratio and kind in ("mean", "sum")):
+            window = END_WINDOW if kind == "end" else (n or len(frame))
+            run = frame.assign(_run=0)
+            return float(end_of_run(run, window=window, keys=("_run",),
+                                    outputs=[self.column])[self.column].iloc[0])
+        values = np.asarray(frame[self.column], dtype=float)
         if kind == "final":
             return float(values[-1])
         window = values[-n:] if n else values
@@ -205,6 +224,12 @@ class Output:
     def describe(self) -> str:
         """A label for axes and tables, e.g. ``content_share (mean of last 12 steps)``."""
         kind, n = parse_reducer(self.reduce)
+        rule = end_rule(self.column)
+        if kind == "end":
+            return f"{self.column} ({rule.describe()})"
+        if rule.kind == "ratio" and kind in ("mean", "sum"):
+            span = f"last {n} steps" if n else "the run"
+            return f"{self.column} (sum of {rule.numerator} / sum of {rule.denominator} over {span})"
         how = {"final": "at the last step", "mean": "mean over the run",
                "min": "minimum over the run", "max": "maximum over the run"}.get(kind)
         if n:
@@ -248,6 +273,28 @@ class AnalysisSpec:
 
 
 @dataclass(frozen=True)
+class ScenarioPoint:
+    """One named scenario of a ``scenarios`` design: a design point with a name.
+
+    Attributes:
+        name: the scenario's name (run ids are ``<name>-r<NNN>``).
+        title: its one-line title.
+        path: the scenario file.
+        params: its parameter values that differ from the model defaults, with
+            the experiment's ``[fixed]`` applied.
+        extends: the scenario's chain of parents, nearest first.
+        provenance: parameter name to its ``source``.
+    """
+
+    name: str
+    title: str
+    path: str
+    params: dict[str, Any]
+    extends: tuple[str, ...] = ()
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Experiment:
     """A validated experiment: base parameters, design, replicates, outputs and analysis.
 
@@ -269,6 +316,8 @@ class Experiment:
         outputs: scalar outputs of interest.
         analysis: what the analysis makes.
         fixed: the ``[fixed]`` overrides as written.
+        scenarios: the named scenarios of a ``scenarios`` design (a scenario
+            batch is this design), empty otherwise.
     """
 
     name: str
@@ -288,6 +337,7 @@ class Experiment:
     outputs: tuple[Output, ...]
     analysis: AnalysisSpec
     fixed: dict[str, Any] = field(default_factory=dict)
+    scenarios: tuple[ScenarioPoint, ...] = ()
 
     @property
     def factor_names(self) -> list[str]:
@@ -343,6 +393,7 @@ class Experiment:
                         for f in self.factors],
             "outputs": [dataclasses.asdict(o) for o in self.outputs],
             "analysis": dataclasses.asdict(self.analysis),
+            "scenarios": [dataclasses.asdict(p) for p in self.scenarios],
         }
 
 
@@ -414,7 +465,17 @@ def parse_experiment(data: Mapping[str, Any], *, path: str = "<experiment>") -> 
         raise ExperimentError(path, f"fixed.{err.field_name}", str(err)) from None
 
     vary = _table(data, "vary", path)
-    if not vary:
+    points: tuple[ScenarioPoint, ...] = ()
+    if design == "scenarios":
+        points = _scenario_points(data, fixed, path)
+        if vary:
+            raise ExperimentError(path, "vary", "a scenarios design runs the listed scenarios "
+                                  "as they are; vary parameters in a grid design, or fix them "
+                                  "in [fixed]")
+    elif "scenarios" in data:
+        raise ExperimentError(path, "scenarios", f"applies to design 'scenarios' only (this "
+                              f"is design {design!r}; its base is the key 'scenario')")
+    if not vary and design != "scenarios":
         raise ExperimentError(path, "vary", "no parameter to vary; add e.g. "
                               "[vary] subsidy_per_content_step = { low = 0.0, high = 4.0, "
                               "num = 5 }")
@@ -437,11 +498,11 @@ def parse_experiment(data: Mapping[str, Any], *, path: str = "<experiment>") -> 
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ExperimentError(path, "seed", f"{seed!r}: must be a whole number >= 0")
     sample_size = None
-    if design == "grid":
+    if design in ("grid", "scenarios"):
         for key in ("sample_size", "second_order", "levels"):
             if key in data:
-                raise ExperimentError(path, key, "does not apply to a grid design (it applies "
-                                      "to lhs, sobol or morris)")
+                raise ExperimentError(path, key, f"does not apply to a {design} design (it "
+                                      "applies to lhs, sobol or morris)")
     else:
         if "sample_size" not in data:
             raise ExperimentError(path, "sample_size", f"required by design {design!r}: "
@@ -470,7 +531,7 @@ def parse_experiment(data: Mapping[str, Any], *, path: str = "<experiment>") -> 
         description=str(data.get("description", "")).strip(), path=path, scenario=scenario,
         base=base, design=design, factors=tuple(factors), replicates=replicates, steps=steps,
         seed=seed, sample_size=sample_size, second_order=second_order, levels=levels,
-        outputs=outs, analysis=analysis, fixed=fixed)
+        outputs=outs, analysis=analysis, fixed=fixed, scenarios=points)
     _check_reducer_windows(experiment, where="steps")
     return experiment
 
@@ -509,7 +570,7 @@ def parse_reducer(text: str) -> tuple[str, int]:
     """Split a reducer name into its kind and window (0 = the whole run).
 
     Args:
-        text: ``final``, ``mean``, ``min``, ``max``, ``mean_last_N`` or ``sum_last_N``.
+        text: ``end``, ``final``, ``mean``, ``min``, ``max``, ``mean_last_N`` or ``sum_last_N``.
 
     Returns:
         ``(kind, n)``, e.g. ``("mean", 12)`` for ``mean_last_12``.
@@ -517,7 +578,7 @@ def parse_reducer(text: str) -> tuple[str, int]:
     Raises:
         ValueError: for an unknown reducer.
     """
-    if text in ("final", "mean", "min", "max"):
+    if text in ("end", "final", "mean", "min", "max"):
         return text, 0
     match = re.fullmatch(r"(mean|sum)_last_([1-9][0-9]*)", str(text))
     if not match:
@@ -547,6 +608,82 @@ def _base_parameters(data: Mapping[str, Any], path: str) -> tuple[Parameters, st
         hint = f" (shipped scenarios: {known})" if known else ""
         raise ExperimentError(path, "scenario", f"{err}{hint}") from None
     return loaded.params, scenario
+
+
+def _scenario_points(data: Mapping[str, Any], fixed: Mapping[str, Any], path: str
+                     ) -> tuple[ScenarioPoint, ...]:
+    """Load the scenarios of a ``scenarios`` design, with ``[fixed]`` applied to each."""
+    names = data.get("scenarios")
+    if "scenario" in data:
+        raise ExperimentError(path, "scenario", "a scenarios design has no base scenario; list "
+                              "the scenarios in 'scenarios' (and common values in [fixed])")
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise ExperimentError(path, "scenarios", f"{names!r}: design 'scenarios' needs a "
+                              'non-empty list of scenario names or paths, e.g. scenarios = '
+                              '["ruian-status-quo", "full-package"]')
+    from sim.scenarios import ScenarioError, load_scenario
+
+    points = []
+    for name in names:
+        target: str | Path = name
+        if "/" in name or name.endswith(".toml"):
+            candidate = Path(path).parent / name
+            target = candidate if candidate.is_file() else name
+        try:
+            loaded = load_scenario(target)
+        except ScenarioError as err:
+            raise ExperimentError(path, "scenarios", str(err)) from None
+        points.append(scenario_point(loaded, fixed, path=path))
+    seen = [p.name for p in points]
+    dupes = sorted({n for n in seen if seen.count(n) > 1})
+    if dupes:
+        raise ExperimentError(path, "scenarios", f"{', '.join(dupes)} given more than once (a "
+                              "batch names each scenario once)")
+    return tuple(points)
+
+
+def scenario_point(scenario: Any, fixed: Mapping[str, Any] | None = None, *,
+                   path: str = "<experiment>") -> ScenarioPoint:
+    """The design point of a loaded :class:`sim.scenarios.Scenario` (``fixed`` applied).
+
+    Raises:
+        ExperimentError: a ``fixed`` value is out of range for this scenario.
+    """
+    params = scenario.params
+    if fixed:
+        try:
+            params = Parameters.from_mapping({**params.to_dict(), **fixed})
+        except ParameterError as err:
+            raise ExperimentError(path, f"fixed.{err.field_name}", str(err)) from None
+    return ScenarioPoint(name=scenario.name, title=scenario.title, path=str(scenario.path),
+                         params=params.changed(), extends=tuple(scenario.extends),
+                         provenance=dict(scenario.provenance))
+
+
+def scenarios_experiment(scenarios: Any, *, replicates: int, steps: int, seed: int,
+                         name: str = "", title: str = "") -> Experiment:
+    """The experiment of a scenario batch: design ``scenarios``, every output by its rule.
+
+    ``sim run`` plans, runs and summarises through this, so a batch is a sweep
+    whose design is a list of named scenarios.
+
+    Args:
+        scenarios: loaded scenarios (:func:`sim.scenarios.load_scenario`).
+        replicates: runs per scenario.
+        steps: steps per run.
+        seed: root seed of the replicate seeds.
+        name: the experiment's name (default: the scenario names joined).
+        title: its title.
+    """
+    points = tuple(scenario_point(s) for s in scenarios)
+    label = name or "-vs-".join(p.name for p in points)
+    outs = tuple(Output(c, c, "end") for c in model_outputs.COLUMNS)
+    return Experiment(
+        name=label, title=title or f"Scenario batch: {', '.join(p.name for p in points)}",
+        description="", path="(command line)", scenario="", base=Parameters(),
+        design="scenarios", factors=(), replicates=replicates, steps=steps, seed=seed,
+        sample_size=None, second_order=False, levels=4, outputs=outs,
+        analysis=AnalysisSpec(main="content_share"), scenarios=points)
 
 
 def _table(data: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
@@ -713,7 +850,7 @@ def _parse_outputs(table: Any, path: str) -> tuple[Output, ...]:
                     else "see sim/outputs.py or docs/ODD.md for the output columns")
             raise ExperimentError(path, f"{place}.column", f"{column!r} is not a model "
                                   f"output; {hint}")
-        reduce = entry.get("reduce", "mean_last_12")
+        reduce = entry.get("reduce", "end")
         try:
             parse_reducer(reduce)
         except ValueError as err:
@@ -839,4 +976,6 @@ def experiment_from_dict(data: Mapping[str, Any]) -> Experiment:
                               response_by=analysis.get("response_by"), budget=budget,
                               adequacy_tolerance=float(analysis.get(
                                   "adequacy_tolerance", DEFAULT_ADEQUACY_TOLERANCE))),
-        fixed=dict(data.get("fixed", {})))
+        fixed=dict(data.get("fixed", {})),
+        scenarios=tuple(ScenarioPoint(**{**p, "extends": tuple(p.get("extends", ()))})
+                        for p in data.get("scenarios", ())))

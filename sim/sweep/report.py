@@ -23,8 +23,10 @@ import numpy as np
 import pandas as pd
 
 from sim import outputs as model_outputs
+from sim.analysis import sections
 from sim.analysis import sweep_figures as figures
 from sim.analysis import sweep_tables as tables
+from sim.analysis.batch import summarise_ends
 from sim.analysis.sensitivity import (
     SensitivityError,
     morris_indices,
@@ -32,6 +34,7 @@ from sim.analysis.sensitivity import (
     sobol_indices,
     stable_replicates,
 )
+from sim.store import atomic_write_text
 from sim.sweep.designs import sampler_seed, unit_problem
 from sim.sweep.experiment import Experiment, Factor, Output, PhaseSpec
 from sim.sweep.results import load_sweep_experiment, run_outputs, run_status
@@ -87,9 +90,9 @@ def analyze_sweep(directory: Path) -> Report:
         return report
 
     tdir, fdir = out / "tables", out / "figures"
-    names = exp.factor_names
+    names = ["scenario"] if exp.design == "scenarios" else exp.factor_names
     out_names = [o.name for o in exp.outputs]
-    runs.to_csv(_mkdir(tdir) / "run_outputs.csv", index=False)
+    atomic_write_text(_mkdir(tdir) / "run_outputs.csv", runs.to_csv(index=False))
     report.files.append(tdir / "run_outputs.csv")
     summary = tables.point_summary(runs, names, out_names)
     summary_cols = [*names, "n", *(f"{o}_{s}" for o in out_names for s in ("mean", "low", "high"))]
@@ -99,7 +102,7 @@ def analyze_sweep(directory: Path) -> Report:
                                            "confidence intervals per design point",
                                            label=f"tab:{exp.name}-points")
     else:
-        summary.to_csv(tdir / "design_points.csv")
+        atomic_write_text(tdir / "design_points.csv", summary.to_csv())
         report.files.append(tdir / "design_points.csv")
 
     _responses(exp, runs, tdir, fdir, report)
@@ -111,7 +114,7 @@ def analyze_sweep(directory: Path) -> Report:
     _adequacy(exp, runs, tdir, fdir, report)
     if exp.analysis.budget:
         _budget(exp, summary, tdir, fdir, report)
-    _write_readme(exp, report)
+    _write_readme(exp, report, runs)
     return report
 
 
@@ -129,7 +132,7 @@ def _responses(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
         if by is not None and runs[by].nunique() > MAX_CURVES:
             by = None
         table = tables.response_table(runs, name, main.name, by=by, binned=not grid)
-        table.to_csv(tdir / f"response_{name}.csv", index=False)
+        atomic_write_text(tdir / f"response_{name}.csv", table.to_csv(index=False))
         rest = [f for f in others if f != by]
         how = ", ".join(filter(None, [f"one curve per value of {by}" if by else "",
                                       "marginal over the other factors" if rest else ""]))
@@ -252,8 +255,8 @@ def _adequacy(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
     tol = exp.analysis.adequacy_tolerance
     per_point = stable_replicates(cv, tolerance=tol)
     median = cv.dropna(subset=["cv"]).groupby("n", as_index=False)["cv"].median()
-    cv.to_csv(tdir / "adequacy_cv.csv", index=False)
-    per_point.to_csv(tdir / "adequacy_stable.csv", index=False)
+    atomic_write_text(tdir / "adequacy_cv.csv", cv.to_csv(index=False))
+    atomic_write_text(tdir / "adequacy_stable.csv", per_point.to_csv(index=False))
     report.files += [tdir / "adequacy_cv.csv", tdir / "adequacy_stable.csv"]
     if per_point.empty or median.empty:
         report.notes.append(f"replicate adequacy: the mean of {main.name} is 0 at every design "
@@ -283,7 +286,7 @@ def _budget(exp: Experiment, summary: pd.DataFrame, tdir: Path, fdir: Path,
     best = tables.budget_table(summary, exp.factor_names, spec.cost, spec.output, spec.limit)
     front = tables.pareto_front(summary[f"{spec.cost}_mean"], summary[f"{spec.output}_mean"])
     frontier = summary[front].sort_values(f"{spec.cost}_mean")
-    frontier.to_csv(tdir / "frontier.csv")
+    atomic_write_text(tdir / "frontier.csv", frontier.to_csv())
     report.files.append(tdir / "frontier.csv")
     report.files += tables.write_table(
         best.reset_index(drop=True), tdir / "budget_best",
@@ -341,16 +344,31 @@ def _mkdir(path: Path) -> Path:
     return path
 
 
-def _write_readme(exp: Experiment, report: Report) -> None:
-    lines = [f"# Analysis of sweep `{exp.name}`", "", exp.title, "",
-             f"Design {exp.design}, {len(exp.factors)} varied parameters "
-             f"({', '.join(exp.factor_names)}), {exp.replicates} replicates, {exp.steps} steps, "
+def _write_readme(exp: Experiment, report: Report, runs: pd.DataFrame | None = None) -> None:
+    what = (f"{len(exp.scenarios)} scenarios" if exp.design == "scenarios" else
+            f"{len(exp.factors)} varied parameters ({', '.join(exp.factor_names)})")
+    intro = [exp.title, "",
+             f"Design {exp.design}, {what}, {exp.replicates} replicates, {exp.steps} steps, "
              f"root seed {exp.seed}. Values are model assumptions in relative units (MU), "
-             "not data.", "", "## Findings and notes", ""]
-    lines += [f"- {note}" for note in report.notes]
-    lines += ["", "## Files", ""]
-    lines += [f"- `{p.relative_to(report.directory)}`" for p in report.files]
+             "not data."]
+    parts = []
+    if exp.design == "scenarios" and runs is not None and not runs.empty:
+        parts += [sections.scenarios_section(exp.scenarios),
+                  sections.results_section(_scenario_summary(exp, runs), exp.replicates,
+                                           note="Per scenario with standard deviations: "
+                                                "`tables/design_points.csv`.")]
+    parts.append(sections.bullets_section("Findings and notes", report.notes))
+    files = [f"`{p.relative_to(report.directory)}`" for p in report.files]
+    parts.append(sections.bullets_section("Files", files))
     _mkdir(report.directory)
     path = report.directory / "README.md"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    atomic_write_text(path, sections.render(f"Analysis of sweep `{exp.name}`", intro, parts))
     report.files.append(path)
+
+
+def _scenario_summary(exp: Experiment, runs: pd.DataFrame) -> pd.DataFrame:
+    """A batch-style summary of a scenarios design: the batch's statistics, the sweep's reducers."""
+    names = [o.name for o in exp.outputs if o.name in model_outputs.COLUMNS]
+    summary = summarise_ends(runs, outputs=names, order=[p.name for p in exp.scenarios])
+    summary["statistic"] = [exp.output(o).describe() for o in summary["output"]]
+    return summary

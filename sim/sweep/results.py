@@ -1,7 +1,7 @@
 """Read a sweep directory back: its experiment, design and one row of outputs per run.
 
-Result files are read one at a time, and only the columns the outputs of
-interest need, so reading stays light as sweeps grow.
+Results are read through the run store one run at a time, and only the columns
+the outputs of interest need, so reading stays light as sweeps grow.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
-from sim.store import RESULTS, RunStore
+from sim.store import RunStore
 from sim.sweep.experiment import Experiment, ExperimentError, experiment_from_dict
 from sim.sweep.run import EXPERIMENT_JSON
 
@@ -45,21 +44,25 @@ def run_outputs(directory: Path, experiment: Experiment) -> pd.DataFrame:
 
     Returns:
         Columns ``run_id``, ``design_point``, ``replicate``, ``seed``, one per
-        factor and one per output, sorted by design point and replicate.
+        factor (``scenario`` for a scenarios design) and one per output, sorted
+        by design point and replicate.
     """
-    columns = sorted({o.column for o in experiment.outputs})
-    wanted = [*ID_COLUMNS, *experiment.factor_names, "step", *columns]
+    scenarios = experiment.design == "scenarios"
+    labels = ["scenario"] if scenarios else experiment.factor_names
+    point_of = {p.name: k for k, p in enumerate(experiment.scenarios)}
+    columns = list(dict.fromkeys(c for o in experiment.outputs for c in o.columns()))
+    ids = [c for c in ID_COLUMNS if not (scenarios and c == "design_point")]
     rows = []
-    for path in sorted((directory / RESULTS).glob("*.parquet")):
-        if path.name.startswith("."):
-            continue
-        frame = pq.read_table(path, columns=wanted).to_pandas().sort_values("step")
+    for frame in RunStore(directory).iter_results(columns=[*ids, *labels, "step", *columns]):
+        frame = frame.sort_values("step", kind="stable")
         first = frame.iloc[0]
-        row = {c: first[c] for c in (*ID_COLUMNS, *experiment.factor_names)}
+        row = {c: first[c] for c in (*ids, *labels)}
+        if scenarios:
+            row["design_point"] = point_of.get(row["scenario"], -1)
         for out in experiment.outputs:
-            row[out.name] = out.apply(frame[out.column])
+            row[out.name] = out.apply(frame)
         rows.append(row)
-    table = pd.DataFrame(rows, columns=[*ID_COLUMNS, *experiment.factor_names,
+    table = pd.DataFrame(rows, columns=[*ID_COLUMNS, *labels,
                                         *(o.name for o in experiment.outputs)])
     return table.sort_values(["design_point", "replicate"]).reset_index(drop=True)
 

@@ -24,10 +24,11 @@ from typing import Any, TextIO
 import pandas as pd
 
 from sim.params import ParameterError, Parameters
-from sim.runner import RunOutcome, RunSpec, execute
-from sim.store import RunStore, atomic_write_bytes, atomic_write_text
+from sim.plan import RunSpec
+from sim.runner import RunOutcome
+from sim.store import atomic_write_bytes, atomic_write_text
 from sim.sweep.designs import Design, build_design, replicate_seeds
-from sim.sweep.executors import ExecutorChoice, make_executor
+from sim.sweep.executors import ExecutorChoice
 from sim.sweep.experiment import Experiment, ExperimentError
 
 EXPERIMENT_JSON = "experiment.json"
@@ -63,7 +64,14 @@ def run_id(point: int, replicate: int) -> str:
 
 
 def plan_runs(experiment: Experiment, design: Design) -> list[RunSpec]:
-    """One run per design point and replicate, replicate-major within each point.
+    """The plan: one fully resolved run per design point and replicate.
+
+    The one planner of the project: a scenario batch is a ``scenarios`` design
+    whose runs are ``<scenario>-r<NNN>`` with labels ``scenario`` and
+    ``replicate`` and the scenario's changed parameters; other designs give
+    ``p<NNNNN>-r<NNN>`` with labels ``design_point``, ``replicate`` and each
+    varied parameter, and the full base parameters. Replicate ``r`` of every
+    point uses the same seed (common random numbers).
 
     Args:
         experiment: the validated experiment.
@@ -73,6 +81,10 @@ def plan_runs(experiment: Experiment, design: Design) -> list[RunSpec]:
         ExperimentError: when a design point gives invalid parameters.
     """
     seeds = replicate_seeds(experiment.seed, experiment.replicates)
+    if experiment.design == "scenarios":
+        return [RunSpec(run_id=f"{p.name}-r{rep:03d}", params=dict(p.params), seed=seed,
+                        steps=experiment.steps, labels={"scenario": p.name, "replicate": rep})
+                for p in experiment.scenarios for rep, seed in enumerate(seeds)]
     base = experiment.base.to_dict()
     specs = []
     for point, row in design.points.iterrows():
@@ -92,11 +104,13 @@ def plan_runs(experiment: Experiment, design: Design) -> list[RunSpec]:
 
 def run_sweep(experiment: Experiment, directory: Path, choice: ExecutorChoice, *,
               force: bool = False, progress: bool = True, source_text: str | None = None,
-              worker: Any = None, stream: TextIO | None = None) -> SweepResult:
+              worker: Any = None, stream: TextIO | None = None, retries: int = RETRIES,
+              command: str = "") -> SweepResult:
     """Execute every run of an experiment not yet in ``directory``.
 
-    Runs stream to disk one file each as they finish; a sweep started again
-    with the same experiment resumes and recomputes nothing that finished.
+    Runs stream to disk as they finish; a sweep started again with the same
+    experiment resumes and recomputes nothing that finished, and one with more
+    replicates extends it.
 
     Args:
         experiment: the validated experiment.
@@ -107,24 +121,29 @@ def run_sweep(experiment: Experiment, directory: Path, choice: ExecutorChoice, *
         source_text: the experiment file as written (copied for provenance).
         worker: replacement for :func:`sim.runner.run_one` (tests).
         stream: where progress goes (default stderr).
+        retries: extra attempts for a run that raises.
+        command: the command line, for the manifest.
 
     Raises:
         sim.store.StoreMismatchError: ``directory`` holds another batch.
         sim.sweep.executors.ExecutorError: the executor cannot be made.
     """
+    from sim.engine import run_experiment
+
     design = build_design(experiment)
     specs = plan_runs(experiment, design)
-    with make_executor(choice) as executor:
-        store = RunStore(directory)
-        store.open_batch(specs, identity={"kind": "sweep", "experiment": experiment.name},
-                         force=force)
+    out = stream or sys.stderr
+
+    def announce(store: Any, plan: list[RunSpec]) -> None:
         write_metadata(directory, experiment, design, source_text)
         print(f"sweep {experiment.name}: {len(design)} design points x {experiment.replicates} "
-              f"replicates = {len(specs)} runs of {experiment.steps} steps; "
-              f"{choice.describe()}; results in {directory}", file=stream or sys.stderr)
-        outcomes = execute(specs, store, executor=executor, jobs=choice.jobs, retries=RETRIES,
-                           progress=progress, worker=worker, stream=stream)
-    return SweepResult(directory, outcomes)
+              f"replicates = {len(plan)} runs of {experiment.steps} steps; "
+              f"{choice.describe()}; results in {directory}", file=out)
+
+    done = run_experiment(experiment, directory, choice=choice, retries=retries, force=force,
+                          progress=progress, command=command, worker=worker, stream=out,
+                          before_runs=announce, specs=specs)
+    return SweepResult(directory, done.outcomes)
 
 
 def write_metadata(directory: Path, experiment: Experiment, design: Design,

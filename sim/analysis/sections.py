@@ -1,0 +1,118 @@
+"""Reports built from sections: batch ``report.md`` and sweep ``analysis/README.md`` alike.
+
+A section is a title and Markdown lines; :func:`render` joins a report from
+them. The section builders here are pure (tables in, lines out), so a sweep
+whose design is a list of scenarios gets the same scenario and results
+sections as a scenario batch, and new analyses add sections without touching
+the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.analysis.batch import wide
+from sim.outputs import COLUMNS
+
+#: Outputs in the results section, in order.
+KEY_OUTPUTS = ("content_share", "depth_index", "form_share", "reported_content_share",
+               "spending_total", "leakage_share", "approval_delay", "graduates_placed_locally",
+               "skill_match")
+DISCLAIMER = ("> These values are model outputs under stated assumptions (each scenario "
+              "value's provenance is in `manifest.json` and the scenario file), not data. "
+              "Money is in model units (MU), a relative scale.")
+
+
+@dataclass
+class Section:
+    """One part of a report: a ``## title`` and its Markdown lines."""
+
+    title: str
+    lines: list[str] = field(default_factory=list)
+
+
+def render(title: str, intro: Iterable[str], sections: Iterable[Section]) -> str:
+    """The Markdown text of a report: ``# title``, the intro lines, then each section."""
+    lines = [f"# {title}", "", *intro]
+    for section in sections:
+        lines += ["", f"## {section.title}", "", *section.lines]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def scenarios_section(points: Sequence[Any]) -> Section:
+    """The scenarios of a batch: name, title, parents and changed values.
+
+    Args:
+        points: objects with ``name``, ``title``, ``extends`` and ``params`` (the
+            values changed from the defaults), e.g.
+            :class:`sim.sweep.experiment.ScenarioPoint`.
+    """
+    lines = ["| scenario | title | extends | values changed from the defaults |",
+             "|---|---|---|---|"]
+    for p in points:
+        changed = ", ".join(f"{k}={_short(v)}" for k, v in p.params.items()) or "-"
+        lines.append(f"| `{p.name}` | {p.title} | {' < '.join(p.extends) or '-'} | {changed} |")
+    return Section("Scenarios", lines)
+
+
+def results_section(summary: pd.DataFrame, replicates: int,
+                    note: str = "All outputs, with standard deviations: `summary.csv`; every "
+                                "step of every run: `steps.parquet` / `steps.csv`.") -> Section:
+    """End-of-run means with 95 % CIs per scenario.
+
+    Args:
+        summary: from :func:`sim.analysis.batch.summarise_ends`.
+        replicates: replicates per scenario.
+        note: where the rest of the numbers are.
+    """
+    outputs = [o for o in KEY_OUTPUTS if o in set(summary["output"])]
+    table = wide(summary, outputs)
+    n = summary.groupby("scenario")["n"].max()  # runs that finished
+    lines = ["| scenario | " + " | ".join(outputs) + " | n |",
+             "|---|" + "---|" * (len(outputs) + 1)]
+    for scenario, row in table.iterrows():
+        lines.append(f"| `{scenario}` | " + " | ".join(row[o] for o in outputs)
+                     + f" | {int(n.get(scenario, 0))} |")
+    lines += ["", "Columns:", ""]
+    for output in outputs:
+        window = summary.loc[summary["output"] == output, "statistic"].iloc[0]
+        lines.append(f"- `{output}`: {COLUMNS[output]} ({window})")
+    lines += ["", note]
+    return Section(f"Results at the end of the run (mean [95 % CI], {replicates} replicates)",
+                   lines)
+
+
+def figures_section(figures: Sequence[Path], out: Path, captions: dict[str, str]) -> Section:
+    """Embedded PNG figures with captions and links to their SVGs."""
+    lines = []
+    for figure in figures:
+        caption = captions.get(figure.stem, figure.stem)
+        rel = figure.relative_to(out).as_posix()
+        lines += [f"![{caption}]({rel})", "", f"*{caption}* (also as "
+                  f"[SVG]({Path(rel).with_suffix('.svg').as_posix()}))", ""]
+    return Section("Figures", lines)
+
+
+def failed_section(failed: Sequence[Any]) -> Section:
+    """The runs that raised, with their errors (outcomes with ``run_id`` and ``error``)."""
+    lines = ["These runs raised an error and are left out above (tracebacks in `runs.csv`); "
+             "run the same command again to retry them.", ""]
+    return Section("Failed runs", lines + [f"- `{o.run_id}`: {o.error}" for o in failed])
+
+
+def bullets_section(title: str, items: Iterable[str]) -> Section:
+    """A section of one bullet per item."""
+    return Section(title, [f"- {item}" for item in items])
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str) and "/" in value:
+        return Path(value).name
+    return str(value).lower() if isinstance(value, bool) else str(value)
