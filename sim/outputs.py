@@ -200,6 +200,13 @@ END_RULES: dict[str, EndRule] = {
     "partnerships_formed": FLOW,
     "partnerships_dissolved": FLOW,
     "approvals": FLOW,
+    "proposals_declined": FLOW,
+    "expected_detection": STATE,
+    "service_reach": STATE,
+    "binding_enterprise_share": STATE,
+    "binding_school_share": STATE,
+    "binding_both_share": STATE,
+    "binding_approval_share": STATE,
 }
 
 

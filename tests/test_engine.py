@@ -35,11 +35,16 @@ def folder(tmp_path, monkeypatch):
         """)
     # A binding budget: subsidy runs out within the year, so monthly leakage
     # shares and the share of the year's sums differ.
+    # Departments that certify claims and a body that pools the budget, so it is spent.
     scenario(tmp_path / "scen", "budget", """
         extends = "small"
         [financial_support]
         subsidy_per_content_step = { value = 2.0, source = "assumption" }
         subsidy_budget_per_year = { value = 500.0, source = "assumption" }
+        [coordination]
+        coordination_body = { value = true, source = "assumption" }
+        [public_service]
+        service_awareness = { value = 0.9, source = "assumption" }
         """)
     return tmp_path / "scen"
 
