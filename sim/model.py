@@ -51,7 +51,14 @@ from sim.mechanisms import (
 )
 from sim.mechanisms.departments import APPROVE, AUDIT, BROKER
 from sim.mechanisms.enterprise_payoff import ALTERNATIVES, INVEST, REPORT
-from sim.network import generate, industry_demand, population_from_graph
+from sim.network import (
+    CountyDraw,
+    county_graph,
+    draw_county,
+    industry_demand,
+    population_from_draw,
+    population_from_graph,
+)
 from sim.params import ParameterError, Parameters
 from sim.partnerships import Partnerships
 
@@ -92,9 +99,20 @@ class CooperationModel(mesa.Model):
             from sim.network_io import load_network
 
             network = load_network(p.network_file)
-        # A graph passed in is copied: the run adds partnership and service ties to its own.
-        self.network = network.copy() if network is not None else generate(p, self.rng)
-        self.population = pop = population_from_graph(self.network)
+        # The graph is built and brought up to date only when someone reads
+        # ``model.network`` (see the property): the step works on arrays alone.
+        if network is not None:
+            # A graph passed in is copied: the run adds partnership and service ties to its own.
+            self._graph: nx.Graph | None = network.copy()
+            self._county: CountyDraw | None = None
+            self.population = pop = population_from_graph(self._graph)
+        else:
+            self._graph = None
+            self._county = draw_county(p, self.rng)
+            self.population = pop = population_from_draw(self._county)
+        self._dissolved_log: list[np.ndarray] = []   # pair keys dissolved since the last sync
+        self._service_log: list[tuple[np.ndarray, np.ndarray]] = []  # (department, firm) ties
+        self._network_stale = False
 
         # --- rung profiles (none, form, practice, content), content = 1 ---
         self.yield_by_rung = enterprise_payoff.profile(p.training_yield_form, p.training_yield_practice)
@@ -176,26 +194,81 @@ class CooperationModel(mesa.Model):
         self.schools = [School(self, i, k) for i, k in enumerate(pop.school_keys)]
         self.enterprises = [Enterprise(self, i, k) for i, k in enumerate(pop.enterprise_keys)]
         self.departments = [Department(self, i, k) for i, k in enumerate(pop.department_keys)]
-        for agent in (*self.schools, *self.enterprises, *self.departments):
-            self.network.nodes[agent.node]["agent"] = agent
+        if self._graph is not None:
+            self._attach_agents(self._graph)
 
         # --- partnerships given by the network (generated counties start with none) ---
         self.partnerships = Partnerships()
+        # Which school-enterprise pairs hold a partnership (kept in step with the table).
+        self._paired = np.zeros(len(self.schools) * len(self.enterprises), dtype=bool)
+        self._given_edges = bool(len(pop.partnerships))
         if len(pop.partnerships):
             s, e, d = pop.partnerships.T
             self.partnerships.add(s, e, d, d.copy(), d.copy(), np.full(len(s), -1),
                                   self._default_handler(np.full(len(s), -1)))
+            self.partnerships.given_depth[:] = True
+            self._paired[s * len(self.enterprises) + e] = True
         self._annual = {"graduates_placed_locally": 0.0, "graduates_poached": 0.0,
                         "skill_match": 0.0}
         self.tally: dict[str, float] = {}
         self._update_retention()
         self._update_fit()
         self._tally_state(step_flows=_zero_flows())
-        self.datacollector = mesa.DataCollector(
-            model_reporters=outputs.reporters(),
-            agenttype_reporters=outputs.agent_reporters() if collect_agents else None,
-        )
+        self.datacollector = outputs.TallyCollector(
+            agenttype_reporters=outputs.agent_reporters() if collect_agents else None)
         self.datacollector.collect(self)
+
+    # ------------------------------------------------------------ network
+    @property
+    def network(self) -> nx.Graph:
+        """The county's graph, up to date with the partnership table whenever it is read.
+
+        The step changes only arrays; the graph is built on first access and its
+        partnership and service ties are brought in step at each access. A
+        reference kept across steps is brought up to date at the next access.
+        """
+        if self._graph is None:
+            self._graph = county_graph(self._county)
+            self._attach_agents(self._graph)
+        if self._network_stale:
+            self._sync_network()
+        return self._graph
+
+    def _attach_agents(self, graph: nx.Graph) -> None:
+        for agent in (*self.schools, *self.enterprises, *self.departments):
+            graph.nodes[agent.node]["agent"] = agent
+
+    def _sync_network(self) -> None:
+        """Apply the steps since the last access to the graph, as if each had edited it.
+
+        A partnership dissolved since then loses its tie (one re-formed since gets a
+        fresh one); every live partnership has its tie at its current depth, except
+        a given tie whose depth never moved, which keeps the value it was given.
+        """
+        g, pt, pop = self._graph, self.partnerships, self.population
+        schools, firms = pop.school_keys, pop.enterprise_keys
+        n_e = len(firms)
+        if self._dissolved_log:
+            for key in np.concatenate(self._dissolved_log).tolist():
+                u, v = schools[key // n_e], firms[key % n_e]
+                if g.has_edge(u, v):
+                    g.remove_edge(u, v)
+        adj = g.adj
+        for s, e, d, given in zip(pt.school.tolist(), pt.enterprise.tolist(), pt.depth.tolist(),
+                                  pt.given_depth.tolist(), strict=True):
+            u, v = schools[s], firms[e]
+            data = adj[u].get(v) if u in adj else None
+            if data is None:
+                g.add_edge(u, v, tie="partnership", depth=d)
+            elif not given:
+                data["depth"] = d
+        deps = pop.department_keys
+        for dep, firm in self._service_log:
+            g.add_edges_from(((deps[a], firms[b]) for a, b in zip(dep.tolist(), firm.tolist(),
+                                                                 strict=True)), tie="service")
+        self._dissolved_log.clear()
+        self._service_log.clear()
+        self._network_stale = False
 
     # ------------------------------------------------------------ government
     def _decide_department_effort(self) -> None:
@@ -404,11 +477,7 @@ class CooperationModel(mesa.Model):
         firms = service.choose_candidates(self.fit_by_industry, self.ent_industry, schools,
                                           brokered, p.partner_info_noise, self.rng,
                                           p.broker_shortlist, p.own_shortlist)
-        keys = schools * n_e + firms
-        _, first = np.unique(keys, return_index=True)
-        new = np.zeros(keys.size, dtype=bool)
-        new[first] = True
-        new &= ~np.isin(keys, pt.pair_keys(n_e))
+        new = _first_occurrence(schools * n_e + firms, self._paired)
         # A firm holding as many agreements as it is willing to declines.
         held = np.bincount(pt.enterprise, minlength=n_e)
         candidates = np.flatnonzero(new)
@@ -434,15 +503,14 @@ class CooperationModel(mesa.Model):
         pt.add(s, e, np.full(s.size, int(Depth.FORM)), INVEST[alt], school_choice[accepted], b,
                self._default_handler(b), report=REPORT[alt], false_report=REPORT[alt] > INVEST[alt])
         self.ent_last_choice[e] = alt
+        self._paired[s * n_e + e] = True
+        self._network_stale = True
         flows["partnerships_formed"] = float(s.size)
-        for school, firm in zip(s, e, strict=True):
-            self.network.add_edge(self.schools[school].node, self.enterprises[firm].node,
-                                  tie="partnership", depth=int(Depth.FORM))
-        # The department that brokered a match is the one that worked on it.
-        for dep, firm in zip(b[b >= 0], e[b >= 0], strict=True):
-            self.dept_brokered[dep] += 1
-            self.network.add_edge(self.departments[dep].node, self.enterprises[firm].node,
-                                  tie="service")
+        # The department that brokered a match is the one that worked on it (a service tie).
+        by = b >= 0
+        if by.any():
+            self.dept_brokered += np.bincount(b[by], minlength=len(self.dept_brokered))
+            self._service_log.append((b[by], e[by]))
 
     def _claims_incentives(self, firms: np.ndarray) -> np.ndarray:
         """Firms that would claim a subsidy or tax offset on a deeper rung (aware, and one is on offer)."""
@@ -666,16 +734,17 @@ class CooperationModel(mesa.Model):
             self.expected_delay = (1 - w) * self.expected_delay + w * float(delays.mean())
 
         dissolve = pt.steps_at_none >= p.dissolve_after_steps
-        changed = np.flatnonzero((pt.depth != before) & ~dissolve)
-        for i in changed:
-            self.network.edges[self.schools[pt.school[i]].node,
-                               self.enterprises[pt.enterprise[i]].node]["depth"] = int(pt.depth[i])
-        for i in np.flatnonzero(dissolve):
-            self.network.remove_edge(self.schools[pt.school[i]].node,
-                                     self.enterprises[pt.enterprise[i]].node)
-        flows["partnerships_dissolved"] = float(dissolve.sum())
+        if self._given_edges:
+            pt.given_depth &= pt.depth == before
+        self._network_stale = True
+        n_dissolved = int(np.count_nonzero(dissolve))
+        flows["partnerships_dissolved"] = float(n_dissolved)
         flows["approvals"] = float(approved.sum())
-        pt.keep(~dissolve)
+        if n_dissolved:
+            gone = pt.school[dissolve] * len(self.enterprises) + pt.enterprise[dissolve]
+            self._paired[gone] = False
+            self._dissolved_log.append(gone)
+            pt.keep(~dissolve)
         self._update_retention()
         self._update_fit()
 
@@ -793,6 +862,18 @@ class CooperationModel(mesa.Model):
                 "binding_school_share": school.sum() / n,
                 "binding_both_share": both.sum() / n,
                 "binding_approval_share": approval.sum() / n}
+
+
+def _first_occurrence(keys: np.ndarray, taken: np.ndarray) -> np.ndarray:
+    """True at the first occurrence of each key not already ``taken`` (a flat bool table)."""
+    order = np.argsort(keys, kind="stable")
+    ranked = keys[order]
+    first = np.ones(keys.size, dtype=bool)
+    first[1:] = ranked[1:] != ranked[:-1]
+    new = np.zeros(keys.size, dtype=bool)
+    new[order[first]] = True
+    new &= ~taken[keys]
+    return new
 
 
 def _shift_by_rank(mean: float, rank: np.ndarray, spread: float) -> np.ndarray:

@@ -38,6 +38,7 @@ class Partnerships:
     overpaid: np.ndarray = field(default_factory=lambda: np.zeros(0))  # MU drawn above entitlement
     broker: np.ndarray = field(default_factory=_ints)              # department that brokered it (-1)
     handler: np.ndarray = field(default_factory=_ints)             # department paying its claims (-1)
+    given_depth: np.ndarray = field(default_factory=_bools)        # a given tie, its depth unmoved
 
     def __len__(self) -> int:
         return len(self.school)
@@ -59,6 +60,7 @@ class Partnerships:
             "steps_at_none": np.zeros(n, dtype=np.int64), "stages_left": np.zeros(n, dtype=np.int64),
             "signers_left": np.zeros(n, dtype=np.int64),
             "filed_at": np.zeros(n, dtype=np.int64), "overpaid": np.zeros(n),
+            "given_depth": np.zeros(n, dtype=bool),
         }
         for f in fields(self):
             setattr(self, f.name, np.concatenate([getattr(self, f.name),
