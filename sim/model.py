@@ -66,6 +66,8 @@ from sim.partnerships import Partnerships
 STEPS_PER_YEAR = 12
 #: The honest alternative of each rung (index into ALTERNATIVES).
 HONEST = np.arange(4)
+#: Alternatives that invest in practice or content (need a trainee place).
+_DEEP_INVEST = (INVEST >= Depth.PRACTICE)[None, :]
 #: ``signers_left`` of an application no department has taken up yet.
 _NOT_TAKEN_UP = -1
 
@@ -141,6 +143,8 @@ class CooperationModel(mesa.Model):
                                                           p.retention_size_elasticity)
         self.ent_retained = self.ent_base_retention.copy()
         self.ent_loss = np.zeros(n_e)
+        self._training: np.ndarray | None = None  # firms training (1.0) at the last update
+        self._retained_mean: float | None = None
         self.ent_last_choice = np.full(n_e, -1, dtype=np.int64)  # alternative index
         # Vacancies, and so placements and trainee places, grow less than proportionally with size.
         self.ent_value_scale = pop.size ** p.value_size_elasticity
@@ -156,8 +160,11 @@ class CooperationModel(mesa.Model):
         self.school_level = pop.level
         self.school_majors = pop.majors
         self.school_intake = pop.intake
-        self.school_teacher_capacity = np.full(len(pop.school_keys), p.teacher_practical_capacity)
+        self._set_teacher_capacity(np.full(len(pop.school_keys), p.teacher_practical_capacity))
         self.school_risk_factor = np.where(pop.level == 1, p.risk_factor_higher, 1.0)
+        # Priced legal risk of each rung with each school: parameters alone set it.
+        self._risk_of_school = regulation.legal_risk(p.legal_risk_per_step, p.regulation_completeness,
+                                                     self.school_risk_factor, self.risk_exposure)
         self.demand = industry_demand(pop.industry, pop.size, len(pop.industries))
         self.relevance = planning.fit_matrix(self.school_majors, self.demand)
         self.fit_by_industry = self.relevance.copy()
@@ -173,6 +180,9 @@ class CooperationModel(mesa.Model):
         self.dept_audits = np.zeros(n_dep, dtype=np.int64)
         self.dept_signed = np.zeros(n_dep, dtype=np.int64)
         self._decide_department_effort()
+        # Without a subsidy or tax offset every claim, payment and incentive term is
+        # zero: the step then skips that arithmetic (its results would all be 0).
+        self._on_offer = p.subsidy_per_content_step > 0 or p.tax_offset_rate > 0
         self.credibility = regulation.incentive_credibility(p.regulation_completeness,
                                                             p.incentive_credibility_floor)
         self.dept_budget = np.zeros(n_dep)
@@ -208,6 +218,7 @@ class CooperationModel(mesa.Model):
                                   self._default_handler(np.full(len(s), -1)))
             self.partnerships.given_depth[:] = True
             self._paired[s * len(self.enterprises) + e] = True
+        self._aware_cache: tuple[np.ndarray, float] | None = None
         self._annual = {"graduates_placed_locally": 0.0, "graduates_poached": 0.0,
                         "skill_match": 0.0}
         self.tally: dict[str, float] = {}
@@ -334,13 +345,14 @@ class CooperationModel(mesa.Model):
     def step(self) -> None:
         """Advance one month (see the module docstring for the order)."""
         flows = _zero_flows()
+        self._step_no = self.step_count
         self._capacity_left = self._monthly_capacity.copy()
         self._departments_act(flows)
         existing = len(self.partnerships)  # signed before this month's search
         self._schools_search(flows)
         self._partners_revise(existing)
         self._partnerships_move(flows)
-        if self.step_count % STEPS_PER_YEAR == 0:
+        if self._step_no % STEPS_PER_YEAR == 0:
             self._year_end()
         self._tally_state(flows)
         self.datacollector.collect(self)
@@ -351,6 +363,13 @@ class CooperationModel(mesa.Model):
         flows["spending_levers"] = self._lever_cost_per_step()
         if len(pt) == 0:
             return
+        if self._on_offer:
+            self._pay_claims(flows)
+        self._audit_reports(flows)
+
+    def _pay_claims(self, flows: dict[str, float]) -> None:
+        """Pay this month's subsidy claims and tax offsets; book what exceeds the true depth."""
+        p, pt = self.p, self.partnerships
         aware = self.ent_aware[pt.enterprise]
         # Claims follow the reported rung (the whole subsidy: firm's and school's part);
         # what the true rung would have drawn is the entitlement, the rest over-payment.
@@ -359,7 +378,7 @@ class CooperationModel(mesa.Model):
             p.subsidy_per_content_step, p.tax_offset_rate, claimed,
             self.ent_content_cost[pt.enterprise, claimed], aware)
         paid = np.zeros(len(pt))
-        for dep in np.unique(pt.handler[claims > 0]):
+        for dep in np.flatnonzero(np.bincount(pt.handler[claims > 0], minlength=1)):
             rows = np.flatnonzero((pt.handler == dep) & (claims > 0))
             paid[rows], self.dept_budget[dep] = incentives.pay_subsidies(
                 claims[rows], self.dept_budget[dep], self.rng)
@@ -371,7 +390,17 @@ class CooperationModel(mesa.Model):
         over_subsidy = np.maximum(paid - due_subsidy, 0.0)
         over_tax = np.maximum(offsets - due_tax, 0.0)
         pt.overpaid += over_subsidy + over_tax
+        flows.update(
+            spending_subsidy=paid.sum(),
+            subsidy_leakage=paid[pt.depth <= Depth.FORM].sum(),
+            subsidy_overpaid=over_subsidy.sum(),
+            spending_tax_offset=offsets.sum(),
+            tax_offset_overpaid=over_tax.sum(),
+        )
 
+    def _audit_reports(self, flows: dict[str, float]) -> None:
+        """Audit reports, fine the false ones found and claw back what they were overpaid."""
+        p, pt = self.p, self.partnerships
         audited = self._audit(pt)
         detected = audited & pt.misreporting
         self._learn_detection_risk(pt, audited, detected)
@@ -379,17 +408,13 @@ class CooperationModel(mesa.Model):
         pt.overpaid[audited] = 0.0
         pt.misreporting = pt.misreporting & ~detected
         pt.false_report &= ~detected
+        n_audited, n_detected = np.count_nonzero(audited), np.count_nonzero(detected)
         flows.update(
-            spending_subsidy=paid.sum(),
-            subsidy_leakage=paid[pt.depth <= Depth.FORM].sum(),
-            subsidy_overpaid=over_subsidy.sum(),
-            spending_tax_offset=offsets.sum(),
-            tax_offset_overpaid=over_tax.sum(),
-            audits=float(audited.sum()),
-            misreports_detected=float(detected.sum()),
-            penalties_collected=float(detected.sum()) * p.penalty_per_misreport,
+            audits=float(n_audited),
+            misreports_detected=float(n_detected),
+            penalties_collected=float(n_detected) * p.penalty_per_misreport,
             clawbacks_collected=float(clawback),
-            spending_audit=float(audited.sum()) * p.cost_per_audit,
+            spending_audit=float(n_audited) * p.cost_per_audit,
         )
 
     def _learn_detection_risk(self, pt: Partnerships, audited: np.ndarray,
@@ -399,12 +424,12 @@ class CooperationModel(mesa.Model):
         They learn from the share of false reports found; with none around, from
         how often reports are audited at all (what anyone can see).
         """
-        misreporting = int(pt.misreporting.sum())
-        eligible = int((pt.reported >= Depth.PRACTICE).sum())
+        misreporting = np.count_nonzero(pt.misreporting)
+        eligible = np.count_nonzero(pt.reported >= Depth.PRACTICE)
         if misreporting:
-            rate = detected.sum() / misreporting
+            rate = np.count_nonzero(detected) / misreporting
         elif eligible:
-            rate = audited.sum() / eligible
+            rate = np.count_nonzero(audited) / eligible
         else:
             return
         w = self.p.detection_learning_rate
@@ -414,7 +439,7 @@ class CooperationModel(mesa.Model):
         """Audits this month: the mandated number, made by the departments that take them up."""
         p = self.p
         eligible = pt.reported >= Depth.PRACTICE
-        mandated = int(self.rng.binomial(int(eligible.sum()), p.audit_prob_per_step))
+        mandated = int(self.rng.binomial(np.count_nonzero(eligible), p.audit_prob_per_step))
         audited = np.zeros(len(pt), dtype=bool)
         if mandated == 0 or len(self.departments) == 0:
             return audited
@@ -451,11 +476,11 @@ class CooperationModel(mesa.Model):
         outcome_sum = np.bincount(pt.school, weights=self.outcome_by_rung[pt.depth], minlength=n_s)
         expected_outcome = np.where(have > 0, outcome_sum / np.maximum(have, 1),
                                     self.outcome_by_rung[Depth.PRACTICE])
-        quality = self.fit_by_industry.mean(axis=1) * self._school_quality(np.arange(n_s))
+        quality = self.fit_by_industry.mean(axis=1) * self._quality_of_school
         # Outcomes need students: a new partner adds them only from the intake its
         # partners do not already want.
         wanted = np.bincount(pt.school, weights=self._students_wanted(), minlength=n_s)
-        spare = np.clip(1.0 - wanted / np.maximum(self.school_intake, 1), 0.0, 1.0)
+        spare = np.minimum(np.maximum(1.0 - wanted / np.maximum(self.school_intake, 1), 0.0), 1.0)
         value = assessment.agreement_value(p.assessment_outcome_weight,
                                            (have < p.target_partnerships_per_school).astype(float),
                                            expected_outcome * quality * spare,
@@ -487,12 +512,12 @@ class CooperationModel(mesa.Model):
         if schools.size == 0:
             return
         # Firms already deep in as many partnerships as they can host have no deep option.
-        deep_full = self._deep_commitments()[firms] >= self.ent_deep_cap[firms]
+        committed = self._deep_commitments()
+        deep_full = committed[firms] >= self.ent_deep_cap[firms]
         u_ent = self._enterprise_alternatives(schools, firms, np.full(schools.size, int(Depth.FORM)),
                                               deep_full)
         ent_choice = self._within_deep_capacity(
-            firms, choice.logit_choice(u_ent, p.choice_temperature, self.rng),
-            self._deep_commitments())
+            firms, choice.logit_choice(u_ent, p.choice_temperature, self.rng), committed)
         accepted = INVEST[ent_choice] > Depth.NONE
         flows["proposals_declined"] += float((~accepted).sum())
         u_school = self._school_utility(schools, firms, broker)
@@ -514,9 +539,7 @@ class CooperationModel(mesa.Model):
 
     def _claims_incentives(self, firms: np.ndarray) -> np.ndarray:
         """Firms that would claim a subsidy or tax offset on a deeper rung (aware, and one is on offer)."""
-        p = self.p
-        on_offer = p.subsidy_per_content_step > 0 or p.tax_offset_rate > 0
-        return self.ent_aware[firms] & on_offer
+        return self.ent_aware[firms] & self._on_offer
 
     def _deep_commitments(self) -> np.ndarray:
         """Practice or content partnerships each firm is in or invests for."""
@@ -525,7 +548,12 @@ class CooperationModel(mesa.Model):
         return np.bincount(pt.enterprise[deep], minlength=len(self.enterprises))
 
     def _school_quality(self, schools: np.ndarray) -> np.ndarray:
-        return 0.5 + 0.5 * self.school_teacher_capacity[schools]
+        return self._quality_of_school[schools]
+
+    def _set_teacher_capacity(self, capacity: np.ndarray) -> None:
+        """Teachers' practical capacity, and the training quality it gives each school."""
+        self.school_teacher_capacity = capacity
+        self._quality_of_school = 0.5 + 0.5 * capacity
 
     def _incentive_weights(self, depth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Weights (n, 4) of the subsidy and the tax offset claimed on each rung.
@@ -549,10 +577,13 @@ class CooperationModel(mesa.Model):
         base = enterprise_payoff.honest_payoff(
             value_scale=self.ent_value_scale[firms], retained=self.ent_retained[firms], fit=fit,
             school_quality=self._school_quality(schools),
-            risk=regulation.legal_risk(p.legal_risk_per_step, p.regulation_completeness,
-                                       self.school_risk_factor[schools], self.risk_exposure),
+            risk=self._risk_of_school[schools],
             cost=cost, training_value=p.training_value_per_step,
             symbolic_value=p.symbolic_value_per_step, yield_by_rung=self.yield_by_rung)
+        if not self._on_offer:
+            u = enterprise_payoff.honest_only(base)
+            u[deep_full[:, None] & _DEEP_INVEST] = -np.inf
+            return u
         subsidy_weight, tax_weight = self._incentive_weights(depth)
         claimed = enterprise_payoff.incentives(
             aware=self.ent_aware[firms].astype(float),
@@ -563,7 +594,7 @@ class CooperationModel(mesa.Model):
                                            p.penalty_per_misreport, p.misreport_horizon_steps,
                                            p.fabrication_cost)
         # No trainee places left: investing in practice or content is not an option.
-        u[deep_full[:, None] & (INVEST >= Depth.PRACTICE)[None, :]] = -np.inf
+        u[deep_full[:, None] & _DEEP_INVEST] = -np.inf
         return u
 
     def _school_utility(self, schools: np.ndarray, firms: np.ndarray,
@@ -672,6 +703,8 @@ class CooperationModel(mesa.Model):
             approved[pending] = True
             pt.stages_left[approved] = 0
             return approved
+        if not pending.any():
+            return approved  # no file to take up or sign: nothing is drawn
         waiting = np.flatnonzero(pending & (pt.signers_left == _NOT_TAKEN_UP))
         taker = departments.assign_tasks(waiting.size, self.dept_takeup[:, APPROVE],
                                          self._capacity_left, self.rng)
@@ -723,10 +756,10 @@ class CooperationModel(mesa.Model):
         filing = claims & (pt.stages_left == 0)
         pt.stages_left[filing] = 1
         pt.signers_left[filing] = _NOT_TAKEN_UP
-        pt.filed_at[filing] = self.step_count
+        pt.filed_at[filing] = self._step_no
         approved = self._process_applications()
         pt.certified[approved] = pt.filed[approved]
-        delays = self.step_count + 1 - pt.filed_at[approved]  # filed and cleared same step = 1
+        delays = self._step_no + 1 - pt.filed_at[approved]  # filed and cleared same step = 1
         self._recent_delays.append((float(delays.sum()), int(approved.sum())))
         if approved.any():
             # Enterprises learn how long certification takes (exponential smoothing).
@@ -765,9 +798,23 @@ class CooperationModel(mesa.Model):
         pt = self.partnerships
         training = np.zeros(len(self.enterprises))
         training[pt.enterprise[pt.depth >= Depth.PRACTICE]] = 1.0
-        self.ent_loss = poaching.poaching_loss(self.population.peers, training,
-                                               self.p.poaching_prob_per_tie)
-        self.ent_retained = poaching.retained_share(self.ent_base_retention, self.ent_loss)
+        peers = self.population.peers
+        if self._training is None:
+            self._free_riders = poaching.free_riders(peers, training)
+            firms = slice(None)
+        else:
+            # Only the peers of firms that started or stopped training see a change.
+            changed = np.flatnonzero(training != self._training)
+            if changed.size == 0:
+                return
+            firms = poaching.update_free_riders(self._free_riders, peers, changed,
+                                                self._training[changed] - training[changed])
+        self._training = training
+        self._retained_mean = None  # recomputed when next reported
+        self.ent_loss[firms] = poaching.loss_from_free_riders(self._free_riders[firms],
+                                                              self.p.poaching_prob_per_tie)
+        self.ent_retained[firms] = poaching.retained_share(self.ent_base_retention[firms],
+                                                           self.ent_loss[firms])
 
     # -- 5. once a year ------------------------------------------------------
     def _year_end(self) -> None:
@@ -789,8 +836,8 @@ class CooperationModel(mesa.Model):
         deep = np.bincount(pt.school, weights=(pt.depth >= Depth.PRACTICE).astype(float),
                            minlength=n_s) / np.maximum(1, np.bincount(pt.school, minlength=n_s))
         cap = self.school_teacher_capacity
-        self.school_teacher_capacity = np.clip(
-            cap + p.teacher_learning_rate * deep * (1 - cap) - p.teacher_attrition * cap, 0, 1)
+        self._set_teacher_capacity(np.clip(
+            cap + p.teacher_learning_rate * deep * (1 - cap) - p.teacher_attrition * cap, 0, 1))
         self.school_majors = planning.adjust_majors(self.school_majors, self.demand,
                                                     p.major_adjust_rate_per_year)
         self.relevance = planning.fit_matrix(self.school_majors, self.demand)
@@ -823,11 +870,11 @@ class CooperationModel(mesa.Model):
             "depth_index": float((pt.depth[pt.depth > 0] - 1).sum() / (2 * active))
             if active else 0.0,
             "reported_content_share": reported[3] / active if active else 0.0,
-            "misreporting_share": float(pt.misreporting.sum() / active) if active else 0.0,
+            "misreporting_share": float(np.count_nonzero(pt.misreporting) / active) if active else 0.0,
             "approval_delay": delay_sum / delay_n if delay_n else float("nan"),
-            "applications_pending": float((pt.stages_left > 0).sum()),
-            "aware_enterprise_share": float(self.ent_aware.mean()) if len(self.ent_aware) else 0.0,
-            "mean_retained_share": float(self.ent_retained.mean()) if len(self.ent_retained) else 0.0,
+            "applications_pending": float(np.count_nonzero(pt.stages_left > 0)),
+            "aware_enterprise_share": self._aware_share(),
+            "mean_retained_share": self._mean_retained(),
             "budget_left": self.budget_left,
             "expected_detection": float(self.expected_detection),
             "service_reach": self.service_reach,
@@ -840,6 +887,19 @@ class CooperationModel(mesa.Model):
         t["leakage_share"] = (t["subsidy_leakage"] / t["spending_subsidy"]
                               if t["spending_subsidy"] > 0 else 0.0)
 
+    def _aware_share(self) -> float:
+        # Awareness changes only at a year end: the share is worked out once per change.
+        if self._aware_cache is None or self._aware_cache[0] is not self.ent_aware:
+            share = float(self.ent_aware.mean()) if len(self.ent_aware) else 0.0
+            self._aware_cache = (self.ent_aware, share)
+        return self._aware_cache[1]
+
+    def _mean_retained(self) -> float:
+        if self._retained_mean is None:
+            self._retained_mean = (float(self.ent_retained.mean()) if len(self.ent_retained)
+                                   else 0.0)
+        return self._retained_mean
+
     def _binding_sides(self) -> dict[str, float]:
         """Which side holds each active partnership below content (shares of active ones).
 
@@ -850,7 +910,7 @@ class CooperationModel(mesa.Model):
         """
         pt = self.partnerships
         live = (pt.depth >= Depth.FORM) & (pt.depth < Depth.CONTENT)
-        n = int(live.sum())
+        n = np.count_nonzero(live)
         if n == 0:
             return dict.fromkeys(outputs.BINDING_COLUMNS, 0.0)
         te, ts, d = pt.target_enterprise[live], pt.target_school[live], pt.depth[live]
@@ -858,10 +918,11 @@ class CooperationModel(mesa.Model):
         school = (ts < te) & (ts <= d)
         approval = ~enterprise & ~school & (np.minimum(te, ts) > d)
         both = ~enterprise & ~school & ~approval
-        return {"binding_enterprise_share": enterprise.sum() / n,
-                "binding_school_share": school.sum() / n,
-                "binding_both_share": both.sum() / n,
-                "binding_approval_share": approval.sum() / n}
+        count = np.count_nonzero
+        return {"binding_enterprise_share": count(enterprise) / n,
+                "binding_school_share": count(school) / n,
+                "binding_both_share": count(both) / n,
+                "binding_approval_share": count(approval) / n}
 
 
 def _first_occurrence(keys: np.ndarray, taken: np.ndarray) -> np.ndarray:

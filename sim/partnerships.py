@@ -62,15 +62,15 @@ class Partnerships:
             "filed_at": np.zeros(n, dtype=np.int64), "overpaid": np.zeros(n),
             "given_depth": np.zeros(n, dtype=bool),
         }
-        for f in fields(self):
-            setattr(self, f.name, np.concatenate([getattr(self, f.name),
-                                                  np.asarray(new[f.name]).astype(
-                                                      getattr(self, f.name).dtype)]))
+        for name in _FIELD_NAMES:
+            old = getattr(self, name)
+            setattr(self, name, np.concatenate((old, new[name]), dtype=old.dtype, casting="unsafe"))
 
     def keep(self, mask: np.ndarray) -> None:
         """Drop every row where ``mask`` is False."""
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name)[mask])
+        rows = mask.nonzero()[0]
+        for name in _FIELD_NAMES:
+            setattr(self, name, getattr(self, name).take(rows))
 
     def pair_keys(self, n_enterprises: int) -> np.ndarray:
         """Unique integer key of each (school, enterprise) pair."""
@@ -85,3 +85,6 @@ class Partnerships:
         if isinstance(agent, Enterprise):
             return self.depth[self.enterprise == agent.idx]
         return self.depth[:0]
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Partnerships))
