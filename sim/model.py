@@ -225,7 +225,7 @@ class CooperationModel(mesa.Model):
         self._update_retention()
         self._update_fit()
         self._tally_state(step_flows=_zero_flows())
-        self.datacollector = outputs.TallyCollector(
+        self.datacollector = TallyCollector(
             agenttype_reporters=outputs.agent_reporters() if collect_agents else None)
         self.datacollector.collect(self)
 
@@ -923,6 +923,33 @@ class CooperationModel(mesa.Model):
                 "binding_school_share": count(school) / n,
                 "binding_both_share": count(both) / n,
                 "binding_approval_share": count(approval) / n}
+
+
+class TallyCollector(mesa.DataCollector):
+    """Mesa's DataCollector for these outputs, recording each step's tally as it is.
+
+    Every output is a float the step has already computed (``model.tally``), so
+    the per-value reporter call and deep copy of Mesa's ``collect`` would copy
+    nothing; this appends the values to the same ``model_vars`` lists, so
+    ``get_model_vars_dataframe()`` is the frame Mesa's own collector would give.
+    Per-agent reporters, when asked for, are collected by Mesa as usual.
+    """
+
+    def __init__(self, agenttype_reporters: dict | None = None):
+        super().__init__(model_reporters=outputs.reporters(), agenttype_reporters=agenttype_reporters)
+        self._columns = [(self.model_vars[name], name) for name in self.model_reporters]
+
+    def collect(self, model: Any) -> None:
+        """Record the model's tally (and per-agent values, if any reporters ask for them)."""
+        if hasattr(self, "_collection_steps"):
+            self._collection_steps.append(model.time)
+        tally = model.tally
+        for values, name in self._columns:
+            values.append(float(tally[name]))
+        if self.agenttype_reporters:
+            self._agenttype_records[model.time] = {
+                agent_type: list(self._record_agenttype(model, agent_type))
+                for agent_type in self.agenttype_reporters}
 
 
 def _first_occurrence(keys: np.ndarray, taken: np.ndarray) -> np.ndarray:

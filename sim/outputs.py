@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import mesa
-
 #: Flows: what happened during the step (zero in row 0).
 FLOWS: dict[str, str] = {
     "spending_subsidy": "subsidy paid this step (MU)",
@@ -77,33 +75,6 @@ FLOW_COLUMNS = list(FLOWS)
 BINDING_COLUMNS = ["binding_enterprise_share", "binding_school_share", "binding_both_share",
                    "binding_approval_share"]
 COLUMNS: dict[str, str] = {**STATES, **FLOWS}
-
-
-class TallyCollector(mesa.DataCollector):
-    """Mesa's DataCollector for these outputs, recording each step's tally as it is.
-
-    Every output is a float the step has already computed (``model.tally``), so
-    the per-value reporter call and deep copy of Mesa's ``collect`` would copy
-    nothing; this appends the values to the same ``model_vars`` lists, so
-    ``get_model_vars_dataframe()`` is the frame Mesa's own collector would give.
-    Per-agent reporters, when asked for, are collected by Mesa as usual.
-    """
-
-    def __init__(self, agenttype_reporters: dict | None = None):
-        super().__init__(model_reporters=reporters(), agenttype_reporters=agenttype_reporters)
-        self._columns = [(self.model_vars[name], name) for name in self.model_reporters]
-
-    def collect(self, model: Any) -> None:
-        """Record the model's tally (and per-agent values, if any reporters ask for them)."""
-        if hasattr(self, "_collection_steps"):
-            self._collection_steps.append(model.time)
-        tally = model.tally
-        for values, name in self._columns:
-            values.append(float(tally[name]))
-        if self.agenttype_reporters:
-            self._agenttype_records[model.time] = {
-                agent_type: list(self._record_agenttype(model, agent_type))
-                for agent_type in self.agenttype_reporters}
 
 
 def reporters() -> dict[str, Callable[[Any], float]]:
