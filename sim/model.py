@@ -50,7 +50,7 @@ from sim.mechanisms import (
     service,
 )
 from sim.mechanisms.departments import APPROVE, AUDIT, BROKER
-from sim.mechanisms.enterprise_payoff import ALTERNATIVES, INVEST, REPORT
+from sim.mechanisms.enterprise_payoff import INVEST, REPORT
 from sim.network import (
     CountyDraw,
     county_graph,
@@ -359,7 +359,7 @@ class CooperationModel(mesa.Model):
 
     # -- 1. departments -----------------------------------------------------
     def _departments_act(self, flows: dict[str, float]) -> None:
-        p, pt = self.p, self.partnerships
+        pt = self.partnerships
         flows["spending_levers"] = self._lever_cost_per_step()
         if len(pt) == 0:
             return
@@ -379,7 +379,7 @@ class CooperationModel(mesa.Model):
             self.ent_content_cost[pt.enterprise, claimed], aware)
         paid = np.zeros(len(pt))
         for dep in np.flatnonzero(np.bincount(pt.handler[claims > 0], minlength=1)):
-            rows = np.flatnonzero((pt.handler == dep) & (claims > 0))
+            rows = ((pt.handler == dep) & (claims > 0)).nonzero()[0]
             paid[rows], self.dept_budget[dep] = incentives.pay_subsidies(
                 claims[rows], self.dept_budget[dep], self.rng)
         self._year_claimed += claims.sum()
@@ -505,7 +505,7 @@ class CooperationModel(mesa.Model):
         new = _first_occurrence(schools * n_e + firms, self._paired)
         # A firm holding as many agreements as it is willing to declines.
         held = np.bincount(pt.enterprise, minlength=n_e)
-        candidates = np.flatnonzero(new)
+        candidates = new.nonzero()[0]
         new[candidates[self._over_capacity(firms[candidates], held, self.ent_agreement_cap)]] = False
         schools, firms, broker = schools[new], firms[new], broker[new]
         flows["proposals_declined"] = float((~new).sum())
@@ -616,7 +616,7 @@ class CooperationModel(mesa.Model):
     def _partners_revise(self, existing: int) -> None:
         """Revisit investment and reporting of partnerships older than this month."""
         p, pt = self.p, self.partnerships
-        rows = np.flatnonzero(self.rng.random(existing) < p.revision_prob_per_step)
+        rows = (self.rng.random(existing) < p.revision_prob_per_step).nonzero()[0]
         if rows.size == 0:
             return
         s, e = pt.school[rows], pt.enterprise[rows]
@@ -628,7 +628,7 @@ class CooperationModel(mesa.Model):
         # Imitation: copy the latest choice of a random peer in the same industry, if open to it.
         imitating = self.rng.random(rows.size) < p.imitation_prob
         if imitating.any():
-            idx = np.flatnonzero(imitating)
+            idx = (imitating).nonzero()[0]
             peer = self._random_peer(e[idx])
             copied = np.where(peer >= 0, self.ent_last_choice[np.maximum(peer, 0)], -1)
             open_to = copied >= 0
@@ -653,7 +653,7 @@ class CooperationModel(mesa.Model):
         ``held`` is the deep commitments each firm has outside these choices;
         the choices over capacity fall back to honest form.
         """
-        wants_deep = np.flatnonzero(INVEST[chosen] >= Depth.PRACTICE)
+        wants_deep = (INVEST[chosen] >= Depth.PRACTICE).nonzero()[0]
         out = chosen.copy()
         over = self._over_capacity(firms[wants_deep], held, self.ent_deep_cap)
         out[wants_deep[over]] = HONEST[Depth.FORM]
@@ -666,8 +666,15 @@ class CooperationModel(mesa.Model):
         those served reaches its ``cap``.
         """
         over = np.zeros(firms.size, dtype=bool)
-        requested = np.bincount(firms, minlength=len(held))
-        if not (held + requested > cap)[requested > 0].any():
+        if firms.size == 0:
+            return over
+        # Requests per firm asked (sorted runs: the cost grows with requests, not firms).
+        ranked = np.sort(firms)
+        last = np.ones(ranked.size, dtype=bool)
+        last[:-1] = ranked[1:] != ranked[:-1]
+        ends = last.nonzero()[0]
+        asked = ranked[ends]
+        if not (held[asked] + np.diff(ends, prepend=-1) > cap[asked]).any():
             return over  # room for every request: nothing to ration
         order = self.rng.permutation(firms.size)
         sort = np.argsort(firms[order], kind="stable")
@@ -705,7 +712,7 @@ class CooperationModel(mesa.Model):
             return approved
         if not pending.any():
             return approved  # no file to take up or sign: nothing is drawn
-        waiting = np.flatnonzero(pending & (pt.signers_left == _NOT_TAKEN_UP))
+        waiting = (pending & (pt.signers_left == _NOT_TAKEN_UP)).nonzero()[0]
         taker = departments.assign_tasks(waiting.size, self.dept_takeup[:, APPROVE],
                                          self._capacity_left, self.rng)
         taken = waiting[taker >= 0]
@@ -718,7 +725,7 @@ class CooperationModel(mesa.Model):
         signing[taken] = False  # taken up this month: signatures from next month
         for dep in self.sign_offs_needed:
             bit = np.int64(1) << dep
-            rows = np.flatnonzero(signing & ((pt.signers_left & bit) > 0))
+            rows = (signing & ((pt.signers_left & bit) > 0)).nonzero()[0]
             if rows.size == 0:
                 continue
             clears = rows[self.rng.random(rows.size) < coordination.sign_off_prob(
@@ -804,7 +811,7 @@ class CooperationModel(mesa.Model):
             firms = slice(None)
         else:
             # Only the peers of firms that started or stopped training see a change.
-            changed = np.flatnonzero(training != self._training)
+            changed = (training != self._training).nonzero()[0]
             if changed.size == 0:
                 return
             firms = poaching.update_free_riders(self._free_riders, peers, changed,

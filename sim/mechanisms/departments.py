@@ -146,7 +146,7 @@ def pick_suspicious(n_audits: int, reported: np.ndarray, depth: np.ndarray, elig
     through its own noise; a report far above that reading looks suspicious. With no noise it finds
     every false report first; with much noise its audits are close to random.
     """
-    idx = np.flatnonzero(eligible)
+    idx = eligible.nonzero()[0]
     if n_audits <= 0 or idx.size == 0:
         return np.zeros(0, dtype=np.int64)
     reading = depth[idx] + noise_sd * rng.standard_normal(idx.size)

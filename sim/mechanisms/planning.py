@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+
 def initial_majors(demand: np.ndarray, alignment: float, n_schools: int, rng: np.random.Generator,
                    concentration: float, nonlocal_share: float) -> np.ndarray:
     """Major shares per school in local industries, shape (n_schools, n_industries).

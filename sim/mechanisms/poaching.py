@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
+
 def base_retention(retention_share: float, size: np.ndarray, elasticity: float) -> np.ndarray:
     """Share of its trained graduates a firm keeps before poaching.
 
@@ -52,7 +53,10 @@ def update_free_riders(counts: np.ndarray, peers: sparse.csr_matrix, changed: np
     pos = np.repeat(start - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
     nbrs = peers.indices[pos]
     np.add.at(counts, nbrs, peers.data[pos] * np.repeat(stopped, lengths))
-    return np.unique(nbrs)
+    nbrs.sort()  # unique by sorting: numpy's hash-based unique is slower at these sizes
+    first = np.ones(nbrs.size, dtype=bool)
+    first[1:] = nbrs[1:] != nbrs[:-1]
+    return nbrs[first]
 
 
 def loss_from_free_riders(counts: np.ndarray, prob_per_tie: float) -> np.ndarray:

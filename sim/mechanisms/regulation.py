@@ -13,8 +13,10 @@ import numpy as np
 
 
 def exposure_by_rung(practice_exposure: float) -> np.ndarray:
-    """Share of the content legal exposure carried at each rung: form hosts nobody,
-    practice hosts interns, content hosts apprentices."""
+    """Share of the content legal exposure carried at each rung.
+
+    Form hosts nobody, practice hosts interns, content hosts apprentices.
+    """
     return np.array([0.0, 0.0, practice_exposure, 1.0])
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+
 def choose_candidates(fit_by_industry: np.ndarray, industry: np.ndarray, schools: np.ndarray,
                       brokered: np.ndarray, info_noise: float, rng: np.random.Generator,
                       broker_shortlist: int, own_shortlist: int) -> np.ndarray:
