@@ -329,7 +329,7 @@ class CooperationModel(mesa.Model):
     @property
     def budget_left(self) -> float:
         """Subsidy budget left this year, all departments together."""
-        return float(self.dept_budget.sum())
+        return float(np.add.reduce(self.dept_budget))
 
     @property
     def service_reach(self) -> float:
@@ -508,7 +508,7 @@ class CooperationModel(mesa.Model):
         candidates = new.nonzero()[0]
         new[candidates[self._over_capacity(firms[candidates], held, self.ent_agreement_cap)]] = False
         schools, firms, broker = schools[new], firms[new], broker[new]
-        flows["proposals_declined"] = float((~new).sum())
+        flows["proposals_declined"] = float(new.size - np.count_nonzero(new))
         if schools.size == 0:
             return
         # Firms already deep in as many partnerships as they can host have no deep option.
@@ -519,7 +519,7 @@ class CooperationModel(mesa.Model):
         ent_choice = self._within_deep_capacity(
             firms, choice.logit_choice(u_ent, p.choice_temperature, self.rng), committed)
         accepted = INVEST[ent_choice] > Depth.NONE
-        flows["proposals_declined"] += float((~accepted).sum())
+        flows["proposals_declined"] += float(accepted.size - np.count_nonzero(accepted))
         u_school = self._school_utility(schools, firms, broker)
         u_school[:, Depth.NONE] = -np.inf  # the school proposed: it wants at least form
         school_choice = choice.logit_choice(u_school, p.choice_temperature, self.rng)
@@ -674,7 +674,9 @@ class CooperationModel(mesa.Model):
         last[:-1] = ranked[1:] != ranked[:-1]
         ends = last.nonzero()[0]
         asked = ranked[ends]
-        if not (held[asked] + np.diff(ends, prepend=-1) > cap[asked]).any():
+        counts = ends + 1
+        counts[1:] -= ends[:-1] + 1
+        if not (held[asked] + counts > cap[asked]).any():
             return over  # room for every request: nothing to ration
         order = self.rng.permutation(firms.size)
         sort = np.argsort(firms[order], kind="stable")
@@ -767,8 +769,9 @@ class CooperationModel(mesa.Model):
         approved = self._process_applications()
         pt.certified[approved] = pt.filed[approved]
         delays = self._step_no + 1 - pt.filed_at[approved]  # filed and cleared same step = 1
-        self._recent_delays.append((float(delays.sum()), int(approved.sum())))
-        if approved.any():
+        n_approved = np.count_nonzero(approved)
+        self._recent_delays.append((float(np.add.reduce(delays)), n_approved))
+        if n_approved:
             # Enterprises learn how long certification takes (exponential smoothing).
             w = p.delay_learning_rate
             self.expected_delay = (1 - w) * self.expected_delay + w * float(delays.mean())
@@ -779,7 +782,7 @@ class CooperationModel(mesa.Model):
         self._network_stale = True
         n_dissolved = int(np.count_nonzero(dissolve))
         flows["partnerships_dissolved"] = float(n_dissolved)
-        flows["approvals"] = float(approved.sum())
+        flows["approvals"] = float(n_approved)
         if n_dissolved:
             gone = pt.school[dissolve] * len(self.enterprises) + pt.enterprise[dissolve]
             self._paired[gone] = False
@@ -859,7 +862,7 @@ class CooperationModel(mesa.Model):
     def _tally_state(self, step_flows: dict[str, float]) -> None:
         pt = self.partnerships
         counts = np.bincount(pt.depth, minlength=4)
-        active = counts[1:].sum()
+        active = counts[1] + counts[2] + counts[3]
         reported = np.bincount(pt.reported, minlength=4)
         delay_sum = sum(d for d, _ in self._recent_delays)
         delay_n = sum(n for _, n in self._recent_delays)
@@ -874,7 +877,7 @@ class CooperationModel(mesa.Model):
             "form_share": counts[1] / active if active else 0.0,
             "practice_share": counts[2] / active if active else 0.0,
             "content_share": counts[3] / active if active else 0.0,
-            "depth_index": float((pt.depth[pt.depth > 0] - 1).sum() / (2 * active))
+            "depth_index": float((counts[2] + 2 * counts[3]) / (2 * active))
             if active else 0.0,
             "reported_content_share": reported[3] / active if active else 0.0,
             "misreporting_share": float(np.count_nonzero(pt.misreporting) / active) if active else 0.0,
