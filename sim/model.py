@@ -186,6 +186,7 @@ class CooperationModel(mesa.Model):
         self.credibility = regulation.incentive_credibility(p.regulation_completeness,
                                                             p.incentive_credibility_floor)
         self.dept_budget = np.zeros(n_dep)
+        self._handler_of_broker: np.ndarray | None = None
         self._renew_budgets()
         # Firms expect a subsidy to be paid only if there is a budget to pay it from.
         self.payout_ratio = 1.0 if p.subsidy_budget_per_year > 0 else 0.0
@@ -318,13 +319,16 @@ class CooperationModel(mesa.Model):
         """The paying department of new partnerships: the broker if it pays, else the primary payer."""
         if len(self.dept_budget) == 0:
             return np.full(broker.shape, -1, dtype=np.int64)
-        primary = (self.dept_lead[APPROVE] if self.dept_lead is not None
-                   else departments.primary_holders(len(self.dept_budget))[APPROVE])
-        if self.dept_lead is not None:
-            return np.full(broker.shape, primary, dtype=np.int64)
-        pays = np.zeros(len(self.dept_budget) + 1, dtype=bool)
-        pays[:-1] = self.dept_held[:, APPROVE]
-        return np.where((broker >= 0) & pays[broker], broker, primary).astype(np.int64)
+        if self._handler_of_broker is None:
+            # Mandates and leads are fixed for the run: one lookup table, broker -1 last.
+            primary = (self.dept_lead[APPROVE] if self.dept_lead is not None
+                       else departments.primary_holders(len(self.dept_budget))[APPROVE])
+            table = np.full(len(self.dept_budget) + 1, primary, dtype=np.int64)
+            if self.dept_lead is None:
+                pays = np.flatnonzero(self.dept_held[:, APPROVE])
+                table[pays] = pays
+            self._handler_of_broker = table
+        return self._handler_of_broker[broker]
 
     @property
     def budget_left(self) -> float:

@@ -86,8 +86,11 @@ def take_up(awareness: np.ndarray, held: np.ndarray, lead: np.ndarray | None, va
         none_acts = np.prod(1.0 - x, axis=0, keepdims=True)
         # P(no *other* holder acts): divide out the department's own term.
         others_idle = np.divide(none_acts, 1.0 - x, out=np.zeros_like(x), where=x < 1.0)
-        x = 0.5 * x + 0.5 * attentive * _willing(awareness[:, None] * value * others_idle, cost,
-                                                 temperature)
+        new = 0.5 * x + 0.5 * attentive * _willing(awareness[:, None] * value * others_idle, cost,
+                                                   temperature)
+        if np.array_equal(new, x):
+            break  # an exact fixed point: every further iteration would return it unchanged
+        x = new
     return x
 
 
