@@ -5,6 +5,11 @@ subprocess so that peak memory (max RSS) belongs to that run alone.
 
     python benchmarks/speed.py                 # county, province, scaling, start-up
     python benchmarks/speed.py county          # one part: county, province, scaling, startup
+    python benchmarks/speed.py --against DIR county   # also time the model of another checkout
+
+With ``--against DIR`` the model in DIR (a checkout of an older commit, put
+first on PYTHONPATH) is timed too, alternating with this one seed by seed, and
+the ratio of the medians is printed as ``*_speedup_vs_against``.
 
 Agent-steps per second = (schools + enterprises + departments) x steps / wall
 time of construction plus run. BoltzmannWealth (mesa.examples) is timed with
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import resource
 import statistics
 import subprocess
@@ -61,22 +67,29 @@ def _measure_boltzmann(n_agents: int, steps: int, seed: int) -> dict:
     return {"seconds": time.perf_counter() - start}
 
 
-def _child(kind: str, *args: str) -> dict:
+def _child(kind: str, *args: str, against: str | None = None) -> dict:
+    env = None
+    if against:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            [against, *filter(None, [os.environ.get("PYTHONPATH")])])}
     out = subprocess.run([sys.executable, __file__, "--child", kind, *args],
-                         check=True, capture_output=True, text=True)
+                         check=True, capture_output=True, text=True, env=env,
+                         cwd=against or None)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _model_child(params: dict, steps: int, seed: int) -> dict:
-    return _child("model", json.dumps(params), str(steps), str(seed))
+def _model_child(params: dict, steps: int, seed: int, against: str | None = None) -> dict:
+    return _child("model", json.dumps(params), str(steps), str(seed), against=against)
 
 
-def scale(name: str) -> None:
+def scale(name: str, against: str | None = None) -> None:
     cfg = CONFIGURATIONS[name]
-    runs, boltz = [], []
+    runs, boltz, other = [], [], []
     for seed in cfg["seeds"]:
         runs.append(_model_child(cfg["params"], cfg["steps"], seed))
         boltz.append(_child("boltzmann", str(runs[0]["agents"]), str(cfg["steps"]), str(seed)))
+        if against:
+            other.append(_model_child(cfg["params"], cfg["steps"], seed, against=against))
     seconds = statistics.median(r["seconds"] for r in runs)
     boltz_seconds = statistics.median(b["seconds"] for b in boltz)
     agents = runs[0]["agents"]
@@ -99,6 +112,12 @@ def scale(name: str) -> None:
     print(f"{name}_boltzmann_seconds_all: {' '.join(f'{b['seconds']:.4f}' for b in boltz)}")
     print(f"{name}_boltzmann_agent_steps_per_s: {boltz_rate:.0f}")
     print(f"{name}_ratio_vs_boltzmann: {rate / boltz_rate:.2f}")
+    if other:
+        other_seconds = statistics.median(r["seconds"] for r in other)
+        print(f"{name}_against: {against}")
+        print(f"{name}_against_seconds_median: {other_seconds:.4f}")
+        print(f"{name}_against_seconds_all: {' '.join(f'{r['seconds']:.4f}' for r in other)}")
+        print(f"{name}_speedup_vs_against: {other_seconds / seconds:.2f}")
     for key, target in cfg["targets"].items():
         print(f"{name}_target_{key}: {target}")
     sys.stdout.flush()
@@ -141,8 +160,9 @@ def startup() -> None:
     sys.stdout.flush()
 
 
-PARTS = {"county": lambda: scale("county"), "province": lambda: scale("province"),
-         "scaling": scaling, "startup": startup}
+PARTS = {"county": lambda against: scale("county", against),
+         "province": lambda against: scale("province", against),
+         "scaling": lambda against: scaling(), "startup": lambda against: startup()}
 
 
 if __name__ == "__main__":
@@ -154,5 +174,9 @@ if __name__ == "__main__":
             result = _measure_boltzmann(int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
         print(json.dumps(result))
     else:
-        for part in sys.argv[1:] or list(PARTS):
-            PARTS[part]()
+        args = sys.argv[1:]
+        against = None
+        if args[:1] == ["--against"]:
+            against, args = str(Path(args[1]).resolve()), args[2:]
+        for part in args or list(PARTS):
+            PARTS[part](against)
