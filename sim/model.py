@@ -60,7 +60,7 @@ from sim.network import (
     population_from_graph,
 )
 from sim.params import ParameterError, Parameters
-from sim.partnerships import Partnerships
+from sim.partnerships import PairIndex, Partnerships
 
 #: A step is a month: every per-step quantity in the parameters is monthly.
 STEPS_PER_YEAR = 12
@@ -211,14 +211,14 @@ class CooperationModel(mesa.Model):
         # --- partnerships given by the network (generated counties start with none) ---
         self.partnerships = Partnerships()
         # Which school-enterprise pairs hold a partnership (kept in step with the table).
-        self._paired = np.zeros(len(self.schools) * len(self.enterprises), dtype=bool)
+        self._paired = PairIndex(len(self.schools) * len(self.enterprises))
         self._given_edges = bool(len(pop.partnerships))
         if len(pop.partnerships):
             s, e, d = pop.partnerships.T
             self.partnerships.add(s, e, d, d.copy(), d.copy(), np.full(len(s), -1),
                                   self._default_handler(np.full(len(s), -1)))
             self.partnerships.given_depth[:] = True
-            self._paired[s * len(self.enterprises) + e] = True
+            self._paired.add(s * len(self.enterprises) + e)
         self._aware_cache: tuple[np.ndarray, float] | None = None
         self._annual = {"graduates_placed_locally": 0.0, "graduates_poached": 0.0,
                         "skill_match": 0.0}
@@ -532,7 +532,7 @@ class CooperationModel(mesa.Model):
         pt.add(s, e, np.full(s.size, int(Depth.FORM)), INVEST[alt], school_choice[accepted], b,
                self._default_handler(b), report=REPORT[alt], false_report=REPORT[alt] > INVEST[alt])
         self.ent_last_choice[e] = alt
-        self._paired[s * n_e + e] = True
+        self._paired.add(s * n_e + e)
         self._network_stale = True
         flows["partnerships_formed"] = float(s.size)
         # The department that brokered a match is the one that worked on it (a service tie).
@@ -789,7 +789,7 @@ class CooperationModel(mesa.Model):
         flows["approvals"] = float(n_approved)
         if n_dissolved:
             gone = pt.school[dissolve] * len(self.enterprises) + pt.enterprise[dissolve]
-            self._paired[gone] = False
+            self._paired.remove(gone)
             self._dissolved_log.append(gone)
             pt.keep(~dissolve)
         self._update_retention()
@@ -966,15 +966,15 @@ class TallyCollector(mesa.DataCollector):
                 for agent_type in self.agenttype_reporters}
 
 
-def _first_occurrence(keys: np.ndarray, taken: np.ndarray) -> np.ndarray:
-    """True at the first occurrence of each key not already ``taken`` (a flat bool table)."""
+def _first_occurrence(keys: np.ndarray, taken: PairIndex) -> np.ndarray:
+    """True at the first occurrence of each key not already ``taken``."""
     order = np.argsort(keys, kind="stable")
     ranked = keys[order]
     first = np.ones(keys.size, dtype=bool)
     first[1:] = ranked[1:] != ranked[:-1]
     new = np.zeros(keys.size, dtype=bool)
     new[order[first]] = True
-    new &= ~taken[keys]
+    new &= ~taken.contains(keys)
     return new
 
 

@@ -88,3 +88,46 @@ class Partnerships:
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(Partnerships))
+
+
+class PairIndex:
+    """Which (school, enterprise) pair keys hold a partnership, kept in step with the table.
+
+    Up to :data:`DENSE_LIMIT` possible pairs it is a flat boolean table (one
+    numpy lookup per step); above, a set of keys, because writing into a table
+    of 10^8 bytes touches a fresh memory page for almost every new pair.
+    """
+
+    #: Largest number of possible pairs (schools x enterprises) kept as a dense table.
+    DENSE_LIMIT = 1 << 25
+
+    def __init__(self, n_pairs: int):
+        self._table = np.zeros(n_pairs, dtype=bool) if n_pairs <= self.DENSE_LIMIT else None
+        self._set: set[int] = set()
+
+    def contains(self, keys: np.ndarray) -> np.ndarray:
+        """True where a key's pair holds a partnership."""
+        if self._table is not None:
+            return self._table[keys]
+        held = self._set
+        return np.array([k in held for k in keys.tolist()], dtype=bool).reshape(keys.shape)
+
+    def add(self, keys: np.ndarray) -> None:
+        """Record new partnerships."""
+        if self._table is not None:
+            self._table[keys] = True
+        else:
+            self._set.update(keys.tolist())
+
+    def remove(self, keys: np.ndarray) -> None:
+        """Forget dissolved partnerships."""
+        if self._table is not None:
+            self._table[keys] = False
+        else:
+            self._set.difference_update(keys.tolist())
+
+    def keys(self) -> np.ndarray:
+        """Every key held, sorted."""
+        if self._table is not None:
+            return np.flatnonzero(self._table)
+        return np.array(sorted(self._set), dtype=np.int64)

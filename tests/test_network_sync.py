@@ -23,6 +23,7 @@ from sim.network import (
     population_from_draw,
     population_from_graph,
 )
+from sim.partnerships import PairIndex
 
 SMALL = dict(n_enterprises=300, n_schools=6, service_awareness=0.9,
              subsidy_per_content_step=2.0, subsidy_budget_per_year=1e4, audit_prob_per_step=0.1)
@@ -152,8 +153,12 @@ def test_tally_collector_gives_the_frame_mesas_collector_gives():
                                   reference.get_model_vars_dataframe(), check_exact=True)
 
 
-def test_incremental_poaching_and_pair_table_match_a_full_recomputation():
+@pytest.mark.parametrize("dense", [True, False])
+def test_incremental_poaching_and_pair_index_match_a_full_recomputation(dense, monkeypatch):
+    if not dense:  # the set kept above DENSE_LIMIT possible pairs
+        monkeypatch.setattr(PairIndex, "DENSE_LIMIT", 0)
     model = CooperationModel(rng=6, **SMALL)
+    assert (model._paired._table is None) is not dense
     for _ in range(4):
         model.run_for(15)
         pt = model.partnerships
@@ -164,4 +169,4 @@ def test_incremental_poaching_and_pair_table_match_a_full_recomputation():
         assert np.array_equal(model.ent_retained,
                               poaching.retained_share(model.ent_base_retention, loss))
         keys = np.sort(pt.school * len(model.enterprises) + pt.enterprise)
-        assert np.array_equal(np.flatnonzero(model._paired), keys)
+        assert np.array_equal(model._paired.keys(), keys)
