@@ -529,6 +529,8 @@ class CooperationModel(mesa.Model):
         school_choice = choice.logit_choice(u_school, p.choice_temperature, self.rng)
         s, e, b = schools[accepted], firms[accepted], broker[accepted]
         alt = ent_choice[accepted]
+        if s.size == 0:
+            return  # every proposal declined (the school's draw is made all the same)
         pt.add(s, e, np.full(s.size, int(Depth.FORM)), INVEST[alt], school_choice[accepted], b,
                self._default_handler(b), report=REPORT[alt], false_report=REPORT[alt] > INVEST[alt])
         self.ent_last_choice[e] = alt
