@@ -51,14 +51,23 @@ from sim.mechanisms import (
 )
 from sim.mechanisms.departments import APPROVE, AUDIT, BROKER
 from sim.mechanisms.enterprise_payoff import INVEST, REPORT
-from sim.network import generate, industry_demand, population_from_graph
+from sim.network import (
+    CountyDraw,
+    county_graph,
+    draw_county,
+    industry_demand,
+    population_from_draw,
+    population_from_graph,
+)
 from sim.params import ParameterError, Parameters
-from sim.partnerships import Partnerships
+from sim.partnerships import PairIndex, Partnerships
 
 #: A step is a month: every per-step quantity in the parameters is monthly.
 STEPS_PER_YEAR = 12
 #: The honest alternative of each rung (index into ALTERNATIVES).
 HONEST = np.arange(4)
+#: Alternatives that invest in practice or content (need a trainee place).
+_DEEP_INVEST = (INVEST >= Depth.PRACTICE)[None, :]
 #: ``signers_left`` of an application no department has taken up yet.
 _NOT_TAKEN_UP = -1
 
@@ -92,9 +101,20 @@ class CooperationModel(mesa.Model):
             from sim.network_io import load_network
 
             network = load_network(p.network_file)
-        # A graph passed in is copied: the run adds partnership and service ties to its own.
-        self.network = network.copy() if network is not None else generate(p, self.rng)
-        self.population = pop = population_from_graph(self.network)
+        # The graph is built and brought up to date only when someone reads
+        # ``model.network`` (see the property): the step works on arrays alone.
+        if network is not None:
+            # A graph passed in is copied: the run adds partnership and service ties to its own.
+            self._graph: nx.Graph | None = network.copy()
+            self._county: CountyDraw | None = None
+            self.population = pop = population_from_graph(self._graph)
+        else:
+            self._graph = None
+            self._county = draw_county(p, self.rng)
+            self.population = pop = population_from_draw(self._county)
+        self._dissolved_log: list[np.ndarray] = []   # pair keys dissolved since the last sync
+        self._service_log: list[tuple[np.ndarray, np.ndarray]] = []  # (department, firm) ties
+        self._network_stale = False
 
         # --- rung profiles (none, form, practice, content), content = 1 ---
         self.yield_by_rung = enterprise_payoff.profile(p.training_yield_form, p.training_yield_practice)
@@ -123,6 +143,8 @@ class CooperationModel(mesa.Model):
                                                           p.retention_size_elasticity)
         self.ent_retained = self.ent_base_retention.copy()
         self.ent_loss = np.zeros(n_e)
+        self._training: np.ndarray | None = None  # firms training (1.0) at the last update
+        self._retained_mean: float | None = None
         self.ent_last_choice = np.full(n_e, -1, dtype=np.int64)  # alternative index
         # Vacancies, and so placements and trainee places, grow less than proportionally with size.
         self.ent_value_scale = pop.size ** p.value_size_elasticity
@@ -138,8 +160,11 @@ class CooperationModel(mesa.Model):
         self.school_level = pop.level
         self.school_majors = pop.majors
         self.school_intake = pop.intake
-        self.school_teacher_capacity = np.full(len(pop.school_keys), p.teacher_practical_capacity)
+        self._set_teacher_capacity(np.full(len(pop.school_keys), p.teacher_practical_capacity))
         self.school_risk_factor = np.where(pop.level == 1, p.risk_factor_higher, 1.0)
+        # Priced legal risk of each rung with each school: parameters alone set it.
+        self._risk_of_school = regulation.legal_risk(p.legal_risk_per_step, p.regulation_completeness,
+                                                     self.school_risk_factor, self.risk_exposure)
         self.demand = industry_demand(pop.industry, pop.size, len(pop.industries))
         self.relevance = planning.fit_matrix(self.school_majors, self.demand)
         self.fit_by_industry = self.relevance.copy()
@@ -155,9 +180,13 @@ class CooperationModel(mesa.Model):
         self.dept_audits = np.zeros(n_dep, dtype=np.int64)
         self.dept_signed = np.zeros(n_dep, dtype=np.int64)
         self._decide_department_effort()
+        # Without a subsidy or tax offset every claim, payment and incentive term is
+        # zero: the step then skips that arithmetic (its results would all be 0).
+        self._on_offer = p.subsidy_per_content_step > 0 or p.tax_offset_rate > 0
         self.credibility = regulation.incentive_credibility(p.regulation_completeness,
                                                             p.incentive_credibility_floor)
         self.dept_budget = np.zeros(n_dep)
+        self._handler_of_broker: np.ndarray | None = None
         self._renew_budgets()
         # Firms expect a subsidy to be paid only if there is a budget to pay it from.
         self.payout_ratio = 1.0 if p.subsidy_budget_per_year > 0 else 0.0
@@ -176,26 +205,82 @@ class CooperationModel(mesa.Model):
         self.schools = [School(self, i, k) for i, k in enumerate(pop.school_keys)]
         self.enterprises = [Enterprise(self, i, k) for i, k in enumerate(pop.enterprise_keys)]
         self.departments = [Department(self, i, k) for i, k in enumerate(pop.department_keys)]
-        for agent in (*self.schools, *self.enterprises, *self.departments):
-            self.network.nodes[agent.node]["agent"] = agent
+        if self._graph is not None:
+            self._attach_agents(self._graph)
 
         # --- partnerships given by the network (generated counties start with none) ---
         self.partnerships = Partnerships()
+        # Which school-enterprise pairs hold a partnership (kept in step with the table).
+        self._paired = PairIndex(len(self.schools) * len(self.enterprises))
+        self._given_edges = bool(len(pop.partnerships))
         if len(pop.partnerships):
             s, e, d = pop.partnerships.T
             self.partnerships.add(s, e, d, d.copy(), d.copy(), np.full(len(s), -1),
                                   self._default_handler(np.full(len(s), -1)))
+            self.partnerships.given_depth[:] = True
+            self._paired.add(s * len(self.enterprises) + e)
+        self._aware_cache: tuple[np.ndarray, float] | None = None
         self._annual = {"graduates_placed_locally": 0.0, "graduates_poached": 0.0,
                         "skill_match": 0.0}
         self.tally: dict[str, float] = {}
         self._update_retention()
         self._update_fit()
         self._tally_state(step_flows=_zero_flows())
-        self.datacollector = mesa.DataCollector(
-            model_reporters=outputs.reporters(),
-            agenttype_reporters=outputs.agent_reporters() if collect_agents else None,
-        )
+        self.datacollector = TallyCollector(
+            agenttype_reporters=outputs.agent_reporters() if collect_agents else None)
         self.datacollector.collect(self)
+
+    # ------------------------------------------------------------ network
+    @property
+    def network(self) -> nx.Graph:
+        """The county's graph, up to date with the partnership table whenever it is read.
+
+        The step changes only arrays; the graph is built on first access and its
+        partnership and service ties are brought in step at each access. A
+        reference kept across steps is brought up to date at the next access.
+        """
+        if self._graph is None:
+            self._graph = county_graph(self._county)
+            self._attach_agents(self._graph)
+        if self._network_stale:
+            self._sync_network()
+        return self._graph
+
+    def _attach_agents(self, graph: nx.Graph) -> None:
+        for agent in (*self.schools, *self.enterprises, *self.departments):
+            graph.nodes[agent.node]["agent"] = agent
+
+    def _sync_network(self) -> None:
+        """Apply the steps since the last access to the graph, as if each had edited it.
+
+        A partnership dissolved since then loses its tie (one re-formed since gets a
+        fresh one); every live partnership has its tie at its current depth, except
+        a given tie whose depth never moved, which keeps the value it was given.
+        """
+        g, pt, pop = self._graph, self.partnerships, self.population
+        schools, firms = pop.school_keys, pop.enterprise_keys
+        n_e = len(firms)
+        if self._dissolved_log:
+            for key in np.concatenate(self._dissolved_log).tolist():
+                u, v = schools[key // n_e], firms[key % n_e]
+                if g.has_edge(u, v):
+                    g.remove_edge(u, v)
+        adj = g.adj
+        for s, e, d, given in zip(pt.school.tolist(), pt.enterprise.tolist(), pt.depth.tolist(),
+                                  pt.given_depth.tolist(), strict=True):
+            u, v = schools[s], firms[e]
+            data = adj[u].get(v) if u in adj else None
+            if data is None:
+                g.add_edge(u, v, tie="partnership", depth=d)
+            elif not given:
+                data["depth"] = d
+        deps = pop.department_keys
+        for dep, firm in self._service_log:
+            g.add_edges_from(((deps[a], firms[b]) for a, b in zip(dep.tolist(), firm.tolist(),
+                                                                 strict=True)), tie="service")
+        self._dissolved_log.clear()
+        self._service_log.clear()
+        self._network_stale = False
 
     # ------------------------------------------------------------ government
     def _decide_department_effort(self) -> None:
@@ -234,18 +319,21 @@ class CooperationModel(mesa.Model):
         """The paying department of new partnerships: the broker if it pays, else the primary payer."""
         if len(self.dept_budget) == 0:
             return np.full(broker.shape, -1, dtype=np.int64)
-        primary = (self.dept_lead[APPROVE] if self.dept_lead is not None
-                   else departments.primary_holders(len(self.dept_budget))[APPROVE])
-        if self.dept_lead is not None:
-            return np.full(broker.shape, primary, dtype=np.int64)
-        pays = np.zeros(len(self.dept_budget) + 1, dtype=bool)
-        pays[:-1] = self.dept_held[:, APPROVE]
-        return np.where((broker >= 0) & pays[broker], broker, primary).astype(np.int64)
+        if self._handler_of_broker is None:
+            # Mandates and leads are fixed for the run: one lookup table, broker -1 last.
+            primary = (self.dept_lead[APPROVE] if self.dept_lead is not None
+                       else departments.primary_holders(len(self.dept_budget))[APPROVE])
+            table = np.full(len(self.dept_budget) + 1, primary, dtype=np.int64)
+            if self.dept_lead is None:
+                pays = np.flatnonzero(self.dept_held[:, APPROVE])
+                table[pays] = pays
+            self._handler_of_broker = table
+        return self._handler_of_broker[broker]
 
     @property
     def budget_left(self) -> float:
         """Subsidy budget left this year, all departments together."""
-        return float(self.dept_budget.sum())
+        return float(np.add.reduce(self.dept_budget))
 
     @property
     def service_reach(self) -> float:
@@ -261,23 +349,31 @@ class CooperationModel(mesa.Model):
     def step(self) -> None:
         """Advance one month (see the module docstring for the order)."""
         flows = _zero_flows()
+        self._step_no = self.step_count
         self._capacity_left = self._monthly_capacity.copy()
         self._departments_act(flows)
         existing = len(self.partnerships)  # signed before this month's search
         self._schools_search(flows)
         self._partners_revise(existing)
         self._partnerships_move(flows)
-        if self.step_count % STEPS_PER_YEAR == 0:
+        if self._step_no % STEPS_PER_YEAR == 0:
             self._year_end()
         self._tally_state(flows)
         self.datacollector.collect(self)
 
     # -- 1. departments -----------------------------------------------------
     def _departments_act(self, flows: dict[str, float]) -> None:
-        p, pt = self.p, self.partnerships
+        pt = self.partnerships
         flows["spending_levers"] = self._lever_cost_per_step()
         if len(pt) == 0:
             return
+        if self._on_offer:
+            self._pay_claims(flows)
+        self._audit_reports(flows)
+
+    def _pay_claims(self, flows: dict[str, float]) -> None:
+        """Pay this month's subsidy claims and tax offsets; book what exceeds the true depth."""
+        p, pt = self.p, self.partnerships
         aware = self.ent_aware[pt.enterprise]
         # Claims follow the reported rung (the whole subsidy: firm's and school's part);
         # what the true rung would have drawn is the entitlement, the rest over-payment.
@@ -286,8 +382,8 @@ class CooperationModel(mesa.Model):
             p.subsidy_per_content_step, p.tax_offset_rate, claimed,
             self.ent_content_cost[pt.enterprise, claimed], aware)
         paid = np.zeros(len(pt))
-        for dep in np.unique(pt.handler[claims > 0]):
-            rows = np.flatnonzero((pt.handler == dep) & (claims > 0))
+        for dep in np.flatnonzero(np.bincount(pt.handler[claims > 0], minlength=1)):
+            rows = ((pt.handler == dep) & (claims > 0)).nonzero()[0]
             paid[rows], self.dept_budget[dep] = incentives.pay_subsidies(
                 claims[rows], self.dept_budget[dep], self.rng)
         self._year_claimed += claims.sum()
@@ -298,7 +394,17 @@ class CooperationModel(mesa.Model):
         over_subsidy = np.maximum(paid - due_subsidy, 0.0)
         over_tax = np.maximum(offsets - due_tax, 0.0)
         pt.overpaid += over_subsidy + over_tax
+        flows.update(
+            spending_subsidy=paid.sum(),
+            subsidy_leakage=paid[pt.depth <= Depth.FORM].sum(),
+            subsidy_overpaid=over_subsidy.sum(),
+            spending_tax_offset=offsets.sum(),
+            tax_offset_overpaid=over_tax.sum(),
+        )
 
+    def _audit_reports(self, flows: dict[str, float]) -> None:
+        """Audit reports, fine the false ones found and claw back what they were overpaid."""
+        p, pt = self.p, self.partnerships
         audited = self._audit(pt)
         detected = audited & pt.misreporting
         self._learn_detection_risk(pt, audited, detected)
@@ -306,17 +412,13 @@ class CooperationModel(mesa.Model):
         pt.overpaid[audited] = 0.0
         pt.misreporting = pt.misreporting & ~detected
         pt.false_report &= ~detected
+        n_audited, n_detected = np.count_nonzero(audited), np.count_nonzero(detected)
         flows.update(
-            spending_subsidy=paid.sum(),
-            subsidy_leakage=paid[pt.depth <= Depth.FORM].sum(),
-            subsidy_overpaid=over_subsidy.sum(),
-            spending_tax_offset=offsets.sum(),
-            tax_offset_overpaid=over_tax.sum(),
-            audits=float(audited.sum()),
-            misreports_detected=float(detected.sum()),
-            penalties_collected=float(detected.sum()) * p.penalty_per_misreport,
+            audits=float(n_audited),
+            misreports_detected=float(n_detected),
+            penalties_collected=float(n_detected) * p.penalty_per_misreport,
             clawbacks_collected=float(clawback),
-            spending_audit=float(audited.sum()) * p.cost_per_audit,
+            spending_audit=float(n_audited) * p.cost_per_audit,
         )
 
     def _learn_detection_risk(self, pt: Partnerships, audited: np.ndarray,
@@ -326,12 +428,12 @@ class CooperationModel(mesa.Model):
         They learn from the share of false reports found; with none around, from
         how often reports are audited at all (what anyone can see).
         """
-        misreporting = int(pt.misreporting.sum())
-        eligible = int((pt.reported >= Depth.PRACTICE).sum())
+        misreporting = np.count_nonzero(pt.misreporting)
+        eligible = np.count_nonzero(pt.reported >= Depth.PRACTICE)
         if misreporting:
-            rate = detected.sum() / misreporting
+            rate = np.count_nonzero(detected) / misreporting
         elif eligible:
-            rate = audited.sum() / eligible
+            rate = np.count_nonzero(audited) / eligible
         else:
             return
         w = self.p.detection_learning_rate
@@ -341,7 +443,7 @@ class CooperationModel(mesa.Model):
         """Audits this month: the mandated number, made by the departments that take them up."""
         p = self.p
         eligible = pt.reported >= Depth.PRACTICE
-        mandated = int(self.rng.binomial(int(eligible.sum()), p.audit_prob_per_step))
+        mandated = int(self.rng.binomial(np.count_nonzero(eligible), p.audit_prob_per_step))
         audited = np.zeros(len(pt), dtype=bool)
         if mandated == 0 or len(self.departments) == 0:
             return audited
@@ -378,11 +480,11 @@ class CooperationModel(mesa.Model):
         outcome_sum = np.bincount(pt.school, weights=self.outcome_by_rung[pt.depth], minlength=n_s)
         expected_outcome = np.where(have > 0, outcome_sum / np.maximum(have, 1),
                                     self.outcome_by_rung[Depth.PRACTICE])
-        quality = self.fit_by_industry.mean(axis=1) * self._school_quality(np.arange(n_s))
+        quality = self.fit_by_industry.mean(axis=1) * self._quality_of_school
         # Outcomes need students: a new partner adds them only from the intake its
         # partners do not already want.
         wanted = np.bincount(pt.school, weights=self._students_wanted(), minlength=n_s)
-        spare = np.clip(1.0 - wanted / np.maximum(self.school_intake, 1), 0.0, 1.0)
+        spare = np.minimum(np.maximum(1.0 - wanted / np.maximum(self.school_intake, 1), 0.0), 1.0)
         value = assessment.agreement_value(p.assessment_outcome_weight,
                                            (have < p.target_partnerships_per_school).astype(float),
                                            expected_outcome * quality * spare,
@@ -404,51 +506,46 @@ class CooperationModel(mesa.Model):
         firms = service.choose_candidates(self.fit_by_industry, self.ent_industry, schools,
                                           brokered, p.partner_info_noise, self.rng,
                                           p.broker_shortlist, p.own_shortlist)
-        keys = schools * n_e + firms
-        _, first = np.unique(keys, return_index=True)
-        new = np.zeros(keys.size, dtype=bool)
-        new[first] = True
-        new &= ~np.isin(keys, pt.pair_keys(n_e))
+        new = _first_occurrence(schools * n_e + firms, self._paired)
         # A firm holding as many agreements as it is willing to declines.
         held = np.bincount(pt.enterprise, minlength=n_e)
-        candidates = np.flatnonzero(new)
+        candidates = new.nonzero()[0]
         new[candidates[self._over_capacity(firms[candidates], held, self.ent_agreement_cap)]] = False
         schools, firms, broker = schools[new], firms[new], broker[new]
-        flows["proposals_declined"] = float((~new).sum())
+        flows["proposals_declined"] = float(new.size - np.count_nonzero(new))
         if schools.size == 0:
             return
         # Firms already deep in as many partnerships as they can host have no deep option.
-        deep_full = self._deep_commitments()[firms] >= self.ent_deep_cap[firms]
+        committed = self._deep_commitments()
+        deep_full = committed[firms] >= self.ent_deep_cap[firms]
         u_ent = self._enterprise_alternatives(schools, firms, np.full(schools.size, int(Depth.FORM)),
                                               deep_full)
         ent_choice = self._within_deep_capacity(
-            firms, choice.logit_choice(u_ent, p.choice_temperature, self.rng),
-            self._deep_commitments())
+            firms, choice.logit_choice(u_ent, p.choice_temperature, self.rng), committed)
         accepted = INVEST[ent_choice] > Depth.NONE
-        flows["proposals_declined"] += float((~accepted).sum())
+        flows["proposals_declined"] += float(accepted.size - np.count_nonzero(accepted))
         u_school = self._school_utility(schools, firms, broker)
         u_school[:, Depth.NONE] = -np.inf  # the school proposed: it wants at least form
         school_choice = choice.logit_choice(u_school, p.choice_temperature, self.rng)
         s, e, b = schools[accepted], firms[accepted], broker[accepted]
         alt = ent_choice[accepted]
+        if s.size == 0:
+            return  # every proposal declined (the school's draw is made all the same)
         pt.add(s, e, np.full(s.size, int(Depth.FORM)), INVEST[alt], school_choice[accepted], b,
                self._default_handler(b), report=REPORT[alt], false_report=REPORT[alt] > INVEST[alt])
         self.ent_last_choice[e] = alt
+        self._paired.add(s * n_e + e)
+        self._network_stale = True
         flows["partnerships_formed"] = float(s.size)
-        for school, firm in zip(s, e, strict=True):
-            self.network.add_edge(self.schools[school].node, self.enterprises[firm].node,
-                                  tie="partnership", depth=int(Depth.FORM))
-        # The department that brokered a match is the one that worked on it.
-        for dep, firm in zip(b[b >= 0], e[b >= 0], strict=True):
-            self.dept_brokered[dep] += 1
-            self.network.add_edge(self.departments[dep].node, self.enterprises[firm].node,
-                                  tie="service")
+        # The department that brokered a match is the one that worked on it (a service tie).
+        by = b >= 0
+        if by.any():
+            self.dept_brokered += np.bincount(b[by], minlength=len(self.dept_brokered))
+            self._service_log.append((b[by], e[by]))
 
     def _claims_incentives(self, firms: np.ndarray) -> np.ndarray:
         """Firms that would claim a subsidy or tax offset on a deeper rung (aware, and one is on offer)."""
-        p = self.p
-        on_offer = p.subsidy_per_content_step > 0 or p.tax_offset_rate > 0
-        return self.ent_aware[firms] & on_offer
+        return self.ent_aware[firms] & self._on_offer
 
     def _deep_commitments(self) -> np.ndarray:
         """Practice or content partnerships each firm is in or invests for."""
@@ -457,7 +554,12 @@ class CooperationModel(mesa.Model):
         return np.bincount(pt.enterprise[deep], minlength=len(self.enterprises))
 
     def _school_quality(self, schools: np.ndarray) -> np.ndarray:
-        return 0.5 + 0.5 * self.school_teacher_capacity[schools]
+        return self._quality_of_school[schools]
+
+    def _set_teacher_capacity(self, capacity: np.ndarray) -> None:
+        """Teachers' practical capacity, and the training quality it gives each school."""
+        self.school_teacher_capacity = capacity
+        self._quality_of_school = 0.5 + 0.5 * capacity
 
     def _incentive_weights(self, depth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Weights (n, 4) of the subsidy and the tax offset claimed on each rung.
@@ -481,10 +583,13 @@ class CooperationModel(mesa.Model):
         base = enterprise_payoff.honest_payoff(
             value_scale=self.ent_value_scale[firms], retained=self.ent_retained[firms], fit=fit,
             school_quality=self._school_quality(schools),
-            risk=regulation.legal_risk(p.legal_risk_per_step, p.regulation_completeness,
-                                       self.school_risk_factor[schools], self.risk_exposure),
+            risk=self._risk_of_school[schools],
             cost=cost, training_value=p.training_value_per_step,
             symbolic_value=p.symbolic_value_per_step, yield_by_rung=self.yield_by_rung)
+        if not self._on_offer:
+            u = enterprise_payoff.honest_only(base)
+            u[deep_full[:, None] & _DEEP_INVEST] = -np.inf
+            return u
         subsidy_weight, tax_weight = self._incentive_weights(depth)
         claimed = enterprise_payoff.incentives(
             aware=self.ent_aware[firms].astype(float),
@@ -495,7 +600,7 @@ class CooperationModel(mesa.Model):
                                            p.penalty_per_misreport, p.misreport_horizon_steps,
                                            p.fabrication_cost)
         # No trainee places left: investing in practice or content is not an option.
-        u[deep_full[:, None] & (INVEST >= Depth.PRACTICE)[None, :]] = -np.inf
+        u[deep_full[:, None] & _DEEP_INVEST] = -np.inf
         return u
 
     def _school_utility(self, schools: np.ndarray, firms: np.ndarray,
@@ -517,7 +622,7 @@ class CooperationModel(mesa.Model):
     def _partners_revise(self, existing: int) -> None:
         """Revisit investment and reporting of partnerships older than this month."""
         p, pt = self.p, self.partnerships
-        rows = np.flatnonzero(self.rng.random(existing) < p.revision_prob_per_step)
+        rows = (self.rng.random(existing) < p.revision_prob_per_step).nonzero()[0]
         if rows.size == 0:
             return
         s, e = pt.school[rows], pt.enterprise[rows]
@@ -529,7 +634,7 @@ class CooperationModel(mesa.Model):
         # Imitation: copy the latest choice of a random peer in the same industry, if open to it.
         imitating = self.rng.random(rows.size) < p.imitation_prob
         if imitating.any():
-            idx = np.flatnonzero(imitating)
+            idx = (imitating).nonzero()[0]
             peer = self._random_peer(e[idx])
             copied = np.where(peer >= 0, self.ent_last_choice[np.maximum(peer, 0)], -1)
             open_to = copied >= 0
@@ -554,7 +659,7 @@ class CooperationModel(mesa.Model):
         ``held`` is the deep commitments each firm has outside these choices;
         the choices over capacity fall back to honest form.
         """
-        wants_deep = np.flatnonzero(INVEST[chosen] >= Depth.PRACTICE)
+        wants_deep = (INVEST[chosen] >= Depth.PRACTICE).nonzero()[0]
         out = chosen.copy()
         over = self._over_capacity(firms[wants_deep], held, self.ent_deep_cap)
         out[wants_deep[over]] = HONEST[Depth.FORM]
@@ -567,8 +672,17 @@ class CooperationModel(mesa.Model):
         those served reaches its ``cap``.
         """
         over = np.zeros(firms.size, dtype=bool)
-        requested = np.bincount(firms, minlength=len(held))
-        if not (held + requested > cap)[requested > 0].any():
+        if firms.size == 0:
+            return over
+        # Requests per firm asked (sorted runs: the cost grows with requests, not firms).
+        ranked = np.sort(firms)
+        last = np.ones(ranked.size, dtype=bool)
+        last[:-1] = ranked[1:] != ranked[:-1]
+        ends = last.nonzero()[0]
+        asked = ranked[ends]
+        counts = ends + 1
+        counts[1:] -= ends[:-1] + 1
+        if not (held[asked] + counts > cap[asked]).any():
             return over  # room for every request: nothing to ration
         order = self.rng.permutation(firms.size)
         sort = np.argsort(firms[order], kind="stable")
@@ -604,7 +718,9 @@ class CooperationModel(mesa.Model):
             approved[pending] = True
             pt.stages_left[approved] = 0
             return approved
-        waiting = np.flatnonzero(pending & (pt.signers_left == _NOT_TAKEN_UP))
+        if not pending.any():
+            return approved  # no file to take up or sign: nothing is drawn
+        waiting = (pending & (pt.signers_left == _NOT_TAKEN_UP)).nonzero()[0]
         taker = departments.assign_tasks(waiting.size, self.dept_takeup[:, APPROVE],
                                          self._capacity_left, self.rng)
         taken = waiting[taker >= 0]
@@ -617,7 +733,7 @@ class CooperationModel(mesa.Model):
         signing[taken] = False  # taken up this month: signatures from next month
         for dep in self.sign_offs_needed:
             bit = np.int64(1) << dep
-            rows = np.flatnonzero(signing & ((pt.signers_left & bit) > 0))
+            rows = (signing & ((pt.signers_left & bit) > 0)).nonzero()[0]
             if rows.size == 0:
                 continue
             clears = rows[self.rng.random(rows.size) < coordination.sign_off_prob(
@@ -655,27 +771,29 @@ class CooperationModel(mesa.Model):
         filing = claims & (pt.stages_left == 0)
         pt.stages_left[filing] = 1
         pt.signers_left[filing] = _NOT_TAKEN_UP
-        pt.filed_at[filing] = self.step_count
+        pt.filed_at[filing] = self._step_no
         approved = self._process_applications()
         pt.certified[approved] = pt.filed[approved]
-        delays = self.step_count + 1 - pt.filed_at[approved]  # filed and cleared same step = 1
-        self._recent_delays.append((float(delays.sum()), int(approved.sum())))
-        if approved.any():
+        delays = self._step_no + 1 - pt.filed_at[approved]  # filed and cleared same step = 1
+        n_approved = np.count_nonzero(approved)
+        self._recent_delays.append((float(np.add.reduce(delays)), n_approved))
+        if n_approved:
             # Enterprises learn how long certification takes (exponential smoothing).
             w = p.delay_learning_rate
             self.expected_delay = (1 - w) * self.expected_delay + w * float(delays.mean())
 
         dissolve = pt.steps_at_none >= p.dissolve_after_steps
-        changed = np.flatnonzero((pt.depth != before) & ~dissolve)
-        for i in changed:
-            self.network.edges[self.schools[pt.school[i]].node,
-                               self.enterprises[pt.enterprise[i]].node]["depth"] = int(pt.depth[i])
-        for i in np.flatnonzero(dissolve):
-            self.network.remove_edge(self.schools[pt.school[i]].node,
-                                     self.enterprises[pt.enterprise[i]].node)
-        flows["partnerships_dissolved"] = float(dissolve.sum())
-        flows["approvals"] = float(approved.sum())
-        pt.keep(~dissolve)
+        if self._given_edges:
+            pt.given_depth &= pt.depth == before
+        self._network_stale = True
+        n_dissolved = int(np.count_nonzero(dissolve))
+        flows["partnerships_dissolved"] = float(n_dissolved)
+        flows["approvals"] = float(n_approved)
+        if n_dissolved:
+            gone = pt.school[dissolve] * len(self.enterprises) + pt.enterprise[dissolve]
+            self._paired.remove(gone)
+            self._dissolved_log.append(gone)
+            pt.keep(~dissolve)
         self._update_retention()
         self._update_fit()
 
@@ -696,9 +814,23 @@ class CooperationModel(mesa.Model):
         pt = self.partnerships
         training = np.zeros(len(self.enterprises))
         training[pt.enterprise[pt.depth >= Depth.PRACTICE]] = 1.0
-        self.ent_loss = poaching.poaching_loss(self.population.peers, training,
-                                               self.p.poaching_prob_per_tie)
-        self.ent_retained = poaching.retained_share(self.ent_base_retention, self.ent_loss)
+        peers = self.population.peers
+        if self._training is None:
+            self._free_riders = poaching.free_riders(peers, training)
+            firms = slice(None)
+        else:
+            # Only the peers of firms that started or stopped training see a change.
+            changed = (training != self._training).nonzero()[0]
+            if changed.size == 0:
+                return
+            firms = poaching.update_free_riders(self._free_riders, peers, changed,
+                                                self._training[changed] - training[changed])
+        self._training = training
+        self._retained_mean = None  # recomputed when next reported
+        self.ent_loss[firms] = poaching.loss_from_free_riders(self._free_riders[firms],
+                                                              self.p.poaching_prob_per_tie)
+        self.ent_retained[firms] = poaching.retained_share(self.ent_base_retention[firms],
+                                                           self.ent_loss[firms])
 
     # -- 5. once a year ------------------------------------------------------
     def _year_end(self) -> None:
@@ -720,8 +852,8 @@ class CooperationModel(mesa.Model):
         deep = np.bincount(pt.school, weights=(pt.depth >= Depth.PRACTICE).astype(float),
                            minlength=n_s) / np.maximum(1, np.bincount(pt.school, minlength=n_s))
         cap = self.school_teacher_capacity
-        self.school_teacher_capacity = np.clip(
-            cap + p.teacher_learning_rate * deep * (1 - cap) - p.teacher_attrition * cap, 0, 1)
+        self._set_teacher_capacity(np.clip(
+            cap + p.teacher_learning_rate * deep * (1 - cap) - p.teacher_attrition * cap, 0, 1))
         self.school_majors = planning.adjust_majors(self.school_majors, self.demand,
                                                     p.major_adjust_rate_per_year)
         self.relevance = planning.fit_matrix(self.school_majors, self.demand)
@@ -736,7 +868,7 @@ class CooperationModel(mesa.Model):
     def _tally_state(self, step_flows: dict[str, float]) -> None:
         pt = self.partnerships
         counts = np.bincount(pt.depth, minlength=4)
-        active = counts[1:].sum()
+        active = counts[1] + counts[2] + counts[3]
         reported = np.bincount(pt.reported, minlength=4)
         delay_sum = sum(d for d, _ in self._recent_delays)
         delay_n = sum(n for _, n in self._recent_delays)
@@ -751,14 +883,14 @@ class CooperationModel(mesa.Model):
             "form_share": counts[1] / active if active else 0.0,
             "practice_share": counts[2] / active if active else 0.0,
             "content_share": counts[3] / active if active else 0.0,
-            "depth_index": float((pt.depth[pt.depth > 0] - 1).sum() / (2 * active))
+            "depth_index": float((counts[2] + 2 * counts[3]) / (2 * active))
             if active else 0.0,
             "reported_content_share": reported[3] / active if active else 0.0,
-            "misreporting_share": float(pt.misreporting.sum() / active) if active else 0.0,
+            "misreporting_share": float(np.count_nonzero(pt.misreporting) / active) if active else 0.0,
             "approval_delay": delay_sum / delay_n if delay_n else float("nan"),
-            "applications_pending": float((pt.stages_left > 0).sum()),
-            "aware_enterprise_share": float(self.ent_aware.mean()) if len(self.ent_aware) else 0.0,
-            "mean_retained_share": float(self.ent_retained.mean()) if len(self.ent_retained) else 0.0,
+            "applications_pending": float(np.count_nonzero(pt.stages_left > 0)),
+            "aware_enterprise_share": self._aware_share(),
+            "mean_retained_share": self._mean_retained(),
             "budget_left": self.budget_left,
             "expected_detection": float(self.expected_detection),
             "service_reach": self.service_reach,
@@ -771,6 +903,19 @@ class CooperationModel(mesa.Model):
         t["leakage_share"] = (t["subsidy_leakage"] / t["spending_subsidy"]
                               if t["spending_subsidy"] > 0 else 0.0)
 
+    def _aware_share(self) -> float:
+        # Awareness changes only at a year end: the share is worked out once per change.
+        if self._aware_cache is None or self._aware_cache[0] is not self.ent_aware:
+            share = float(self.ent_aware.mean()) if len(self.ent_aware) else 0.0
+            self._aware_cache = (self.ent_aware, share)
+        return self._aware_cache[1]
+
+    def _mean_retained(self) -> float:
+        if self._retained_mean is None:
+            self._retained_mean = (float(self.ent_retained.mean()) if len(self.ent_retained)
+                                   else 0.0)
+        return self._retained_mean
+
     def _binding_sides(self) -> dict[str, float]:
         """Which side holds each active partnership below content (shares of active ones).
 
@@ -781,7 +926,7 @@ class CooperationModel(mesa.Model):
         """
         pt = self.partnerships
         live = (pt.depth >= Depth.FORM) & (pt.depth < Depth.CONTENT)
-        n = int(live.sum())
+        n = np.count_nonzero(live)
         if n == 0:
             return dict.fromkeys(outputs.BINDING_COLUMNS, 0.0)
         te, ts, d = pt.target_enterprise[live], pt.target_school[live], pt.depth[live]
@@ -789,10 +934,50 @@ class CooperationModel(mesa.Model):
         school = (ts < te) & (ts <= d)
         approval = ~enterprise & ~school & (np.minimum(te, ts) > d)
         both = ~enterprise & ~school & ~approval
-        return {"binding_enterprise_share": enterprise.sum() / n,
-                "binding_school_share": school.sum() / n,
-                "binding_both_share": both.sum() / n,
-                "binding_approval_share": approval.sum() / n}
+        count = np.count_nonzero
+        return {"binding_enterprise_share": count(enterprise) / n,
+                "binding_school_share": count(school) / n,
+                "binding_both_share": count(both) / n,
+                "binding_approval_share": count(approval) / n}
+
+
+class TallyCollector(mesa.DataCollector):
+    """Mesa's DataCollector for these outputs, recording each step's tally as it is.
+
+    Every output is a float the step has already computed (``model.tally``), so
+    the per-value reporter call and deep copy of Mesa's ``collect`` would copy
+    nothing; this appends the values to the same ``model_vars`` lists, so
+    ``get_model_vars_dataframe()`` is the frame Mesa's own collector would give.
+    Per-agent reporters, when asked for, are collected by Mesa as usual.
+    """
+
+    def __init__(self, agenttype_reporters: dict | None = None):
+        super().__init__(model_reporters=outputs.reporters(), agenttype_reporters=agenttype_reporters)
+        self._columns = [(self.model_vars[name], name) for name in self.model_reporters]
+
+    def collect(self, model: Any) -> None:
+        """Record the model's tally (and per-agent values, if any reporters ask for them)."""
+        if hasattr(self, "_collection_steps"):
+            self._collection_steps.append(model.time)
+        tally = model.tally
+        for values, name in self._columns:
+            values.append(float(tally[name]))
+        if self.agenttype_reporters:
+            self._agenttype_records[model.time] = {
+                agent_type: list(self._record_agenttype(model, agent_type))
+                for agent_type in self.agenttype_reporters}
+
+
+def _first_occurrence(keys: np.ndarray, taken: PairIndex) -> np.ndarray:
+    """True at the first occurrence of each key not already ``taken``."""
+    order = np.argsort(keys, kind="stable")
+    ranked = keys[order]
+    first = np.ones(keys.size, dtype=bool)
+    first[1:] = ranked[1:] != ranked[:-1]
+    new = np.zeros(keys.size, dtype=bool)
+    new[order[first]] = True
+    new &= ~taken.contains(keys)
+    return new
 
 
 def _shift_by_rank(mean: float, rank: np.ndarray, spread: float) -> np.ndarray:

@@ -102,14 +102,37 @@ def parse_majors(text: str, industries: list[str]) -> np.ndarray:
     return (shares / shares.sum())[:-1]
 
 
+@dataclass
+class CountyDraw:
+    """What generating a county draws, before it is written into a graph."""
+
+    industries: list[str]        # every industry name the county may have
+    industry: np.ndarray         # industry index (into ``industries``) per enterprise
+    size: np.ndarray
+    age: np.ndarray              # years, as drawn
+    majors: list[str]            # each school's majors, as written on its node
+    higher: np.ndarray           # True for a higher vocational college
+    intake: int                  # students per school and year
+    mandates: list[str]
+    peers: np.ndarray            # (m, 2) enterprise indices of peer ties
+
+
 def generate(params: Parameters, rng: np.random.Generator) -> nx.Graph:
     """Generate a county (or province) from the scale parameters, seeded by ``rng``.
 
     Raises:
         ParameterError: for a choice parameter (see :data:`CHOICES`) outside its values.
     """
+    return county_graph(draw_county(params, rng))
+
+
+def draw_county(params: Parameters, rng: np.random.Generator) -> CountyDraw:
+    """Draw a county from the scale parameters (the draws :func:`generate` makes, in its order).
+
+    Raises:
+        ParameterError: for a choice parameter (see :data:`CHOICES`) outside its values.
+    """
     check_choices(params)
-    g = nx.Graph()
     n_ind = params.n_industries
     industries = INDUSTRIES[:n_ind] if n_ind <= len(INDUSTRIES) else [
         f"industry_{k}" for k in range(n_ind)]
@@ -122,11 +145,6 @@ def generate(params: Parameters, rng: np.random.Generator) -> nx.Graph:
                          + params.firm_age_size_elasticity * np.log(size)
                          + params.firm_age_sigma * rng.standard_normal(n_e)),
                   params.firm_age_min_years, params.firm_age_max_years)
-    g.add_nodes_from(
-        (enterprise_node(i), {"type": "enterprise", "industry": industries[industry[i]],
-                              "size": float(size[i]), "age": float(round(age[i], 1))})
-        for i in range(n_e))
-
     demand = industry_demand(industry, size, n_ind)
     majors = planning.initial_majors(demand, params.planning_alignment, params.n_schools, rng,
                                      params.unplanned_major_concentration,
@@ -135,21 +153,60 @@ def generate(params: Parameters, rng: np.random.Generator) -> nx.Graph:
     # as studying non-local majors.
     majors[:, demand == 0] = 0.0
     higher = rng.random(params.n_schools) < params.higher_vocational_share
-    for s in range(params.n_schools):
-        g.add_node(school_node(s), type="school", level=LEVELS[int(higher[s])],
-                   majors=format_majors(majors[s], industries),
-                   intake=params.students_per_school_year)
+    peers = peer_pairs(industry, params.peer_degree, rng, params.peer_network_family,
+                       params.small_world_rewiring_prob)
+    return CountyDraw(industries=industries, industry=industry, size=size, age=age,
+                      majors=[format_majors(m, industries) for m in majors], higher=higher,
+                      intake=params.students_per_school_year,
+                      mandates=_mandates(params.n_departments), peers=peers)
 
-    for mandate in _mandates(params.n_departments):
+
+def county_graph(draw: CountyDraw) -> nx.Graph:
+    """The typed graph of a drawn county (the schema of this module)."""
+    g = nx.Graph()
+    industries, industry = draw.industries, draw.industry
+    g.add_nodes_from(
+        (enterprise_node(i), {"type": "enterprise", "industry": industries[industry[i]],
+                              "size": float(draw.size[i]), "age": float(round(draw.age[i], 1))})
+        for i in range(len(industry)))
+    n_schools = len(draw.majors)
+    for s in range(n_schools):
+        g.add_node(school_node(s), type="school", level=LEVELS[int(draw.higher[s])],
+                   majors=draw.majors[s], intake=draw.intake)
+    for mandate in draw.mandates:
         dep = f"department:{mandate}"
         g.add_node(dep, type="department", mandate=mandate)
-        g.add_edges_from(((dep, school_node(s)) for s in range(params.n_schools)),
-                         tie="jurisdiction")
-
-    for a, b in peer_pairs(industry, params.peer_degree, rng, params.peer_network_family,
-                           params.small_world_rewiring_prob):
+        g.add_edges_from(((dep, school_node(s)) for s in range(n_schools)), tie="jurisdiction")
+    for a, b in draw.peers:
         g.add_edge(enterprise_node(int(a)), enterprise_node(int(b)), tie="peer")
     return g
+
+
+def population_from_draw(draw: CountyDraw) -> Population:
+    """The arrays :func:`population_from_graph` reads from ``county_graph(draw)``, without the graph."""
+    present = sorted({draw.industries[k] for k in np.unique(draw.industry)}, key=_industry_order)
+    remap = np.zeros(len(draw.industries), dtype=np.int64)
+    for k, name in enumerate(present):
+        remap[draw.industries.index(name)] = k
+    n_e, n_s = len(draw.industry), len(draw.majors)
+    pairs = draw.peers.reshape(-1, 2).astype(np.int64)
+    rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    return Population(
+        school_keys=[school_node(s) for s in range(n_s)],
+        enterprise_keys=[enterprise_node(i) for i in range(n_e)],
+        department_keys=[f"department:{m}" for m in draw.mandates],
+        industries=present,
+        level=draw.higher.astype(np.int64),
+        majors=np.array([parse_majors(m, present) for m in draw.majors]).reshape(n_s, len(present)),
+        intake=np.full(n_s, int(draw.intake)),
+        industry=remap[draw.industry],
+        size=draw.size.astype(float),
+        # The graph stores age to a tenth of a year (``round`` of a numpy float is np.round).
+        age=np.round(draw.age, 1),
+        mandates=list(draw.mandates),
+        peers=sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_e, n_e)),
+        partnerships=np.zeros((0, 3), dtype=np.int64))
 
 
 def check_choices(params: Parameters) -> None:

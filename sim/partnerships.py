@@ -38,6 +38,7 @@ class Partnerships:
     overpaid: np.ndarray = field(default_factory=lambda: np.zeros(0))  # MU drawn above entitlement
     broker: np.ndarray = field(default_factory=_ints)              # department that brokered it (-1)
     handler: np.ndarray = field(default_factory=_ints)             # department paying its claims (-1)
+    given_depth: np.ndarray = field(default_factory=_bools)        # a given tie, its depth unmoved
 
     def __len__(self) -> int:
         return len(self.school)
@@ -59,16 +60,17 @@ class Partnerships:
             "steps_at_none": np.zeros(n, dtype=np.int64), "stages_left": np.zeros(n, dtype=np.int64),
             "signers_left": np.zeros(n, dtype=np.int64),
             "filed_at": np.zeros(n, dtype=np.int64), "overpaid": np.zeros(n),
+            "given_depth": np.zeros(n, dtype=bool),
         }
-        for f in fields(self):
-            setattr(self, f.name, np.concatenate([getattr(self, f.name),
-                                                  np.asarray(new[f.name]).astype(
-                                                      getattr(self, f.name).dtype)]))
+        for name in _FIELD_NAMES:
+            old = getattr(self, name)
+            setattr(self, name, np.concatenate((old, new[name]), dtype=old.dtype, casting="unsafe"))
 
     def keep(self, mask: np.ndarray) -> None:
         """Drop every row where ``mask`` is False."""
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name)[mask])
+        rows = mask.nonzero()[0]
+        for name in _FIELD_NAMES:
+            setattr(self, name, getattr(self, name).take(rows))
 
     def pair_keys(self, n_enterprises: int) -> np.ndarray:
         """Unique integer key of each (school, enterprise) pair."""
@@ -83,3 +85,49 @@ class Partnerships:
         if isinstance(agent, Enterprise):
             return self.depth[self.enterprise == agent.idx]
         return self.depth[:0]
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Partnerships))
+
+
+class PairIndex:
+    """Which (school, enterprise) pair keys hold a partnership, kept in step with the table.
+
+    Up to :data:`DENSE_LIMIT` possible pairs it is a flat boolean table (one
+    numpy lookup per step); above, a set of keys, because writing into a table
+    of 10^8 bytes touches a fresh memory page for almost every new pair.
+    """
+
+    #: Largest number of possible pairs (schools x enterprises) kept as a dense table.
+    DENSE_LIMIT = 1 << 25
+
+    def __init__(self, n_pairs: int):
+        self._table = np.zeros(n_pairs, dtype=bool) if n_pairs <= self.DENSE_LIMIT else None
+        self._set: set[int] = set()
+
+    def contains(self, keys: np.ndarray) -> np.ndarray:
+        """True where a key's pair holds a partnership."""
+        if self._table is not None:
+            return self._table[keys]
+        held = self._set
+        return np.array([k in held for k in keys.tolist()], dtype=bool).reshape(keys.shape)
+
+    def add(self, keys: np.ndarray) -> None:
+        """Record new partnerships."""
+        if self._table is not None:
+            self._table[keys] = True
+        else:
+            self._set.update(keys.tolist())
+
+    def remove(self, keys: np.ndarray) -> None:
+        """Forget dissolved partnerships."""
+        if self._table is not None:
+            self._table[keys] = False
+        else:
+            self._set.difference_update(keys.tolist())
+
+    def keys(self) -> np.ndarray:
+        """Every key held, sorted."""
+        if self._table is not None:
+            return np.flatnonzero(self._table)
+        return np.array(sorted(self._set), dtype=np.int64)

@@ -15,11 +15,10 @@ import numpy as np
 def logit_choice(utility: np.ndarray, temperature: float, rng: np.random.Generator) -> np.ndarray:
     """Draw one option per row of ``utility`` (n, k) with logit probabilities."""
     z = utility / temperature
-    z = z - z.max(axis=1, keepdims=True)
-    p = np.exp(z)
-    cdf = np.cumsum(p, axis=1)
+    z -= np.maximum.reduce(z, axis=1, keepdims=True)
+    cdf = np.exp(z, out=z).cumsum(axis=1)
     u = rng.random(len(utility))[:, None] * cdf[:, -1:]
-    return (u > cdf).sum(axis=1)
+    return np.add.reduce(u > cdf, axis=1)
 
 
 def logit_binary(utility: np.ndarray, temperature: float, rng: np.random.Generator) -> np.ndarray:

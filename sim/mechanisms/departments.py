@@ -86,8 +86,11 @@ def take_up(awareness: np.ndarray, held: np.ndarray, lead: np.ndarray | None, va
         none_acts = np.prod(1.0 - x, axis=0, keepdims=True)
         # P(no *other* holder acts): divide out the department's own term.
         others_idle = np.divide(none_acts, 1.0 - x, out=np.zeros_like(x), where=x < 1.0)
-        x = 0.5 * x + 0.5 * attentive * _willing(awareness[:, None] * value * others_idle, cost,
-                                                 temperature)
+        new = 0.5 * x + 0.5 * attentive * _willing(awareness[:, None] * value * others_idle, cost,
+                                                   temperature)
+        if np.array_equal(new, x):
+            break  # an exact fixed point: every further iteration would return it unchanged
+        x = new
     return x
 
 
@@ -146,7 +149,7 @@ def pick_suspicious(n_audits: int, reported: np.ndarray, depth: np.ndarray, elig
     through its own noise; a report far above that reading looks suspicious. With no noise it finds
     every false report first; with much noise its audits are close to random.
     """
-    idx = np.flatnonzero(eligible)
+    idx = eligible.nonzero()[0]
     if n_audits <= 0 or idx.size == 0:
         return np.zeros(0, dtype=np.int64)
     reading = depth[idx] + noise_sd * rng.standard_normal(idx.size)

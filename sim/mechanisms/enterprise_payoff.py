@@ -66,6 +66,15 @@ def incentives(*, aware: np.ndarray, subsidy: float, tax_rate: float, cost: np.n
                              + tax_rate * cost * TAX_ELIGIBLE_BY_RUNG * tax_weight)
 
 
+def honest_only(base: np.ndarray) -> np.ndarray:
+    """:func:`joint_payoff` where no incentive can be claimed: false reports gain nothing.
+
+    Every false report then has a non-negative expected loss and no gain, so it
+    is never an option (``-inf``); the honest alternatives pay ``base``.
+    """
+    return np.where(FALSE, -np.inf, base[:, INVEST])
+
+
 def joint_payoff(base: np.ndarray, claimed: np.ndarray, detection_risk: float, penalty: float,
                  horizon: int, fabrication_cost: float) -> np.ndarray:
     """Payoff per step of every alternative, shape (n, len(ALTERNATIVES)).

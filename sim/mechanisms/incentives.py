@@ -31,7 +31,7 @@ def pay_subsidies(claims: np.ndarray, budget_left: float,
         (amount paid per partnership, budget left afterwards).
     """
     paid = np.zeros_like(claims)
-    idx = np.flatnonzero(claims > 0)
+    idx = (claims > 0).nonzero()[0]
     if idx.size == 0 or budget_left <= 0:
         return paid, budget_left
     idx = rng.permutation(idx)

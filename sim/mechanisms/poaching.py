@@ -31,8 +31,37 @@ def poaching_loss(peers: sparse.csr_matrix, training: np.ndarray, prob_per_tie: 
         training: 1 where a firm has a partnership at practice or content.
         prob_per_tie: share lost to each non-training peer.
     """
-    free_riders = peers @ (1.0 - training)
-    return 1.0 - (1.0 - prob_per_tie) ** free_riders
+    return loss_from_free_riders(free_riders(peers, training), prob_per_tie)
+
+
+def free_riders(peers: sparse.csr_matrix, training: np.ndarray) -> np.ndarray:
+    """Number of each firm's peers that do not train (peer ties weighted as given)."""
+    return peers @ (1.0 - training)
+
+
+def update_free_riders(counts: np.ndarray, peers: sparse.csr_matrix, changed: np.ndarray,
+                       stopped: np.ndarray) -> np.ndarray:
+    """Update :func:`free_riders` in place after the firms ``changed`` started or stopped training.
+
+    ``stopped`` is +1 where a firm stopped training, -1 where it started. The
+    counts are sums of whole tie weights, so the update is exact. Returns the
+    firms whose count may have changed (the peers of ``changed``).
+    """
+    start, end = peers.indptr[changed], peers.indptr[changed + 1]
+    lengths = end - start
+    # Positions in ``peers.indices`` of every tie of the changed firms.
+    pos = np.repeat(start - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+    nbrs = peers.indices[pos]
+    np.add.at(counts, nbrs, peers.data[pos] * np.repeat(stopped, lengths))
+    nbrs.sort()  # unique by sorting: numpy's hash-based unique is slower at these sizes
+    first = np.ones(nbrs.size, dtype=bool)
+    first[1:] = nbrs[1:] != nbrs[:-1]
+    return nbrs[first]
+
+
+def loss_from_free_riders(counts: np.ndarray, prob_per_tie: float) -> np.ndarray:
+    """Share lost to ``counts`` non-training peers, each taking ``prob_per_tie``."""
+    return 1.0 - (1.0 - prob_per_tie) ** counts
 
 
 def retained_share(base: np.ndarray, loss: np.ndarray) -> np.ndarray:

@@ -19,4 +19,4 @@ def observe(reported: np.ndarray, noise: float, rng: np.random.Generator) -> np.
     """What government reads: the reported rung, off by one with probability ``noise``."""
     off = rng.random(reported.shape) < noise
     direction = np.where(rng.random(reported.shape) < 0.5, -1, 1)
-    return np.clip(reported + off * direction, 0, 3)
+    return np.minimum(np.maximum(reported + off * direction, 0), 3)
