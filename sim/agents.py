@@ -109,8 +109,9 @@ class School(_ArrayAgent):
 
     @property
     def quality(self) -> float:
-        """Training quality it offers a partner (0.5 to 1), rising with teachers' capacity."""
-        return 0.5 + 0.5 * self.teacher_practical_capacity
+        """Training quality it offers a partner, from school_quality_floor up to 1 with teachers' capacity."""
+        floor = self.model.p.school_quality_floor
+        return floor + (1.0 - floor) * self.teacher_practical_capacity
 
     @property
     def alignment(self) -> float:

@@ -104,6 +104,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "tasks/step": ("tasks/step", "项/步"),
     "logit units": ("logit units", "logit 单位"),
     "effort units": ("effort units", "努力单位"),
+    "awareness units": ("awareness units", "意识单位"),
     "rungs (sd)": ("SD in rungs", "级，标准差"),
 }
 
@@ -221,6 +222,9 @@ PARAMETERS: dict[str, Label] = {
     "department_effort_cost": Label("Department's cost of taking up a task", "部门办理事项的成本"),
     "department_choice_temperature": Label("Noise in department decisions", "部门决策噪声"),
     "audit_signal_noise": Label("Noise in an auditor's reading of depth", "审计对合作深度的判断误差"),
+    "school_quality_floor": Label("School quality with no practical teachers", "无“双师型”教师时的学校培养质量"),
+    "sign_off_routine_share": Label("Routine part of a sign-off's chance", "审批签字中的例行部分"),
+    "audit_skill_floor": Label("Auditor skill floor", "审计能力下限"),
     "unplanned_major_concentration": Label("Spread of unplanned majors", "未经统筹专业的分散度"),
     "unplanned_nonlocal_share": Label("Unplanned majors no local industry needs",
                                       "未经统筹专业中不对接本地产业的比例"),

@@ -197,7 +197,8 @@ class CooperationModel(mesa.Model):
         self.expected_delay = (1.0 / max(self.takeup_done[APPROVE], 1e-3)
                                + float(np.max(1.0 / coordination.sign_off_prob(
                                    p.approval_stage_prob_per_step,
-                                   self.acting_awareness[self.sign_offs_needed]), initial=0.0)))
+                                   self.acting_awareness[self.sign_offs_needed],
+                                   p.sign_off_routine_share), initial=0.0)))
         self.expected_detection = p.audit_prob_per_step
         self._recent_delays: deque[tuple[float, int]] = deque(maxlen=STEPS_PER_YEAR)
 
@@ -452,7 +453,7 @@ class CooperationModel(mesa.Model):
         for dep, n in enumerate(np.bincount(doer[doer >= 0], minlength=len(self.departments))):
             if n == 0:
                 continue
-            noise = p.audit_signal_noise / (0.5 + self.acting_awareness[dep])
+            noise = p.audit_signal_noise / (p.audit_skill_floor + self.acting_awareness[dep])
             picked = departments.pick_suspicious(int(n), pt.reported, pt.depth, eligible & ~audited,
                                                  noise, self.rng)
             audited[picked] = True
@@ -559,7 +560,8 @@ class CooperationModel(mesa.Model):
     def _set_teacher_capacity(self, capacity: np.ndarray) -> None:
         """Teachers' practical capacity, and the training quality it gives each school."""
         self.school_teacher_capacity = capacity
-        self._quality_of_school = 0.5 + 0.5 * capacity
+        floor = self.p.school_quality_floor
+        self._quality_of_school = floor + (1.0 - floor) * capacity
 
     def _incentive_weights(self, depth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Weights (n, 4) of the subsidy and the tax offset claimed on each rung.
@@ -737,7 +739,7 @@ class CooperationModel(mesa.Model):
             if rows.size == 0:
                 continue
             clears = rows[self.rng.random(rows.size) < coordination.sign_off_prob(
-                p.approval_stage_prob_per_step, self.acting_awareness[dep])]
+                p.approval_stage_prob_per_step, self.acting_awareness[dep], p.sign_off_routine_share)]
             clears = clears[:int(max(0, self._capacity_left[dep]))]
             self._capacity_left[dep] -= clears.size
             self.dept_signed[dep] += clears.size

@@ -437,6 +437,16 @@ class Parameters:
         0.6, 0.0, 2.0, "rungs (sd)", "noise of an auditing department's own reading of a "
         "partnership's true depth when it picks suspicious reports (divided by 0.5 + its "
         "awareness)", "structure", "Ruian: 'information asymmetry'; size is an assumption")
+    school_quality_floor: float = _p(
+        0.5, 0.2, 0.8, "share", "training quality a school offers a partner with no practical "
+        "teachers; quality rises linearly to 1 with teachers' practical capacity", "structure")
+    sign_off_routine_share: float = _p(
+        0.5, 0.0, 1.0, "share", "part of a sign-off's monthly chance that is routine; the rest "
+        "depends on the signing department's awareness", "structure")
+    audit_skill_floor: float = _p(
+        0.5, 0.1, 1.0, "awareness units", "added to an auditing department's awareness to give its "
+        "skill: its reading of true depth has noise audit_signal_noise / (floor + awareness)",
+        "structure")
     unplanned_major_concentration: float = _p(
         0.4, 0.1, 2.0, "Dirichlet alpha", "concentration of the unplanned part of schools' "
         "majors (low: schools specialise in a few majors)", "structure")

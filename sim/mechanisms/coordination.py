@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def sign_off_prob(stage_prob: float, awareness: np.ndarray) -> np.ndarray:
-    """Chance a department clears its sign-off in a step: half routine, half effort."""
-    return stage_prob * (0.5 + 0.5 * awareness)
+def sign_off_prob(stage_prob: float, awareness: np.ndarray, routine_share: float) -> np.ndarray:
+    """Chance a department clears its sign-off in a step: a routine part, the rest by awareness."""
+    return stage_prob * (routine_share + (1.0 - routine_share) * awareness)
 
 
 def incentive_discount(expected_delay_steps: float, steps_per_year: int) -> float:
