@@ -226,6 +226,7 @@ class CooperationModel(mesa.Model):
         self.tally: dict[str, float] = {}
         self._update_retention()
         self._update_fit()
+        self._binding = self._binding_sides()
         self._tally_state(step_flows=_zero_flows())
         self.datacollector = TallyCollector(
             agenttype_reporters=outputs.agent_reporters() if collect_agents else None)
@@ -865,6 +866,7 @@ class CooperationModel(mesa.Model):
             self.payout_ratio = self._year_paid / self._year_claimed
         self._year_claimed = self._year_paid = 0.0
         self._renew_budgets()
+        self._binding = self._binding_sides()
 
     # -- 6. outputs -----------------------------------------------------------
     def _tally_state(self, step_flows: dict[str, float]) -> None:
@@ -874,7 +876,6 @@ class CooperationModel(mesa.Model):
         reported = np.bincount(pt.reported, minlength=4)
         delay_sum = sum(d for d, _ in self._recent_delays)
         delay_n = sum(n for _, n in self._recent_delays)
-        binding = self._binding_sides()
         self.tally = {
             **step_flows,
             "partnerships_none": float(counts[0]),
@@ -896,7 +897,7 @@ class CooperationModel(mesa.Model):
             "budget_left": self.budget_left,
             "expected_detection": float(self.expected_detection),
             "service_reach": self.service_reach,
-            **binding,
+            **self._binding,
             **self._annual,
         }
         t = self.tally
@@ -919,28 +920,44 @@ class CooperationModel(mesa.Model):
         return self._retained_mean
 
     def _binding_sides(self) -> dict[str, float]:
-        """Which side holds each active partnership below content (shares of active ones).
+        """Which side holds each partnership below content at its rung (shares of those held).
 
-        The partnership moves to the lower of the two sides' targets: the
-        enterprise binds where its target is the lower, the school where its
-        is, both where they agree on a rung at or below the current one, and
-        approval where both want more and an application is pending.
+        From each side's best response under its current expectations: the
+        enterprise binds where its best rung is no higher than the current one
+        while the school's is higher, the school where the reverse holds, both
+        where neither wants more; certification ("approval") binds where the
+        firm would invest deeper if its claim were certified at once (no delay
+        discount) and the school wants more. Partnerships both sides want to
+        deepen rise at their next revision and are left out.
         """
         pt = self.partnerships
-        live = (pt.depth >= Depth.FORM) & (pt.depth < Depth.CONTENT)
-        n = np.count_nonzero(live)
-        if n == 0:
+        live = ((pt.depth >= Depth.FORM) & (pt.depth < Depth.CONTENT)).nonzero()[0]
+        if live.size == 0:
             return dict.fromkeys(outputs.BINDING_COLUMNS, 0.0)
-        te, ts, d = pt.target_enterprise[live], pt.target_school[live], pt.depth[live]
-        enterprise = (te < ts) & (te <= d)
-        school = (ts < te) & (ts <= d)
-        approval = ~enterprise & ~school & (np.minimum(te, ts) > d)
-        both = ~enterprise & ~school & ~approval
+        s, e, d = pt.school[live], pt.enterprise[live], pt.depth[live]
+        own_deep = np.maximum(d, pt.target_enterprise[live]) >= Depth.PRACTICE
+        deep_full = self._deep_commitments()[e] - own_deep >= self.ent_deep_cap[e]
+        firm = INVEST[np.argmax(self._enterprise_alternatives(s, e, d, deep_full), axis=1)]
+        learnt = self.expected_delay
+        self.expected_delay = 0.0
+        try:
+            firm_at_once = INVEST[np.argmax(self._enterprise_alternatives(s, e, d, deep_full), axis=1)]
+        finally:
+            self.expected_delay = learnt
+        school = np.argmax(self._school_utility(s, e, pt.broker[live]), axis=1)
+        firm_holds, school_holds = firm <= d, school <= d
+        approval = firm_holds & ~school_holds & (firm_at_once > d)
+        enterprise = firm_holds & ~school_holds & ~approval
+        school_only = school_holds & ~firm_holds
+        both = firm_holds & school_holds
+        held = np.count_nonzero(firm_holds | school_holds)
+        if held == 0:
+            return dict.fromkeys(outputs.BINDING_COLUMNS, 0.0)
         count = np.count_nonzero
-        return {"binding_enterprise_share": count(enterprise) / n,
-                "binding_school_share": count(school) / n,
-                "binding_both_share": count(both) / n,
-                "binding_approval_share": count(approval) / n}
+        return {"binding_enterprise_share": count(enterprise) / held,
+                "binding_school_share": count(school_only) / held,
+                "binding_both_share": count(both) / held,
+                "binding_approval_share": count(approval) / held}
 
 
 class TallyCollector(mesa.DataCollector):

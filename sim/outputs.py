@@ -58,13 +58,16 @@ STATES: dict[str, str] = {
     "the share of false reports found, or, with none around, from how often reports are audited)",
     "service_reach": "chance a brokering or outreach request is taken up by some department (the "
     "departments' decisions under their mandates)",
-    "binding_enterprise_share": "share of active partnerships below content held there by the "
-    "enterprise (its target is the lower and no higher than the current rung)",
-    "binding_school_share": "share of active partnerships below content held there by the school",
-    "binding_both_share": "share of active partnerships below content where both sides want no more "
-    "than the current rung",
-    "binding_approval_share": "share of active partnerships below content where both sides want "
-    "more and an application is waiting for government",
+    "binding_enterprise_share": "of the active partnerships below content that a side holds at their "
+    "rung, the share the enterprise holds (its best rung is no higher, the school's is; updated at "
+    "each year end)",
+    "binding_school_share": "of those, the share the school holds (its best rung is no higher, the "
+    "firm's is; updated at each year end)",
+    "binding_both_share": "of those, the share neither side wants to deepen (updated at each year "
+    "end)",
+    "binding_approval_share": "of those, the share held by certification: the firm would invest "
+    "deeper if its claim were certified at once, and the school wants more (updated at each year "
+    "end)",
     "graduates_placed_locally": "graduates of the last cohort placed with local partner firms "
     "(per year; updated at each year end)",
     "graduates_poached": "of those, graduates lost to peer firms (per year)",
