@@ -52,7 +52,12 @@ module.exports = {
       const [vega, vegaEmbed] = await this.loadVega();
       if (ticket !== this.ticket || !this.$refs.plot) return;  // a newer chart came
       const spec = JSON.parse(JSON.stringify(this.chart.spec || {}));
-      const result = await vegaEmbed(this.$refs.plot, spec, {renderer: 'canvas'});
+      // Export only (PNG and SVG); the source/editor links need the internet and a Vega editor.
+      const result = await vegaEmbed(this.$refs.plot, spec, {
+        renderer: 'canvas',
+        actions: {export: true, source: false, compiled: false, editor: false},
+        downloadFileName: this.chart.name || 'coopsim-chart',
+      });
       if (ticket !== this.ticket) { result.view.finalize(); return; }
       this.finalize();
       this.view = result.view;
