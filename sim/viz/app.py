@@ -135,6 +135,9 @@ class Session:
         self.fields = {name: solara.reactive(shown(v)) for name, v in self.values.value.items()}
         self.fields["seed"] = solara.reactive(str(seed))
         self.fields["replicates"] = solara.reactive(str(replicates))
+        # Bumped when a refused value is put back: the field is re-created, since a
+        # browser field keeps what was typed when the server's value did not change.
+        self.field_keys = {name: solara.reactive(0) for name in self.fields}
         self.errors: solara.Reactive[dict[str, str]] = solara.reactive({})
         self.scenario_error: solara.Reactive[str | None] = solara.reactive(None)
         self.baseline_error: solara.Reactive[str | None] = solara.reactive(None)
@@ -213,10 +216,8 @@ class Session:
 
     def _refuse(self, name: str, typed: str, why: str, kept: str) -> bool:
         self._set_error(name, text("refused", self.lang.value, text=typed, why=why, kept=kept))
-        # Written twice: a field that already shows the kept text would not be re-sent,
-        # and the browser keeps what the user typed.
-        self.fields[name].set(kept + " ")
         self.fields[name].set(kept)
+        self.field_keys[name].set(self.field_keys[name].value + 1)
         return False
 
     def pending(self) -> bool:
@@ -435,7 +436,8 @@ def TypedField(session: Session, key: str, label_text: str, disabled: bool = Fal
         solara.InputText(label_text, value=session.fields[key].value,
                          on_value=lambda typed: session.type_value(key, typed),
                          disabled=disabled, classes=[f"coopsim-field-{key}"],
-                         error=bool(session.errors.value.get(key)))
+                         error=bool(session.errors.value.get(key))).key(
+            f"{key}-{session.field_keys[key].value}")
         FieldMessage(session, key)
 
 
@@ -479,7 +481,8 @@ def LeverInput(control: Control, session: Session, disabled: bool = False):
                                                                                typed),
                                      disabled=disabled,
                                      classes=["coopsim-number", f"coopsim-field-{control.name}"],
-                                     error=bool(session.errors.value.get(control.name)))
+                                     error=bool(session.errors.value.get(control.name))).key(
+                        f"{control.name}-{session.field_keys[control.name].value}")
             FieldMessage(session, control.name)
 
 
@@ -584,7 +587,8 @@ def Status(session: Session):
     lang = session.lang.value
     comparison = session.comparison.value
     step = comparison.current.step_count
-    parts = [text("status", lang, step=step, year=step // STEPS_PER_YEAR)]
+    parts = [text("status", lang, step=step, year=step // STEPS_PER_YEAR),
+             f"{session.scenario.value}, {text('seed', lang).lower()} {comparison.current.seed}"]
     for run in comparison.runs():
         t = run.model.tally
         name = text("current", lang) if run.name == "current" else text("baseline", lang)

@@ -169,28 +169,28 @@ def parse_number(text: str, kind: str) -> int | float:
         kind: "int" or "float".
 
     Raises:
-        InputRefused: not a number, a comma that is not a thousands separator
-            (``2,5``: the decimal mark here is a point), or a fraction for a
-            whole-number field. Range checks are the parameter declaration's job.
+        InputRefused: not a number, a comma that is not a thousands separator (``2,5``:
+            the decimal mark here is a point), or a fraction for a whole-number field.
+            The message is the reason only (the caller shows the text). Range checks are
+            the parameter declaration's job.
     """
-    raw = text
     text = unicodedata.normalize("NFKC", text).strip().replace("，", ",").replace("。", ".")
     if not text:
         raise InputRefused("a value is required")
     text = _SPACES.sub("", text)
     if "," in text:
         if not _THOUSANDS.match(text):
-            raise InputRefused(f"{raw!r} is not a number: a comma is read only between groups "
-                               "of three digits (2,000); write decimals with a point (2.5)")
+            raise InputRefused("not a number: a comma is read only between groups of three "
+                               "digits (2,000); write decimals with a point (2.5)")
         text = text.replace(",", "")
     try:
         value = float(text)
     except ValueError:
-        raise InputRefused(f"{raw!r} is not a number") from None
+        raise InputRefused("not a number") from None
     if not math.isfinite(value):
-        raise InputRefused(f"{raw!r} is not a finite number")
+        raise InputRefused("not a finite number")
     if kind == "int":
         if value != int(value):
-            raise InputRefused(f"{raw!r} is not a whole number")
+            raise InputRefused("not a whole number")
         return int(value)
     return value

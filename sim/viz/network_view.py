@@ -47,7 +47,7 @@ AGENT_COLOURS = {"school": "#222222", "department": "#7b3294"}
 DEPTH_LABELS = {Depth.NONE: "lapsed", Depth.FORM: "form", Depth.PRACTICE: "practice",
                 Depth.CONTENT: "content"}
 #: Dash of a tie by what is reported of it (a misreport is the 'form' signal itself).
-REPORTING_DASH = {"honest": [], "misreported": [4, 3]}
+REPORTING_DASH = {"honest": [], "misreported": [5, 3]}
 #: Above this many enterprises the picture draws a fixed, evenly spread sample of them
 #: (every partnership is still drawn): a browser redraws 20,000 points too slowly per step.
 MAX_FIRMS_DRAWN = 3000
@@ -225,8 +225,14 @@ def network_fixed(model: Any, *, show_peers: bool = False, width: int = 560,
     reporting = [text("honest", lang), text("misreported", lang)]
     layers.append({
         "data": {"name": "ties"},
-        "mark": {"type": "rule", "opacity": 0.6, "strokeWidth": 1.3},
+        "mark": {"type": "rule"},
+        # Misreported ties are drawn on top, wider and opaque, so the dashes show
+        # among hundreds of honest ones.
         "encoding": {**_edge_encoding(), "color": colour,
+                     "strokeWidth": {"field": "reporting", "type": "nominal", "legend": None,
+                                     "scale": {"domain": reporting, "range": [1.1, 2.4]}},
+                     "opacity": {"field": "reporting", "type": "nominal", "legend": None,
+                                 "scale": {"domain": reporting, "range": [0.5, 0.95]}},
                      "strokeDash": {"field": "reporting", "type": "nominal",
                                     "title": text("tie_reporting", lang),
                                     "scale": {"domain": reporting,
@@ -289,7 +295,8 @@ def network_changes(model: Any, *, lang: str = "en") -> tuple[dict[str, dict[str
     firms = drawn_firms(n_e)
     names = depth_names(lang)
 
-    order = np.argsort(pt.depth, kind="stable")  # deepest ties drawn last, on top
+    # Deepest ties drawn last, on top; misreported ones above all.
+    order = np.lexsort((pt.depth, pt.misreporting))
     s_xy, e_xy = pos.school[pt.school[order]], pos.enterprise[pt.enterprise[order]]
     depth_text = np.array([names[DEPTH_LABELS[d]] for d in Depth], dtype=object)
     reporting = np.array([text("honest", lang), text("misreported", lang)], dtype=object)
