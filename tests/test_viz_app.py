@@ -304,19 +304,19 @@ def find_button(rc, css_class: str):
 def test_page_step_redraws_network_and_charts_sending_only_what_changed():
     _, rc = solara.render(app.Page(), handle_error=False)
     def views():
-        return {w.chart["name"]: w for w in rc.find(vega_view.VegaViewWidget).widgets}
+        return {w.chart_value()["name"]: w for w in rc.find(vega_view.VegaViewWidget).widgets}
 
     before = views()
     assert set(before) == {"coopsim-network", *(f"coopsim-{c.key}" for c in charts.CHARTS)}
     network = before["coopsim-network"]
     resent = []
     network.observe(resent.append, names="chart")
-    assert network.frame["params"]["heading"] == "County network at step 0"
-    rows = len(before["coopsim-content"].frame["data"]["series"]["step"])
+    assert network.frame_value()["params"]["heading"] == "County network at step 0"
+    rows = len(before["coopsim-content"].frame_value()["data"]["series"]["step"])
     find_button(rc, "coopsim-step").click()
     after = views()
-    assert after["coopsim-network"].frame["params"]["heading"] == "County network at step 1"
-    assert len(after["coopsim-content"].frame["data"]["series"]["step"]) > rows
+    assert after["coopsim-network"].frame_value()["params"]["heading"] == "County network at step 1"
+    assert len(after["coopsim-content"].frame_value()["data"]["series"]["step"]) > rows
     assert after["coopsim-network"] is network and resent == []  # spec, positions not re-sent
     rc.close()
 
@@ -325,8 +325,8 @@ def test_page_switches_to_chinese_and_back():
     _, rc = solara.render(app.Page(), handle_error=False)
     find_button(rc, "coopsim-lang").click()
     network = [w for w in rc.find(vega_view.VegaViewWidget).widgets
-               if w.chart["name"] == "coopsim-network"][0]
-    heading = network.frame["params"]["heading"]
+               if w.chart_value()["name"] == "coopsim-network"][0]
+    heading = network.frame_value()["params"]["heading"]
     assert heading == app.text("network_title", "zh", step=0)
     assert find_button(rc, "coopsim-step").children == ["单步"]
     find_button(rc, "coopsim-lang").click()

@@ -40,7 +40,7 @@ from sim.viz.export import file_stem, scenario_toml
 from sim.viz.network_view import network_changes, network_fixed
 from sim.viz.runs import MAX_REPLICATES, Comparison, RunSet
 from sim.viz.texts import text
-from sim.viz.vega_view import VegaView
+from sim.viz.vega_view import VegaView, encode
 
 log = logging.getLogger(__name__)
 
@@ -581,9 +581,8 @@ def LeverPanel(session: Session):
 
 
 @solara.component
-def Status(session: Session):
+def Status(session: Session, tick: int):
     """Step, and each run's active partnerships and real vs reported content share."""
-    session.tick.get()
     lang = session.lang.value
     comparison = session.comparison.value
     step = comparison.current.step_count
@@ -613,9 +612,8 @@ def _key_line(width: float) -> str:
 
 
 @solara.component
-def DifferenceTable(session: Session):
+def DifferenceTable(session: Session, tick: int):
     """Headline outputs: baseline, current, paired difference with its 95 % interval."""
-    session.tick.get()
     lang = session.lang.value
     comparison = session.comparison.value
     if comparison.baseline is None:
@@ -646,26 +644,24 @@ def DifferenceTable(session: Session):
 
 
 @solara.component
-def NetworkCard(session: Session):
+def NetworkCard(session: Session, tick: int):
     """The current run's first replicate, drawn; only what a step changes is sent."""
-    session.tick.get()
     lang = session.lang.value
     model = session.comparison.value.current.model
     show_peers = session.show_peers.value
     fixed = solara.use_memo(
-        lambda: {**network_fixed(model, show_peers=show_peers, width=NETWORK_PX,
-                                 height=NETWORK_PX, lang=lang).chart(),
-                 "name": "coopsim-network"},
+        lambda: encode({**network_fixed(model, show_peers=show_peers, width=NETWORK_PX,
+                                        height=NETWORK_PX, lang=lang).chart(),
+                        "name": "coopsim-network"}),
         [model, show_peers, lang])
     data, params = network_changes(model, lang=lang)
     with solara.Div(classes=["coopsim-card", "coopsim-network"]):
-        VegaView(fixed, {"data": data, "params": params})
+        VegaView(fixed, encode({"data": data, "params": params}))
 
 
 @solara.component
-def ChartCard(session: Session, index: int):
+def ChartCard(session: Session, index: int, tick: int):
     """One chart with every run overlaid."""
-    session.tick.get()
     lang = session.lang.value
     chart = CHARTS[index]
     comparison = session.comparison.value
@@ -673,13 +669,33 @@ def ChartCard(session: Session, index: int):
     names = tuple(r.name for r in runs)
     few = comparison.current.step_count < 2
     fixed = solara.use_memo(
-        lambda: {**chart_fixed(chart, list(names), lang=lang, few_steps=few).chart(),
-                 "name": f"coopsim-{chart.key}"},
+        lambda: encode({**chart_fixed(chart, list(names), lang=lang, few_steps=few).chart(),
+                        "name": f"coopsim-{chart.key}"}),
         [names, lang, few])
     with comparison.lock:
         data, params = chart_changes(runs, chart, lang=lang)
     with solara.Div(classes=["coopsim-card", "coopsim-chart", f"coopsim-chart-{chart.key}"]):
-        VegaView(fixed, {"data": data, "params": params})
+        VegaView(fixed, encode({"data": data, "params": params}))
+
+
+@solara.component
+def LiveViews(session: Session):
+    """Everything a step redraws, under one subscription to the step counter.
+
+    One component reads ``tick``, so a step is one render pass (each subscriber
+    would be a pass of its own) and the lever panel is not visited.
+    """
+    tick = session.tick.value
+    Status(session, tick)
+    with solara.Div(classes=["coopsim-views"]):
+        NetworkCard(session, tick)
+        with solara.Div(classes=["coopsim-charts"]):
+            for i in range(HEADLINE_CHARTS):
+                ChartCard(session, i, tick)
+    DifferenceTable(session, tick)
+    with solara.Div(classes=["coopsim-more"]):
+        for i in range(HEADLINE_CHARTS, len(CHARTS)):
+            ChartCard(session, i, tick)
 
 
 @solara.component
@@ -761,16 +777,7 @@ def Page():
                 LeverPanel(session)
             with solara.Div(classes=["coopsim-main"]):
                 Help(session)
-                Status(session)
-                with solara.Div(classes=["coopsim-views"]):
-                    NetworkCard(session)
-                    with solara.Div(classes=["coopsim-charts"]):
-                        for i in range(HEADLINE_CHARTS):
-                            ChartCard(session, i)
-                DifferenceTable(session)
-                with solara.Div(classes=["coopsim-more"]):
-                    for i in range(HEADLINE_CHARTS, len(CHARTS)):
-                        ChartCard(session, i)
+                LiveViews(session)
                 solara.Text(text("money_note", lang),
                             style={"font-size": "0.75em", "color": "#666", "display": "block"})
 
