@@ -34,7 +34,7 @@ from sim.labels import label
 from sim.model import STEPS_PER_YEAR
 from sim.params import GROUPS, LEVER_GROUPS, ParameterError, Parameters
 from sim.viz import texts
-from sim.viz.charts import CHARTS, HEADLINE_CHARTS, chart_changes, chart_fixed
+from sim.viz.charts import CHARTS, HEADLINE_CHARTS, chart_changes, chart_fixed, run_name
 from sim.viz.controls import BY_NAME, CONTROLS, Control, InputRefused, parse_number, shown
 from sim.viz.export import file_stem, scenario_toml
 from sim.viz.network_view import network_changes, network_fixed
@@ -51,7 +51,7 @@ DEFAULT_SCENARIO = "ruian-status-quo"
 DEFAULT_SEED = 42
 DEFAULT_INTERVAL_MS = 150
 #: Baseline picker entries besides the scenarios.
-NO_BASELINE = ""
+NO_BASELINE = "(none)"
 PINNED = "(pinned)"
 NETWORK_PX = 370
 
@@ -273,7 +273,7 @@ class Session:
         if choice == NO_BASELINE:
             return None
         if choice == PINNED and self.pinned is not None:
-            return self.pinned, text("pinned", self.lang.value)
+            return self.pinned, "pinned"  # shown as text("pinned") in the page's language
         return scenario_parameters(choice)[0], choice
 
     def pin(self) -> None:
@@ -598,7 +598,8 @@ def Status(session: Session, tick: int):
                 style={"font-weight": "600", "font-size": "0.85em", "display": "block"})
     key = [_key_line(2.8) + text("key_current", lang)]
     if comparison.baseline is not None:
-        key.append(_key_line(1.4) + text("key_baseline", lang, name=comparison.baseline.name))
+        key.append(_key_line(1.4) + text("key_baseline", lang,
+                                          name=run_name(comparison.baseline.name, lang)))
     if len(comparison.current.seeds) > 1:
         key.append(text("key_band", lang, n=len(comparison.current.seeds)))
     solara.HTML(tag="div", unsafe_innerHTML=" &nbsp;·&nbsp; ".join(key),
@@ -742,6 +743,8 @@ html, body { overflow: hidden; }
 .coopsim-card .vega-embed details { position: absolute; top: 0; right: 0; }
 .vega-embed .vega-actions { z-index: 5; }
 @media (max-width: 1200px) { .coopsim-panel { width: 280px; } }
+/* Below a laptop's width the charts go in one column beside the network. */
+@media (max-width: 1300px) { .coopsim-charts { grid-template-columns: auto; } }
 @media (max-width: 800px) {
   .coopsim-body { flex-direction: column; overflow-y: auto; }
   .coopsim-panel { width: auto; overflow: visible; border-right: none; }

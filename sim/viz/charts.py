@@ -71,11 +71,16 @@ CHARTS: tuple[Chart, ...] = (
 HEADLINE_CHARTS = 4
 
 
-def run_label(run_name: str, lang: str) -> str:
-    """What a run is called in a legend: 'current', or 'baseline: <name>'."""
-    if run_name == "current":
+def run_name(name: str, lang: str) -> str:
+    """A run's own name in ``lang``: scenario names as they are, "pinned" translated."""
+    return text("pinned", lang) if name == "pinned" else name
+
+
+def run_label(name: str, lang: str) -> str:
+    """What a run is called in a legend or tooltip: 'current', or 'baseline: <name>'."""
+    if name == "current":
         return text("current", lang)
-    return f"{text('baseline', lang)}: {run_name}"
+    return f"{text('baseline', lang)}: {run_name(name, lang)}"
 
 
 def chart_fixed(chart: Chart, run_names: list[str], *, lang: str = "en", few_steps: bool = False,
