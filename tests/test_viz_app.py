@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -198,6 +199,21 @@ def test_replicates_run_in_the_worker_and_the_page_says_so():
     assert len(session.comparison.value.current.seeds) == 3
 
 
+def test_play_steps_in_the_worker_until_paused():
+    session = small_session()
+    session.toggle_play()
+    deadline = time.monotonic() + 60
+    while session.comparison.value.current.step_count < 3:  # a condition, not a race
+        assert time.monotonic() < deadline, "Play made no progress"
+        time.sleep(0.01)
+    session.toggle_play()
+    session.worker.drain(timeout_s=60)  # the play loop has returned
+    stopped = session.comparison.value.current.step_count
+    session.worker.drain(timeout_s=60)
+    assert not session.playing.value and session.comparison.value.current.step_count == stopped
+    assert session.comparison.value.current.model.step_count == stopped
+
+
 # ------------------------------------------------------------------ take away
 def test_saved_levers_load_as_a_scenario_with_the_same_parameters(tmp_path):
     session = small_session(tax_offset_rate=0.3, coordination_body=True)
@@ -318,6 +334,17 @@ def test_page_step_redraws_network_and_charts_sending_only_what_changed():
     assert after["coopsim-network"].frame_value()["params"]["heading"] == "County network at step 1"
     assert len(after["coopsim-content"].frame_value()["data"]["series"]["step"]) > rows
     assert after["coopsim-network"] is network and resent == []  # spec, positions not re-sent
+    rc.close()
+
+
+def test_a_levers_meaning_is_one_click_away():
+    _, rc = solara.render(app.Page(), handle_error=False)
+    doc = controls.BY_NAME["audit_prob_per_step"].doc
+    assert not rc.find(children=[doc])
+    find_button(rc, "coopsim-doc-audit_prob_per_step").click()
+    assert rc.find(children=[doc]).widget.children == [doc]
+    find_button(rc, "coopsim-doc-audit_prob_per_step").click()
+    assert not rc.find(children=[doc])
     rc.close()
 
 

@@ -374,10 +374,12 @@ class Session:
     def scenario_file(self) -> str:
         """The running levers as a scenario TOML for ``python -m sim run``."""
         params = self.comparison.value.current.params
+        start = self.scenario.value.strip("()")
         return scenario_toml(
-            params, title=f"Saved from the live view ({self.scenario.value})",
-            description=(f"Levers set in the live view, starting from {self.scenario.value}: "
-                         f"{self.title.value}. Seed {self.comparison.value.current.seed}."),
+            params, title=f"Saved from the live view, starting from {start}",
+            description=(f"Levers set in the live view, starting from {start}"
+                         + (f" ({self.title.value})" if self.title.value else "")
+                         + f"; the page ran it with seed {self.comparison.value.current.seed}."),
             names=[c.name for c in CONTROLS if not (c.group == "scale" and params.network_file)])
 
 
@@ -462,7 +464,8 @@ def LeverInput(control: Control, session: Session, disabled: bool = False):
                 solara.Text(control.label(lang), style={"font-size": "0.85em", "flex": "1"},
                             classes=["coopsim-lever-label"])
             solara.Button(icon_name="mdi-information-outline", icon=True, small=True,
-                          on_click=toggle_doc, classes=["coopsim-doc-button"],
+                          on_click=toggle_doc,
+                          classes=["coopsim-doc-button", f"coopsim-doc-{control.name}"],
                           style={"min-width": "0"})
         if open_doc:
             solara.Text(control.doc + text("doc_english", lang), classes=["coopsim-doc"],
