@@ -304,6 +304,7 @@ def test_charts_overlay_both_runs_with_bands_when_replicated():
 def test_chinese_labels_come_from_the_label_table():
     run = runs.RunSet(Parameters(**SMALL), 1)
     layered = charts.chart_layered([run], charts.CHARTS[1], lang="zh")
+    assert "lo" not in layered.data["series"]  # one replicate: no band, nothing sent for it
     assert label("content_share", "zh", with_unit=False) in layered.spec["layer"][1]["encoding"][
         "color"]["scale"]["domain"]
     assert controls.BY_NAME["subsidy_per_content_step"].label("zh") == label(

@@ -255,14 +255,19 @@ class Session:
             self.tick.set(self.tick.value + 1)
         self._run(job)
 
-    def reset(self) -> None:
-        """Rebuild the runs from the controls (both from step 0, on the same seeds)."""
+    def reset(self, current: RunSet | None = None) -> None:
+        """Rebuild the runs from the controls (both from step 0, on the same seeds).
+
+        Args:
+            current: an already built current run at step 0 to use (else one is built).
+        """
         self.playing.set(False)
         params = self.parameters()
         baseline = self._baseline_params()
+        built = current
 
         def job() -> None:
-            current = self._run_set(params, "current")
+            current = built if built is not None else self._run_set(params, "current")
             base = self._run_set(baseline[0], baseline[1]) if baseline else None
             self.comparison.set(Comparison(current, base))
             self.tick.set(self.tick.value + 1)
@@ -319,7 +324,8 @@ class Session:
         """
         try:
             params, title = scenario_parameters(name)
-            RunSet(params, self.seed.value, 1, "check")  # builds: a bad network file fails here
+            # Built here so that a bad network file fails before anything changes.
+            first = RunSet(params, self.seed.value, 1, "current")
         except Exception as err:  # noqa: BLE001 - any bad input must reach the page, not crash it
             log.warning("scenario %s not loaded: %s", name, err)
             self.scenario_error.set(f"{name!r} not loaded (still showing "
@@ -334,7 +340,9 @@ class Session:
         self.title.set(title)
         self.scenario.set(name)
         self.scenario_error.set(None)
-        self.reset()
+        # One replicate: the run just built is the new current run (a county of 20,000
+        # firms is not built twice); otherwise Reset builds every replicate.
+        self.reset(first if self.replicates.value == 1 else None)
         return True
 
     # ------------------------------------------------------------ play

@@ -171,7 +171,9 @@ def chart_changes(runs: list[Any], chart: Chart, *,
             lo += [_clean(v) for v in low[keep]]
             hi += [_clean(v) for v in high[keep]]
         last = max(last, r.step_count)
-    data = {"step": step, "series": series, "run": run, "mean": mean, "lo": lo, "hi": hi}
+    data = {"step": step, "series": series, "run": run, "mean": mean}
+    if any(v is not None for v in lo):  # one replicate has no band: half the data not sent
+        data.update(lo=lo, hi=hi)
     return {"series": data}, {"last_step": last}
 
 
