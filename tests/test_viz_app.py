@@ -227,6 +227,16 @@ def test_saved_levers_load_as_a_scenario_with_the_same_parameters(tmp_path):
     assert {c.name for c in controls.CONTROLS} <= set(loaded.provenance)
 
 
+def test_a_county_from_a_network_file_is_saved_with_its_file(tmp_path):
+    session = app.Session()
+    assert session.choose_scenario("example-county"), session.scenario_error.value
+    text = session.scenario_file()
+    assert "n_enterprises" not in text  # the file's firms are used, not a count
+    path = tmp_path / "county.toml"
+    path.write_text(text, encoding="utf-8")
+    assert load_scenario(path).params == session.comparison.value.current.params
+
+
 def test_steps_download_as_csv_with_one_row_per_run_replicate_and_step(tmp_path):
     session = small_session()
     session.type_value("replicates", "2")

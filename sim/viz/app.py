@@ -31,7 +31,7 @@ import solara
 from solara.server import kernel_context
 
 from sim.labels import label
-from sim.model import STEPS_PER_YEAR
+from sim.model import STEPS_PER_YEAR, CooperationModel
 from sim.params import GROUPS, LEVER_GROUPS, ParameterError, Parameters
 from sim.viz import texts
 from sim.viz.charts import CHARTS, HEADLINE_CHARTS, chart_changes, chart_fixed, run_name
@@ -139,6 +139,7 @@ class Session:
         # browser field keeps what was typed when the server's value did not change.
         self.field_keys = {name: solara.reactive(0) for name in self.fields}
         self.errors: solara.Reactive[dict[str, str]] = solara.reactive({})
+        self.last_refusal = ""  # the declaration's whole message of the last refused value
         self.scenario_error: solara.Reactive[str | None] = solara.reactive(None)
         self.baseline_error: solara.Reactive[str | None] = solara.reactive(None)
         self.picker_resets = solara.reactive(0)
@@ -179,6 +180,7 @@ class Session:
         try:
             self.base.value.replace(**{**self.values.value, name: value})
         except ParameterError as err:
+            self.last_refusal = str(err)
             return self._refuse(name, shown(value) if isinstance(value, int | float) else
                                 repr(value), _reason(err, name), shown(kept))
         self.values.set({**self.values.value, name: value})
@@ -391,6 +393,58 @@ class Session:
             names=[c.name for c in CONTROLS if not (c.group == "scale" and params.network_file)])
 
 
+class ViewModel(CooperationModel):
+    """The model with the seed and picker entry it was built from (the API before issue 17).
+
+    Args:
+        controls: a :class:`ViewState`; when given, ``rng`` and ``params`` come from it.
+        rng: seed of the run (int).
+        params: parameter set of the run.
+        scenario_name: the picker entry the parameters came from.
+    """
+
+    def __init__(self, controls: ViewState | None = None, *, rng: int | None = None,
+                 params: Parameters | None = None, scenario_name: str = MODEL_DEFAULTS):
+        if controls is not None:
+            rng, params = controls.seed.value, controls.parameters()
+            scenario_name = controls.scenario.value
+        super().__init__(rng=rng, params=params)
+        self.seed = rng
+        self.scenario_name = scenario_name
+
+
+class ViewState(Session):
+    """The session API before issue 17 (one ``error`` message, a model passed in), kept for callers.
+
+    ``error`` holds the last refusal or load failure as the declaration words it
+    (``n_schools = inf: must be a finite number ...``).
+    """
+
+    def __init__(self, scenario: str = MODEL_DEFAULTS, params: Parameters | None = None,
+                 title: str = "", seed: int = DEFAULT_SEED):
+        super().__init__(scenario, params, title, seed)
+        self.error: solara.Reactive[str | None] = solara.reactive(None)
+
+    def set_value(self, name: str, value: Any) -> bool:
+        """As :meth:`Session.set_value`; a refusal also sets ``error``."""
+        kept = self.values.value[name]
+        ok = super().set_value(name, value)
+        self.error.set(None if ok else f"{self.last_refusal} (kept {kept!r})")
+        return ok
+
+    def choose_scenario(self, name: str,  # type: ignore[override]
+                        model: solara.Reactive[CooperationModel] | None = None) -> bool:
+        """As :meth:`Session.choose_scenario`; on success ``model`` gets the new model."""
+        if not super().choose_scenario(name):
+            self.error.set(self.scenario_error.value)
+            return False
+        self.error.set(None)
+        if model is not None:
+            model.set(ViewModel(rng=self.seed.value, params=self.parameters(),
+                                scenario_name=name))
+        return True
+
+
 def _reason(err: ParameterError, name: str) -> str:
     """The declaration's reason without the leading ``name = value`` (shown beside the field)."""
     message = str(err)
@@ -422,10 +476,13 @@ def initial_session() -> Session:
 
 # ----------------------------------------------------------------- components
 def _fmt(value: float, column: str) -> str:
+    """A headline value as the table shows it: shares in %, the index to 3 places, money to 2."""
     if value != value:  # NaN
         return "–"
-    if label(column, with_unit=False) and column.endswith(("share", "index")):
-        return f"{value:.1%}" if column.endswith("share") else f"{value:.3f}"
+    if column.endswith("share"):
+        return f"{value:.1%}"
+    if column.endswith("index"):
+        return f"{value:.3f}"
     return f"{value:,.2f}"
 
 
