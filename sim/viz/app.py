@@ -529,7 +529,7 @@ def LeverInput(control: Control, session: Session, disabled: bool = False):
                 solara.Text(control.label(lang), style={"font-size": "0.85em", "flex": "1"},
                             classes=["coopsim-lever-label"])
             solara.Button(icon_name="mdi-information-outline", icon=True, small=True,
-                          on_click=toggle_doc,
+                          text=True, on_click=toggle_doc,
                           classes=["coopsim-doc-button", f"coopsim-doc-{control.name}"],
                           style={"min-width": "0"})
         if open_doc:
