@@ -359,6 +359,18 @@ def test_a_levers_meaning_is_one_click_away():
     rc.close()
 
 
+def test_closing_the_page_stops_play_and_the_worker(monkeypatch):
+    session = small_session()
+    monkeypatch.setattr(app, "initial_session", lambda: session)
+    _, rc = solara.render(app.Page(), handle_error=False)
+    find_button(rc, "coopsim-play").click()
+    assert session.playing.value
+    rc.close()
+    assert not session.playing.value
+    with pytest.raises(RuntimeError):  # a shut-down pool takes no new work
+        session.worker.submit(lambda: None)
+
+
 def test_page_switches_to_chinese_and_back():
     _, rc = solara.render(app.Page(), handle_error=False)
     find_button(rc, "coopsim-lang").click()

@@ -109,6 +109,10 @@ class Worker:
                     job()
         return self._pool.submit(run)
 
+    def close(self) -> None:
+        """Let the thread end once its current job is done (the session is gone)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
     def drain(self, timeout_s: float = 600.0) -> None:
         """Wait until every job submitted so far has run (jobs run in order)."""
         self._pool.submit(lambda: None).result(timeout=timeout_s)
@@ -825,6 +829,13 @@ html, body { overflow: hidden; }
 def Page():
     """The whole page: header, left panel (run, compare, take away, levers), main views."""
     session = solara.use_memo(initial_session, [])
+
+    def stop_when_gone():
+        def cleanup() -> None:  # the browser tab closed: stop Play, free the worker
+            session.playing.set(False)
+            session.worker.close()
+        return cleanup
+    solara.use_effect(stop_when_gone, [])
     lang = session.lang.value
     solara.Title("coopsim — " + text("app_title", lang).split("：", 1)[-1].split(": ", 1)[-1])
     solara.Style(CSS)
