@@ -796,9 +796,12 @@ html, body { overflow: hidden; }
 .coopsim-panel .v-card { margin-bottom: 6px; }
 .coopsim-main { flex: 1; min-width: 0; overflow: auto; padding: 6px 8px; }
 .coopsim-views { display: flex; flex-wrap: wrap; gap: 8px; align-items: flex-start; }
-.coopsim-charts { flex: 0 1 auto; min-width: 0; display: grid;
-  grid-template-columns: repeat(2, auto); gap: 6px; }
-.coopsim-more { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
+.coopsim-charts { flex: 1 1 540px; min-width: 0; display: grid;
+  grid-template-columns: repeat(2, minmax(260px, 1fr)); gap: 6px; }
+/* Charts are as wide as their grid cell (Vega-Lite width "container"). */
+.coopsim-chart .vega-embed { display: block; width: 100%; }
+.coopsim-more { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 480px));
+  gap: 6px; margin-top: 6px; }
 .coopsim-section { font-weight: 600; font-size: 0.85em; margin: 6px 0 2px; display: block; }
 .coopsim-diff-table { border-collapse: collapse; font-size: 0.8em; }
 .coopsim-diff-table td, .coopsim-diff-table th { padding: 1px 8px; border-bottom: 1px solid #eee;
@@ -816,7 +819,8 @@ html, body { overflow: hidden; }
 .vega-embed .vega-actions { z-index: 5; }
 @media (max-width: 1200px) { .coopsim-panel { width: 280px; } }
 /* Below a laptop's width the charts go in one column beside the network. */
-@media (max-width: 1300px) { .coopsim-charts { grid-template-columns: auto; } }
+@media (max-width: 1300px) { .coopsim-charts { flex-basis: 280px;
+  grid-template-columns: minmax(260px, 1fr); } }
 @media (max-width: 800px) {
   .coopsim-body { flex-direction: column; overflow-y: auto; }
   .coopsim-panel { width: auto; overflow: visible; border-right: none; }

@@ -84,7 +84,7 @@ def run_label(name: str, lang: str) -> str:
 
 
 def chart_fixed(chart: Chart, run_names: list[str], *, lang: str = "en", few_steps: bool = False,
-                width: int | str = 225, height: int = 125) -> Layered:
+                width: int | str = "container", height: int = 125) -> Layered:
     """The spec of ``chart``, fed by a data set ``series`` and a param ``last_step``.
 
     Args:
