@@ -50,6 +50,8 @@ MODEL_DEFAULTS = "(model defaults)"
 DEFAULT_SCENARIO = "ruian-status-quo"
 DEFAULT_SEED = 42
 DEFAULT_INTERVAL_MS = 150
+#: Shortest wait between two Play steps (s), so clicks get through when Play is behind.
+MIN_PLAY_PAUSE_S = 0.02
 #: Baseline picker entries besides the scenarios.
 NO_BASELINE = "(none)"
 PINNED = "(pinned)"
@@ -380,9 +382,10 @@ class Session:
                 key = "play_rate" if rate >= 0.95 * asked else "play_slow"
                 self.play_note.set(text(key, self.lang.value, rate=rate, asked=asked))
                 last_note = now
-            pause = next_at - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
+            # Always wait a little, even when behind: each step renders under the
+            # session's lock, and a loop that takes it back at once starves the
+            # click handler (Pause would not get through on a loaded machine).
+            time.sleep(max(next_at - time.perf_counter(), MIN_PLAY_PAUSE_S))
 
     # ------------------------------------------------------------ export
     def scenario_file(self) -> str:
