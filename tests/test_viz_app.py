@@ -214,6 +214,22 @@ def test_play_steps_in_the_worker_until_paused():
     assert session.comparison.value.current.model.step_count == stopped
 
 
+def test_play_behind_its_interval_still_leaves_room_for_clicks(monkeypatch):
+    session = small_session()
+    session.interval_ms.set(1)  # far faster than a step: Play is always behind
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:  # stands in for time.sleep: records, then stops Play
+        waits.append(seconds)
+        if len(waits) == 5:
+            session.playing.set(False)
+
+    monkeypatch.setattr(app.time, "sleep", sleep)
+    session.playing.set(True)
+    session._play()
+    assert len(waits) == 5 and min(waits) >= app.MIN_PLAY_PAUSE_S
+
+
 # ------------------------------------------------------------------ take away
 def test_saved_levers_load_as_a_scenario_with_the_same_parameters(tmp_path):
     session = small_session(tax_offset_rate=0.3, coordination_body=True)
