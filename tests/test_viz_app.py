@@ -1,8 +1,9 @@
-"""The live view without a browser: controls, model rebuilds, network and chart data."""
+"""The live view without a browser: controls, input, compare runs, exports, network and charts."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -11,292 +12,402 @@ import pytest
 solara = pytest.importorskip("solara")
 ipyvuetify = pytest.importorskip("ipyvuetify")
 
-from sim.depth import Depth  # noqa: E402
+from sim.labels import label  # noqa: E402
 from sim.params import Parameters, lever_names, specs  # noqa: E402
 from sim.scenarios import load_scenario  # noqa: E402
-from sim.viz import app, charts, network_view, vega_view  # noqa: E402
+from sim.viz import app, charts, controls, export, network_view, runs, vega_view  # noqa: E402
 
 SMALL = {"n_enterprises": 300, "n_schools": 6}
 
 
-def small_state(**changes) -> app.ViewState:
-    state = app.ViewState(params=Parameters(**SMALL), seed=7)
+def small_session(**changes) -> app.Session:
+    session = app.Session(params=Parameters(**SMALL), seed=7)
     for name, value in changes.items():
-        assert state.set_value(name, value)
-    return state
+        assert session.set_value(name, value)
+    return session
 
 
-def test_every_lever_has_a_control_with_the_declared_range():
+# ------------------------------------------------------------------ controls
+def test_every_lever_has_a_control_with_readable_label_and_declared_range():
     declared = {name: spec for name, _, _, spec in specs()}
-    controls = {c.name: c for c in app.CONTROLS}
-    assert set(lever_names()) <= set(controls)
-    for name, control in controls.items():
+    by_name = {c.name: c for c in controls.CONTROLS}
+    assert set(lever_names()) <= set(by_name)
+    for name, control in by_name.items():
+        assert control.label() == label(name) and name not in control.label()
+        assert control.doc == declared[name].doc
         if control.kind != "switch":
             assert (control.low, control.high) == (declared[name].low, declared[name].high)
-            assert declared[name].unit in control.label
+            # The slider stays inside the declared range.
+            assert declared[name].low <= min(control.stops) <= max(control.stops) \
+                <= declared[name].high
 
 
-def test_same_seed_and_controls_rebuild_the_same_model():
-    state = small_state(audit_prob_per_step=0.2)
-    first, second = app.ViewModel(state), app.ViewModel(state)
-    first.run_for(12)
-    second.run_for(12)
-    pd.testing.assert_frame_equal(first.datacollector.get_model_vars_dataframe(),
-                                  second.datacollector.get_model_vars_dataframe())
-    state.set_seed(8)
-    third = app.ViewModel(state)
-    third.run_for(12)
-    assert not third.datacollector.get_model_vars_dataframe().equals(
-        first.datacollector.get_model_vars_dataframe())
+def test_a_wide_range_gets_a_log_slider_with_room_for_where_the_lever_acts():
+    subsidy = controls.BY_NAME["subsidy_per_content_step"]
+    assert subsidy.log and subsidy.stops[0] == 0
+    acting = [s for s in subsidy.stops if 0.5 <= s <= 1.5]
+    assert len(acting) / len(subsidy.stops) >= 0.15  # was 1 % of a 0-100 linear track
+    budget = controls.BY_NAME["subsidy_budget_per_year"]
+    assert budget.log and budget.stops[-1] / budget.stops[1] >= 1e4
+    # A share keeps a linear slider.
+    assert not controls.BY_NAME["audit_prob_per_step"].log
 
 
-def test_moved_lever_reaches_the_next_model_and_marks_it_pending():
-    state = small_state()
-    model = app.ViewModel(state)
-    assert not state.pending(model)
-    assert state.set_value("coordination_body", True)
-    assert state.pending(model)
-    rebuilt = app.ViewModel(state)
-    assert rebuilt.p.coordination_body is True
-    assert not state.pending(rebuilt)
+def test_slider_stops_and_shown_values_are_rounded():
+    for control in controls.CONTROLS:
+        for stop in control.stops:
+            assert len(repr(float(stop)).rstrip("0")) <= 12, (control.name, stop)
+    assert controls.shown(0.1 + 0.2) == "0.3"
+    assert controls.shown(0.09999999999999999) == "0.1"
+    assert controls.shown(1e7) == "10,000,000"
 
 
-def test_out_of_range_value_is_refused_with_a_message_naming_the_field():
-    state = small_state()
-    assert not state.set_value("audit_prob_per_step", 1.5)
-    assert "audit_prob_per_step" in state.error.value and "[0, 1]" in state.error.value
-    assert state.values.value["audit_prob_per_step"] == Parameters().audit_prob_per_step
+@pytest.mark.parametrize(("typed", "kind", "value"), [
+    ("2,000", "float", 2000.0), ("2 000", "int", 2000), ("1,234,567.5", "float", 1234567.5),
+    ("１.5", "float", 1.5), ("1e3", "float", 1000.0), (" 42 ", "int", 42)])
+def test_typed_numbers_with_thousands_separators_are_read_as_meant(typed, kind, value):
+    assert controls.parse_number(typed, kind) == value
 
 
-def test_picking_a_scenario_loads_its_values_and_rebuilds_the_model():
-    state = small_state()
-    model = solara.reactive(app.ViewModel(state))
-    before = model.value
-    assert state.choose_scenario("full-package", model)
-    expected = load_scenario("full-package").params
-    assert model.value is not before
-    assert model.value.p == expected
-    assert state.values.value["subsidy_per_content_step"] == expected.subsidy_per_content_step
-    assert state.parameters() == expected and state.error.value is None
+@pytest.mark.parametrize(("typed", "kind", "why"), [
+    ("2,5", "float", "comma"), ("3.7", "int", "whole"), ("abc", "float", "not a number"),
+    ("inf", "float", "finite"), ("", "int", "required")])
+def test_typed_numbers_that_cannot_be_read_are_refused_with_the_reason(typed, kind, why):
+    with pytest.raises(controls.InputRefused, match=why):
+        controls.parse_number(typed, kind)
 
 
-def test_bad_scenario_shows_the_error_and_keeps_the_last_good_model(tmp_path, monkeypatch):
-    (tmp_path / "broken.toml").write_text(
-        'title = "broken"\n[supervision]\n'
-        'audit_prob_per_step = { value = 7.0, source = "assumption" }\n', encoding="utf-8")
-    monkeypatch.setenv("COOPSIM_SCENARIOS", str(tmp_path))
-    state = small_state(tax_offset_rate=0.3)
-    model = solara.reactive(app.ViewModel(state))
-    before, values = model.value, dict(state.values.value)
-    assert not state.choose_scenario("broken", model)
-    assert model.value is before
-    assert state.values.value == values
-    assert "broken" in state.error.value and "audit_prob_per_step" in state.error.value
+def test_budget_typed_with_a_comma_is_two_thousand_not_two():
+    session = small_session()
+    assert session.type_value("subsidy_budget_per_year", "2,000")
+    assert session.values.value["subsidy_budget_per_year"] == 2000.0
+    assert session.fields["subsidy_budget_per_year"].value == "2000"
 
 
-def render_controls(state: app.ViewState, model=None):
-    if model is None:
-        model = solara.reactive(app.ViewModel(state))
-
-    @solara.component
-    def Panel():
-        app.ControlsPanel(state, model)
-
-    _, rc = solara.render(Panel(), handle_error=False)
-    return rc
-
-
-def type_into(rc, label: str, text: str) -> None:
-    """Type ``text`` into the field labelled ``label`` and press Enter, as a user does."""
-    field = rc.find(ipyvuetify.TextField, label=label).widget
-    field.v_model = text
-    field.fire_event("keyup.enter", {})
+def test_refused_value_is_put_back_and_its_message_sits_under_that_field():
+    session = small_session()
+    kept = session.values.value["audit_prob_per_step"]
+    assert not session.type_value("audit_prob_per_step", "1.5")
+    assert session.values.value["audit_prob_per_step"] == kept
+    assert session.fields["audit_prob_per_step"].value == controls.shown(kept)
+    message = session.errors.value["audit_prob_per_step"]
+    assert "1.5" in message and "[0, 1]" in message and f"kept {kept}" in message
+    assert set(session.errors.value) == {"audit_prob_per_step"}
+    # A good value clears that field's message.
+    assert session.type_value("audit_prob_per_step", "0.2")
+    assert "audit_prob_per_step" not in session.errors.value
 
 
-def shown(rc, label: str) -> str:
-    return rc.find(ipyvuetify.TextField, label=label).widget.v_model
+def test_refused_seed_and_replicates_are_put_back():
+    session = small_session()
+    assert not session.type_value("seed", "3.7")
+    assert session.seed.value == 7 and session.fields["seed"].value == "7"
+    assert "whole number" in session.errors.value["seed"]
+    assert not session.type_value("replicates", "50")
+    assert session.replicates.value == 1 and session.fields["replicates"].value == "1"
+    assert "1 to 10" in session.errors.value["replicates"]
 
 
-def test_refused_number_is_put_back_in_its_field_every_time():
-    state = small_state()
-    rc = render_controls(state)
-    label = "penalty_per_misreport (MU)"
-    kept = Parameters().penalty_per_misreport
-    for text in ("5000", "6000"):  # the second refusal is the one a field used to keep
-        type_into(rc, label, text)
-        assert float(shown(rc, label)) == kept
-        assert f"penalty_per_misreport = {float(text)}" in state.error.value
-        assert state.values.value["penalty_per_misreport"] == kept
-    type_into(rc, label, "12")
-    assert float(shown(rc, label)) == 12.0 and state.error.value is None
-    assert state.parameters().penalty_per_misreport == 12.0
-    rc.close()
+def test_moved_lever_is_pending_until_reset_rebuilds_with_it():
+    session = small_session()
+    assert not session.pending()
+    assert session.set_value("coordination_body", True)
+    assert session.pending()
+    session.reset()
+    assert session.comparison.value.current.params.coordination_body is True
+    assert not session.pending()
 
 
-def test_refused_seed_is_put_back_in_its_field():
-    state = small_state()
-    rc = render_controls(state)
-    type_into(rc, "Seed", "-1")
-    assert shown(rc, "Seed") == "7" and state.seed.value == 7
-    assert "seed = -1" in state.error.value
-    type_into(rc, "Seed", "11")
-    assert shown(rc, "Seed") == "11" and state.seed.value == 11 and state.error.value is None
-    rc.close()
+# ------------------------------------------------------------------ compare runs
+def test_same_seed_and_controls_rebuild_the_same_run():
+    session = small_session(audit_prob_per_step=0.2)
+    session.reset()
+    session.step(12)
+    first = session.comparison.value.frame()
+    session.reset()
+    session.step(12)
+    pd.testing.assert_frame_equal(first, session.comparison.value.frame())
 
 
-def test_a_message_appearing_leaves_the_lever_groups_as_the_user_opened_them():
-    state = small_state()
-    rc = render_controls(state)
-    panels = rc.find(ipyvuetify.ExpansionPanels)
-    scale = next(w for w in panels.widgets if app.GROUPS["scale"] in str(w.children[0]))
-    scale.v_model = 0  # the user opens "Scale and structure"
-    type_into(rc, "penalty_per_misreport (MU)", "5000")  # an error message appears
-    assert state.error.value
-    panels = rc.find(ipyvuetify.ExpansionPanels).widgets
-    scale = next(w for w in panels if app.GROUPS["scale"] in str(w.children[0]))
-    assert scale.v_model == 0
-    rc.close()
+def test_pinned_baseline_steps_with_the_current_run_on_the_same_seeds():
+    session = small_session()
+    session.step(3)
+    session.pin()
+    comparison = session.comparison.value
+    assert comparison.baseline.step_count == comparison.current.step_count == 3
+    assert comparison.baseline.seeds == comparison.current.seeds
+    assert session.set_value("subsidy_per_content_step", 5.0)
+    assert session.set_value("subsidy_budget_per_year", 1e5)
+    session.reset()
+    session.step(24)
+    comparison = session.comparison.value
+    assert comparison.baseline.params == Parameters(**SMALL)
+    assert comparison.current.params.subsidy_per_content_step == 5.0
+    assert comparison.baseline.step_count == comparison.current.step_count == 24
+    diffs = {d.column: d for d in comparison.differences()}
+    assert set(diffs) == set(runs.HEADLINE)
+    assert diffs["spending_total"].difference > 0  # a subsidy is paid only in the current run
+    assert diffs["spending_total"].beyond_noise is None  # one replicate: no interval
 
 
-def test_scale_controls_are_greyed_out_when_the_county_comes_from_a_network_file():
-    from_file = load_scenario("example-county").params
-    assert from_file.network_file
-    state = app.ViewState("example-county", from_file)
-    model = app.ViewModel(state)
-    assert len(model.enterprises) != from_file.n_enterprises  # the numbers would mislead
-    rc = render_controls(state)
-    for label in ("n_schools (schools)", "n_enterprises (enterprises)"):
-        assert rc.find(ipyvuetify.TextField, label=label).widget.disabled
-    note = rc.find(ipyvuetify.Alert, class_="coopsim-network-file").widget
-    assert Path(from_file.network_file).name in str(note.children)
-    assert not rc.find(ipyvuetify.TextField, label="penalty_per_misreport (MU)").widget.disabled
-    rc.close()
-
-    generated = render_controls(small_state())
-    assert not generated.find(ipyvuetify.TextField, label="n_schools (schools)").widget.disabled
-    assert not generated.find(ipyvuetify.Alert, class_="coopsim-network-file").widgets
-    generated.close()
+def test_identical_runs_differ_by_nothing():
+    params = Parameters(**SMALL)
+    comparison = runs.Comparison(runs.RunSet(params, 3, 3), runs.RunSet(params, 3, 3, "same"))
+    comparison.step(12)
+    for d in comparison.differences():
+        assert d.difference == 0 and d.beyond_noise is False
 
 
-def test_each_field_keeps_its_own_value_when_a_scenario_changes_the_panel():
-    # Picking a county from a file adds a note above the size fields; no field may
-    # take over another's text (n_schools once showed, and used, n_enterprises' 1000).
-    state = small_state()
-    model = solara.reactive(app.ViewModel(state))
-    rc = render_controls(state, model)
-    picker = rc.find(ipyvuetify.Select, label="Scenario").widget
-    for name in ("example-county", "ruian-status-quo", "example-county"):
-        picker.v_model = name  # as the user picks it
-        assert state.scenario.value == name and state.error.value is None
-        expected = load_scenario(name).params
-        assert state.parameters() == expected and model.value.p == expected
-        assert shown(rc, "n_schools (schools)") == str(expected.n_schools)
-        assert shown(rc, "n_enterprises (enterprises)") == str(expected.n_enterprises)
-    rc.close()
+def test_a_scenario_can_be_the_baseline():
+    session = small_session()
+    session.step(2)
+    assert session.set_baseline("full-package")
+    baseline = session.comparison.value.baseline
+    assert baseline.params == load_scenario("full-package").params
+    assert baseline.name == "full-package" and baseline.step_count == 2
 
 
-def test_network_draws_every_agent_and_each_partnership_by_depth():
-    model = app.ViewModel(small_state(subsidy_per_content_step=3.0, subsidy_budget_per_year=1e4,
-                                      audit_prob_per_step=0.2))
-    model.run_for(24)
-    spec = network_view.network_spec(model)
-    by_kind = {}
-    for layer in spec["layer"]:
-        rows = spec["datasets"][layer["data"]["name"]]
-        if rows and "kind" in rows[0]:
-            by_kind[rows[0]["kind"]] = rows
-    assert len(by_kind["enterprise"]) == len(model.enterprises)
-    assert len(by_kind["school"]) == len(model.schools)
-    assert len(by_kind["department"]) == len(model.departments)
-    assert {r["kind"] for r in by_kind["enterprise"]} == {"enterprise"}
-    firm = by_kind["enterprise"][0]
-    assert {"agent", "industry", "status", "size", "retention"} <= set(firm)
-    edges = spec["datasets"][spec["layer"][0]["data"]["name"]]
-    depth_counts = np.bincount(model.partnerships.depth, minlength=4)
-    drawn = pd.Series([e["status"] for e in edges]).value_counts()
-    for depth, label in network_view.DEPTH_LABELS.items():
-        assert drawn.get(label, 0) == depth_counts[depth]
-    assert depth_counts[Depth.FORM] > 0
+def test_replicates_give_a_band_around_the_mean():
+    run = runs.RunSet(Parameters(**SMALL), 11, 4)
+    assert len(set(run.seeds)) == 4 and run.seeds[0] == 11
+    run.step(12)
+    mean, low, high = run.band("depth_index")
+    values = run.values("depth_index")
+    assert np.allclose(mean, values.mean(axis=0))
+    later = slice(2, None)
+    assert np.all(low[later] <= mean[later]) and np.all(mean[later] <= high[later])
+    assert np.any(high[later] > low[later])
+    single = runs.RunSet(Parameters(**SMALL), 11, 1)
+    assert np.isnan(single.band("depth_index")[1]).all()
+
+
+def test_replicates_run_in_the_worker_and_the_page_says_so():
+    session = small_session()
+    assert session.type_value("replicates", "3")
+    session.reset()
+    gate = threading.Event()
+    session.worker.before_job = gate.wait  # hold the worker until the test looks
+    done = session.worker.submit(lambda: None)
+    session.step(2)
+    assert session.busy.value
+    assert session.comparison.value.current.step_count == 0
+    gate.set()
+    done.result(timeout=60)
+    session.worker.drain()  # the step job has finished
+    assert not session.busy.value
+    assert session.comparison.value.current.step_count == 2
+    assert len(session.comparison.value.current.seeds) == 3
+
+
+def test_play_steps_in_the_worker_until_paused():
+    session = small_session()
+    session.toggle_play()
+    deadline = time.monotonic() + 60
+    while session.comparison.value.current.step_count < 3:  # a condition, not a race
+        assert time.monotonic() < deadline, "Play made no progress"
+        time.sleep(0.01)
+    session.toggle_play()
+    session.worker.drain(timeout_s=60)  # the play loop has returned
+    stopped = session.comparison.value.current.step_count
+    session.worker.drain(timeout_s=60)
+    assert not session.playing.value and session.comparison.value.current.step_count == stopped
+    assert session.comparison.value.current.model.step_count == stopped
+
+
+def test_play_behind_its_interval_still_leaves_room_for_clicks(monkeypatch):
+    session = small_session()
+    session.interval_ms.set(1)  # far faster than a step: Play is always behind
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:  # stands in for time.sleep: records, then stops Play
+        waits.append(seconds)
+        if len(waits) == 5:
+            session.playing.set(False)
+
+    monkeypatch.setattr(app.time, "sleep", sleep)
+    session.playing.set(True)
+    session._play()
+    assert len(waits) == 5 and min(waits) >= app.MIN_PLAY_PAUSE_S
+
+
+# ------------------------------------------------------------------ take away
+def test_saved_levers_load_as_a_scenario_with_the_same_parameters(tmp_path):
+    session = small_session(tax_offset_rate=0.3, coordination_body=True)
+    session.type_value("subsidy_budget_per_year", "2,500")
+    session.reset()
+    path = tmp_path / "saved.toml"
+    path.write_text(session.scenario_file(), encoding="utf-8")
+    loaded = load_scenario(path)
+    assert loaded.params == session.comparison.value.current.params
+    assert set(loaded.provenance.values()) == {export.SOURCE}
+    assert {c.name for c in controls.CONTROLS} <= set(loaded.provenance)
+
+
+def test_a_county_from_a_network_file_is_saved_with_its_file(tmp_path):
+    session = app.Session()
+    assert session.choose_scenario("example-county"), session.scenario_error.value
+    text = session.scenario_file()
+    assert "n_enterprises" not in text  # the file's firms are used, not a count
+    path = tmp_path / "county.toml"
+    path.write_text(text, encoding="utf-8")
+    assert load_scenario(path).params == session.comparison.value.current.params
+
+
+def test_steps_download_as_csv_with_one_row_per_run_replicate_and_step(tmp_path):
+    session = small_session()
+    session.type_value("replicates", "2")
+    session.reset()
+    session.pin()
+    session.step(5)
+    session.worker.drain()
+    path = tmp_path / "steps.csv"
+    path.write_text(session.comparison.value.csv(), encoding="utf-8")
+    frame = pd.read_csv(path)
+    assert len(frame) == 2 * 2 * 6
+    assert list(frame.columns[:4]) == ["run", "replicate", "seed", "step"]
+    assert set(runs.HEADLINE) <= set(frame.columns)
+    assert set(frame["run"]) == {"current", "pinned"}
+
+
+# ------------------------------------------------------------------ network
+def test_misreported_ties_are_dashed_and_legends_keep_agents_apart_from_ties():
+    model = small_session().comparison.value.current.model
+    model.run_for(6)
+    pt = model.partnerships
+    pt.misreporting[: max(1, len(pt) // 3)] = True  # as the model marks a report above depth
+    layered = network_view.network_layered(model)
+    ties = layered.rows("ties")
+    assert sum(t["reporting"] == "misreported (above real)" for t in ties) == pt.misreporting.sum()
+    tie_layer = next(lay for lay in layered.spec["layer"] if lay["data"]["name"] == "ties")
+    dash = tie_layer["encoding"]["strokeDash"]["scale"]
+    assert dash["range"][dash["domain"].index("misreported (above real)")] != []
+    colour_domain = tie_layer["encoding"]["color"]["scale"]["domain"]
+    assert "school" not in colour_domain and "Form" in colour_domain
+    school_layer = next(lay for lay in layered.spec["layer"] if lay["data"]["name"] == "schools")
+    assert "color" not in school_layer["encoding"]  # agents: by shape, in their own legend
+
+
+def test_a_large_county_draws_a_sample_of_firms_and_every_tie():
+    model = runs.RunSet(Parameters(n_enterprises=network_view.MAX_FIRMS_DRAWN * 2,
+                                   n_schools=4), 5).model
+    model.run_for(3)
+    layered = network_view.network_layered(model)
+    assert len(layered.rows("firms")) == network_view.MAX_FIRMS_DRAWN
+    assert len(layered.rows("ties")) == len(model.partnerships)
+    assert "drawn: 3,000 of 6,000 enterprises" in layered.params["subheading"]
 
 
 def test_positions_are_computed_once_and_stay_fixed_while_ties_change():
-    model = app.ViewModel(small_state())
-    first = network_view.positions(model)
-    edges_before = model.network.number_of_edges()
-    model.run_for(6)
-    assert model.network.number_of_edges() != edges_before
-    assert network_view.positions(model) is first
-    xy = np.vstack([first.school, first.enterprise, first.department])
-    assert np.isfinite(xy).all() and np.abs(xy).max() <= 1.2
-    # Firms of one industry share a sector: their angles span less than the full circle.
-    angle = np.arctan2(first.enterprise[:, 1], first.enterprise[:, 0])
-    one = model.ent_industry == model.ent_industry[0]
-    centred = np.angle(np.exp(1j * (angle[one] - first.sector_centre[model.ent_industry[0]])))
-    assert np.abs(centred).max() < np.pi / 2
-
-
-def test_charts_grow_with_each_step_and_drop_missing_delays():
-    model = app.ViewModel(small_state())
-    frame = model.datacollector.get_model_vars_dataframe()
-    delay = next(c for c in charts.CHARTS if c.key == "approval_delay")
-    assert charts.chart_spec(frame, delay)["datasets"]["series"] == []  # NaN before approval
+    model = small_session().comparison.value.current.model
+    before = network_view.network_fixed(model).base["firms"]["x"]
     model.run_for(5)
-    frame = model.datacollector.get_model_vars_dataframe()
-    shares = next(c for c in charts.CHARTS if c.key == "depth_shares")
-    values = charts.chart_spec(frame, shares)["datasets"]["series"]
-    assert {v["step"] for v in values} == set(range(6))
-    assert len(values) == 6 * len(shares.series)
+    assert network_view.network_fixed(model).base["firms"]["x"] == before
+    assert network_view.positions(model) is network_view.positions(model)
 
 
-def test_page_renders_network_and_charts_and_step_redraws_them():
-    ipyvuetify_mod = ipyvuetify
+# ------------------------------------------------------------------ charts
+def test_series_differ_in_dash_as_well_as_colour():
+    for chart in charts.CHARTS:
+        dashes = [tuple(charts.DASHES[d]) for _, d in chart.series.values()]
+        colours = [c for c, _ in chart.series.values()]
+        assert len(set(dashes)) == len(dashes) and len(set(colours)) == len(colours)
 
-    @solara.component
-    def Wrapped():
-        with solara.AppLayout():
-            app.Page()
 
-    _, rc = solara.render(Wrapped(), handle_error=False)
+def test_charts_overlay_both_runs_with_bands_when_replicated():
+    params = Parameters(**SMALL)
+    comparison = runs.Comparison(runs.RunSet(params.replace(audit_prob_per_step=0.3), 2, 3),
+                                 runs.RunSet(params, 2, 3, "status quo"))
+    comparison.step(6)
+    layered = charts.chart_layered(comparison.runs(), charts.CHARTS[1])
+    rows = layered.rows("series")
+    assert {r["run"] for r in rows} == {"current", "baseline: status quo"}
+    later = [r for r in rows if r["step"] >= 2]
+    assert all(r["lo"] <= r["mean"] <= r["hi"] for r in later)
+    widths = layered.spec["layer"][1]["encoding"]["strokeWidth"]["scale"]
+    assert widths["range"][widths["domain"].index("current")] > widths["range"][0]
 
-    def views_now():
-        return rc.find(vega_view.VegaViewWidget).widgets
 
-    first = views_now()
-    assert len(first) == 1 + len(charts.CHARTS)
+def test_chinese_labels_come_from_the_label_table():
+    run = runs.RunSet(Parameters(**SMALL), 1)
+    layered = charts.chart_layered([run], charts.CHARTS[1], lang="zh")
+    assert "lo" not in layered.data["series"]  # one replicate: no band, nothing sent for it
+    assert label("content_share", "zh", with_unit=False) in layered.spec["layer"][1]["encoding"][
+        "color"]["scale"]["domain"]
+    assert controls.BY_NAME["subsidy_per_content_step"].label("zh") == label(
+        "subsidy_per_content_step", "zh")
+
+
+# ------------------------------------------------------------------ the page
+def find_button(rc, css_class: str):
+    found = [w for w in rc.find(ipyvuetify.Btn).widgets if css_class in (w.class_ or "").split()]
+    assert len(found) == 1, css_class
+    return found[0]
+
+
+def test_page_step_redraws_network_and_charts_sending_only_what_changed():
+    _, rc = solara.render(app.Page(), handle_error=False)
+    def views():
+        return {w.chart_value()["name"]: w for w in rc.find(vega_view.VegaViewWidget).widgets}
+
+    before = views()
+    assert set(before) == {"coopsim-network", *(f"coopsim-{c.key}" for c in charts.CHARTS)}
+    network = before["coopsim-network"]
     resent = []
-    first[0].observe(resent.append, names="chart")
-    assert first[0].frame["params"]["heading"] == "County network at step 0"
-    chart_rows = len(first[1].frame["data"]["series"]["step"])
-    ties_before = first[0].frame["data"]["ties"]["status"]
-    rc.find(ipyvuetify_mod.Btn, children=["Step"]).widget.click()
-    after = views_now()
-    assert after[0].frame["params"]["heading"] == "County network at step 1"
-    assert after[0].frame["data"]["ties"]["status"] != ties_before
-    assert len(after[1].frame["data"]["series"]["step"]) > chart_rows
-    # A step sends only what changed: the spec, positions and names are not sent again.
-    assert after[0] is first[0] and resent == []
+    network.observe(resent.append, names="chart")
+    assert network.frame_value()["params"]["heading"] == "County network at step 0"
+    rows = len(before["coopsim-content"].frame_value()["data"]["series"]["step"])
+    find_button(rc, "coopsim-step").click()
+    after = views()
+    assert after["coopsim-network"].frame_value()["params"]["heading"] == "County network at step 1"
+    assert len(after["coopsim-content"].frame_value()["data"]["series"]["step"]) > rows
+    assert after["coopsim-network"] is network and resent == []  # spec, positions not re-sent
     rc.close()
 
 
-def test_step_data_leaves_out_what_stays_fixed():
-    model = app.ViewModel(small_state())
-    fixed = network_view.network_fixed(model)
-    data, _ = network_view.network_changes(model)
-    firms = model.enterprises
-    assert len(fixed.base["firms"]["x"]) == len(firms)
-    assert not {"x", "y", "agent", "industry"} & set(data["firms"])
-    assert all(len(col) == len(firms) for col in data["firms"].values())
-    # Rows join the fixed and changing columns of each firm in the same order.
-    layered = network_view.network_layered(model)
-    row = layered.rows("firms")[5]
-    assert row["agent"] == firms[5].node and row["x"] == fixed.base["firms"]["x"][5]
+def test_a_levers_meaning_is_one_click_away():
+    _, rc = solara.render(app.Page(), handle_error=False)
+    doc = controls.BY_NAME["audit_prob_per_step"].doc
+    assert not rc.find(children=[doc])
+    find_button(rc, "coopsim-doc-audit_prob_per_step").click()
+    assert rc.find(children=[doc]).widget.children == [doc]
+    find_button(rc, "coopsim-doc-audit_prob_per_step").click()
+    assert not rc.find(children=[doc])
+    rc.close()
 
 
-def test_peer_ties_are_drawn_only_when_switched_on():
-    model = app.ViewModel(small_state())
-    peers = model.population.peers
-    hidden = network_view.network_spec(model)
-    shown = network_view.network_spec(model, show_peers=True)
-    assert "peers" not in hidden["datasets"]
-    assert len(shown["datasets"]["peers"]) == (peers != 0).sum() // 2 > 0
-    assert len(shown["layer"]) == len(hidden["layer"]) + 1
+def test_closing_the_page_stops_play_and_the_worker(monkeypatch):
+    session = small_session()
+    monkeypatch.setattr(app, "initial_session", lambda: session)
+    _, rc = solara.render(app.Page(), handle_error=False)
+    find_button(rc, "coopsim-play").click()
+    assert session.playing.value
+    rc.close()
+    assert not session.playing.value
+    with pytest.raises(RuntimeError):  # a shut-down pool takes no new work
+        session.worker.submit(lambda: None)
+
+
+def test_page_switches_to_chinese_and_back():
+    _, rc = solara.render(app.Page(), handle_error=False)
+    find_button(rc, "coopsim-lang").click()
+    network = [w for w in rc.find(vega_view.VegaViewWidget).widgets
+               if w.chart_value()["name"] == "coopsim-network"][0]
+    heading = network.frame_value()["params"]["heading"]
+    assert heading == app.text("network_title", "zh", step=0)
+    assert find_button(rc, "coopsim-step").children == ["单步"]
+    find_button(rc, "coopsim-lang").click()
+    assert find_button(rc, "coopsim-step").children == ["Step"]
+    rc.close()
+
+
+def test_bad_scenario_shows_the_error_beside_the_picker_and_keeps_the_run(tmp_path, monkeypatch):
+    (tmp_path / "broken.toml").write_text(
+        'title = "broken"\ndescription = "x"\n[supervision]\n'
+        'audit_prob_per_step = { value = 7.0, source = "assumption" }\n', encoding="utf-8")
+    monkeypatch.setenv("COOPSIM_SCENARIOS", str(tmp_path))
+    session = small_session(tax_offset_rate=0.3)
+    before, values = session.comparison.value, dict(session.values.value)
+    assert not session.choose_scenario("broken")
+    assert session.comparison.value is before and session.values.value == values
+    assert "broken" in session.scenario_error.value
+    assert "audit_prob_per_step" in session.scenario_error.value

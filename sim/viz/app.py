@@ -1,110 +1,72 @@
-"""The live view: a Mesa ``SolaraViz`` page of the cooperation model.
+"""The live view: a Solara page of the cooperation model that answers "what does this lever change?".
 
-Start it with ``python -m sim viz`` (or ``solara run sim/viz/app.py``). The
-page shows the county network (partnership ties coloured by depth, tooltips
-on every agent) and live charts of depth shares, content share, spending and
-leakage, and approval delay. Mesa's controller gives Step, Play/Pause and
-Reset; the sidebar adds a scenario picker (the files in ``scenarios/``), the
-seed, and a control for every countermeasure lever, generated from
-:func:`sim.params.specs` (ranges, units and meanings are never re-declared).
+Start it with ``python -m sim viz`` (or ``solara run sim/viz/app.py``). The left
+panel steps, plays and resets the run, holds the compare settings (a pinned or
+scenario baseline, replicates on the same seeds), the downloads, the scenario
+picker and a control per lever (readable label, unit and meaning from
+:mod:`sim.labels` and :mod:`sim.params`). The main area shows the county
+network (ties coloured by real depth, dashed when misreported), the headline
+charts with both runs overlaid, and the difference of the headline outputs.
 
-Lever and seed changes take effect on Reset, which rebuilds the model from the
-controls (same seed and values, same model). Picking a scenario sets the
-controls to its values and rebuilds at once; a scenario that fails validation
-shows its error in the sidebar and the last good model stays.
+Why not Mesa's ``SolaraViz`` page: its controller steps one model, sleeps the
+play interval *on top of* each step (so Play never reaches its interval), runs
+nothing in a worker, and its sidebar layout covers half a 1024 px screen. The
+model is the same Mesa model; this page drives it with :mod:`sim.viz.runs`.
+
+Lever, seed and replicate changes take effect on Reset (same seed and values,
+same run). Picking a scenario sets the controls and rebuilds at once; one that
+fails to load shows its error beside the picker and the last good run stays.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import logging
-import math
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import solara
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
+from solara.server import kernel_context
 
+from sim.labels import label
 from sim.model import STEPS_PER_YEAR, CooperationModel
-from sim.params import GROUPS, LEVER_GROUPS, ParameterError, Parameters, specs
-from sim.viz.charts import CHARTS, chart_changes, chart_fixed
+from sim.params import GROUPS, LEVER_GROUPS, ParameterError, Parameters
+from sim.viz import texts
+from sim.viz.charts import CHARTS, HEADLINE_CHARTS, chart_changes, chart_fixed, run_name
+from sim.viz.controls import BY_NAME, CONTROLS, Control, InputRefused, parse_number, shown
+from sim.viz.export import file_stem, scenario_toml
 from sim.viz.network_view import network_changes, network_fixed
-from sim.viz.vega_view import VegaView
+from sim.viz.runs import MAX_REPLICATES, Comparison, RunSet
+from sim.viz.texts import text
+from sim.viz.vega_view import VegaView, encode
 
 log = logging.getLogger(__name__)
 
-#: Scale parameters offered besides the levers (to try a larger county).
-SCALE_CONTROLS = ("n_schools", "n_enterprises")
 #: Label of the picker entry that uses the defaults of sim.params.
 MODEL_DEFAULTS = "(model defaults)"
 #: Scenario shown first when it exists.
 DEFAULT_SCENARIO = "ruian-status-quo"
 DEFAULT_SEED = 42
-#: Widest numeric range still shown as a slider; wider ranges get a number field.
-MAX_SLIDER_SPAN = 100.0
-
-
-@dataclass(frozen=True)
-class Control:
-    """One input in the sidebar, derived from a parameter's declaration."""
-
-    name: str
-    kind: str  # "switch", "slider_int", "slider_float", "input_int" or "input_float"
-    label: str
-    doc: str
-    group: str
-    low: float | None = None
-    high: float | None = None
-    step: float | None = None
-
-
-def controls_from_specs() -> list[Control]:
-    """A control for every lever parameter and the scale controls, from :func:`specs`."""
-    out = []
-    for name, _default, kind, spec in specs():
-        if spec.group not in LEVER_GROUPS and name not in SCALE_CONTROLS:
-            continue
-        label = f"{name} ({spec.unit})"
-        if kind is bool:
-            out.append(Control(name, "switch", name, spec.doc, spec.group))
-            continue
-        span = spec.high - spec.low
-        if kind is int:
-            widget = "slider_int" if span <= MAX_SLIDER_SPAN else "input_int"
-            out.append(Control(name, widget, label, spec.doc, spec.group, spec.low, spec.high, 1))
-        else:
-            widget = "slider_float" if span <= MAX_SLIDER_SPAN else "input_float"
-            out.append(Control(name, widget, label, spec.doc, spec.group, spec.low, spec.high,
-                               nice_step(span / 200)))
-    return out
-
-
-def nice_step(raw: float) -> float:
-    """The smallest of 1, 2 or 5 times a power of ten that is at least ``raw``."""
-    power = 10.0 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9))
-
-
-CONTROLS = controls_from_specs()
-
-
-def control_values(params: Parameters) -> dict[str, Any]:
-    """The value of every sidebar control in ``params``."""
-    return {c.name: getattr(params, c.name) for c in CONTROLS}
+DEFAULT_INTERVAL_MS = 150
+#: Shortest wait between two Play steps (s), so clicks get through when Play is behind.
+MIN_PLAY_PAUSE_S = 0.02
+#: Baseline picker entries besides the scenarios.
+NO_BASELINE = "(none)"
+PINNED = "(pinned)"
+NETWORK_PX = 370
 
 
 def scenario_names() -> list[str]:
     """Entries of the scenario picker: the model defaults, then the scenario files."""
-    try:
-        from sim.scenarios import list_scenarios
-    except ImportError:  # scenario support not installed: defaults only
-        return [MODEL_DEFAULTS]
+    from sim.scenarios import list_scenarios
+
     return [MODEL_DEFAULTS, *list_scenarios()]
 
 
 def scenario_parameters(name: str) -> tuple[Parameters, str]:
-    """Parameters and a one-line title of the picker entry ``name``.
+    """Parameters and one-line title of picker entry ``name``.
 
     Raises:
         ValueError: (e.g. ``sim.scenarios.ScenarioError``) when the file fails validation.
@@ -117,116 +79,332 @@ def scenario_parameters(name: str) -> tuple[Parameters, str]:
     return scenario.params, scenario.title
 
 
-class ViewState:
-    """What the sidebar holds for one browser session: scenario, seed and control values.
+def control_values(params: Parameters) -> dict[str, Any]:
+    """The value of every control in ``params``."""
+    return {c.name: getattr(params, c.name) for c in CONTROLS}
 
-    Every attribute is a ``solara.Reactive`` (``fields``: one per control);
-    :meth:`parameters` and ``seed`` are what Reset builds the next model from.
+
+class Worker:
+    """One background thread per session: steps replicates and plays, so the page stays responsive.
+
+    Jobs run one at a time, in order, inside the session's Solara context (so a
+    job can set reactive values). ``before_job`` is a test hook: called in the
+    worker thread before each job (a test holds work back with an event).
+    """
+
+    def __init__(self) -> None:
+        self._pool = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="coopsim-view")
+        self.before_job: Callable[[], None] | None = None
+
+    def submit(self, job: Callable[[], None]) -> cf.Future:
+        """Run ``job`` in the worker thread (in the caller's Solara context, if any)."""
+        context = kernel_context.get_current_context() if kernel_context.has_current_context() \
+            else None
+
+        def run() -> None:
+            if self.before_job is not None:
+                self.before_job()
+            if context is None:
+                job()
+            else:
+                with context:
+                    job()
+        return self._pool.submit(run)
+
+    def close(self) -> None:
+        """Let the thread end once its current job is done (the session is gone)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def drain(self, timeout_s: float = 600.0) -> None:
+        """Wait until every job submitted so far has run (jobs run in order)."""
+        self._pool.submit(lambda: None).result(timeout=timeout_s)
+
+
+class Session:
+    """What one browser session holds: language, controls, compare settings and the runs.
+
+    Every attribute shown on the page is a ``solara.Reactive``. ``fields`` holds
+    what each typed field shows (text) and ``errors`` the message beside it: a
+    refused value is never left in its field, the kept value is put back.
     """
 
     def __init__(self, scenario: str = MODEL_DEFAULTS, params: Parameters | None = None,
-                 title: str = "", seed: int = DEFAULT_SEED):
+                 title: str = "", seed: int = DEFAULT_SEED, replicates: int = 1):
         params = params or Parameters()
+        self.lang = solara.reactive("en")
         self.scenario = solara.reactive(scenario)
         self.title = solara.reactive(title)
         self.base = solara.reactive(params)
         self.values = solara.reactive(control_values(params))
-        self.seed = solara.reactive(seed)
-        self.error: solara.Reactive[str | None] = solara.reactive(None)
+        self.seed = solara.reactive(int(seed))
+        self.replicates = solara.reactive(int(replicates))
+        self.fields = {name: solara.reactive(shown(v)) for name, v in self.values.value.items()}
+        self.fields["seed"] = solara.reactive(str(seed))
+        self.fields["replicates"] = solara.reactive(str(replicates))
+        # Bumped when a refused value is put back: the field is re-created, since a
+        # browser field keeps what was typed when the server's value did not change.
+        self.field_keys = {name: solara.reactive(0) for name in self.fields}
+        self.errors: solara.Reactive[dict[str, str]] = solara.reactive({})
+        self.last_refusal = ""  # the declaration's whole message of the last refused value
+        self.scenario_error: solara.Reactive[str | None] = solara.reactive(None)
+        self.baseline_error: solara.Reactive[str | None] = solara.reactive(None)
+        self.picker_resets = solara.reactive(0)
         self.show_peers = solara.reactive(False)
-        self.picker_resets = solara.reactive(0)  # re-mounts the picker after a refused pick
-        # What each input shows. An input writes its field before the value is checked,
-        # so a refused value is written back here: a field never keeps showing a value
-        # the next model will not use.
-        self.fields = {name: solara.reactive(value) for name, value in self.values.value.items()}
-        self.seed_field = solara.reactive(seed)
+        self.help_open = solara.reactive(False)
+        self.doc_open: solara.Reactive[str | None] = solara.reactive(None)
+        self.baseline_choice = solara.reactive(NO_BASELINE)
+        self.pinned: Parameters | None = None
+        self.playing = solara.reactive(False)
+        self.interval_ms = solara.reactive(DEFAULT_INTERVAL_MS)
+        self.play_note: solara.Reactive[str | None] = solara.reactive(None)
+        self.busy = solara.reactive(False)
+        self.tick = solara.reactive(0)  # bumped after every change of the runs
+        self.comparison = solara.reactive(Comparison(self._run_set(params, "current")))
+        self.worker = Worker()
 
+    # ------------------------------------------------------------ controls
     def parameters(self) -> Parameters:
         """The loaded scenario's parameters with the current control values applied."""
         return self.base.value.replace(**self.values.value)
 
-    def set_value(self, name: str, value: Any) -> bool:
-        """Set one control after validating it; on a bad value show the error and keep the old.
+    def _set_error(self, key: str, message: str | None) -> None:
+        errors = dict(self.errors.value)
+        if message is None:
+            errors.pop(key, None)
+        else:
+            errors[key] = message
+        if errors != self.errors.value:
+            self.errors.set(errors)
 
-        Setting the value a control already holds changes nothing (it is also how a
-        refused field is put back, which must not clear the refusal's message).
-        """
-        if value is not None and value == self.values.value[name]:
+    def set_value(self, name: str, value: Any) -> bool:
+        """Set one control after validating it; a bad value is refused beside its field."""
+        kept = self.values.value[name]
+        if value == kept and type(value) is type(kept):
+            self.fields[name].set(shown(kept))
+            self._set_error(name, None)
             return True
-        if value is None:
-            self._refuse(name, f"{name}: a value is required "
-                               f"(kept {self.values.value[name]!r})")
-            return False
         try:
             self.base.value.replace(**{**self.values.value, name: value})
         except ParameterError as err:
-            self._refuse(name, f"{err} (kept {self.values.value[name]!r})")
-            return False
+            self.last_refusal = str(err)
+            return self._refuse(name, shown(value) if isinstance(value, int | float) else
+                                repr(value), _reason(err, name), shown(kept))
         self.values.set({**self.values.value, name: value})
-        self.fields[name].set(value)
-        self.error.set(None)
+        self.fields[name].set(shown(value))
+        self._set_error(name, None)
         return True
 
-    def set_seed(self, seed: int | None) -> None:
-        """Set the seed of the next Reset (a whole number >= 0); the same seed changes nothing."""
-        if seed is not None and seed == self.seed.value:
+    def type_value(self, name: str, typed: str | None) -> bool:
+        """Read what was typed into ``name``'s field (a lever, "seed" or "replicates")."""
+        typed = typed or ""
+        if name == "seed":
+            return self._type_count(name, typed, self.seed, 0, None, "must be a whole number >= 0")
+        if name == "replicates":
+            return self._type_count(name, typed, self.replicates, 1, MAX_REPLICATES,
+                                    f"must be a whole number from 1 to {MAX_REPLICATES}")
+        control = BY_NAME[name]
+        try:
+            value = parse_number(typed, control.kind)
+        except InputRefused as err:
+            return self._refuse(name, repr(typed), str(err), shown(self.values.value[name]))
+        return self.set_value(name, value)
+
+    def _type_count(self, name: str, typed: str, target: solara.Reactive[int], low: int,
+                    high: int | None, rule: str) -> bool:
+        try:
+            value = parse_number(typed, "int")
+        except InputRefused as err:
+            return self._refuse(name, repr(typed), f"{err}; {rule}", str(target.value))
+        if value < low or (high is not None and value > high):
+            return self._refuse(name, repr(typed), rule, str(target.value))
+        target.set(int(value))
+        self.fields[name].set(str(int(value)))
+        self._set_error(name, None)
+        return True
+
+    def _refuse(self, name: str, typed: str, why: str, kept: str) -> bool:
+        self._set_error(name, text("refused", self.lang.value, text=typed, why=why, kept=kept))
+        self.fields[name].set(kept)
+        self.field_keys[name].set(self.field_keys[name].value + 1)
+        return False
+
+    def pending(self) -> bool:
+        """Whether the controls differ from what the running models were built with."""
+        current = self.comparison.value.current
+        return (self.parameters() != current.params or self.seed.value != current.seed
+                or self.replicates.value != len(current.seeds))
+
+    # ------------------------------------------------------------ runs
+    def _run_set(self, params: Parameters, name: str) -> RunSet:
+        return RunSet(params, self.seed.value, self.replicates.value, name)
+
+    def _heavy(self) -> bool:
+        """Whether stepping takes long enough to go to the worker (more than one model per run)."""
+        return self.replicates.value > 1 or len(self.comparison.value.current.seeds) > 1
+
+    def _run(self, job: Callable[[], None]) -> None:
+        """Run ``job`` now (one replicate: a few ms) or in the worker, showing that it works."""
+        if not self._heavy():
+            job()
             return
-        if seed is None or seed < 0:
-            self._refuse(None, f"seed = {seed!r}: must be a whole number >= 0 "
-                               f"(kept {self.seed.value})")
-            return
-        self.seed.set(int(seed))
-        self.seed_field.set(int(seed))
-        self.error.set(None)
+        self.busy.set(True)
 
-    def _refuse(self, name: str | None, message: str) -> None:
-        """Show ``message`` and put the kept value back in the field (``None``: the seed)."""
-        self.error.set(message)
-        if name is None:
-            self.seed_field.set(self.seed.value)
-        else:
-            self.fields[name].set(self.values.value[name])
+        def wrapped() -> None:
+            try:
+                job()
+            finally:
+                self.busy.set(False)
+        self.worker.submit(wrapped)
 
-    def choose_scenario(self, name: str, model: solara.Reactive[CooperationModel]) -> bool:
-        """Load scenario ``name``, set the controls to its values and rebuild the model.
+    def step(self, n: int = 1) -> None:
+        """Step the current and the baseline runs together."""
+        def job() -> None:
+            self.comparison.value.step(n)
+            self.tick.set(self.tick.value + 1)
+        self._run(job)
 
-        A scenario that fails to load or build leaves the controls and the running
-        model as they were and shows the error; returns whether it loaded.
+    def reset(self, current: RunSet | None = None) -> None:
+        """Rebuild the runs from the controls (both from step 0, on the same seeds).
+
+        Args:
+            current: an already built current run at step 0 to use (else one is built).
+        """
+        self.playing.set(False)
+        params = self.parameters()
+        baseline = self._baseline_params()
+        built = current
+
+        def job() -> None:
+            current = built if built is not None else self._run_set(params, "current")
+            base = self._run_set(baseline[0], baseline[1]) if baseline else None
+            self.comparison.set(Comparison(current, base))
+            self.tick.set(self.tick.value + 1)
+        self._run(job)
+
+    def _baseline_params(self) -> tuple[Parameters, str] | None:
+        choice = self.baseline_choice.value
+        if choice == NO_BASELINE:
+            return None
+        if choice == PINNED and self.pinned is not None:
+            return self.pinned, "pinned"  # shown as text("pinned") in the page's language
+        return scenario_parameters(choice)[0], choice
+
+    def pin(self) -> None:
+        """Pin the running levers as the baseline (it starts equal to the current run)."""
+        self.set_baseline(PINNED, pin=True)
+
+    def set_baseline(self, choice: str, *, pin: bool = False) -> bool:
+        """Compare with ``choice``: PINNED, a scenario name, or NO_BASELINE (stop comparing).
+
+        With ``pin``, the running levers become the pinned baseline first. The runs are
+        read when the job runs, after any Reset queued before it.
+        """
+        if choice not in (NO_BASELINE, PINNED):
+            try:
+                scenario_parameters(choice)
+            except Exception as err:  # noqa: BLE001 - a bad file must reach the page
+                self.baseline_error.set(f"{choice}: {err}")
+                self.picker_resets.set(self.picker_resets.value + 1)
+                return False
+        self.baseline_error.set(None)
+
+        def job() -> None:
+            comparison = self.comparison.value
+            with comparison.lock:
+                if pin:
+                    self.pinned = comparison.current.params
+                self.baseline_choice.set(choice)
+                chosen = self._baseline_params()
+                if chosen is None:
+                    comparison.baseline = None
+                else:
+                    cur = comparison.current
+                    comparison.baseline = RunSet(chosen[0], cur.seed, len(cur.seeds), chosen[1])
+                    comparison.catch_up()
+            self.tick.set(self.tick.value + 1)
+        self._run(job)
+        return True
+
+    def choose_scenario(self, name: str) -> bool:
+        """Load scenario ``name``, set the controls to its values and rebuild the runs.
+
+        A scenario that fails to load leaves controls and runs as they were and says why.
         """
         try:
             params, title = scenario_parameters(name)
-            new = ViewModel(rng=self.seed.value, params=params, scenario_name=name)
+            # Built here so that a bad network file fails before anything changes.
+            first = RunSet(params, self.seed.value, 1, "current")
         except Exception as err:  # noqa: BLE001 - any bad input must reach the page, not crash it
             log.warning("scenario %s not loaded: %s", name, err)
-            self.error.set(f"scenario {name!r} not loaded (still showing "
-                           f"{self.scenario.value!r}): {err}")
+            self.scenario_error.set(f"{name!r} not loaded (still showing "
+                                    f"{self.scenario.value!r}): {err}")
             self.picker_resets.set(self.picker_resets.value + 1)
             return False
         self.base.set(params)
         self.values.set(control_values(params))
         for field_name, value in self.values.value.items():
-            self.fields[field_name].set(value)
+            self.fields[field_name].set(shown(value))
+        self.errors.set({})
         self.title.set(title)
         self.scenario.set(name)
-        self.error.set(None)
-        model.set(new)
+        self.scenario_error.set(None)
+        # One replicate: the run just built is the new current run (a county of 20,000
+        # firms is not built twice); otherwise Reset builds every replicate.
+        self.reset(first if self.replicates.value == 1 else None)
         return True
 
-    def pending(self, model: CooperationModel) -> bool:
-        """Whether the controls differ from what ``model`` was built with."""
-        return (self.parameters() != model.p
-                or self.seed.value != getattr(model, "seed", self.seed.value))
+    # ------------------------------------------------------------ play
+    def toggle_play(self) -> None:
+        """Start or stop Play (steps in the worker, paced to the interval)."""
+        if self.playing.value:
+            self.playing.set(False)
+            return
+        self.playing.set(True)
+        self.play_note.set(None)
+        self.worker.submit(self._play)
+
+    def _play(self) -> None:
+        """Step at the chosen interval, measured from each step's start, until paused.
+
+        Reports the pace it manages when that falls short of the interval.
+        """
+        started, done, next_at = time.perf_counter(), 0, time.perf_counter()
+        last_note = started
+        while self.playing.value:
+            interval = self.interval_ms.value / 1000
+            self.comparison.value.step(1)
+            self.tick.set(self.tick.value + 1)
+            done += 1
+            now = time.perf_counter()
+            next_at = max(next_at + interval, now - interval)  # no burst after a stall
+            if now - last_note > 1.0 and done >= 5:
+                rate, asked = done / (now - started), 1 / interval
+                key = "play_rate" if rate >= 0.95 * asked else "play_slow"
+                self.play_note.set(text(key, self.lang.value, rate=rate, asked=asked))
+                last_note = now
+            # Always wait a little, even when behind: each step renders under the
+            # session's lock, and a loop that takes it back at once starves the
+            # click handler (Pause would not get through on a loaded machine).
+            time.sleep(max(next_at - time.perf_counter(), MIN_PLAY_PAUSE_S))
+
+    # ------------------------------------------------------------ export
+    def scenario_file(self) -> str:
+        """The running levers as a scenario TOML for ``python -m sim run``."""
+        params = self.comparison.value.current.params
+        start = self.scenario.value.strip("()")
+        return scenario_toml(
+            params, title=f"Saved from the live view, starting from {start}",
+            description=(f"Levers set in the live view, starting from {start}"
+                         + (f" ({self.title.value})" if self.title.value else "")
+                         + f"; the page ran it with seed {self.comparison.value.current.seed}."),
+            names=[c.name for c in CONTROLS if not (c.group == "scale" and params.network_file)])
 
 
 class ViewModel(CooperationModel):
-    """The cooperation model as the view builds it: from the sidebar's controls.
-
-    Mesa's Reset button re-creates the model as ``ViewModel(controls=...)``, so
-    the next model always uses the chosen seed and values.
+    """The model with the seed and picker entry it was built from (the API before issue 17).
 
     Args:
-        controls: the session's :class:`ViewState`; when given, ``rng`` and
-            ``params`` are taken from it.
+        controls: a :class:`ViewState`; when given, ``rng`` and ``params`` come from it.
         rng: seed of the run (int).
         params: parameter set of the run.
         scenario_name: the picker entry the parameters came from.
@@ -242,184 +420,461 @@ class ViewModel(CooperationModel):
         self.scenario_name = scenario_name
 
 
-def initial_state() -> tuple[ViewState, ViewModel]:
-    """The state and model a new session starts with (the status-quo scenario if shipped)."""
+class ViewState(Session):
+    """The session API before issue 17 (one ``error`` message, a model passed in), kept for callers.
+
+    ``error`` holds the last refusal or load failure as the declaration words it
+    (``n_schools = inf: must be a finite number ...``).
+    """
+
+    def __init__(self, scenario: str = MODEL_DEFAULTS, params: Parameters | None = None,
+                 title: str = "", seed: int = DEFAULT_SEED):
+        super().__init__(scenario, params, title, seed)
+        self.error: solara.Reactive[str | None] = solara.reactive(None)
+
+    def set_value(self, name: str, value: Any) -> bool:
+        """As :meth:`Session.set_value`; a refusal also sets ``error``."""
+        kept = self.values.value[name]
+        ok = super().set_value(name, value)
+        self.error.set(None if ok else f"{self.last_refusal} (kept {kept!r})")
+        return ok
+
+    def choose_scenario(self, name: str,  # type: ignore[override]
+                        model: solara.Reactive[CooperationModel] | None = None) -> bool:
+        """As :meth:`Session.choose_scenario`; on success ``model`` gets the new model."""
+        if not super().choose_scenario(name):
+            self.error.set(self.scenario_error.value)
+            return False
+        self.error.set(None)
+        if model is not None:
+            model.set(ViewModel(rng=self.seed.value, params=self.parameters(),
+                                scenario_name=name))
+        return True
+
+
+def _reason(err: ParameterError, name: str) -> str:
+    """The declaration's reason without the leading ``name = value`` (shown beside the field)."""
+    message = str(err)
+    head = f"{name} = "
+    if message.startswith(head):
+        rest = message[len(head):]
+        for sep in (": ", " is "):
+            if sep in rest:
+                before, after = rest.split(sep, 1)
+                return after if sep == ": " else f"is {after}"
+    return message
+
+
+def initial_session() -> Session:
+    """The session a new browser tab starts with (the status-quo scenario if shipped)."""
     names = scenario_names()
     name = DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else MODEL_DEFAULTS
     error = None
     try:
         params, title = scenario_parameters(name)
     except Exception as err:  # noqa: BLE001 - start with the defaults, and say why
-        error = f"scenario {name!r} not loaded: {err}"
+        error = f"{name!r} not loaded: {err}"
         name = MODEL_DEFAULTS
         params, title = scenario_parameters(name)
-    state = ViewState(name, params, title)
-    state.error.set(error)
-    return state, ViewModel(state)
+    session = Session(name, params, title)
+    session.scenario_error.set(error)
+    return session
 
 
 # ----------------------------------------------------------------- components
+def _fmt(value: float, column: str) -> str:
+    """A headline value as the table shows it: shares in %, the index to 3 places, money to 2."""
+    if value != value:  # NaN
+        return "–"
+    if column.endswith("share"):
+        return f"{value:.1%}"
+    if column.endswith("index"):
+        return f"{value:.3f}"
+    return f"{value:,.2f}"
+
+
 @solara.component
-def LeverInput(control: Control, state: ViewState, disabled: bool = False):
-    """One generated input bound to the session state (greyed out when ``disabled``)."""
-    value = state.values.value[control.name]
+def FieldMessage(session: Session, key: str):
+    """The message beside a field (refusals), in red."""
+    message = session.errors.value.get(key)
+    if message:
+        solara.Text(message, classes=["coopsim-field-error"],
+                    style={"color": "#b00020", "font-size": "0.8em", "display": "block"})
 
-    def on_value(new: Any) -> None:
-        state.set_value(control.name, new)
 
-    with solara.Tooltip(control.doc):
-        with solara.Column(gap="0px", classes=["coopsim-lever"], style={"margin-bottom": "6px"}):
+@solara.component
+def TypedField(session: Session, key: str, label_text: str, disabled: bool = False,
+               width: str = "100%"):
+    """A text field read by :func:`sim.viz.controls.parse_number`, its message beside it."""
+    with solara.Column(gap="0px", style={"width": width}):
+        solara.InputText(label_text, value=session.fields[key].value,
+                         on_value=lambda typed: session.type_value(key, typed),
+                         disabled=disabled, classes=[f"coopsim-field-{key}"],
+                         error=bool(session.errors.value.get(key))).key(
+            f"{key}-{session.field_keys[key].value}")
+        FieldMessage(session, key)
+
+
+@solara.component
+def LeverInput(control: Control, session: Session, disabled: bool = False):
+    """One lever: readable label, meaning one click away, slider over where it acts, typed field."""
+    lang = session.lang.value
+    value = session.values.value[control.name]
+    open_doc = session.doc_open.value == control.name
+
+    def toggle_doc() -> None:
+        session.doc_open.set(None if open_doc else control.name)
+
+    with solara.Column(gap="0px", classes=["coopsim-lever", f"coopsim-lever-{control.name}"],
+                       style={"margin-bottom": "4px"}):
+        with solara.Row(gap="2px", style={"align-items": "center"}):
             if control.kind == "switch":
-                solara.Switch(label=control.label, value=bool(value), on_value=on_value,
-                              disabled=disabled)
-            elif control.kind in ("slider_int", "slider_float"):
-                solara.Text(f"{control.label}: {value:g}", style={"font-size": "0.85em"})
-                if control.kind == "slider_int":
-                    solara.SliderInt("", value=int(value), min=int(control.low),
-                                     max=int(control.high), step=1, on_value=on_value,
-                                     disabled=disabled)
-                else:
-                    solara.SliderFloat("", value=float(value), min=control.low,
-                                       max=control.high, step=control.step, on_value=on_value,
-                                       disabled=disabled)
-            elif control.kind == "input_int":
-                solara.InputInt(control.label, value=state.fields[control.name],
-                                on_value=on_value, disabled=disabled)
+                solara.Switch(label=control.label(lang), value=bool(value),
+                              on_value=lambda v: session.set_value(control.name, bool(v)),
+                              disabled=disabled, classes=["coopsim-switch"])
             else:
-                solara.InputFloat(control.label, value=state.fields[control.name],
-                                  on_value=on_value, disabled=disabled)
+                solara.Text(control.label(lang), style={"font-size": "0.85em", "flex": "1"},
+                            classes=["coopsim-lever-label"])
+            solara.Button(icon_name="mdi-information-outline", icon=True, small=True,
+                          text=True, on_click=toggle_doc,
+                          classes=["coopsim-doc-button", f"coopsim-doc-{control.name}"],
+                          style={"min-width": "0"})
+        if open_doc:
+            solara.Text(control.doc + text("doc_english", lang), classes=["coopsim-doc"],
+                        style={"font-size": "0.8em", "color": "#444", "display": "block"})
+        if control.kind != "switch":
+            with solara.Row(gap="4px", style={"align-items": "center"}):
+                with solara.Column(style={"flex": "1", "min-width": "0"}):
+                    solara.SliderInt("", value=control.stop_index(value), min=0,
+                                     max=len(control.stops) - 1, thumb_label=False,
+                                     on_value=lambda i: session.set_value(
+                                         control.name, _typed(control, control.stops[i])),
+                                     disabled=disabled)
+                with solara.Column(style={"width": "96px"}):
+                    solara.InputText("", value=session.fields[control.name].value,
+                                     on_value=lambda typed: session.type_value(control.name,
+                                                                               typed),
+                                     disabled=disabled,
+                                     classes=["coopsim-number", f"coopsim-field-{control.name}"],
+                                     error=bool(session.errors.value.get(control.name))).key(
+                        f"{control.name}-{session.field_keys[control.name].value}")
+            FieldMessage(session, control.name)
+
+
+def _typed(control: Control, value: float) -> int | float:
+    return int(value) if control.kind == "int" else float(value)
 
 
 @solara.component
-def ControlsPanel(state: ViewState, model: solara.Reactive[CooperationModel]):
-    """Scenario picker, seed, peer-tie switch and every lever, grouped as in sim.params."""
+def RunControls(session: Session):
+    """Step, Play/Pause, Reset, play interval and the pace Play manages."""
+    lang = session.lang.value
+    playing, busy = session.playing.value, session.busy.value
+    with solara.Row(gap="6px", style={"flex-wrap": "wrap", "align-items": "center"}):
+        solara.Button(text("step", lang), color="primary", on_click=session.step,
+                      disabled=playing or busy, classes=["coopsim-step"])
+        solara.Button(text("pause" if playing else "play", lang), color="primary",
+                      on_click=session.toggle_play, classes=["coopsim-play"],
+                      disabled=busy and not playing)
+        solara.Button(text("reset", lang), color="primary", outlined=True,
+                      on_click=session.reset, disabled=busy, classes=["coopsim-reset"])
+    solara.SliderInt(text("interval", lang), value=session.interval_ms.value, min=50, max=1000,
+                     step=50, on_value=session.interval_ms.set, thumb_label=True)
+    if session.play_note.value:
+        solara.Text(session.play_note.value, classes=["coopsim-play-note"],
+                    style={"font-size": "0.8em", "display": "block"})
+    if busy:
+        solara.Text(text("working", lang), classes=["coopsim-busy"],
+                    style={"font-size": "0.8em", "color": "#0072B2", "display": "block"})
+    if session.pending():
+        solara.Info(text("pending", lang), dense=True, classes=["coopsim-pending"])
+
+
+@solara.component
+def CompareControls(session: Session):
+    """Pin a baseline or pick a scenario as one; replicates on the same seeds."""
+    lang = session.lang.value
     names = solara.use_memo(scenario_names, [])
-    with solara.Card("Scenario and levers"):
-        solara.Select("Scenario", values=names, value=state.scenario.value,
-                      on_value=lambda name: state.choose_scenario(name, model)).key(
-            f"scenario-picker-{state.picker_resets.value}")
-        solara.Text(state.title.value, style={"font-size": "0.85em", "color": "#555"})
-        solara.InputInt("Seed", value=state.seed_field, on_value=state.set_seed)
-        solara.Switch(label="show peer ties", value=state.show_peers.value,
-                      on_value=state.show_peers.set)
-        # Messages come and go inside one fixed column: the inputs below keep their
-        # place, so a message appearing does not re-create (and re-collapse) them.
-        with solara.Column(gap="4px"):
-            if state.error.value:
-                solara.Error(state.error.value, classes=["coopsim-error"])
-            if state.pending(model.value):
-                solara.Info("Controls differ from the running model: press Reset to rebuild "
-                            "it with these values.", dense=True)
-        network_file = state.base.value.network_file
-        for group in (*LEVER_GROUPS, "scale"):
-            controls = [c for c in CONTROLS if c.group == group]
-            if not controls:
-                continue
-            # A county read from a network file brings its own schools and firms: the
-            # size controls would change nothing, so they are greyed out and say why.
-            from_file = group == "scale" and network_file
-            with solara.Details(GROUPS[group], expand=group != "scale"):
-                # Always present, so each input keeps its place (and its own text state)
-                # whether the note shows or not.
-                with solara.Column(gap="0px"):
-                    if from_file:
-                        solara.Info(f"County read from {Path(network_file).name}: its schools "
-                                    "and enterprises are used, not these numbers.", dense=True,
-                                    classes=["coopsim-network-file"])
-                for control in controls:
-                    LeverInput(control, state, disabled=bool(from_file))
+    choice = session.baseline_choice.value
+    entries = [NO_BASELINE, *([PINNED] if session.pinned is not None else []),
+               *[n for n in names if n != MODEL_DEFAULTS]]
+    with solara.Column(gap="2px"):
+        solara.Button(text("pin", lang), on_click=session.pin, outlined=True, small=True,
+                      classes=["coopsim-pin"], disabled=session.busy.value)
+        solara.Select(text("baseline_picker", lang), values=entries, value=choice,
+                      on_value=session.set_baseline, classes=["coopsim-baseline"]).key(
+            f"baseline-{session.picker_resets.value}")
+        if session.baseline_error.value:
+            solara.Text(session.baseline_error.value, classes=["coopsim-field-error"],
+                        style={"color": "#b00020", "font-size": "0.8em"})
+        TypedField(session, "replicates", text("replicates_field", lang))
 
 
 @solara.component
-def ModelSummary(model: CooperationModel):
-    """Step count, scenario, seed and what the running model changes from the defaults."""
-    update_counter.get()
-    changed = model.p.changed()
-    t = model.tally
-    with solara.Card(style={"padding": "4px 12px"}), solara.Column(gap="2px"):
-        solara.Text(
-            f"Step {model.step_count} (month; year {model.step_count // STEPS_PER_YEAR})"
-            f" · scenario {getattr(model, 'scenario_name', '?')} · seed "
-            f"{getattr(model, 'seed', '?')} · {int(t['partnerships_active'])} active "
-            f"partnerships, content share {t['content_share']:.1%}, reported "
-            f"{t['reported_content_share']:.1%}",
-            classes=["coopsim-status"], style={"font-weight": "600"})
-        solara.Text("Running model's parameters that differ from the defaults: "
-                    + (", ".join(f"{k} = {v}" for k, v in changed.items()) or "none"),
-                    classes=["coopsim-changed"], style={"font-size": "0.85em"})
+def Downloads(session: Session):
+    """CSV of the steps, the levers as a scenario TOML; charts export from their own menu."""
+    lang = session.lang.value
+    stem = file_stem(session.scenario.value)
+    with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
+        solara.FileDownload(lambda: session.comparison.value.csv(), filename=f"coopsim-{stem}-steps.csv",
+                            label=text("csv", lang))
+        solara.FileDownload(session.scenario_file, filename=f"coopsim-{stem}-live-view.toml",
+                            label=text("toml", lang))
+    solara.Text(text("export_hint", lang), style={"font-size": "0.8em", "display": "block"})
 
 
 @solara.component
-def MainView(model: CooperationModel, state: ViewState):
-    """The network and the live charts, redrawn after every step or reset.
+def LeverPanel(session: Session):
+    """Scenario picker, seed and every lever, grouped as in sim.params."""
+    lang = session.lang.value
+    names = solara.use_memo(scenario_names, [])
+    solara.Select(text("scenario_picker", lang), values=names, value=session.scenario.value,
+                  on_value=session.choose_scenario, classes=["coopsim-scenario"]).key(
+        f"scenario-picker-{session.picker_resets.value}")
+    if session.scenario_error.value:
+        solara.Text(session.scenario_error.value, classes=["coopsim-field-error",
+                                                           "coopsim-scenario-error"],
+                    style={"color": "#b00020", "font-size": "0.8em", "display": "block"})
+    solara.Text(session.title.value, style={"font-size": "0.8em", "color": "#555",
+                                            "display": "block"})
+    TypedField(session, "seed", text("seed", lang))
+    solara.Switch(label=text("peer_ties", lang), value=session.show_peers.value,
+                  on_value=session.show_peers.set)
+    network_file = session.base.value.network_file
+    for group in (*LEVER_GROUPS, "scale"):
+        controls = [c for c in CONTROLS if c.group == group]
+        from_file = group == "scale" and bool(network_file)
+        title = label(group, lang) if group in GROUPS else group
+        with solara.Details(title, expand=group in ("financial_support", "supervision")):
+            with solara.Column(gap="0px"):
+                if from_file:
+                    solara.Info(f"{Path(network_file).name}: its schools and enterprises are "
+                                "used, not these numbers.", dense=True,
+                                classes=["coopsim-network-file"])
+            for control in controls:
+                LeverInput(control, session, disabled=from_file)
 
-    The fixed part of each picture (spec, positions, names) is built and sent once
-    per model; a step sends only what changed (see :mod:`sim.viz.vega_view`).
+
+@solara.component
+def Status(session: Session, tick: int):
+    """Step, and each run's active partnerships and real vs reported content share."""
+    lang = session.lang.value
+    comparison = session.comparison.value
+    step = comparison.current.step_count
+    parts = [text("status", lang, step=step, year=step // STEPS_PER_YEAR),
+             f"{session.scenario.value}, {text('seed', lang).lower()} {comparison.current.seed}"]
+    for run in comparison.runs():
+        t = run.model.tally
+        name = text("current", lang) if run.name == "current" else text("baseline", lang)
+        parts.append(text("status_run", lang, name=name, active=int(t["partnerships_active"]),
+                          content=f"{t['content_share']:.1%}",
+                          reported=f"{t['reported_content_share']:.1%}"))
+    solara.Text(" · ".join(parts), classes=["coopsim-status"],
+                style={"font-weight": "600", "font-size": "0.85em", "display": "block"})
+    key = [_key_line(2.8) + text("key_current", lang)]
+    if comparison.baseline is not None:
+        key.append(_key_line(1.4) + text("key_baseline", lang,
+                                          name=run_name(comparison.baseline.name, lang)))
+    if len(comparison.current.seeds) > 1:
+        key.append(text("key_band", lang, n=len(comparison.current.seeds)))
+    solara.HTML(tag="div", unsafe_innerHTML=" &nbsp;·&nbsp; ".join(key),
+                classes=["coopsim-key"], style={"font-size": "0.8em", "color": "#333"})
+
+
+def _key_line(width: float) -> str:
+    """A short line sample for the run key (thick: current, thin: baseline)."""
+    return (f'<svg width="26" height="8" style="vertical-align:middle;margin-right:4px">'
+            f'<line x1="0" y1="4" x2="26" y2="4" stroke="#333" stroke-width="{width}"/></svg>')
+
+
+@solara.component
+def DifferenceTable(session: Session, tick: int):
+    """Headline outputs: baseline, current, paired difference with its 95 % interval."""
+    lang = session.lang.value
+    comparison = session.comparison.value
+    if comparison.baseline is None:
+        solara.Text(text("no_baseline", lang), classes=["coopsim-diff-empty"],
+                    style={"font-size": "0.85em", "color": "#555"})
+        return
+    rows = []
+    for d in comparison.differences():
+        if d.beyond_noise is None:
+            verdict = text("diff_one_seed", lang)
+        else:
+            verdict = text("diff_noise" if d.beyond_noise else "diff_within", lang)
+        interval = "" if d.low != d.low else \
+            f" [{_fmt(d.low, d.column)}, {_fmt(d.high, d.column)}]"
+        rows.append(f"<tr><td>{label(d.column, lang)}</td><td>{_fmt(d.baseline, d.column)}</td>"
+                    f"<td>{_fmt(d.current, d.column)}</td>"
+                    f"<td><b>{_fmt(d.difference, d.column)}</b>{interval}</td>"
+                    f"<td>{verdict}</td></tr>")
+    head = (f"<tr><th>{text('output', lang)}</th><th>{text('baseline', lang)}</th>"
+            f"<th>{text('current', lang)}</th><th>{text('difference', lang)} "
+            f"({text('ci95', lang)})</th><th></th></tr>")
+    with solara.Column(gap="2px", classes=["coopsim-diff"]):
+        solara.Text(text("diff_title", lang) + f" · {len(comparison.current.seeds)} "
+                    f"{text('replicates', lang)}", style={"font-size": "0.85em",
+                                                          "font-weight": "600"})
+        solara.HTML(tag="table", unsafe_innerHTML=head + "".join(rows),
+                    classes=["coopsim-diff-table"])
+
+
+@solara.component
+def NetworkCard(session: Session, tick: int):
+    """The current run's first replicate, drawn; only what a step changes is sent."""
+    lang = session.lang.value
+    model = session.comparison.value.current.model
+    show_peers = session.show_peers.value
+    fixed = solara.use_memo(
+        lambda: encode({**network_fixed(model, show_peers=show_peers, width=NETWORK_PX,
+                                        height=NETWORK_PX, lang=lang).chart(),
+                        "name": "coopsim-network"}),
+        [model, show_peers, lang])
+    data, params = network_changes(model, lang=lang)
+    with solara.Div(classes=["coopsim-card", "coopsim-network"]):
+        VegaView(fixed, encode({"data": data, "params": params}))
+
+
+@solara.component
+def ChartCard(session: Session, index: int, tick: int):
+    """One chart with every run overlaid."""
+    lang = session.lang.value
+    chart = CHARTS[index]
+    comparison = session.comparison.value
+    runs = comparison.runs()
+    names = tuple(r.name for r in runs)
+    few = comparison.current.step_count < 2
+    fixed = solara.use_memo(
+        lambda: encode({**chart_fixed(chart, list(names), lang=lang, few_steps=few).chart(),
+                        "name": f"coopsim-{chart.key}"}),
+        [names, lang, few])
+    with comparison.lock:
+        data, params = chart_changes(runs, chart, lang=lang)
+    with solara.Div(classes=["coopsim-card", "coopsim-chart", f"coopsim-chart-{chart.key}"]):
+        VegaView(fixed, encode({"data": data, "params": params}))
+
+
+@solara.component
+def LiveViews(session: Session):
+    """Everything a step redraws, under one subscription to the step counter.
+
+    One component reads ``tick``, so a step is one render pass (each subscriber
+    would be a pass of its own) and the lever panel is not visited.
     """
-    update_counter.get()
-    frame = model.datacollector.get_model_vars_dataframe()
-    show_peers = state.show_peers.value
-    network = solara.use_memo(
-        lambda: network_fixed(model, show_peers=show_peers, width=470, height=470).chart(),
-        [model, show_peers])
-    few_steps = len(frame) < 3
-    chart_parts = solara.use_memo(
-        lambda: [chart_fixed(chart, few_steps=few_steps).chart() for chart in CHARTS],
-        [few_steps])
-    data, params = network_changes(model)
-    with solara.Column(gap="8px"):
-        ModelSummary(model)
-        with solara.Div(style={"display": "flex", "flex-wrap": "wrap", "gap": "8px",
-                               "align-items": "flex-start"}):
-            with solara.Card(style={"padding": "4px"}, classes=["coopsim-network"]):
-                VegaView(network, {"data": data, "params": params})
-            with solara.Column(gap="8px", classes=["coopsim-charts"], style={"width": "420px"}):
-                for chart, fixed in zip(CHARTS, chart_parts, strict=True):
-                    data, params = chart_changes(frame, chart)
-                    with solara.Card(style={"padding": "4px"}):
-                        VegaView(fixed, {"data": data, "params": params})
-        solara.Text(
-            "Money is in model units (MU), a relative scale; every parameter value is an "
-            "assumption unless its source says otherwise (see docs/ODD.md).",
-            style={"font-size": "0.8em", "color": "#666"})
+    tick = session.tick.value
+    Status(session, tick)
+    with solara.Div(classes=["coopsim-views"]):
+        NetworkCard(session, tick)
+        with solara.Div(classes=["coopsim-charts"]):
+            for i in range(HEADLINE_CHARTS):
+                ChartCard(session, i, tick)
+    DifferenceTable(session, tick)
+    with solara.Div(classes=["coopsim-more"]):
+        for i in range(HEADLINE_CHARTS, len(CHARTS)):
+            ChartCard(session, i, tick)
 
 
-#: Mesa's SolaraViz always draws a "Model Parameters" card for its own inputs; the
-#: controls here replace those inputs (Mesa's keep their own state and apply only on
-#: Reset), so the card would stay empty. This hides a sidebar card whose content is
-#: one empty block, which is exactly that card, whatever its title's language.
-HIDE_EMPTY_SIDEBAR_CARDS = """
-.v-navigation-drawer .v-card:has(> .v-card-text > .v-sheet:empty:only-child),
-.v-navigation-drawer .v-card:has(> .v-card__text > .v-sheet:empty:only-child) { display: none; }
+@solara.component
+def Help(session: Session):
+    """The collapsible "how to read this"."""
+    lang = session.lang.value
+    if not session.help_open.value:
+        return
+    with solara.Card(classes=["coopsim-help"], style={"margin": "0 0 6px 0"}):
+        for paragraph in texts.HELP[lang]:
+            solara.Text(paragraph, style={"display": "block", "margin-bottom": "4px",
+                                          "font-size": "0.9em"})
+
+
+CSS = """
+html, body { overflow: hidden; }
+.coopsim-app { position: fixed; inset: 0; display: flex; flex-direction: column;
+  background: #fafafa; }
+.coopsim-header { flex: none; display: flex; align-items: center; gap: 8px; padding: 4px 12px;
+  border-bottom: 1px solid #ddd; background: white; }
+.coopsim-header h1 { font-size: 1.05rem; font-weight: 600; margin: 0; flex: 1; }
+.coopsim-body { flex: 1; display: flex; min-height: 0; }
+.coopsim-panel { flex: none; width: 300px; overflow-y: auto; padding: 8px 10px;
+  border-right: 1px solid #ddd; background: white; }
+.coopsim-panel .v-card { margin-bottom: 6px; }
+.coopsim-main { flex: 1; min-width: 0; overflow: auto; padding: 6px 8px; }
+.coopsim-views { display: flex; flex-wrap: wrap; gap: 8px; align-items: flex-start; }
+.coopsim-charts { flex: 1 1 540px; min-width: 0; display: grid;
+  grid-template-columns: repeat(2, minmax(260px, 1fr)); gap: 6px; }
+/* Charts are as wide as their grid cell (Vega-Lite width "container"). */
+.coopsim-chart .vega-embed { display: block; width: 100%; }
+.coopsim-more { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 480px));
+  gap: 6px; margin-top: 6px; }
+.coopsim-section { font-weight: 600; font-size: 0.85em; margin: 6px 0 2px; display: block; }
+.coopsim-diff-table { border-collapse: collapse; font-size: 0.8em; }
+.coopsim-diff-table td, .coopsim-diff-table th { padding: 1px 8px; border-bottom: 1px solid #eee;
+  text-align: left; }
+.coopsim-number input { text-align: right; }
+.coopsim-lever .v-input__slot { margin-bottom: 0; }
+.coopsim-lever .v-messages { display: none; }
+.coopsim-lever .v-text-field { padding-top: 0; margin-top: 0; }
+.coopsim-lever .v-input--switch { margin-top: 0; padding-top: 0; }
+.coopsim-card { background: white; border: 1px solid #e0e0e0; border-radius: 4px;
+  padding: 2px 4px; position: relative; }
+/* The export menu sits in the title row's right end instead of a 38 px margin. */
+.coopsim-card .vega-embed.has-actions { padding-right: 0 !important; }
+.coopsim-card .vega-embed details { position: absolute; top: 0; right: 0; }
+.vega-embed .vega-actions { z-index: 5; }
+@media (max-width: 1200px) { .coopsim-panel { width: 280px; } }
+/* Below a laptop's width the charts go in one column beside the network. */
+@media (max-width: 1300px) { .coopsim-charts { flex-basis: 280px;
+  grid-template-columns: minmax(260px, 1fr); } }
+@media (max-width: 800px) {
+  .coopsim-body { flex-direction: column; overflow-y: auto; }
+  .coopsim-panel { width: auto; overflow: visible; border-right: none; }
+  .coopsim-main { overflow: visible; }
+}
 """
 
 
 @solara.component
 def Page():
-    """The page: Mesa's SolaraViz (step/play/reset) plus the sidebar and main view."""
-    state, first = solara.use_memo(initial_state, [])
-    model = solara.use_reactive(first)
-    solara.Style(HIDE_EMPTY_SIDEBAR_CARDS)
-    SolaraViz(model, components=[], model_params={"controls": state},
-              name="School-enterprise cooperation: form or content?", play_interval=150)
-    SidebarPanel(state, model)
-    MainView(model.value, state)
+    """The whole page: header, left panel (run, compare, take away, levers), main views."""
+    session = solara.use_memo(initial_session, [])
+
+    def stop_when_gone():
+        def cleanup() -> None:  # the browser tab closed: stop Play, free the worker
+            session.playing.set(False)
+            session.worker.close()
+        return cleanup
+    solara.use_effect(stop_when_gone, [])
+    lang = session.lang.value
+    solara.Title("coopsim — " + text("app_title", lang).split("：", 1)[-1].split(": ", 1)[-1])
+    solara.Style(CSS)
+    with solara.Div(classes=["coopsim-app"]):
+        with solara.Div(classes=["coopsim-header"]):
+            solara.HTML(tag="h1", unsafe_innerHTML=text("app_title", lang))
+            solara.Button(text("help_title", lang), text=True, small=True,
+                          icon_name="mdi-help-circle-outline", classes=["coopsim-help-button"],
+                          on_click=lambda: session.help_open.set(not session.help_open.value))
+            solara.Button(text("language", lang), outlined=True, small=True,
+                          classes=["coopsim-lang"],
+                          on_click=lambda: session.lang.set("zh" if lang == "en" else "en"))
+        with solara.Div(classes=["coopsim-body"]):
+            with solara.Div(classes=["coopsim-panel"]):
+                RunControls(session)
+                solara.Text(text("compare", lang), classes=["coopsim-section"])
+                CompareControls(session)
+                solara.Text(text("downloads", lang), classes=["coopsim-section"])
+                Downloads(session)
+                solara.Text(text("levers", lang), classes=["coopsim-section"])
+                LeverPanel(session)
+            with solara.Div(classes=["coopsim-main"]):
+                Help(session)
+                LiveViews(session)
+                solara.Text(text("money_note", lang),
+                            style={"font-size": "0.75em", "color": "#666", "display": "block"})
 
 
 @solara.component
-def SidebarPanel(state: ViewState, model: solara.Reactive[CooperationModel]):
-    """Puts :func:`ControlsPanel` in the sidebar below Mesa's controller.
-
-    Solara orders sidebar content by component depth; one extra level places
-    this panel after SolaraViz's own cards.
-    """
-    _SidebarPortal(state, model)
-
-
-@solara.component
-def _SidebarPortal(state: ViewState, model: solara.Reactive[CooperationModel]):
-    with solara.Sidebar():
-        ControlsPanel(state, model)
+def Layout(children=()):
+    """No app bar or sidebar of Solara's own: the page lays itself out."""
+    return solara.Div(children=list(children))
 
 
 page = Page()

@@ -57,6 +57,8 @@ def server_env(scenarios: str | None = None) -> dict[str, str]:
     """Environment for the server: scenario folder, no telemetry from a local research tool."""
     env = dict(os.environ)
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    # Solara's "runs on Solara" banner sits over the page's bottom-right corner.
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
     if scenarios:
         env["COOPSIM_SCENARIOS"] = str(Path(scenarios).resolve())
     return env

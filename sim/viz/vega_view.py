@@ -21,6 +21,7 @@ tests and export.
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,10 +41,19 @@ module.exports = {
   beforeDestroy() { this.finalize(); },
   unmounted() { this.finalize(); },
   watch: {
-    chart() { this.embed(); },
-    frame() { this.update(); },
+    chart() { this.fixed = null; this.embed(); },
+    frame() { this.changing = null; this.update(); },
   },
   methods: {
+    // Both traits arrive as JSON text (parsed once per change, see VegaViewWidget).
+    spec() {
+      if (!this.fixed) this.fixed = JSON.parse(this.chart || '{}');
+      return this.fixed;
+    },
+    step() {
+      if (!this.changing) this.changing = JSON.parse(this.frame || '{}');
+      return this.changing;
+    },
     finalize() {
       if (this.view) { this.view.finalize(); this.view = null; }
     },
@@ -51,8 +61,13 @@ module.exports = {
       const ticket = this.ticket = (this.ticket || 0) + 1;
       const [vega, vegaEmbed] = await this.loadVega();
       if (ticket !== this.ticket || !this.$refs.plot) return;  // a newer chart came
-      const spec = JSON.parse(JSON.stringify(this.chart.spec || {}));
-      const result = await vegaEmbed(this.$refs.plot, spec, {renderer: 'canvas'});
+      const spec = JSON.parse(JSON.stringify(this.spec().spec || {}));
+      // Export only (PNG and SVG); the source/editor links need the internet and a Vega editor.
+      const result = await vegaEmbed(this.$refs.plot, spec, {
+        renderer: 'canvas',
+        actions: {export: true, source: false, compiled: false, editor: false},
+        downloadFileName: this.spec().name || 'coopsim-chart',
+      });
       if (ticket !== this.ticket) { result.view.finalize(); return; }
       this.finalize();
       this.view = result.view;
@@ -60,8 +75,8 @@ module.exports = {
       await this.update();
     },
     rows(name) {
-      const base = (this.chart.base || {})[name] || {};
-      const changing = ((this.frame || {}).data || {})[name] || {};
+      const base = (this.spec().base || {})[name] || {};
+      const changing = (this.step().data || {})[name] || {};
       const columns = Object.assign({}, base, changing);
       const keys = Object.keys(columns);
       const n = keys.length ? columns[keys[0]].length : 0;
@@ -81,12 +96,12 @@ module.exports = {
         do {
           this.dirty = false;
           const view = this.view, vega = this.vega;
-          const names = new Set([...Object.keys(this.chart.base || {}),
-                                 ...Object.keys((this.frame || {}).data || {})]);
+          const names = new Set([...Object.keys(this.spec().base || {}),
+                                 ...Object.keys(this.step().data || {})]);
           for (const name of names) {
             view.change(name, vega.changeset().remove(vega.truthy).insert(this.rows(name)));
           }
-          const params = (this.frame || {}).params || {};
+          const params = this.step().params || {};
           for (const [name, value] of Object.entries(params)) view.signal(name, value);
           view.resize();  // let autosize make room for wider axis labels or titles
           await view.runAsync();
@@ -132,11 +147,23 @@ module.exports = {
 
 
 class VegaViewWidget(v.VuetifyTemplate):
-    """The browser side: embeds ``chart`` once, applies each ``frame`` to the live view."""
+    """The browser side: embeds ``chart`` once, applies each ``frame`` to the live view.
+
+    Both are JSON text, not dicts: the renderer walks every value of a dict prop on
+    each render (tens of thousands of numbers per step), and a string it does not.
+    """
 
     template = traitlets.Unicode(TEMPLATE).tag(sync=True)
-    chart = traitlets.Dict().tag(sync=True)
-    frame = traitlets.Dict().tag(sync=True)
+    chart = traitlets.Unicode("{}").tag(sync=True)
+    frame = traitlets.Unicode("{}").tag(sync=True)
+
+    def chart_value(self) -> dict[str, Any]:
+        """``chart`` as a dict."""
+        return json.loads(self.chart)
+
+    def frame_value(self) -> dict[str, Any]:
+        """``frame`` as a dict."""
+        return json.loads(self.frame)
 
 
 @dataclass
@@ -182,11 +209,16 @@ class Layered:
         return spec
 
 
+def encode(value: dict[str, Any]) -> str:
+    """JSON text of a chart or frame (NaN is not JSON: give None instead)."""
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+
+
 @solara.component
-def VegaView(chart: dict[str, Any], frame: dict[str, Any]):
-    """Show a chart from :meth:`Layered.chart` and :meth:`Layered.frame`.
+def VegaView(chart: str, frame: str):
+    """Show a chart from :func:`encode` of :meth:`Layered.chart` and :meth:`Layered.frame`.
 
     Memoise ``chart`` (e.g. ``solara.use_memo``) so an unchanged fixed part is
-    neither compared nor sent again.
+    neither encoded nor sent again.
     """
     return VegaViewWidget.element(chart=chart, frame=frame)
