@@ -141,9 +141,11 @@ def render(results: Mapping[str, Any], scenario: str | None = None) -> str:
         lines += [_check_row(c) for c in checks] + [""]
     if results["binding"]:
         lines += ["## Which side binds", "",
-                  f"Shares of active partnerships below content at the end of a run of {where} "
-                  "(mean [95 % CI]): the enterprise where its target is the lower, the school "
-                  "where its is, both where neither wants more, and the rest.", "",
+                  f"Of the active partnerships below content that a side holds at their rung, at "
+                  f"the end of a run of {where} (mean [95 % CI]), from each side's best response: "
+                  "the enterprise where its best rung is no higher while the school's is, the "
+                  "school where the reverse holds, both where neither wants more, and approval "
+                  "where the firm would invest deeper if its claim were certified at once.", "",
                   "| side | share [95 % CI] |", "|---|---|"]
         for column, (mean, (lo, hi)) in results["binding"].items():
             side = column.removeprefix("binding_").removesuffix("_share")
