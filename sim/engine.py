@@ -90,12 +90,13 @@ def run_experiment(experiment: Experiment, directory: str | Path, *,
         sim.sweep.experiment.ExperimentError: a design point is invalid.
         sim.network_io.NetworkFileError: a network file a run reads is bad.
     """
-    from sim.sweep.designs import build_design
+    from sim.sweep.designs import build_design, check_size
     from sim.sweep.run import plan_runs
 
     choice = choice or ExecutorChoice()
     directory = Path(directory)
     if specs is None:
+        check_size(experiment)
         specs = plan_runs(experiment, build_design(experiment))
     check_inputs(specs)
     started, clock = manifest_info.now(), time.monotonic()

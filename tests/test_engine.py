@@ -330,3 +330,20 @@ def test_the_store_does_not_import_the_runner_and_run_specs_live_in_the_plan():
     from sim import plan, runner, store
 
     assert runner.RunSpec is plan.RunSpec and store.RunSpec is plan.RunSpec
+
+
+def test_defect_13_11_a_plan_too_large_to_hold_is_refused_before_it_is_built(folder, tmp_path,
+                                                                              capsys):
+    assert cli.main(["run", "small", "-r", "1000000000", "-q", "-o", str(tmp_path / "b")]) == 2
+    assert "1,000,000,000 runs" in capsys.readouterr().err
+    experiment = tmp_path / "huge.toml"
+    experiment.write_text(textwrap.dedent("""
+        title = "huge"
+        [vary]
+        subsidy_per_content_step = { low = 0.0, high = 4.0, num = 1000000 }
+        audit_prob_per_step = { low = 0.0, high = 0.4, num = 1000000 }
+        """))
+    assert cli.main(["sweep", str(experiment), "--out", str(tmp_path / "s")]) == 2
+    err = capsys.readouterr().err
+    assert "1,000,000,000,000 runs" in err and "Traceback" not in err
+    assert not (tmp_path / "b").exists() and not (tmp_path / "s").exists()

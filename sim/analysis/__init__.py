@@ -1,5 +1,9 @@
 """Analysis of finished runs: pure functions from run tables to tables and figures.
 
-``sim.analysis.batch`` summarises scenario batches, ``sim.analysis.figures``
-draws them; sweep analyses live in their own modules beside them.
+``sim.analysis.reduce`` takes each run's end-of-run values by the rules of
+``sim.outputs``; ``sim.analysis.stats`` has the statistics over replicates;
+``sim.analysis.batch`` and ``sim.analysis.sweep_tables`` lay them out for
+batches and sweeps; ``sim.analysis.sections`` builds reports from sections;
+``sim.analysis.figures`` and ``sim.analysis.sweep_figures`` draw them through
+``sim.analysis.style`` (one palette, one byte-stable saver).
 """

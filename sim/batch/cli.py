@@ -61,6 +61,7 @@ def main(args: argparse.Namespace) -> int:
     from sim.scenarios import ScenarioError, list_scenarios, load_scenario, scenario_dir
     from sim.store import StoreMismatchError
     from sim.sweep.executors import ExecutorChoice, ExecutorError, check_choice
+    from sim.sweep.experiment import ExperimentError
 
     if args.list:
         return _list(list_scenarios, load_scenario, scenario_dir, ScenarioError)
@@ -79,7 +80,8 @@ def main(args: argparse.Namespace) -> int:
             scenarios, replicates=args.replicates, steps=args.steps, seed=args.seed,
             jobs=args.jobs, out=out, force=args.force, retries=args.retries,
             command=command_line(args, out), progress=not args.quiet, choice=choice)
-    except (ScenarioError, NetworkFileError, StoreMismatchError, BatchInputError) as err:
+    except (ScenarioError, NetworkFileError, StoreMismatchError, BatchInputError,
+            ExperimentError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except ExecutorError as err:

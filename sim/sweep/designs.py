@@ -79,6 +79,45 @@ def replicate_seeds(root_seed: int, replicates: int) -> list[int]:
     return plan_replicate_seeds(root_seed, replicates)
 
 
+#: Most runs one plan may hold: every run's spec and status row are kept, so a
+#: plan beyond this would fill memory before the first run (issue 13, item 11).
+MAX_RUNS = 5_000_000
+
+
+def run_count(experiment: Experiment) -> int:
+    """How many runs the experiment's plan holds, computed without building it."""
+    d = len(experiment.factors)
+    if experiment.design == "scenarios":
+        points = len(experiment.scenarios)
+    elif experiment.design == "grid":
+        points = 1
+        for f in experiment.factors:
+            points *= len(f.values) if f.values is not None else int(f.num)
+    elif experiment.design == "sobol":
+        points = experiment.sample_size * ((2 * d + 2) if experiment.second_order else (d + 2))
+    elif experiment.design == "morris":
+        points = experiment.sample_size * (d + 1)
+    else:
+        points = experiment.sample_size
+    return points * experiment.replicates
+
+
+def check_size(experiment: Experiment) -> None:
+    """Refuse a plan too large to hold, before any of it is built.
+
+    Raises:
+        ExperimentError: naming the count, the limit and what to change.
+    """
+    from sim.sweep.experiment import ExperimentError
+
+    n = run_count(experiment)
+    if n > MAX_RUNS:
+        raise ExperimentError(experiment.path, "size", f"{n:,} runs ({experiment.replicates:,} "
+                              f"replicates of each design point) is more than the {MAX_RUNS:,} "
+                              "one plan can hold in memory; use fewer replicates or points, or "
+                              "split the experiment into several directories")
+
+
 def build_design(experiment: Experiment) -> Design:
     """Draw the design points of an experiment (deterministic given its seed).
 

@@ -129,7 +129,9 @@ def run_sweep(experiment: Experiment, directory: Path, choice: ExecutorChoice, *
         sim.sweep.executors.ExecutorError: the executor cannot be made.
     """
     from sim.engine import run_experiment
+    from sim.sweep.designs import check_size
 
+    check_size(experiment)
     design = build_design(experiment)
     specs = plan_runs(experiment, design)
     out = stream or sys.stderr
