@@ -214,3 +214,16 @@ def test_more_replicates_extend_a_sweep_and_recompute_nothing(experiment_file, t
     after = {p.name: p.stat().st_mtime_ns for p in (out / "results").iterdir()}
     assert len(after) > len(kept)
     assert all(after[name] == mtime for name, mtime in kept.items())
+
+
+def test_defect_13_17_a_malformed_scheduler_address_is_one_message_and_no_late_traceback(tmp_path):
+    # Issue 13 item 17: the right error, then 10 s later "Exception ignored ... TimeoutError"
+    # from a half-made Client being collected at exit. No Client is made for such an address.
+    for address in ("notaurl", "tcp://127.0.0.1:9"):
+        done = subprocess.run(
+            [sys.executable, "-m", "sim", "sweep", "experiments/subsidy-vs-audit.toml",
+             "--dask-scheduler", address, "--out", str(tmp_path / "out"), "-q"],
+            capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent)
+        assert done.returncode == 2
+        assert "cannot reach Dask scheduler" in done.stderr
+        assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr

@@ -143,8 +143,33 @@ def _remote_client(address: str) -> Iterator[object]:
             logger.setLevel(level)
 
 
+def _check_reachable(address: str) -> None:
+    """Refuse an address that is malformed or where nothing listens, before any Client exists.
+
+    A Client whose start fails is still collected at exit, and its close then
+    waits and prints a traceback (issue 13 item 17): so no Client is made for
+    an address that cannot work.
+    """
+    import socket
+
+    from distributed.comm import parse_address
+    from distributed.comm.addressing import parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        if scheme not in ("tcp", "tls"):
+            return  # other transports: leave the check to the Client
+        host, port = parse_host_port(location)
+        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S):
+            pass
+    except (OSError, ValueError, TypeError) as err:
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ExecutorError(f"cannot reach Dask scheduler at {address} ({reason})") from None
+
+
 @contextlib.contextmanager
 def _client(Client: type, address: str) -> Iterator[object]:  # noqa: N803 - a class
+    _check_reachable(address)
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as err:
