@@ -144,6 +144,26 @@ def fingerprint(specs: Iterable[RunSpec], identity: Mapping[str, Any] | None = N
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
+#: Test hook: the process kills itself (SIGKILL) at its N-th durable write, after
+#: the data is on disk and before it is published (rename, or a run's record
+#: appended). Tests kill commands at seeded points this way instead of racing them.
+KILL_AT_WRITE_ENV = "COOPSIM_TEST_KILL_AT_WRITE"
+_writes_seen = 0
+
+
+def _kill_point() -> None:
+    """SIGKILL this process at the write that :data:`KILL_AT_WRITE_ENV` names (tests only)."""
+    global _writes_seen
+    target = os.environ.get(KILL_AT_WRITE_ENV)
+    if not target:
+        return
+    _writes_seen += 1
+    if _writes_seen == int(target):
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a hidden temporary file and a rename."""
     path = Path(path)
@@ -154,6 +174,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        _kill_point()
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -179,6 +200,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        _kill_point()
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -217,6 +239,7 @@ class _PartWriter:
         batches = table.combine_chunks().to_batches()
         if len(batches) != 1:
             raise ValueError(f"a run's table must be one record batch, got {len(batches)}")
+        _kill_point()
         self._writer.write_batch(batches[0])
         self._sink.flush()
 
@@ -354,6 +377,7 @@ class _CompactedWriter:
             return
         self._flush()
         self._writer.close()
+        _kill_point()
         os.replace(self._tmp, self._target)
         self.written.append((self._target, self._ids))
         self._writer = self._schema = self._tmp = self._target = None
@@ -549,20 +573,21 @@ class RunStore:
 
     # ------------------------------------------------------------ repair and compaction
     def remove_partial(self, older_than_s: float = 0.0) -> None:
-        """Delete hidden temporary files (``.*.tmp``) a killed compaction or writer left.
+        """Delete hidden temporary files (``.*.tmp``) a killed writer left anywhere in the directory.
 
-        With ``older_than_s = 0`` only safe while this process holds the
-        directory's lock: only the lock holder writes temporary files here (workers
-        append to part files), so any other is a dead writer's.
+        That is the store's own files and every output written beside them
+        (figures, tables, reports). With ``older_than_s = 0`` only safe while
+        this process holds the directory's lock: only the lock holder writes
+        temporary files here (workers append to part files), so any other is a
+        dead writer's.
         """
         cutoff = time.time() - older_than_s
-        for folder in (self.results_dir, self.parts_dir, self.directory):
-            if not folder.is_dir():
-                continue
-            for tmp in folder.glob(".*.tmp"):
-                with contextlib.suppress(FileNotFoundError):
-                    if older_than_s <= 0 or tmp.stat().st_mtime < cutoff:
-                        tmp.unlink()
+        if not self.directory.is_dir():
+            return
+        for tmp in self.directory.rglob(".*.tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                if older_than_s <= 0 or tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
 
     def repair(self) -> None:
         """Make the run table agree with the files (call while holding the lock).

@@ -31,9 +31,16 @@ def main(args: argparse.Namespace) -> int:
     if not directory.is_dir():
         print(f"error: {directory}: directory: not found", file=sys.stderr)
         return 2
+    from sim.store import RunStore, StoreBusyError
+
+    store = RunStore(directory)
     try:
-        report = analyze_sweep(directory)
-    except ExperimentError as err:
+        # Hold the directory like a run does: no sweep writes meanwhile, and any
+        # temporary file an earlier, killed analysis left is a dead writer's.
+        with store.running():
+            store.remove_partial()
+            report = analyze_sweep(directory)
+    except (ExperimentError, StoreBusyError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print_report(report)
