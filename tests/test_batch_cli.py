@@ -466,3 +466,20 @@ def test_batch_outputs_are_written_run_by_run_not_from_all_results_in_memory(
     pd.testing.assert_frame_equal(pd.read_csv(out / "steps.csv"), pd.read_csv(
         io.StringIO(expected.to_csv(index=False))))
     assert not list(out.glob(".*tmp"))
+
+
+def test_defect_13_19_two_different_files_with_one_name_are_named_as_such(tmp_path, capsys):
+    # Issue 13 item 19: "given more than once" was the message for two *different* files.
+    from sim import cli
+
+    for folder, n in (("a", 150), ("b", 200)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "county.toml").write_text(
+            f'title = "{folder}"\ndescription = "d"\n[scale]\n'
+            f'n_enterprises = {{ value = {n}, source = "test" }}\n', encoding="utf-8")
+    code = cli.main(["run", str(tmp_path / "a" / "county.toml"), str(tmp_path / "b" / "county.toml"),
+                     "-r", "1", "-t", "2", "-q", "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "is also the name of" in err and str(tmp_path / "a" / "county.toml") in err
+    assert "given more than once" not in err

@@ -28,7 +28,7 @@ from sim.network_io import load_network
 from sim.outputs import COLUMNS
 from sim.plan import RunSpec
 from sim.runner import RunOutcome
-from sim.scenarios import Scenario
+from sim.scenarios import Scenario, check_distinct_names
 from sim.store import RunStore, atomic_write_text
 from sim.sweep.executors import ExecutorChoice
 from sim.sweep.experiment import Experiment, scenarios_experiment
@@ -107,6 +107,7 @@ def batch_experiment(scenarios: Sequence[Scenario], *, replicates: int, steps: i
     Raises:
         BatchInputError: two scenarios share a name.
     """
+    check_distinct_names(list(scenarios))  # two files, one name: say which two
     names = [s.name for s in scenarios]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
