@@ -9,19 +9,12 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
+from test_batch_cli import scenario  # noqa: E402  (one writer of small scenario files)
 
 import sim.scenarios  # noqa: F401 - import before COOPSIM_SCENARIOS is set (its default dir is read at import)
 from sim import cli, outputs
 from sim.analysis.reduce import end_of_run
 from sim.store import RunStore
-
-HEAD = 'title = "T"\ndescription = "D"\n'
-
-
-def scenario(folder, name, body=""):
-    path = folder / f"{name}.toml"
-    path.write_text(HEAD + textwrap.dedent(body).lstrip(), encoding="utf-8")
-    return path
 
 
 @pytest.fixture
