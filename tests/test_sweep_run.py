@@ -227,3 +227,30 @@ def test_defect_13_17_a_malformed_scheduler_address_is_one_message_and_no_late_t
         assert done.returncode == 2
         assert "cannot reach Dask scheduler" in done.stderr
         assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+def test_defect_13_11_a_large_sweep_says_it_is_planning_before_it_starts(tmp_path, monkeypatch):
+    # Issue 13 item 11: a grid of a million points printed nothing for minutes while planning.
+    from sim.sweep import run as sweep_run
+    from sim.sweep.executors import ExecutorChoice
+    from sim.sweep.experiment import load_experiment
+
+    path = tmp_path / "big.toml"
+    path.write_text('title = "big"\ndescription = "d"\nscenario = "ruian-status-quo"\n'
+                    'design = "grid"\nreplicates = 1\nsteps = 2\n[vary]\n'
+                    'subsidy_per_content_step = { low = 0.0, high = 3.0, num = 30 }\n'
+                    '[outputs]\ncontent_share = { column = "content_share", reduce = "end" }\n',
+                    encoding="utf-8")
+    monkeypatch.setattr(sweep_run, "LARGE_PLAN_RUNS", 10)
+
+    class Planned(Exception):
+        pass
+
+    def stop(*args, **kwargs):  # the message must come before planning starts
+        raise Planned
+
+    monkeypatch.setattr(sweep_run, "build_design", stop)
+    stream = io.StringIO()
+    with pytest.raises(Planned):
+        sweep_run.run_sweep(load_experiment(path), tmp_path / "out", ExecutorChoice(), stream=stream)
+    assert "planning 30 runs" in stream.getvalue()
