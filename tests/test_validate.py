@@ -38,6 +38,10 @@ def test_claims_judge_their_ci_by_the_stated_rule():
     assert not Claim("x", lambda run: run()["x"], "contains 0", 1.0).check(lambda: runs).passed
     centred = {"x": np.array([-0.1, 0.1, -0.05, 0.05])}
     assert Claim("x", lambda run: run()["x"], "contains 0", 1.0).check(lambda: centred).passed
+    # 'all >' asks every seed, not the CI: one seed below fails it even when the CI is above.
+    mostly = {"x": np.array([2.0, 2.1, 1.9, 2.2, 1.1])}
+    assert Claim("x", lambda run: run()["x"], "lo >", 1.2).check(lambda: mostly).passed
+    assert not Claim("x", lambda run: run()["x"], "all >", 1.2).check(lambda: mostly).passed
 
 
 def test_validate_runs_the_checks_on_a_users_scenario(tmp_path, monkeypatch, capsys):
