@@ -89,7 +89,9 @@ class Claim:
 
     label: str
     measure: Callable[[Callable[..., Runs]], np.ndarray]
-    rule: str  # 'lo >', 'hi <', 'hi >' (not significantly below), 'contains 0' (within width), 'all >' (every seed)
+    #: 'lo >', 'hi <', 'hi >' (not significantly below), 'contains 0' (within a width),
+    #: 'all >' (every seed's value)
+    rule: str
     bound: float = 0.0
 
     def check(self, run: Callable[..., Runs]) -> Check:
