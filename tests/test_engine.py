@@ -142,7 +142,8 @@ def test_batch_and_sweep_give_the_same_numbers_for_the_same_runs_under_a_binding
 
 def _results_table(path):
     """The cells of the 'Results at the end of the run' table of a Markdown report."""
-    lines = path.read_text().split("## Results at the end of the run")[1].splitlines()
+    section = path.read_text().split("## Results at the end of the run")[1]
+    lines = section.split("\n## ")[0].splitlines()  # this section's table only
     rows = [[c.strip() for c in line.strip("|").split("|")] for line in lines
             if line.startswith("|")]
     header, body = rows[0], rows[2:]

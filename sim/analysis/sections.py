@@ -87,6 +87,36 @@ def results_section(summary: pd.DataFrame, replicates: int,
                    lines)
 
 
+def settling_section(table: pd.DataFrame, tolerance: float) -> Section:
+    """Whether each scenario has settled (per-run trends from :func:`sim.analysis.stats.settling`).
+
+    A scenario has settled when the 95 % CI of its runs' mean trend lies within
+    ``±tolerance`` a year: one run's yearly share wobbles more than that with
+    seed noise alone, so the replicates together decide.
+    """
+    from sim.analysis.stats import mean_ci
+
+    lines = [f"A scenario has settled when the mean change of its content share over the runs' "
+             f"last two years (last year's mean minus the year before's) has a 95 % CI within "
+             f"±{tolerance:g} a year.", ""]
+    judged = table.dropna(subset=["trend"])
+    if judged.empty:
+        return Section("Has it settled?", lines + ["Runs shorter than two years cannot be judged."])
+    lines += ["| scenario | content share trend a year [95 % CI] | settled |", "|---|---|---|"]
+    open_scenarios = 0
+    for scenario, runs in judged.groupby("scenario", sort=False):
+        mean, _, low, high, n = mean_ci(runs["trend"])
+        settled = n > 1 and -tolerance < low and high < tolerance
+        open_scenarios += not settled
+        interval = f"[{low:+.4f}, {high:+.4f}]" if n > 1 else "(one run)"
+        lines.append(f"| `{scenario}` | {mean:+.4f} {interval} | {'yes' if settled else '**no**'} |")
+    lines += ["", ("**These results are a transient:** where a scenario has not settled its "
+                   "shares are still moving at the end of the run; the ODD lists the slow state "
+                   "variables, and `experiments/horizons.py` shows longer horizons."
+                   if open_scenarios else "Every scenario has settled.")]
+    return Section("Has it settled?", lines)
+
+
 def figures_section(figures: Sequence[Path], out: Path, captions: dict[str, str]) -> Section:
     """Embedded PNG figures with captions and links to their SVGs."""
     lines = []

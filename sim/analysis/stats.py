@@ -87,3 +87,37 @@ def over_time(steps: pd.DataFrame, outputs: Sequence[str], *, group: str = "scen
     table = pd.concat(long, axis=1).reset_index()
     table.columns = [group, "step", "output", "mean", "ci_low", "ci_high", "n"]
     return table.rename(columns={group: "scenario"})
+
+
+#: A scenario has settled when its runs' content share trend (per year) is within this.
+SETTLED_TREND_PER_YEAR = 0.005
+
+
+def settling(steps: pd.DataFrame, column: str = "content_share", *, steps_per_year: int = 12,
+             tolerance: float = SETTLED_TREND_PER_YEAR) -> pd.DataFrame:
+    """Each run's trend of ``column`` over its last two years, and whether it is below ``tolerance``.
+
+    The trend is the mean over the last year minus the mean over the year
+    before (per year). One run's verdict is noisy; reports judge a scenario
+    by the CI of its runs' mean trend (:func:`sim.analysis.sections.settling_section`).
+    Runs shorter than two years cannot be judged (``settled`` is NA).
+
+    Args:
+        steps: one row per step, with ``scenario``, ``replicate``, ``step`` and ``column``.
+        column: the output judged.
+        steps_per_year: steps in a year.
+        tolerance: the largest trend per year that counts as settled.
+
+    Returns:
+        One row per run: scenario, replicate, trend (per year), settled.
+    """
+    rows = []
+    for (scenario, replicate), run in steps.sort_values("step").groupby(["scenario", "replicate"],
+                                                                         sort=False):
+        values = run[column].to_numpy(dtype=float)[1:]  # row 0 is the initial state
+        if len(values) < 2 * steps_per_year:
+            rows.append((scenario, replicate, np.nan, pd.NA))
+            continue
+        trend = values[-steps_per_year:].mean() - values[-2 * steps_per_year:-steps_per_year].mean()
+        rows.append((scenario, replicate, float(trend), bool(abs(trend) < tolerance)))
+    return pd.DataFrame(rows, columns=["scenario", "replicate", "trend", "settled"])

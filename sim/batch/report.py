@@ -10,6 +10,7 @@ import pandas as pd
 
 from sim.analysis import sections
 from sim.analysis.sections import KEY_OUTPUTS  # noqa: F401 - the report's table, in order
+from sim.analysis.stats import SETTLED_TREND_PER_YEAR
 from sim.runner import RunOutcome
 from sim.scenarios import Scenario
 from sim.store import atomic_write_text
@@ -27,7 +28,7 @@ FIGURE_CAPTIONS = {
 
 def write_report(out: Path, scenarios: Sequence[Scenario], summary: pd.DataFrame,
                  manifest: dict[str, Any], figures: Sequence[Path],
-                 failed: Sequence[RunOutcome]) -> Path:
+                 failed: Sequence[RunOutcome], settled: pd.DataFrame | None = None) -> Path:
     """Write ``out/report.md`` and return its path.
 
     Args:
@@ -37,14 +38,16 @@ def write_report(out: Path, scenarios: Sequence[Scenario], summary: pd.DataFrame
         manifest: the batch manifest (command, seeds, counts).
         figures: PNG files to embed.
         failed: failed runs to list.
+        settled: per-run settling (:func:`sim.analysis.stats.settling`), or None.
     """
     path = out / "report.md"
-    atomic_write_text(path, render(scenarios, summary, manifest, figures, failed, out))
+    atomic_write_text(path, render(scenarios, summary, manifest, figures, failed, out, settled))
     return path
 
 
 def render(scenarios: Sequence[Scenario], summary: pd.DataFrame, manifest: dict[str, Any],
-           figures: Sequence[Path], failed: Sequence[RunOutcome], out: Path) -> str:
+           figures: Sequence[Path], failed: Sequence[RunOutcome], out: Path,
+           settled: pd.DataFrame | None = None) -> str:
     """The report's Markdown text, from the sections every report is built of."""
     reps = manifest["replicates"]
     intro = [
@@ -58,8 +61,10 @@ def render(scenarios: Sequence[Scenario], summary: pd.DataFrame, manifest: dict[
         sections.DISCLAIMER,
     ]
     parts = [sections.scenarios_section([scenario_point(s) for s in scenarios]),
-             sections.results_section(summary, reps),
-             sections.figures_section(figures, out, FIGURE_CAPTIONS)]
+             sections.results_section(summary, reps)]
+    if settled is not None:
+        parts.append(sections.settling_section(settled, SETTLED_TREND_PER_YEAR))
+    parts.append(sections.figures_section(figures, out, FIGURE_CAPTIONS))
     if failed:
         parts.append(sections.failed_section(failed))
     return sections.render(f"Scenario batch: {', '.join(s.name for s in scenarios)}", intro,
