@@ -564,7 +564,8 @@ class CooperationModel(mesa.Model):
         floor = self.p.school_quality_floor
         self._quality_of_school = floor + (1.0 - floor) * capacity
 
-    def _incentive_weights(self, depth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _incentive_weights(self, depth: np.ndarray, expected_delay: float | None = None
+                           ) -> tuple[np.ndarray, np.ndarray]:
         """Weights (n, 4) of the subsidy and the tax offset claimed on each rung.
 
         Credibility, last year's budget payout (subsidy only) and, for a rung
@@ -572,14 +573,18 @@ class CooperationModel(mesa.Model):
         paid only once the application clears.
         """
         upgrade = np.arange(4)[None, :] > depth[:, None]
-        delay = np.where(upgrade, coordination.incentive_discount(self.expected_delay,
-                                                                  STEPS_PER_YEAR), 1.0)
+        waited = self.expected_delay if expected_delay is None else expected_delay
+        delay = np.where(upgrade, coordination.incentive_discount(waited, STEPS_PER_YEAR), 1.0)
         tax_weight = self.credibility * delay
         return tax_weight * self.payout_ratio, tax_weight
 
     def _enterprise_alternatives(self, schools: np.ndarray, firms: np.ndarray, depth: np.ndarray,
-                                 deep_full: np.ndarray) -> np.ndarray:
-        """Payoff of every (investment, report) alternative, (n, len(ALTERNATIVES))."""
+                                 deep_full: np.ndarray, expected_delay: float | None = None
+                                 ) -> np.ndarray:
+        """Payoff of every (investment, report) alternative, (n, len(ALTERNATIVES)).
+
+        ``expected_delay`` replaces the certification delay firms learnt (None: theirs).
+        """
         p = self.p
         fit = self.fit_by_industry[schools, self.ent_industry[firms]]
         cost = self.ent_content_cost[firms]
@@ -593,7 +598,7 @@ class CooperationModel(mesa.Model):
             u = enterprise_payoff.honest_only(base)
             u[deep_full[:, None] & _DEEP_INVEST] = -np.inf
             return u
-        subsidy_weight, tax_weight = self._incentive_weights(depth)
+        subsidy_weight, tax_weight = self._incentive_weights(depth, expected_delay)
         claimed = enterprise_payoff.incentives(
             aware=self.ent_aware[firms].astype(float),
             subsidy=p.subsidy_per_content_step * (1.0 - p.school_compensation_share),
@@ -938,12 +943,8 @@ class CooperationModel(mesa.Model):
         own_deep = np.maximum(d, pt.target_enterprise[live]) >= Depth.PRACTICE
         deep_full = self._deep_commitments()[e] - own_deep >= self.ent_deep_cap[e]
         firm = INVEST[np.argmax(self._enterprise_alternatives(s, e, d, deep_full), axis=1)]
-        learnt = self.expected_delay
-        self.expected_delay = 0.0
-        try:
-            firm_at_once = INVEST[np.argmax(self._enterprise_alternatives(s, e, d, deep_full), axis=1)]
-        finally:
-            self.expected_delay = learnt
+        firm_at_once = INVEST[np.argmax(
+            self._enterprise_alternatives(s, e, d, deep_full, expected_delay=0.0), axis=1)]
         school = np.argmax(self._school_utility(s, e, pt.broker[live]), axis=1)
         firm_holds, school_holds = firm <= d, school <= d
         approval = firm_holds & ~school_holds & (firm_at_once > d)
