@@ -592,14 +592,10 @@ def _base_parameters(data: Mapping[str, Any], path: str) -> tuple[Parameters, st
         raise ExperimentError(path, "scenario", f"{scenario!r}: must be a scenario name or path")
     if not scenario:
         return Parameters(), ""
-    from sim.scenarios import ScenarioError, list_scenarios, load_scenario
+    from sim.scenarios import ScenarioError, list_scenarios
 
-    target: str | Path = scenario
-    if "/" in scenario or scenario.endswith(".toml"):
-        candidate = Path(path).parent / scenario
-        target = candidate if candidate.is_file() else scenario
     try:
-        loaded = load_scenario(target)
+        loaded = _load_beside(scenario, path)
     except ScenarioError as err:
         try:
             known = ", ".join(list_scenarios())
@@ -608,6 +604,21 @@ def _base_parameters(data: Mapping[str, Any], path: str) -> tuple[Parameters, st
         hint = f" (shipped scenarios: {known})" if known else ""
         raise ExperimentError(path, "scenario", f"{err}{hint}") from None
     return loaded.params, scenario
+
+
+def _load_beside(name: str, experiment_path: str) -> Any:
+    """Load a scenario named in an experiment file: a path is read beside that file first.
+
+    Raises:
+        sim.scenarios.ScenarioError: the scenario cannot be found or read.
+    """
+    from sim.scenarios import load_scenario
+
+    target: str | Path = name
+    if "/" in name or name.endswith(".toml"):
+        candidate = Path(experiment_path).parent / name
+        target = candidate if candidate.is_file() else name
+    return load_scenario(target)
 
 
 def _scenario_points(data: Mapping[str, Any], fixed: Mapping[str, Any], path: str
@@ -621,16 +632,12 @@ def _scenario_points(data: Mapping[str, Any], fixed: Mapping[str, Any], path: st
         raise ExperimentError(path, "scenarios", f"{names!r}: design 'scenarios' needs a "
                               'non-empty list of scenario names or paths, e.g. scenarios = '
                               '["ruian-status-quo", "full-package"]')
-    from sim.scenarios import ScenarioError, load_scenario
+    from sim.scenarios import ScenarioError
 
     points = []
     for name in names:
-        target: str | Path = name
-        if "/" in name or name.endswith(".toml"):
-            candidate = Path(path).parent / name
-            target = candidate if candidate.is_file() else name
         try:
-            loaded = load_scenario(target)
+            loaded = _load_beside(name, path)
         except ScenarioError as err:
             raise ExperimentError(path, "scenarios", str(err)) from None
         points.append(scenario_point(loaded, fixed, path=path))
