@@ -5,8 +5,9 @@ horizons"), so results are reported at named horizons in years. At each
 horizon: the mean content share over that year, and its trend (that year's
 mean minus the year before's, per year), each with a t-based 95 % CI over
 paired seeds. A condition has settled at a horizon when the trend's CI lies
-within ``sim.analysis.stats.SETTLED_TREND_PER_YEAR`` either side of zero: the
-same rule batch reports apply.
+within ``sim.analysis.stats.SETTLED_TREND_PER_YEAR`` either side of zero, and
+is still moving (a transient) when the CI excludes zero: the same rule batch
+reports apply.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.stats import SETTLED_TREND_PER_YEAR
+from sim.analysis.stats import settling_verdict
 from sim.model import STEPS_PER_YEAR
 from sim.patterns import FULL_PACKAGE, SEEDS, ci95
 
@@ -39,8 +40,9 @@ class Horizon:
     trend_ci: tuple[float, float]
 
     @property
-    def settled(self) -> bool:
-        return -SETTLED_TREND_PER_YEAR < self.trend_ci[0] and self.trend_ci[1] < SETTLED_TREND_PER_YEAR
+    def verdict(self) -> str:
+        """'settled', 'rising', 'falling' or 'not shown' (:func:`sim.analysis.stats.settling_verdict`)."""
+        return settling_verdict(*self.trend_ci)
 
 
 def _series(job: tuple[dict[str, Any], int, int, str]) -> np.ndarray:
@@ -80,10 +82,10 @@ def horizons(base: Mapping[str, Any] | None = None, years: Sequence[int] = YEARS
 
 def render_rows(rows: Sequence[Horizon]) -> list[str]:
     """The horizons as a Markdown table (one row per condition and horizon)."""
-    lines = ["| condition | year | content share [95 % CI] | trend per year [95 % CI] | settled |",
+    lines = ["| condition | year | content share [95 % CI] | trend per year [95 % CI] | verdict |",
              "|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r.condition} | {r.year} | {r.level:.3f} [{r.level_ci[0]:.3f}, "
                      f"{r.level_ci[1]:.3f}] | {r.trend:+.4f} [{r.trend_ci[0]:+.4f}, "
-                     f"{r.trend_ci[1]:+.4f}] | {'yes' if r.settled else 'no'} |")
+                     f"{r.trend_ci[1]:+.4f}] | {r.verdict} |")
     return lines

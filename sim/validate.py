@@ -19,6 +19,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from sim.analysis.stats import SETTLED_TREND_PER_YEAR
+from sim.horizons import CONDITIONS, YEARS, horizons, render_rows
 from sim.patterns import (
     FULL_PACKAGE,
     MECHANISMS,
@@ -45,7 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "--scenario, validation-<scenario>.md in the current directory)")
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                         help="worker processes (default: number of CPUs); results do not depend on it")
-    parser.add_argument("--only", choices=["patterns", "mechanisms", "all"], default="all",
+    parser.add_argument("--only", choices=["patterns", "horizons", "mechanisms", "all"],
+                        default="all",
                         help="which checks to run (default all)")
 
 
@@ -82,7 +85,8 @@ def _base(scenario: str | None) -> tuple[dict[str, Any], str | None]:
 def collect(base: Mapping[str, Any], executor: Executor | None = None, only: str = "all",
             progress=lambda message: None) -> dict[str, Any]:
     """Every check's result on ``base``."""
-    results: dict[str, Any] = {"patterns": [], "mechanisms": [], "binding": {}, "families": []}
+    results: dict[str, Any] = {"patterns": [], "mechanisms": [], "binding": {}, "families": [],
+                               "horizons": []}
     if only in ("patterns", "all"):
         for pattern in PATTERNS:
             progress(f"pattern: {pattern.title}")
@@ -90,6 +94,9 @@ def collect(base: Mapping[str, Any], executor: Executor | None = None, only: str
         progress("binding sides")
         results["binding"] = binding_shares(base, executor)
         results["families"] = _families(base, executor, progress)
+    if only in ("patterns", "horizons", "all"):
+        progress("horizons: " + ", ".join(f"{y} years" for y in YEARS))
+        results["horizons"] = horizons(base, executor=executor)
     if only in ("mechanisms", "all"):
         for mechanism in MECHANISMS:
             progress(f"mechanism: {mechanism.name}")
@@ -161,6 +168,17 @@ def render(results: Mapping[str, Any], scenario: str | None = None) -> str:
         for family, mean, (lo, hi) in results["families"]:
             lines.append(f"| {family} | {_fmt(mean)} [{_fmt(lo)}, {_fmt(hi)}] |")
         lines.append("")
+    if results.get("horizons"):
+        lines += ["## Horizons: has it settled?", "",
+                  "Content share at named horizons in years, for the status quo and the full "
+                  f"package layered on {where} (one run per seed as long as the longest horizon, "
+                  f"{len(SEEDS)} seeds), with its trend: that year's mean minus the year before's. "
+                  "A condition has settled when the trend's 95 % CI lies within "
+                  f"±{SETTLED_TREND_PER_YEAR} a year, and is still rising or falling (a result "
+                  "there is a transient) when the CI excludes zero; otherwise settling is not "
+                  "shown at this number of seeds. The slow state variables behind the trends and "
+                  "their time constants are listed in docs/ODD.md, section 2.", ""]
+        lines += render_rows(results["horizons"]) + [""]
     if results["mechanisms"]:
         lines += ["## Mechanisms", "",
                   "One check per mechanism, on a background where it can act.", ""]
@@ -178,7 +196,8 @@ def render(results: Mapping[str, Any], scenario: str | None = None) -> str:
 def outline() -> list[str]:
     """The headings and check labels every report of the defaults has (for the staleness test)."""
     items = ["# Validation report", "## Patterns", "## Which side binds",
-             "## Does a subsidy do less in hub-dominated peer networks?", "## Mechanisms",
+             "## Does a subsidy do less in hub-dominated peer networks?",
+             "## Horizons: has it settled?", "## Mechanisms",
              "## Robustness to the structural assumptions"]
     for pattern in PATTERNS:
         items.append(f"### {pattern.title}")
@@ -188,4 +207,5 @@ def outline() -> list[str]:
         items.append(f"### {pattern.title}")
         items += [f"| {c.label} |" for c in pattern.claims]
     items += [f"| {family} |" for family in FAMILIES]
+    items += [f"| {condition} | {year} |" for condition in CONDITIONS for year in YEARS]
     return items

@@ -19,13 +19,13 @@ def test_a_horizon_is_the_mean_of_that_year_as_end_of_run_reads_it():
         assert three.trend == pytest.approx(three.level - two.level)
 
 
-def test_settled_means_the_trend_ci_lies_inside_the_tolerance():
+def test_the_verdict_reads_the_trend_ci():
     def row(lo, hi):
         return Horizon("x", 10, 0.5, (0.4, 0.6), (lo + hi) / 2, (lo, hi))
 
-    assert row(-0.004, 0.004).settled
-    assert not row(-0.004, 0.006).settled  # could still be rising
-    assert not row(0.01, 0.02).settled
+    assert row(-0.004, 0.004).verdict == "settled"
+    assert row(-0.004, 0.006).verdict == "not shown"  # could still be rising
+    assert row(0.01, 0.02).verdict == "rising"
 
 
 def test_a_horizon_needs_two_years():

@@ -28,7 +28,7 @@ def test_a_scenario_is_settled_only_when_its_mean_trend_ci_is_within_the_toleran
     rising = settling(_steps("rising", [0.05, 0.06, 0.055, 0.045]))
     lines = "\n".join(settling_section(pd.concat([flat, rising]), SETTLED_TREND_PER_YEAR).lines)
     assert "| `flat` |" in lines and "| yes |" in lines
-    assert "| `rising` |" in lines and "**no**" in lines and "transient" in lines
+    assert "| `rising` |" in lines and "**no** (rising)" in lines and "transient" in lines
     only_flat = "\n".join(settling_section(flat, SETTLED_TREND_PER_YEAR).lines)
     assert "Every scenario has settled." in only_flat
 
@@ -41,3 +41,12 @@ def test_a_batch_report_says_whether_it_has_settled(tmp_path):
                      "--out", str(out)]) == 0
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "## Has it settled?" in report and "| `ruian-status-quo` |" in report
+
+
+def test_the_verdict_separates_a_trend_from_too_few_replicates():
+    from sim.analysis.stats import settling_verdict
+
+    assert settling_verdict(-0.004, 0.004) == "settled"
+    assert settling_verdict(0.001, 0.02) == "rising"
+    assert settling_verdict(-0.02, -0.001) == "falling"
+    assert settling_verdict(-0.01, 0.01) == "not shown"  # consistent with flat, but not shown to be

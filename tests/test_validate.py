@@ -58,8 +58,14 @@ def test_validate_runs_the_checks_on_a_users_scenario(tmp_path, monkeypatch, cap
     monkeypatch.setattr(validate, "FAMILIES", ())
     monkeypatch.setattr(patterns, "SEEDS", (1, 2, 3))
     monkeypatch.setattr(validate, "binding_shares", lambda base, executor: {})
+    short = validate.horizons
+    monkeypatch.setattr(validate, "horizons",
+                        lambda base, executor: short(base, years=(2, 3), seeds=(1, 2), executor=executor))
     out = tmp_path / "report.md"
     args = validate.argparse.Namespace(scenario=str(scenario), out=out, jobs=1, only="all")
     assert validate.main(args) == 0
     text = out.read_text(encoding="utf-8")
     assert "the scenario `tiny`" in text and "| active partnerships |" in text and "holds" in text
+    # the horizons are measured on the user's scenario, for both conditions, at each year asked
+    assert "## Horizons: has it settled?" in text
+    assert "| status quo | 3 |" in text and "| full package | 2 |" in text

@@ -94,7 +94,7 @@ def settling_section(table: pd.DataFrame, tolerance: float) -> Section:
     ``±tolerance`` a year: one run's yearly share wobbles more than that with
     seed noise alone, so the replicates together decide.
     """
-    from sim.analysis.stats import mean_ci
+    from sim.analysis.stats import mean_ci, settling_verdict
 
     lines = [f"A scenario has settled when the mean change of its content share over the runs' "
              f"last two years (last year's mean minus the year before's) has a 95 % CI within "
@@ -106,13 +106,16 @@ def settling_section(table: pd.DataFrame, tolerance: float) -> Section:
     open_scenarios = 0
     for scenario, runs in judged.groupby("scenario", sort=False):
         mean, _, low, high, n = mean_ci(runs["trend"])
-        settled = n > 1 and -tolerance < low and high < tolerance
-        open_scenarios += not settled
+        verdict = settling_verdict(low, high, tolerance) if n > 1 else "not shown"
+        open_scenarios += verdict != "settled"
         interval = f"[{low:+.4f}, {high:+.4f}]" if n > 1 else "(one run)"
-        lines.append(f"| `{scenario}` | {mean:+.4f} {interval} | {'yes' if settled else '**no**'} |")
-    lines += ["", ("**These results are a transient:** where a scenario has not settled its "
-                   "shares are still moving at the end of the run; the ODD lists the slow state "
-                   "variables, and `experiments/horizons.py` shows longer horizons."
+        shown = "yes" if verdict == "settled" else f"**no** ({verdict})"
+        lines.append(f"| `{scenario}` | {mean:+.4f} {interval} | {shown} |")
+    lines += ["", ("**These results may be a transient:** where a scenario is rising or falling "
+                   "its shares are still moving at the end of the run; where settling is not shown "
+                   "the replicates are too few to tell (more replicates narrow the CI). The ODD "
+                   "lists the slow state variables; `python -m sim validate` reports the defaults "
+                   "at longer horizons."
                    if open_scenarios else "Every scenario has settled.")]
     return Section("Has it settled?", lines)
 

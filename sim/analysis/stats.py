@@ -93,6 +93,22 @@ def over_time(steps: pd.DataFrame, outputs: Sequence[str], *, group: str = "scen
 SETTLED_TREND_PER_YEAR = 0.005
 
 
+def settling_verdict(low: float, high: float, tolerance: float = SETTLED_TREND_PER_YEAR) -> str:
+    """What the 95 % CI [low, high] of a mean trend per year says about settling.
+
+    'settled' when the CI lies within ``tolerance`` either side of zero;
+    'rising' or 'falling' when it excludes zero (a transient); otherwise
+    'not shown' (the replicates are too few to tell: more seeds narrow it).
+    """
+    if -tolerance < low and high < tolerance:
+        return "settled"
+    if low > 0:
+        return "rising"
+    if high < 0:
+        return "falling"
+    return "not shown"
+
+
 def settling(steps: pd.DataFrame, column: str = "content_share", *, steps_per_year: int = 12,
              tolerance: float = SETTLED_TREND_PER_YEAR) -> pd.DataFrame:
     """Each run's trend of ``column`` over its last two years, and whether it is below ``tolerance``.
