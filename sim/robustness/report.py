@@ -222,7 +222,7 @@ def lever_figure(results: Results, stem: Path) -> list[Path]:
     levers = list(dict.fromkeys(effects["lever"]))
     fig, ax = plt.subplots(figsize=(6.4, 0.5 * len(levers) + 1.6))
     data = [effects.loc[effects["lever"] == k, "effect"].to_numpy(dtype=float) for k in levers]
-    ax.boxplot(data, vert=False, whis=(5, 95), showfliers=False, widths=0.5,
+    ax.boxplot(data, orientation="horizontal", whis=(5, 95), showfliers=False, widths=0.5,
                medianprops={"color": OKABE_ITO[5]})
     jitter = np.random.default_rng(0)  # fixed: the figure's bytes do not change between runs
     for i, values in enumerate(data, start=1):

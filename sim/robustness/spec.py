@@ -246,22 +246,28 @@ def plan_for_params(base: Plan, baseline: Mapping[str, Any], treatment: Mapping[
 
 
 def _check_sizes(sizes: Sizes, d: int, path: str, table: str) -> None:
-    prefix = f"{table}." if table else ""
+    """Refuse sizes no design can take, naming the key as written in the file."""
+    places = {field: f"{stage}.{key}" for stage, keys in STAGE_KEYS.items()
+              for key, field in keys.items()}
+
+    def place(field: str) -> str:
+        return f"{table}.{field}" if table else places[field]
+
     if sizes.trajectories < 2:
-        raise RobustnessError(path, f"{prefix}trajectories", "Morris needs at least 2 "
+        raise RobustnessError(path, place("trajectories"), "Morris needs at least 2 "
                               "trajectories")
     if sizes.levels < 2 or sizes.levels % 2:
-        raise RobustnessError(path, f"{prefix}levels", f"{sizes.levels}: Morris levels must "
+        raise RobustnessError(path, place("levels"), f"{sizes.levels}: Morris levels must "
                               "be an even whole number >= 2 (4 is usual)")
     if not 2 <= sizes.top <= d:
-        raise RobustnessError(path, f"{prefix}top", f"{sizes.top}: the Sobol stage varies "
+        raise RobustnessError(path, place("top"), f"{sizes.top}: the Sobol stage varies "
                               f"between 2 and {d} parameters")
     n = sizes.sample_size
     if n < 2 or n & (n - 1):
-        raise RobustnessError(path, f"{prefix}sample_size", f"{n}: Saltelli's N must be a "
+        raise RobustnessError(path, place("sample_size"), f"{n}: Saltelli's N must be a "
                               "power of 2 >= 2 (e.g. 32, 64)")
     if sizes.structures < 2:
-        raise RobustnessError(path, f"{prefix}structures", "need at least 2 structures")
+        raise RobustnessError(path, place("structures"), "need at least 2 structures")
 
 
 def _with_fixed(params: dict[str, Any], fixed: Mapping[str, Any], path: str) -> dict[str, Any]:
