@@ -16,7 +16,7 @@ from sim.params import Parameters, spec, structural_names
 from sim.robustness import analysis, stages
 from sim.robustness.report import read_summary, write
 from sim.robustness.run import run_robustness, total_runs
-from sim.robustness.spec import load_plan, parse_plan
+from sim.robustness.spec import RobustnessError, load_plan, parse_plan
 from sim.sweep.designs import build_design, run_count
 
 TINY_TEXT = """
@@ -228,6 +228,28 @@ def test_an_interrupted_analysis_resumes_reusing_every_finished_run(tmp_path):
     summary = read_summary(tmp_path)
     assert summary["reversal"]["reversed"] == ["training_yield_practice low"]
     assert summary["calls"][-1]["resumed"] == 249
+
+
+def test_a_users_scenario_is_the_treatment_and_its_own_lever():
+    from sim.robustness.cli import default_out
+    from sim.robustness.spec import plan_for_params
+
+    plan = load_plan(scenario="lever-supervision", against="ruian-status-quo")
+    assert plan.treatment.key == "lever-supervision" and plan.levers[-1].key == "full-package"
+    assert default_out(plan).name == "robustness-lever-supervision-vs-ruian-status-quo"
+    # Against another status quo, each lever is its own settings layered on that one.
+    other = load_plan(against="sichuan-status-quo")
+    sichuan = other.baseline.params
+    lever = next(r for r in other.levers if r.key == "lever-supervision")
+    assert lever.params["audit_prob_per_step"] == 0.1
+    assert lever.params["n_enterprises"] == sichuan["n_enterprises"]
+    with pytest.raises(RobustnessError, match="also the status quo"):
+        load_plan(scenario="ruian-status-quo")
+    given = plan_for_params(load_plan(quick=True), {"n_schools": 3},
+                            {"n_schools": 3, "coordination_body": True}, baseline_key="my county",
+                            treatment_key="my county+full-package", source="test")
+    assert [r.key for r in given.levers] == ["my-county-full-package"]
+    assert given.baseline.params["n_schools"] == 3 and given.treatment.params["coordination_body"]
 
 
 def test_the_shipped_file_is_valid_and_its_quick_version_is_smaller():

@@ -49,7 +49,8 @@ def write(results: Results, directory: Path, *, command: str) -> list[Path]:
     files += morris_figure(results, figures / "morris")
     files += lever_figure(results, figures / "levers")
     files += reversal_figure(results, figures / "reversal")
-    summary = summarise(results, command=command, previous=read_summary(directory))
+    summary = summarise(results, command=command, previous=read_summary(directory),
+                        directory=directory)
     atomic_write_text(directory / SUMMARY_JSON, json.dumps(summary, indent=2, default=float) + "\n")
     text = "\n".join([f"# {results.plan.title}", "", *markdown_section(summary, level=2)])
     atomic_write_text(directory / SUMMARY_MD, text + "\n")
@@ -65,8 +66,8 @@ def read_summary(directory: Path) -> dict[str, Any] | None:
         return None
 
 
-def summarise(results: Results, *, command: str, previous: Mapping[str, Any] | None = None
-              ) -> dict[str, Any]:
+def summarise(results: Results, *, command: str, previous: Mapping[str, Any] | None = None,
+              directory: Path | str = "") -> dict[str, Any]:
     """Every number the summary shows, as plain data.
 
     ``calls`` keeps the wall time and run counts of every call that computed
@@ -74,8 +75,9 @@ def summarise(results: Results, *, command: str, previous: Mapping[str, Any] | N
     on record after it is resumed.
     """
     plan = results.plan
-    calls = list((previous or {}).get("calls", [])) if previous and previous.get(
-        "plan", {}).get("sizes") == plan.to_dict()["sizes"] else []
+    same = previous is not None and previous.get("plan") == json.loads(
+        json.dumps(plan.to_dict(), default=float))
+    calls = list(previous.get("calls", [])) if same else []
     if results.counts.get("computed", 0) or not calls:
         calls.append({"seconds": round(results.seconds, 1), **results.counts})
     screen = results.screening
@@ -83,7 +85,8 @@ def summarise(results: Results, *, command: str, previous: Mapping[str, Any] | N
                                                         "sigma"]].to_dict("records")
            for output, sub in screen.groupby("output", sort=False)}
     return {
-        "command": command, "plan": plan.to_dict(), "runs": results.runs, "calls": calls,
+        "command": command, "directory": str(directory), "plan": plan.to_dict(),
+        "runs": results.runs, "calls": calls,
         "morris_top": top, "sobol_factors": results.top,
         "sobol": results.sobol.to_dict("records"),
         "levers": results.levers.to_dict("records"),
@@ -116,13 +119,19 @@ def markdown_section(summary: Mapping[str, Any], *, level: int = 2) -> list[str]
     quick = " (**quick version**: too small to conclude from)" if plan["quick"] else ""
     fixed = (", with " + ", ".join(f"`{k}` = {v}" for k, v in plan["fixed"].items())
              if plan["fixed"] else "")
+    cost = (f"The runs took {seconds:.0f} s of wall time ({computed} computed in "
+            f"{sum(1 for c in calls if c.get('computed'))} call(s))" if computed
+            else "The runs were computed by an earlier call whose time is not on record")
+    where = summary.get("directory")
+    files = (f" Tables (CSV) and figures (Morris mu*/sigma, per-lever effects, reversal) are in "
+             f"`{where}/tables` and `{where}/figures`." if where else "")
     lines = [
         f"Produced by `{summary['command']}`{quick}: every structural parameter ({d}, the "
         f"`structure` group of `sim/params.py`) over its declared range, `{treat}` against "
         f"`{base}`{fixed}; {summary['runs']} runs of {plan['steps']} steps, output "
-        f"`{out}` at the end of the run. Computed in {seconds:.0f} s of wall time "
-        f"({computed} runs; {len(calls)} call(s)). Paired comparisons share structures and "
-        "seeds. Values are model outputs under stated assumptions, not data.", "",
+        f"`{out}` at the end of the run (mean of the last {min(12, plan['steps'])} steps). {cost}. Paired "
+        "comparisons share structures and seeds. Values are model outputs under stated "
+        f"assumptions, not data.{files}", "",
         titles[0], "",
     ]
     rev = summary["reversal"]
@@ -145,7 +154,9 @@ def markdown_section(summary: Mapping[str, Any], *, level: int = 2) -> list[str]
               f"A Latin hypercube of {sizes['structures']} model structures over every "
               f"structural parameter; at each, the lever scenario and `{base}` with the same "
               f"{sizes['lever_replicates']} seed(s). Share of structures where the lever raises "
-              f"`{out}` (Wilson 95 % CI) and the spread of its effect over structures.", "",
+              f"`{out}` (Wilson 95 % CI) and the spread of its effect over structures. A "
+              "lever with no effect distinguishable from seed noise raises it in about half "
+              "the structures, with a mean effect whose CI holds 0.", "",
               "| lever | raises it in | mean effect [95 % CI] | 5 % | median | 95 % | min | max |",
               "|---|---|---|---|---|---|---|---|"]
     for r in summary["levers"]:
@@ -260,7 +271,7 @@ def reversal_figure(results: Results, stem: Path) -> list[Path]:
     ax.invert_yaxis()
     ax.set_xlabel(f"{results.plan.treatment.key} minus {results.plan.baseline.key}: "
                   f"{results.plan.output} (95 % CI)", fontsize=8)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper left")
     ax.set_title(_wrap("One structural parameter at a time at the ends of its range. "
                        + CAPTION), fontsize=8)
     fig.tight_layout()

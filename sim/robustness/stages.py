@@ -39,8 +39,15 @@ from sim.sweep.experiment import (
 )
 
 REVERSAL = "reversal"
+#: Steps averaged at the end of a run (as the validation report's checks, sim.patterns.LAST).
+END_STEPS = 12
 #: The unchanged point of the reversal check.
 DEFAULT_POINT = "default"
+
+
+def reducer(plan: Plan) -> str:
+    """The end-of-run value of a run: the mean of its last :data:`END_STEPS` steps."""
+    return f"mean_last_{min(END_STEPS, plan.steps)}"
 
 
 def sampled(plan: Plan, role: Role, stage: str, factors: Sequence[str]) -> Experiment:
@@ -65,7 +72,7 @@ def sampled(plan: Plan, role: Role, stage: str, factors: Sequence[str]) -> Exper
         "design": design, "sample_size": size, "replicates": replicates, "steps": plan.steps,
         "seed": plan.seed, "fixed": fixed, **extra,
         "vary": {name: {"low": spec(name).low, "high": spec(name).high} for name in factors},
-        "outputs": {plan.output: {"column": plan.output, "reduce": "end"}},
+        "outputs": {plan.output: {"column": plan.output, "reduce": reducer(plan)}},
         "analysis": {"main": plan.output},
     }
     return parse_experiment(data, path=plan.path)
@@ -92,7 +99,7 @@ def reversal(plan: Plan) -> Experiment:
         description=f"Reversal check of {plan.path}.", path=plan.path, scenario="",
         base=Parameters(), design="scenarios", factors=(), replicates=plan.sizes.reversal_replicates,
         steps=plan.steps, seed=plan.seed, sample_size=None, second_order=False, levels=4,
-        outputs=(Output(plan.output, plan.output, "end"),),
+        outputs=(Output(plan.output, plan.output, reducer(plan)),),
         analysis=AnalysisSpec(main=plan.output), scenarios=tuple(points))
 
 
