@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "viz": ("sim.viz.cli", "start the live Solara view on 127.0.0.1"),
     "validate": ("sim.validate", "run the model's pattern and mechanism checks and write the "
                  "validation report"),
+    "robustness": ("sim.robustness.cli", "do the conclusions survive the structural assumptions? "
+                   "(Morris, Sobol, per-lever shares, reversal check)"),
 }
 
 

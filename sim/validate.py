@@ -4,7 +4,15 @@ Runs every pattern and mechanism check of :mod:`sim.patterns` (paired
 replicates, 95 % CIs) on the model's defaults, or on a user's scenario
 (``--scenario FILE``: every condition is layered on the scenario's values),
 plus which side binds and whether a subsidy does less in hub-dominated peer
-networks, and writes a Markdown report (default ``docs/validation.md``).
+networks, and the robustness summary (:mod:`sim.robustness`), and writes a
+Markdown report (default ``docs/validation.md``).
+
+The robustness section is read from a finished ``python -m sim robustness``
+analysis when there is one for the same comparison (``--robustness DIR``, or
+``out/robustness`` for the defaults), and says which command produced it;
+otherwise the quick version of that analysis runs here (about two minutes on
+2 cores), and the section says it is the quick version. Running the full
+analysis inside ``validate`` would triple its time.
 The shipped ``docs/validation.md`` is this command's output; a test fails
 when its structure (sections, checks) is stale.
 """
@@ -33,6 +41,8 @@ from sim.patterns import (
 )
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "docs" / "validation.md"
+#: Where ``python -m sim robustness`` puts the shipped analysis (read when finished).
+ROBUSTNESS_DIR = Path("out") / "robustness"
 FAMILIES = ("random", "hub", "small_world")
 #: The subsidy compared across peer-network families, on the full package with and without it.
 FAMILY_SUBSIDY = dict(subsidy_per_content_step=1.0, subsidy_budget_per_year=2000.0)
@@ -47,9 +57,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "--scenario, validation-<scenario>.md in the current directory)")
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                         help="worker processes (default: number of CPUs); results do not depend on it")
-    parser.add_argument("--only", choices=["patterns", "horizons", "mechanisms", "all"],
-                        default="all",
-                        help="which checks to run (default all)")
+    parser.add_argument("--only", choices=["patterns", "horizons", "mechanisms", "robustness", "all"],
+                        default="all", help="which checks to run (default all)")
+    parser.add_argument("--robustness", metavar="DIR", type=Path,
+                        help="a finished `python -m sim robustness` analysis to report (default: "
+                        f"{ROBUSTNESS_DIR} for the defaults if finished there, else the quick "
+                        "version runs)")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -57,9 +70,18 @@ def main(args: argparse.Namespace) -> int:
     base, name = _base(args.scenario)
     out = args.out or (DEFAULT_OUT if name is None else Path(f"validation-{name}.md"))
     executor = ProcessPoolExecutor(max_workers=args.jobs) if args.jobs > 1 else None
+    progress = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    from sim.robustness.spec import RobustnessError
+    from sim.store import StoreMismatchError
+
     try:
-        results = collect(base, executor, only=args.only,
-                          progress=lambda m: print(m, file=sys.stderr, flush=True))
+        results = collect(base, executor, only=args.only, progress=progress)
+        if args.only in ("robustness", "all"):
+            results["robustness"] = robustness(base, name, getattr(args, "robustness", None),
+                                               args.jobs, progress)
+    except (RobustnessError, StoreMismatchError) as err:
+        print(f"error: --robustness: {err}", file=sys.stderr)
+        return 2
     finally:
         if executor:
             executor.shutdown(cancel_futures=True)
@@ -103,6 +125,50 @@ def collect(base: Mapping[str, Any], executor: Executor | None = None, only: str
             pattern = mechanism.as_pattern()
             results["mechanisms"].append((pattern, pattern.evaluate(base, executor)))
     return results
+
+
+def robustness(base: Mapping[str, Any], name: str | None, directory: Path | None, jobs: int,
+               progress=lambda message: None) -> dict[str, Any] | None:
+    """The summary of a robustness analysis of ``base`` (see the module docstring).
+
+    Raises:
+        sim.robustness.spec.RobustnessError: ``directory`` holds no finished analysis.
+    """
+    from sim.robustness.report import read_summary, write
+    from sim.robustness.run import run_robustness
+    from sim.robustness.spec import DEFAULT_FILE, RobustnessError, load_plan, plan_for_params
+    from sim.sweep.executors import ExecutorChoice
+
+    if directory is not None:
+        summary = read_summary(directory)
+        if summary is None:
+            raise RobustnessError(str(directory), "summary.json", "not found: run python -m sim "
+                                  f"robustness --out {directory} first")
+        return summary
+    if name is None:
+        summary = read_summary(ROBUSTNESS_DIR)
+        shipped = load_plan(DEFAULT_FILE)
+        if summary is not None and not summary["plan"]["quick"] and (
+                summary["plan"]["baseline"]["key"], summary["plan"]["treatment"]["key"]) == (
+                shipped.baseline.key, shipped.treatment.key):
+            progress(f"robustness: reading the finished analysis in {ROBUSTNESS_DIR}")
+            return summary
+        plan = load_plan(DEFAULT_FILE, quick=True)
+        where = Path("out") / "robustness-quick"
+        command = f"python -m sim robustness --quick --out {where} -j {jobs}"
+    else:
+        shipped = load_plan(DEFAULT_FILE, quick=True)
+        plan = plan_for_params(shipped, base, {**base, **FULL_PACKAGE}, baseline_key=name,
+                               treatment_key=f"{name}+full-package",
+                               source=f"the scenario {name}")
+        where = Path("out") / f"robustness-quick-{plan.baseline.key}"
+        command = f"python -m sim validate --scenario {name} (quick robustness in {where})"
+    progress(f"robustness: the quick version into {where} (a finished analysis is read instead "
+             f"when there is one: {ROBUSTNESS_DIR} or --robustness DIR)")
+    results = run_robustness(plan, where, choice=ExecutorChoice(jobs=jobs), progress=False,
+                             command=command)
+    write(results, where, command=command)
+    return read_summary(where)
 
 
 def _families(base, executor, progress) -> list[tuple[str, float, tuple[float, float]]]:
@@ -186,10 +252,14 @@ def render(results: Mapping[str, Any], scenario: str | None = None) -> str:
             lines += [f"### {pattern.title}", "", pattern.mechanism, "",
                       "| check | estimate [95 % CI] | rule | verdict |", "|---|---|---|---|"]
             lines += [_check_row(c) for c in checks] + [""]
-    lines += ["## Robustness to the structural assumptions", "",
-              "Not in this report yet: the robustness experiment over every parameter of the "
-              "`structure` group (Morris screening, then Sobol on the few that matter) is the next "
-              "step of the issue \"Conclusions that survive their assumptions\".", ""]
+    if "robustness" in results:
+        from sim.robustness.report import markdown_section
+
+        lines += ["## Robustness to the structural assumptions", ""]
+        if results["robustness"] is None:
+            lines += ["Not run: `python -m sim robustness` makes this section.", ""]
+        else:
+            lines += markdown_section(results["robustness"], level=3)
     return "\n".join(lines)
 
 
@@ -208,4 +278,10 @@ def outline() -> list[str]:
         items += [f"| {c.label} |" for c in pattern.claims]
     items += [f"| {family} |" for family in FAMILIES]
     items += [f"| {condition} | {year} |" for condition in CONDITIONS for year in YEARS]
+    from sim.robustness.report import headings
+    from sim.robustness.spec import load_plan
+
+    plan = load_plan()
+    items += headings(plan.output, level=3)
+    items += [f"| `{lever.key}` |" for lever in plan.levers]
     return items

@@ -61,6 +61,9 @@ def test_validate_runs_the_checks_on_a_users_scenario(tmp_path, monkeypatch, cap
     short = validate.horizons
     monkeypatch.setattr(validate, "horizons",
                         lambda base, executor: short(base, years=(2, 3), seeds=(1, 2), executor=executor))
+    asked = []
+    monkeypatch.setattr(validate, "robustness", lambda base, name, directory, jobs, progress:
+                        asked.append((base, name)) or _summary(quick=True))
     out = tmp_path / "report.md"
     args = validate.argparse.Namespace(scenario=str(scenario), out=out, jobs=1, only="all")
     assert validate.main(args) == 0
@@ -69,3 +72,81 @@ def test_validate_runs_the_checks_on_a_users_scenario(tmp_path, monkeypatch, cap
     # the horizons are measured on the user's scenario, for both conditions, at each year asked
     assert "## Horizons: has it settled?" in text
     assert "| status quo | 3 |" in text and "| full package | 2 |" in text
+    assert asked == [({"n_enterprises": 150, "n_schools": 3}, "tiny")]
+    assert "## Robustness to the structural assumptions" in text and "**quick version**" in text
+
+
+def _summary(quick: bool) -> dict:
+    """A robustness summary built from synthetic result tables (no runs)."""
+    import pandas as pd
+
+    from sim.robustness import analysis
+    from sim.robustness.report import summarise
+    from sim.robustness.run import Results
+    from sim.robustness.spec import load_plan
+
+    plan = load_plan(quick=quick)
+    names = list(plan.factors)
+    screening = pd.DataFrame([(o, p, 0.0, 0.1 * (i + 1), 0.05, 0.01, len(names) - i)
+                              for o in ("ruian-status-quo", "full-package", "effect")
+                              for i, p in enumerate(names)],
+                             columns=["output", "parameter", "mu", "mu_star", "sigma",
+                                      "mu_star_conf", "rank"])
+    top = names[:plan.sizes.top]
+    sobol = pd.DataFrame([(o, p, 0.2, 0.05, 0.3, 0.05) for o in ("ruian-status-quo",
+                                                                 "full-package", "effect")
+                          for p in top], columns=["output", "parameter", "S1", "S1_conf", "ST",
+                                                  "ST_conf"])
+    levers = analysis.lever_table({r.key: [0.1, -0.02, 0.05] for r in plan.levers})
+    reversal = pd.DataFrame([("default", "-", float("nan"), 0.4, 0.3, 0.5, 4, 0.07, 0.47, False,
+                              False)] + [(p, e, 0.0, -0.01 if p == names[1] and e == "low"
+                                          else 0.3, 0.2, 0.4, 4, 0.1, 0.4, False, False)
+                                         for p in names for e in ("low", "high")],
+                            columns=list(analysis.REVERSAL_COLUMNS))
+    reversal["reversed"] = reversal["difference"] <= 0
+    results = Results(plan, screening, top, sobol, levers,
+                      pd.DataFrame({"lever": [], "design_point": [], "effect": []}), reversal,
+                      analysis.reversal_summary(reversal), {"computed": 10, "resumed": 0,
+                                                            "failed": 0}, 10, 12.5)
+    return summarise(results, command="python -m sim robustness -j 2")
+
+
+def test_the_robustness_section_reports_the_summary_and_names_its_command():
+    summary = _summary(quick=False)
+    text = validate.render({"patterns": [], "mechanisms": [], "binding": {}, "families": [],
+                            "robustness": summary})
+    section = text[text.index("## Robustness to the structural assumptions"):]
+    assert "`python -m sim robustness -j 2`" in section and "quick version" not in section
+    from sim.robustness.report import headings
+
+    for heading in headings("content_share", level=3):
+        assert heading in section
+    # The synthetic reversal is reported as a reversal, with the parameter and end.
+    reversed_at = summary["reversal"]["reversed"]
+    assert len(reversed_at) == 1 and f"**Yes**: {reversed_at[0]} reverses it" in section
+    for lever in load_levers():
+        assert f"| `{lever}` | 2/3 = 0.67" in section
+
+
+def load_levers() -> list[str]:
+    from sim.robustness.spec import load_plan
+
+    return [r.key for r in load_plan().levers]
+
+
+def test_validate_reads_a_finished_robustness_analysis_or_says_how_to_make_one(tmp_path, capsys):
+    import json
+
+    from sim.robustness.report import SUMMARY_JSON
+
+    with_summary = tmp_path / "done"
+    with_summary.mkdir()
+    (with_summary / SUMMARY_JSON).write_text(json.dumps(_summary(quick=False)), encoding="utf-8")
+    assert validate.robustness({}, None, with_summary, 1)["command"] == \
+        "python -m sim robustness -j 2"
+    args = validate.argparse.Namespace(scenario=None, out=tmp_path / "r.md", jobs=1,
+                                       only="robustness", robustness=tmp_path / "empty")
+    assert validate.main(args) == 2
+    err = capsys.readouterr().err
+    assert "error: --robustness:" in err and "empty" in err and "python -m sim robustness" in err
+    assert not (tmp_path / "r.md").exists()

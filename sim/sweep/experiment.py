@@ -451,6 +451,9 @@ def parse_experiment(data: Mapping[str, Any], *, path: str = "<experiment>") -> 
     Raises:
         ExperimentError: for any problem, naming file, key and allowed values.
     """
+    if data.get("kind") == "robustness":  # experiments/robustness.toml has its own command
+        raise ExperimentError(path, "kind", "a robustness analysis: run it with python -m sim "
+                              "robustness (not sim sweep)")
     _check_keys(data, TOP_LEVEL_KEYS, path, "top level")
     design = data.get("design", "grid")
     if design not in DESIGNS:
