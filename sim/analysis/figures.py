@@ -186,8 +186,8 @@ def leakage_and_delay(summary: pd.DataFrame, path_stem: Path,
 
 
 def comparison_forest(table: pd.DataFrame, path_stem: Path, *, lang: str = "en",
-                      figure_titles: bool = False,
-                      outputs: Sequence[str] = FOREST) -> list[Path]:
+                      figure_titles: bool = False, outputs: Sequence[str] = FOREST,
+                      names: dict[str, str] | None = None) -> list[Path]:
     """Forest plot: each scenario's paired difference from the baseline with its 95 % CI.
 
     One panel per output (their units differ), one row per scenario; the
@@ -199,6 +199,8 @@ def comparison_forest(table: pd.DataFrame, path_stem: Path, *, lang: str = "en",
         lang: language of the labels.
         figure_titles: draw a figure title.
         outputs: the outputs drawn (those present in ``table``).
+        names: output -> axis label, for outputs that are not model columns (a
+            sweep's named outputs); default the label from :mod:`sim.labels`.
     """
     shown = [o for o in outputs if o in set(table["output"]) and o != COST_PER_CONTENT]
     scenarios = list(dict.fromkeys(table["scenario"]))
@@ -221,7 +223,8 @@ def comparison_forest(table: pd.DataFrame, path_stem: Path, *, lang: str = "en",
                             capsize=2)
             ax.axvline(0, color="black", linewidth=0.6, linestyle="--")
             ax.set_yticks(ypos, scenarios)
-            ax.set_xlabel(("Δ " if lang == "en" else "Δ ") + _wrap(label(output, lang), 30))
+            shown_name = (names or {}).get(output) or label(output, lang)
+            ax.set_xlabel("Δ " + _wrap(shown_name, 30))
             ax.grid(alpha=0.3, axis="x")
             span = np.nanmax(np.abs(np.concatenate([part["diff_low"], part["diff_high"], diff])))
             span = float(span) if np.isfinite(span) and span > 0 else 1.0

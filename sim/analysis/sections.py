@@ -107,7 +107,8 @@ def results_section(summary: pd.DataFrame, replicates: int,
 
 
 def comparisons_section(table: pd.DataFrame, lang: str = "en",
-                        files: str = "`comparisons.csv`, `comparisons.tex`") -> Section:
+                        files: str = "`comparisons.csv`, `comparisons.tex`",
+                        names: dict[str, str] | None = None) -> Section:
     """Each scenario against the baseline (from :func:`sim.analysis.compare.comparisons`).
 
     Lists the paired difference [95 % CI], d_z and the cost per content
@@ -130,7 +131,7 @@ def comparisons_section(table: pd.DataFrame, lang: str = "en",
             what = f"{term('cost_per_content', lang)} ({term('cost_per_content_unit', lang)})"
             cells = ["", "", _interval(r)]
         else:
-            what = label(r["output"], lang)
+            what = (names or {}).get(r["output"]) or label(r["output"], lang)
             cells = [sig(r["baseline_mean"]), sig(r["mean"]), _interval(r)]
         mark = " *" if compare.excludes_zero(pd.DataFrame([r])).iloc[0] else ""
         lines.append(f"| `{r['scenario']}` | {what} | " + " | ".join(cells) + mark

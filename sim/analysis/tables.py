@@ -172,7 +172,8 @@ def end_of_run_table(summary: pd.DataFrame, outputs: Sequence[str], lang: str = 
     return pd.DataFrame(rows)
 
 
-def comparison_table(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def comparison_table(table: pd.DataFrame, lang: str = "en",
+                     names: dict[str, str] | None = None) -> pd.DataFrame:
     """The comparison table with readable headers and "difference [95 % CI]" cells."""
     from sim.analysis.compare import COST_PER_CONTENT
     from sim.labels import label, term
@@ -184,7 +185,7 @@ def comparison_table(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             term("scenario", lang): r["scenario"],
             term("output", lang): (f"{term('cost_per_content', lang)} "
                                    f"({term('cost_per_content_unit', lang)})") if cost
-            else label(r["output"], lang),
+            else (names or {}).get(r["output"]) or label(r["output"], lang),
             term("baseline_mean", lang): "" if cost else sig(r["baseline_mean"]),
             term("difference", lang) + " [95 % CI]": with_ci(r["difference"], r["diff_low"],
                                                               r["diff_high"]),
