@@ -305,11 +305,24 @@ def _texts_and_legends(fig: Figure) -> Iterator[tuple[str, Text | Legend]]:
         for text in (*_titles(ax), ax.xaxis.label, ax.yaxis.label, *ax.texts):
             if _shown(text):
                 yield f"{name} text {text.get_text()!r}", text
+        if ax.name == "3d":  # 3-D tick labels are placed by projection at draw time
+            yield f"{name} (3-D, with its labels)", _TightBox(ax)
+            continue
         for tick in (*ax.get_xticklabels(), *ax.get_yticklabels()):
             if _shown(tick) and _in_view(ax, tick):
                 yield f"{name} tick label {tick.get_text()!r}", tick
         if (legend := ax.get_legend()) is not None:
             yield f"{name} legend", legend
+
+
+class _TightBox:
+    """An axes measured by its tight box (all it draws), for axes whose parts are projected."""
+
+    def __init__(self, ax: Axes):
+        self.ax = ax
+
+    def get_window_extent(self, renderer) -> Bbox:
+        return self.ax.get_tightbbox(renderer)
 
 
 def _titles(ax: Axes) -> tuple[Text, ...]:

@@ -356,7 +356,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "title": ("title", "标题"),
     "extends": ("extends", "继承自"),
     "changed_values": ("values changed from the defaults", "相对默认值的改动"),
-    "n": ("n", "n"),
     "n_pairs": ("pairs", "配对数"),
     "baseline_mean": ("baseline mean", "基准情景均值"),
     "scenario_mean": ("scenario mean", "情景均值"),

@@ -37,8 +37,8 @@ class ComparisonError(ValueError):
     """The baseline is not one of the compared groups (the message names the allowed ones)."""
 
 
-def choose_baseline(names: Sequence[str], baseline: str | None, *, option: str = "--baseline"
-                    ) -> str:
+def choose_baseline(names: Sequence[str], baseline: str | None, *, option: str = "--baseline",
+                    kind: str = "scenarios") -> str:
     """``baseline``, or the first of ``names`` when None.
 
     Raises:
@@ -48,9 +48,9 @@ def choose_baseline(names: Sequence[str], baseline: str | None, *, option: str =
     if baseline is None:
         return names[0]
     if str(baseline) not in names:
-        raise ComparisonError(f"{option}: {baseline!r} is not one of the compared "
-                              f"{'scenarios' if option == '--baseline' else 'points'}: "
-                              f"{', '.join(names)}")
+        shown = names if len(names) <= 20 else [*names[:20], f"... ({len(names)} in all)"]
+        raise ComparisonError(f"{option}: {baseline!r} is not one of the compared {kind}: "
+                              f"{', '.join(shown)}")
     return str(baseline)
 
 

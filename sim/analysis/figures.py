@@ -137,10 +137,12 @@ def content_vs_spending(summary: pd.DataFrame, path_stem: Path,
         ax.set_xscale("symlog", linthresh=1.0)
         highs = np.concatenate([x["ci95_high"].fillna(x["mean"]).to_numpy(), x["mean"].to_numpy()])
         top = float(np.nanmax(highs)) if np.isfinite(highs).any() else 1.0
-        ax.set_xlim(0, _symlog_pad(max(top, 1.0)))
+        # Room on every side for a marker of zero spending or zero content (never cut off).
+        ax.set_xlim(-0.3, _symlog_pad(max(top, 1.0)))
         ytop = np.nanmax(np.concatenate([y["ci95_high"].fillna(y["mean"]).to_numpy(),
                                          reported["mean"].to_numpy() if len(reported) else []]))
-        ax.set_ylim(0, min(1.0, float(ytop) * 1.12 + 0.02) if np.isfinite(ytop) else 1.0)
+        ytop = min(1.0, float(ytop) * 1.12 + 0.02) if np.isfinite(ytop) else 1.0
+        ax.set_ylim(-0.04 * ytop, ytop + 0.02 * ytop)
         ax.set_xlabel(label("spending_total", lang) + (" (log scale above 1)" if lang == "en"
                                                        else "（1 以上为对数刻度）"))
         ax.set_ylabel(label("content_share", lang))
@@ -166,8 +168,13 @@ def leakage_and_delay(summary: pd.DataFrame, path_stem: Path,
             ypos = np.arange(len(part))[::-1]
             colours = [style.OKABE_ITO[k % len(style.OKABE_ITO)] for k in range(len(part))]
             means = part["mean"].fillna(0).to_numpy()
-            ax.barh(ypos, means, xerr=np.array([_err(r) for _, r in part.iterrows()]).reshape(
-                -1, 2).T, color=colours, alpha=0.85, capsize=2, height=0.65)
+            ax.barh(ypos, means, color=colours, alpha=0.85, height=0.65)
+            has_ci = part["ci95_low"].notna().to_numpy() & (part["ci95_high"] > part["ci95_low"]
+                                                           ).to_numpy()
+            if has_ci.any():  # no zero-width caps at the axis for scenarios without a value
+                err = np.array([_err(r) for _, r in part.iterrows()]).reshape(-1, 2).T
+                ax.errorbar(means[has_ci], ypos[has_ci], xerr=err[:, has_ci], fmt="none",
+                            ecolor="black", capsize=2, linewidth=0.8)
             for yy, scenario, mean in zip(ypos, part.index, part["mean"], strict=True):
                 if output == "leakage_share" and paid.get(scenario, 1.0) == 0:
                     ax.text(0, yy, " no subsidy paid" if lang == "en" else " 未支付补贴",

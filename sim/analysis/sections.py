@@ -59,6 +59,7 @@ def scenarios_section(points: Sequence[Any], lang: str = "en") -> Section:
         points: objects with ``name``, ``title``, ``extends`` and ``params`` (the
             values changed from the defaults), e.g.
             :class:`sim.sweep.experiment.ScenarioPoint`.
+        lang: language of the headers.
     """
     head = [term(k, lang) for k in ("scenario", "title", "extends", "changed_values")]
     lines = ["| " + " | ".join(head) + " |", "|---|---|---|---|"]

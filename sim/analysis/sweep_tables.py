@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import tables as paper_tables
-from sim.analysis.stats import interval, mean_ci, summarise
+from sim.analysis.stats import interval, summarise
 
 #: Number of quantile bins for response curves of sampled (non-grid) factors.
 RESPONSE_BINS = 10

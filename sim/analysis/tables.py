@@ -54,8 +54,9 @@ def with_ci(mean: float, low: float, high: float, digits: int = DIGITS) -> str:
 
 def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
                 key_columns: int = 1, digits: int = DIGITS, csv: pd.DataFrame | None = None,
-                note: str = "", long: bool = False) -> list[Path]:
-    """Write ``table`` as ``stem.csv`` and ``stem.tex`` (booktabs, split when wide).
+                note: str = "", long: bool = False, latex_columns: Sequence[str] = (),
+                widths: dict[str, str] | None = None) -> list[Path]:
+    r"""Write ``table`` as ``stem.csv`` and ``stem.tex`` (booktabs, split when wide).
 
     Args:
         table: what the paper shows: readable headers, cells as numbers or
@@ -69,6 +70,8 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
         csv: the table to write as CSV instead of ``table`` (full-precision
             numbers, code names), default ``table``.
         note: a line under the table (plain text).
+        latex_columns: columns whose cells are LaTeX already (math), not escaped.
+        widths: column -> LaTeX width (``"3cm"``): the column wraps at that width.
         long: a table of many rows: a ``longtable`` (needs ``\\usepackage{longtable}``)
             that breaks across pages, its text columns wrapped.
 
@@ -84,12 +87,14 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
     atomic_write_text(paths[0], csv_frame.to_csv(index=csv is None and keep_index))
     atomic_write_text(paths[1], to_latex(shown, caption=caption, label=label,
                                          key_columns=key_columns, digits=digits, note=note,
-                                         long=long))
+                                         long=long, latex_columns=latex_columns,
+                                         widths=widths))
     return paths
 
 
 def to_latex(table: pd.DataFrame, *, caption: str, label: str, key_columns: int = 1,
-             digits: int = DIGITS, note: str = "", long: bool = False) -> str:
+             digits: int = DIGITS, note: str = "", long: bool = False,
+             latex_columns: Sequence[str] = (), widths: dict[str, str] | None = None) -> str:
     """The booktabs LaTeX of ``table`` (no index), split into parts of :data:`MAX_COLUMNS` columns."""
     keys = list(table.columns[:key_columns])
     rest = list(table.columns[key_columns:])
@@ -101,22 +106,30 @@ def to_latex(table: pd.DataFrame, *, caption: str, label: str, key_columns: int 
         suffix = f" (part {k + 1} of {len(chunks)})" if len(chunks) > 1 else ""
         tag = f"-{chr(ord('a') + k)}" if len(chunks) > 1 else ""
         parts.append(_one(part, caption=escape_caption(caption) + suffix, label=label + tag,
-                          digits=digits, note=note if k == len(chunks) - 1 else "", long=long))
+                          digits=digits, note=note if k == len(chunks) - 1 else "", long=long,
+                          latex_columns=latex_columns, widths=widths))
     return "\n".join(parts)
 
 
 def _one(table: pd.DataFrame, *, caption: str, label: str, digits: int, note: str,
-         long: bool = False) -> str:
+         long: bool = False, latex_columns: Sequence[str] = (),
+         widths: dict[str, str] | None = None) -> str:
     numeric = [pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
                for c in table.columns]
     # Long tables wrap their text columns; the widest text (a source) gets the most room.
     wrap = {c: ("p{5.5cm}" if c == table.columns[-1] else "p{3.5cm}") for c, n in
             zip(table.columns, numeric, strict=True) if long and not n}
+    wrap |= {c: f"p{{{w}}}" for c, w in (widths or {}).items() if c in table.columns}
     frame = table.copy()
     frame.columns = [str(c) for c in frame.columns]
     styler = frame.style.hide(axis="index")
-    styler = styler.format(lambda v: tex_escape(sig(v, digits)))
-    styler = styler.format_index(tex_escape, axis=1)
+    raw = [str(c) for c in latex_columns if str(c) in frame.columns]
+    plain = [c for c in frame.columns if c not in raw]
+    styler = styler.format(lambda v: tex_escape(sig(v, digits)), subset=plain)
+    if raw:
+        styler = styler.format(str, subset=raw)
+    # A header written as math ($...$) is LaTeX already.
+    styler = styler.format_index(lambda v: v if str(v).startswith("$") else tex_escape(v), axis=1)
     fmt = "".join(wrap.get(c, "r" if n else "l") for c, n in zip(table.columns, numeric,
                                                                   strict=True))
     if long:
@@ -143,7 +156,7 @@ def tex_escape(text: str) -> str:
 
 
 def escape_caption(caption: str) -> str:
-    """Escape ``_ & % # $`` not already escaped (so ``\\%`` stays as written)."""
+    r"""Escape ``_ & % # $`` not already escaped (so ``\\%`` stays as written)."""
     return re.sub(r"(?<!\\)([_&%#$])", r"\\\1", caption)
 
 
@@ -200,6 +213,7 @@ def parameter_table(scenarios: Sequence, lang: str = "en") -> tuple[pd.DataFrame
 
     Args:
         scenarios: loaded scenarios (:class:`sim.scenarios.Scenario`).
+        lang: language of the headers and labels.
 
     Returns:
         ``(shown, raw)``: the table with readable headers and labels, and the

@@ -22,7 +22,8 @@ CAPTIONS = {
     "depth_shares_over_time": (
         "Share of active partnerships at form, practice and content over time (replicate mean, "
         "95 % confidence band, logit-scale).",
-        "有效合作中形式合作、实践合作与实质合作所占比例随时间的变化（重复运行均值，95% 置信带，logit 尺度）。"),
+        "有效合作中形式合作、实践合作与实质合作所占比例随时间的变化"
+        "（重复运行均值，95% 置信带，logit 尺度）。"),
     "content_vs_spending": (
         "End-of-run content share against government spending (MU per step, mean over the last "
         "year); bars are 95 % confidence intervals.",

@@ -27,8 +27,8 @@ from sim.analysis.batch import DEFAULT_WINDOW, end_of_run, summarise_ends
 from sim.analysis.sections import KEY_OUTPUTS
 from sim.analysis.stats import settling
 from sim.batch.report import write_report
-from sim.figure_style import LANGS
 from sim.engine import SCENARIO_BATCH_IDENTITY, run_experiment
+from sim.figure_style import LANGS
 from sim.manifest import MANIFEST
 from sim.network_io import load_network
 from sim.outputs import COLUMNS

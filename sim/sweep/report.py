@@ -27,11 +27,10 @@ import pandas as pd
 from sim import outputs as model_outputs
 from sim.analysis import compare, sections
 from sim.analysis import figures as batch_figures
-from sim.analysis import tables as paper_tables
 from sim.analysis import sweep_figures as figures
 from sim.analysis import sweep_tables as tables
+from sim.analysis import tables as paper_tables
 from sim.analysis.batch import summarise_ends
-from sim.analysis.stats import is_bounded
 from sim.analysis.sensitivity import (
     SensitivityError,
     morris_indices,
@@ -39,11 +38,11 @@ from sim.analysis.sensitivity import (
     sobol_indices,
     stable_replicates,
 )
+from sim.analysis.stats import is_bounded
+from sim.labels import LabelError, label, term
 from sim.store import atomic_write_text
 from sim.sweep.designs import sampler_seed, unit_problem
-from sim.labels import LabelError, label, term
-from sim.sweep.experiment import Experiment, ExperimentError, Factor, Output, PhaseSpec, \
-    parse_reducer
+from sim.sweep.experiment import Experiment, ExperimentError, Factor, Output, PhaseSpec, parse_reducer
 from sim.sweep.results import load_sweep_experiment, run_outputs, run_status
 from sim.sweep.run import read_design
 
@@ -468,9 +467,11 @@ def _comparisons(exp: Experiment, runs: pd.DataFrame, baseline: str | None, tdir
                             "number of design.parquet)")
         return
     try:
-        base = compare.choose_baseline(names, baseline)
+        base = compare.choose_baseline(names, baseline, kind="scenarios" if scenarios else
+                                       "design points with finished runs (design_point numbers)")
     except compare.ComparisonError as err:
-        raise ExperimentError(f"{err} (the design points with finished runs)") from None
+        option, message = str(err).split(": ", 1)
+        raise ExperimentError(str(report.directory.parent), option, message) from None
     if len(names) < 2:
         return
     ends = runs.assign(**{group: runs[group].astype(str) if scenarios
