@@ -84,7 +84,7 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
     shown = table.reset_index() if keep_index else table.reset_index(drop=True)
     csv_frame = csv if csv is not None else table
     paths = [stem.with_suffix(".csv"), stem.with_suffix(".tex")]
-    atomic_write_text(paths[0], csv_frame.to_csv(index=csv is None and keep_index))
+    atomic_write_text(paths[0], csv_frame.to_csv(index=csv_frame.index.name is not None))
     atomic_write_text(paths[1], to_latex(shown, caption=caption, label=label,
                                          key_columns=key_columns, digits=digits, note=note,
                                          long=long, latex_columns=latex_columns,

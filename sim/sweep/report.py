@@ -260,9 +260,10 @@ def _sobol(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Path
                                 "sweep again to retry failed or missing runs)")
             continue
         report.files += tables.write_table(
-            indices, tdir / f"sobol_{out.name}", caption=f"{exp.title}: Sobol indices of "
+            _readable_index(indices, exp, report.lang), tdir / f"sobol_{out.name}",
+            caption=f"{exp.title}: Sobol indices of "
             f"{out.describe()} (half-width of 95\\% bootstrap CI in the conf columns)",
-            label=f"tab:{exp.name}-sobol-{out.name}")
+            label=f"tab:{exp.name}-sobol-{out.name}", csv=indices)
         report.files += figures.sobol_bars(indices, fdir / f"sobol_{out.name}",
                                            output_label=_output_label(out, report.lang,
                                                                       unit=False),
@@ -288,9 +289,10 @@ def _morris(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Pat
             report.notes.append(f"Morris statistics of {out.name} not computed: {err}")
             continue
         report.files += tables.write_table(
-            indices, tdir / f"morris_{out.name}", caption=f"{exp.title}: Morris statistics of "
+            _readable_index(indices, exp, report.lang), tdir / f"morris_{out.name}",
+            caption=f"{exp.title}: Morris statistics of "
             f"{out.describe()} per full range of each parameter",
-            label=f"tab:{exp.name}-morris-{out.name}")
+            label=f"tab:{exp.name}-morris-{out.name}", csv=indices)
         report.files += figures.morris_plot(indices, fdir / f"morris_{out.name}",
                                             output_label=_output_label(out, report.lang,
                                                                        unit=False),
@@ -426,6 +428,15 @@ def _output_label(out: Output, lang: str = "en", *, unit: bool = True) -> str:
     how = {"final": "末步", "mean": "全程均值", "min": "最小值", "max": "最大值"}.get(kind, "")
     how = f"最后 {n} 步{'均值' if kind == 'mean' else '合计'}" if n else how
     return f"{text}（{how}）"
+
+
+def _readable_index(indices: pd.DataFrame, exp: Experiment, lang: str) -> pd.DataFrame:
+    """A sensitivity table with readable parameter labels for LaTeX (the CSV keeps the names)."""
+    names = _factor_names(exp, lang)
+    shown = indices.copy()
+    shown.index = pd.Index([names.get(str(i), str(i)) for i in indices.index],
+                           name=term("parameter", lang))
+    return shown
 
 
 def _bounded(exp: Experiment) -> list[str]:
