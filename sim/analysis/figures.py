@@ -211,10 +211,13 @@ def comparison_forest(table: pd.DataFrame, path_stem: Path, *, lang: str = "en",
     """
     shown = [o for o in outputs if o in set(table["output"]) and o != COST_PER_CONTENT]
     scenarios = list(dict.fromkeys(table["scenario"]))
+    per_row = 0.2
+    if len(scenarios) > 15:  # many design points: one row of panels, so it fits a page
+        shown, per_row = shown[:3], 0.13
     cols = min(3, len(shown))
     rows = int(np.ceil(len(shown) / cols))
     with journal_style(lang, "double") as st:
-        height = rows * (0.2 * len(scenarios) + 0.9)
+        height = rows * (per_row * len(scenarios) + 0.9)
         fig, axes = plt.subplots(rows, cols, figsize=(st.width_in, height), sharey=True,
                                  squeeze=False)
         ypos = np.arange(len(scenarios))[::-1]
@@ -224,10 +227,12 @@ def comparison_forest(table: pd.DataFrame, path_stem: Path, *, lang: str = "en",
             low = (diff - part["diff_low"].to_numpy(dtype=float))
             high = (part["diff_high"].to_numpy(dtype=float) - diff)
             err = np.nan_to_num(np.vstack([low, high]))
+            few = len(scenarios) <= len(_MARKERS)  # beyond that, colours only add noise
             for k, yy in enumerate(ypos):
-                ax.errorbar(diff[k], yy, xerr=err[:, k:k + 1], marker=_MARKERS[k % len(_MARKERS)],
-                            color=style.OKABE_ITO[k % len(style.OKABE_ITO)], linestyle="none",
-                            capsize=2)
+                ax.errorbar(diff[k], yy, xerr=err[:, k:k + 1],
+                            marker=_MARKERS[k % len(_MARKERS)] if few else "o",
+                            color=style.OKABE_ITO[k % len(style.OKABE_ITO)] if few
+                            else style.OKABE_ITO[0], linestyle="none", capsize=2)
             ax.axvline(0, color="black", linewidth=0.6, linestyle="--")
             ax.set_yticks(ypos, scenarios)
             shown_name = (names or {}).get(output) or label(output, lang)

@@ -155,7 +155,7 @@ def _interval(row: pd.Series) -> str:
     return with_ci(row["difference"], row["diff_low"], row["diff_high"])
 
 
-def settling_section(table: pd.DataFrame, tolerance: float) -> Section:
+def settling_section(table: pd.DataFrame, tolerance: float, lang: str = "en") -> Section:
     """Whether each scenario has settled (per-run trends from :func:`sim.analysis.stats.settling`).
 
     A scenario has settled when the 95 % CI of its runs' mean trend lies within
@@ -169,7 +169,8 @@ def settling_section(table: pd.DataFrame, tolerance: float) -> Section:
              f"±{tolerance:g} a year.", ""]
     judged = table.dropna(subset=["trend"])
     if judged.empty:
-        return Section("Has it settled?", lines + ["Runs shorter than two years cannot be judged."])
+        return Section(term("section_settling", lang),
+                       lines + ["Runs shorter than two years cannot be judged."])
     lines += ["| scenario | content share trend a year [95 % CI] | settled |", "|---|---|---|"]
     open_scenarios = 0
     for scenario, runs in judged.groupby("scenario", sort=False):
@@ -182,7 +183,7 @@ def settling_section(table: pd.DataFrame, tolerance: float) -> Section:
                    "shares are still moving at the end of the run; the ODD lists the slow state "
                    "variables, and `experiments/horizons.py` shows longer horizons."
                    if open_scenarios else "Every scenario has settled.")]
-    return Section("Has it settled?", lines)
+    return Section(term("section_settling", lang), lines)
 
 
 def figures_section(figures: Sequence[Path], out: Path, captions: dict[str, str],

@@ -97,7 +97,7 @@ def render(scenarios: Sequence[Scenario], summary: pd.DataFrame, manifest: dict[
     if comparisons is not None and not comparisons.empty:
         parts.append(sections.comparisons_section(comparisons, lang))
     if settled is not None:
-        parts.append(sections.settling_section(settled, SETTLED_TREND_PER_YEAR))
+        parts.append(sections.settling_section(settled, SETTLED_TREND_PER_YEAR, lang))
     parts += list(extra)
     parts.append(sections.figures_section(figures, out, captions(lang), lang))
     if tables:
