@@ -189,6 +189,8 @@ def save(fig: Figure, path_stem: str | os.PathLike[str], formats: Sequence[str] 
         raise ValueError(f"path_stem {str(stem)!r} ends in a file format: give {str(stem.with_suffix(''))!r} "
                          "and choose the formats with formats=")
     stem.parent.mkdir(parents=True, exist_ok=True)
+    for observer in _OBSERVERS:
+        observer(fig, stem)
     written = []
     with mpl.rc_context(SAVE_RC):
         for fmt in formats:
@@ -204,6 +206,29 @@ def save(fig: Figure, path_stem: str | os.PathLike[str], formats: Sequence[str] 
                     os.unlink(tmp)
             written.append(target)
     return written
+
+
+_OBSERVERS: list = []
+
+
+@contextlib.contextmanager
+def layout_checked() -> Iterator[dict[str, list[LayoutProblem]]]:
+    """Run :func:`check_layout` on every figure :func:`save` writes inside this block.
+
+    Yields a dict, filled as figures are saved: path stem -> its problems
+    (an empty list for a clean figure). Tests use it to check every figure a
+    batch, sweep or game writes.
+    """
+    found: dict[str, list[LayoutProblem]] = {}
+
+    def observe(fig: Figure, stem: Path) -> None:
+        found[str(stem)] = check_layout(fig)
+
+    _OBSERVERS.append(observe)
+    try:
+        yield found
+    finally:
+        _OBSERVERS.remove(observe)
 
 
 @dataclass(frozen=True)
@@ -280,11 +305,24 @@ def _texts_and_legends(fig: Figure) -> Iterator[tuple[str, Text | Legend]]:
         for text in (*_titles(ax), ax.xaxis.label, ax.yaxis.label, *ax.texts):
             if _shown(text):
                 yield f"{name} text {text.get_text()!r}", text
+        if ax.name == "3d":  # 3-D tick labels are placed by projection at draw time
+            yield f"{name} (3-D, with its labels)", _TightBox(ax)
+            continue
         for tick in (*ax.get_xticklabels(), *ax.get_yticklabels()):
             if _shown(tick) and _in_view(ax, tick):
                 yield f"{name} tick label {tick.get_text()!r}", tick
         if (legend := ax.get_legend()) is not None:
             yield f"{name} legend", legend
+
+
+class _TightBox:
+    """An axes measured by its tight box (all it draws), for axes whose parts are projected."""
+
+    def __init__(self, ax: Axes):
+        self.ax = ax
+
+    def get_window_extent(self, renderer) -> Bbox:
+        return self.ax.get_tightbbox(renderer)
 
 
 def _titles(ax: Axes) -> tuple[Text, ...]:

@@ -335,7 +335,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "paired_difference": ("paired difference", "配对差异"),
     "ci95": ("95 % CI", "95% 置信区间"),
     "effect_size": ("standardised effect size", "标准化效应量"),
-    "cost_per_content": ("cost per content partnership-year", "每项实质合作·年的成本"),
+    "cost_per_content": ("Cost per content partnership-year", "每项实质合作·年的成本"),
     "model_units": ("model units (MU)", "模型货币单位（MU）"),
     "parameter": ("parameter", "参数"),
     "value": ("value", "取值"),
@@ -343,6 +343,46 @@ TERMS: dict[str, tuple[str, str]] = {
     "assumption": ("assumption", "假设"),
     "output": ("output", "输出指标"),
     "stylised_not_data": ("Stylised model output, not data.", "程式化模型结果，并非实测数据。"),
+    # report headings and sentences (batch, sweep and game reports)
+    "report_batch": ("Scenario batch", "情景批量运行"),
+    "section_scenarios": ("Scenarios", "情景"),
+    "section_results": ("Results at the end of the run", "运行期末结果"),
+    "section_comparisons": ("Comparisons with the baseline", "与基准情景的比较"),
+    "section_settling": ("Has it settled?", "是否已趋于稳定？"),
+    "section_figures": ("Figures", "图"),
+    "section_tables": ("Tables for papers", "论文用表"),
+    "section_failed": ("Failed runs", "失败的运行"),
+    "section_parameters": ("Parameter values per scenario", "各情景参数取值"),
+    "title": ("title", "标题"),
+    "extends": ("extends", "继承自"),
+    "changed_values": ("values changed from the defaults", "相对默认值的改动"),
+    "n_pairs": ("pairs", "配对数"),
+    "baseline_mean": ("baseline mean", "基准情景均值"),
+    "scenario_mean": ("scenario mean", "情景均值"),
+    "cost_per_content_unit": ("MU", "模型货币单位"),
+    "settled": ("settled", "已稳定"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "disclaimer": (
+        "These values are model outputs under stated assumptions (each scenario value's "
+        "provenance is in `manifest.json` and the scenario file), not data. Money is in model "
+        "units (MU), a relative scale.",
+        "以下数值是在所述假设下的模型输出（各情景取值的来源见 `manifest.json` 与情景文件），"
+        "并非实测数据。货币以模型货币单位（MU）计，为相对尺度。"),
+    "comparisons_intro": (
+        "Each scenario minus the baseline `{baseline}`, replicate by replicate (replicate r of "
+        "every scenario has the same seed), over {n} pairs: the mean paired difference with its "
+        "95 % t-interval, and the paired effect size d_z (mean difference / sd of the "
+        "differences; |d_z| of 0.2, 0.5, 0.8 are conventionally small, medium, large). The cost "
+        "of content is the extra government spending a year over the extra content "
+        "partnerships at the end of the run (MU per content partnership-year), with a seeded "
+        "percentile bootstrap interval over the paired replicates ({resamples} resamples); "
+        "'--' where the content gained is not clearly above or below zero.",
+        "各情景减去基准情景 `{baseline}`，按重复运行逐一配对（各情景第 r 次重复运行使用同一随机种子），"
+        "共 {n} 对：配对差异的均值及其 95% t 置信区间，以及配对效应量 d_z（均值差 / 差值标准差；"
+        "|d_z| 为 0.2、0.5、0.8 通常视为小、中、大）。实质合作成本为每年新增政府支出除以期末新增实质合作数"
+        "（模型货币单位/（项·年）），其区间为对配对重复运行的定种子百分位自助法（{resamples} 次重抽样）；"
+        "新增实质合作与零无明显差别时记为“--”。"),
     "multiple_comparisons": (
         "Many scenarios are compared with one baseline: intervals are not adjusted for "
         "multiple comparisons, so expect some to exclude zero by chance.",

@@ -1,13 +1,15 @@
 """``manifest.json``: what a batch or sweep ran, the same record for both.
 
 Command line, resolved parameters, seeds and their rule, run counts, package
-versions, git commit and platform. Written when the runs start (so a killed
+versions, git commit, platform, and how to cite the exact version used (from
+``CITATION.cff`` and the commit: ``cite``). Written when the runs start (so a killed
 run directory still says what it was running) and again when they end.
 """
 
 from __future__ import annotations
 
 import platform
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -55,6 +57,51 @@ def git_commit(root: Path = REPO_ROOT) -> dict[str, Any] | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return {"commit": head, "tracked_changes": bool(dirty)}
+
+
+CITATION_FILE = REPO_ROOT / "CITATION.cff"
+
+
+def _cff_field(text: str, key: str) -> str | None:
+    """A top-level scalar of CITATION.cff (its few fields we need; no YAML library at run time)."""
+    match = re.search(rf"^{key}:\s*(.+)$", text, flags=re.MULTILINE)
+    return match.group(1).strip().strip('"').strip("'") if match else None
+
+
+def citation(git: dict[str, Any] | None, path: Path = CITATION_FILE) -> dict[str, Any]:
+    """How to cite the exact code that made a run directory.
+
+    Title, authors and version from ``CITATION.cff`` (falling back to the
+    installed package's version), plus the git commit; ``text`` is a
+    reference to paste, ``bibtex`` a ``@software`` entry.
+    """
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    title = _cff_field(text, "title") or "coopsim"
+    version = _cff_field(text, "version")
+    if version is None:
+        try:
+            version = metadata.version("coopsim")
+        except metadata.PackageNotFoundError:
+            version = "unknown"
+    block = re.search(r"^authors:\n((?:[ \t]+.*\n?)+)", text, flags=re.MULTILINE)
+    authors = re.findall(r"-\s*name:\s*(.+)", block.group(1)) if block else []
+    author = authors[0].strip().strip('"') if authors else "coopsim contributors"
+    url = _cff_field(text, "repository-code") or _cff_field(text, "url")
+    commit = git["commit"] if git else None
+    year = datetime.now(UTC).year
+    at = f", commit {commit[:12]}" if commit else ""
+    dirty = " with local changes" if git and git.get("tracked_changes") else ""
+    reference = f"{author} ({year}). {title} (version {version}{at}{dirty}) [Computer software]."
+    if url:
+        reference += f" {url}"
+    note = f"version {version}" + (f", git commit {commit}" if commit else "") + dirty
+    bibtex = ("@software{coopsim,\n"
+              f"  author = {{{{{author}}}}},\n  title = {{{title}}},\n  version = {{{version}}},\n"
+              f"  year = {{{year}}},\n  note = {{{note}}}" + (f",\n  url = {{{url}}}" if url else "")
+              + "\n}")
+    return {"title": title, "version": version, "commit": commit,
+            "tracked_changes": bool(git and git.get("tracked_changes")), "text": reference,
+            "bibtex": bibtex, "source": "CITATION.cff" if text else "package metadata"}
 
 
 def platform_info() -> dict[str, str]:
@@ -114,7 +161,8 @@ def build(experiment: Experiment, specs: Sequence[RunSpec],
                  "failed": [{"run_id": o.run_id, "error": o.error} for o in outcomes
                             if o.status == "failed"]}
     manifest["runs"] = runs
-    manifest |= {"versions": package_versions(), "git": git_commit(),
+    git = git_commit()
+    manifest |= {"versions": package_versions(), "git": git, "cite": citation(git),
                  "platform": platform_info(), "started": started,
                  "finished": now() if outcomes is not None else None,
                  "seconds_this_call": round(seconds, 2)}

@@ -82,7 +82,7 @@ def test_replicate_r_of_every_scenario_shares_its_seed(batch):
     assert seeds["full-package"].tolist() == replicate_seeds(5, 3)
 
 
-def test_summary_has_mean_sd_t_interval_and_count_per_scenario_and_output(batch):
+def test_summary_has_mean_sd_interval_and_count_per_scenario_and_output(batch):
     summary = pd.read_csv(batch / "summary.csv")
     assert len(summary) == 2 * len(COLUMNS)
     steps = pd.read_parquet(batch / "steps.parquet")
@@ -91,10 +91,19 @@ def test_summary_has_mean_sd_t_interval_and_count_per_scenario_and_output(batch)
     values = last[last.scenario == "full-package"]["content_share"]
     assert row["mean"].item() == pytest.approx(values.mean())
     assert row["sd"].item() == pytest.approx(values.std(ddof=1))
-    half = 4.302652729911275 * values.std(ddof=1) / 3 ** 0.5  # t(0.975, df=2)
-    assert row["ci95_low"].item() == pytest.approx(values.mean() - half)
-    assert row["ci95_high"].item() == pytest.approx(values.mean() + half)
+    # A share: the t-interval on the logit scale (delta method), mapped back.
+    t, m = 4.302652729911275, values.mean()  # t(0.975, df=2)
+    half = t * values.std(ddof=1) / 3 ** 0.5 / (m * (1 - m))
+    logit = np.log(m / (1 - m))
+    assert row["ci95_low"].item() == pytest.approx(1 / (1 + np.exp(-(logit - half))))
+    assert row["ci95_high"].item() == pytest.approx(1 / (1 + np.exp(-(logit + half))))
+    assert 0 < row["ci95_low"].item() < m < row["ci95_high"].item() < 1
     assert row["n"].item() == 3
+    # Not a share: the plain t-interval.
+    money = summary[(summary.scenario == "full-package") & (summary.output == "budget_left")]
+    values = last[last.scenario == "full-package"]["budget_left"]
+    half = t * values.std(ddof=1) / 3 ** 0.5
+    assert money["ci95_low"].item() == pytest.approx(values.mean() - half)
 
 
 def test_manifest_records_command_resolved_parameters_seeds_versions_and_times(batch):

@@ -410,7 +410,7 @@ def test_defect_13_23_same_game_figures_give_the_same_bytes(tmp_path):
                  + plots.plot_shares(game, trajectories, folder / "shares")
                  + plots.plot_agents(game, ode, run, folder / "agents"))
         written[copy] = {p.name: p.read_bytes() for p in paths}
-    assert len(written["a"]) == 6
+    assert len(written["a"]) == 9  # three figures, each PDF, SVG and PNG
     assert written["a"] == written["b"]
     svg = written["a"]["phase.svg"].decode()
     assert "<dc:date>" not in svg  # no timestamp
@@ -420,7 +420,8 @@ def test_defect_13_24_no_plots_writes_no_agent_figures(tmp_path, capsys):
     out = tmp_path / "figs"
     assert game_cli([str(HAND), "--agents", "--sizes", "20", "--replicates", "1", "--t-max", "2",
                      "--no-plots", "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["agents.csv"]
+    # no figures: the agent CSV and the stability table (issue 14) only
+    assert sorted(p.name for p in out.iterdir()) == ["agents.csv", "ess_table.csv", "ess_table.tex"]
     assert "wrote" in capsys.readouterr().out
 
 

@@ -129,7 +129,7 @@ def test_latex_table_is_booktabs_with_escaped_names(tmp_path):
     assert "\\toprule" in text and "\\midrule" in text and "\\bottomrule" in text
     assert "audit\\_prob & share\\_\\% & on \\\\" in text
     assert "\\caption{mean content\\_share, 95\\% CI}" in text
-    assert "0.1 & 0.123 & True \\\\" in text
+    assert "0.1 & 0.123 & yes \\\\" in text
     assert "\\begin{tabular}{rrl}" in text
     assert pd.read_csv(csv).shape == (2, 3)
 

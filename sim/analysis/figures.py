@@ -1,9 +1,11 @@
-"""Figures of a scenario batch, saved as PNG and SVG (matplotlib, Agg backend).
+"""Figures of a scenario batch, as journal figures (see :mod:`sim.figure_style`).
 
-Colours follow the Okabe-Ito palette, which stays distinct under the common
-colour-vision deficiencies; lines also differ in style so the figures survive
-greyscale printing. Every figure says in its caption line that it shows model
-outputs under stated assumptions.
+Each figure is drawn at print size (single or double column) in the
+colour-blind-safe Okabe–Ito palette, with readable labels and units from
+:mod:`sim.labels` in English or Chinese, and saved as PDF, SVG and 300 dpi
+PNG. Lines also differ in style so the figures survive greyscale printing.
+No title or disclaimer is drawn in the image unless ``titles`` is set
+(``--figure-titles``): captions belong in the report and the paper.
 """
 
 from __future__ import annotations
@@ -19,32 +21,46 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim.analysis import style  # noqa: E402
+from sim.analysis.compare import COST_PER_CONTENT, FOREST  # noqa: E402
 from sim.analysis.stats import over_time  # noqa: E402
 from sim.analysis.style import CAPTION, OKABE_ITO  # noqa: E402, F401 - one palette, one caption
+from sim.depth import Depth  # noqa: E402
+from sim.figure_style import DEPTH_COLOURS, DEPTH_LINESTYLES, journal_style  # noqa: E402
+from sim.labels import label, term  # noqa: E402
 
-DEPTH_SERIES = {"form_share": ("form", "#E69F00", "-"),
-                "practice_share": ("practice", "#56B4E9", "--"),
-                "content_share": ("content", "#009E73", "-.")}
+DEPTH_SERIES = {"form_share": Depth.FORM, "practice_share": Depth.PRACTICE,
+                "content_share": Depth.CONTENT}
+_MARKERS = "osD^v<>p"
 
 
 def save(fig: plt.Figure, path_stem: Path) -> list[Path]:
-    """Save ``fig`` as ``<stem>.png`` (150 dpi) and ``<stem>.svg``; close it; return the paths."""
-    return style.save(fig, path_stem, dpi=150)
+    """Save ``fig`` as ``<stem>.pdf``, ``.svg`` and ``.png`` (300 dpi); close it; return the paths."""
+    return style.save(fig, path_stem)
+
+
+def _title(fig: plt.Figure, text: str, titles: bool, lang: str) -> None:
+    """The figure's title and the not-data note, only when asked for (``--figure-titles``)."""
+    if titles:
+        fig.suptitle(f"{text}\n{term('stylised_not_data', lang)}")
 
 
 def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
                            order: Sequence[str] | None = None,
-                           titles: dict[str, str] | None = None) -> list[Path]:
+                           titles: dict[str, str] | None = None, *, lang: str = "en",
+                           figure_titles: bool = False) -> list[Path]:
     """Shares of active partnerships at form, practice and content over time, per scenario.
 
-    One panel per scenario, replicate mean with a 95 % confidence band; steps
-    where a run has no active partnership (shares undefined) are left out.
+    One panel per scenario, replicate mean with a 95 % confidence band
+    (logit-scale, so inside [0, 1]); steps where a run has no active
+    partnership (shares undefined) are left out.
 
     Args:
         steps: the batch's per-step table.
         path_stem: output path without suffix.
         order: scenario order (default order of appearance).
-        titles: optional scenario -> panel title.
+        titles: optional scenario -> panel title (default the scenario name).
+        lang: language of the labels.
+        figure_titles: draw a figure title.
     """
     scenarios = list(order) if order is not None else list(dict.fromkeys(steps["scenario"]))
     if "partnerships_active" in steps.columns:  # shares are undefined with no partnership
@@ -53,107 +69,193 @@ def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
     n = len(scenarios)
     cols = min(3, n)
     rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.1 * rows + 0.6), sharex=True,
-                             sharey=True, squeeze=False)
-    for ax, scenario in zip(axes.flat, scenarios, strict=False):
-        part = table[table["scenario"] == scenario]
-        for output, (label, colour, dash) in DEPTH_SERIES.items():
-            line = part[part["output"] == output]
-            ax.plot(line["step"], line["mean"], color=colour, linestyle=dash, label=label,
-                    linewidth=1.6)
-            ax.fill_between(line["step"], line["ci_low"].fillna(line["mean"]),
-                            line["ci_high"].fillna(line["mean"]), color=colour, alpha=0.25,
-                            linewidth=0)
-        ax.set_title(_wrap(scenario if not titles else titles.get(scenario, scenario)),
-                     fontsize=9, loc="left")
-        ax.set_ylim(0, 1)
-        ax.grid(alpha=0.3)
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
-    for ax in axes[-1]:
-        ax.set_xlabel("step (month)")
-    for ax in axes[:, 0]:
-        ax.set_ylabel("share of active partnerships")
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper center", ncol=3, frameon=False,
-               bbox_to_anchor=(0.5, 1.0), title="depth level (mean, 95 % CI band)")
-    fig.text(0.5, -0.01, CAPTION, ha="center", fontsize=8, style="italic")
-    fig.tight_layout(rect=(0, 0.01, 1, 0.93))
-    return save(fig, path_stem)
+    with journal_style(lang, "single" if n == 1 else "double") as st:
+        fig, axes = plt.subplots(rows, cols, figsize=st.figsize(0.55 if n == 1 else 0.26,
+                                                               rows), sharex=True, sharey=True,
+                                 squeeze=False)
+        for ax, scenario in zip(axes.flat, scenarios, strict=False):
+            part = table[table["scenario"] == scenario]
+            for output, rung in DEPTH_SERIES.items():
+                line = part[part["output"] == output]
+                ax.plot(line["step"], line["mean"], color=DEPTH_COLOURS[rung],
+                        linestyle=DEPTH_LINESTYLES[rung], label=label(rung.name.lower(), lang))
+                ax.fill_between(line["step"], line["ci_low"].fillna(line["mean"]),
+                                line["ci_high"].fillna(line["mean"]), color=DEPTH_COLOURS[rung],
+                                alpha=0.25, linewidth=0)
+            ax.set_title(_wrap((titles or {}).get(scenario, scenario), 34 if n > 1 else 60),
+                         loc="left")
+            ax.set_ylim(0, 1)
+            ax.grid(alpha=0.3)
+        for ax in axes.flat[n:]:
+            ax.set_visible(False)
+        for c in range(cols):  # the lowest visible panel of each column carries the x label
+            visible = [axes[r, c] for r in range(rows) if r * cols + c < n]
+            visible[-1].set_xlabel(f"{term('step', lang)} ({'month' if lang == 'en' else '月'})")
+            visible[-1].xaxis.set_tick_params(labelbottom=True)
+        for ax in axes[:, 0]:
+            ax.set_ylabel("share of active partnerships" if lang == "en" else "占有效合作的比例")
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside upper center", ncol=3)
+        _title(fig, "Depth of partnerships over time" if lang == "en" else "合作深度随时间的变化",
+               figure_titles, lang)
+        return save(fig, path_stem)
 
 
 def content_vs_spending(summary: pd.DataFrame, path_stem: Path,
-                        order: Sequence[str] | None = None) -> list[Path]:
+                        order: Sequence[str] | None = None, *, lang: str = "en",
+                        figure_titles: bool = False) -> list[Path]:
     """End-of-run content share against government spending, one marker per scenario.
 
-    Filled markers: true content share; hollow markers joined by a thin line:
+    Filled markers: true content share; hollow markers joined by a dotted line:
     the share government reads as content (their gap is misreporting). Error
     bars are 95 % confidence intervals over replicates on both axes. The
-    spending axis is logarithmic above 1 MU/step (linear below).
+    spending axis is logarithmic above 1 MU/step (linear below); its right end
+    leaves room for the widest marker and error bar.
     """
     x = _pick(summary, "spending_total", order)
     y = _pick(summary, "content_share", order)
     reported = _pick(summary, "reported_content_share", order)
-    fig, ax = plt.subplots(figsize=(7.4, 4.6))
-    markers = "osD^v<>p"
-    for k, scenario in enumerate(x.index):
-        colour = OKABE_ITO[k % len(OKABE_ITO)]
-        marker = markers[k % len(markers)]
-        xm, ym = x.loc[scenario, "mean"], y.loc[scenario, "mean"]
-        ax.errorbar(xm, ym, xerr=_err(x.loc[scenario]), yerr=_err(y.loc[scenario]),
-                    linestyle="none", marker=marker, color=colour, markersize=7, capsize=3,
-                    label=scenario)
-        if scenario in reported.index:
-            yr = reported.loc[scenario, "mean"]
-            ax.plot([xm, xm], [ym, yr], color=colour, linewidth=0.8, linestyle=":")
-            ax.plot(xm, yr, marker=marker, markerfacecolor="none", color=colour, markersize=7,
-                    linestyle="none")
-    ax.plot([], [], marker="o", color="grey", linestyle="none", label="filled: content share")
-    ax.plot([], [], marker="o", markerfacecolor="none", color="grey", linestyle="none",
-            label="hollow: reported content share")
-    ax.set_xscale("symlog", linthresh=1.0)
-    ax.set_xlim(left=0)
-    ax.set_xlabel("government spending, MU per step (mean over the last year; log scale above 1)")
-    ax.set_ylabel("share of active partnerships at content (end of run)")
-    ax.set_ylim(bottom=0)
-    ax.grid(alpha=0.3)
-    ax.set_title("What each scenario buys: content share vs spending", fontsize=10)
-    ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.02, 0.5))
-    fig.text(0.5, -0.02, CAPTION, ha="center", fontsize=8, style="italic")
-    fig.tight_layout()
-    return save(fig, path_stem)
+    with journal_style(lang, "double") as st:
+        fig, ax = plt.subplots(figsize=st.figsize(0.45))
+        for k, scenario in enumerate(x.index):
+            colour = style.OKABE_ITO[k % len(style.OKABE_ITO)]
+            marker = _MARKERS[k % len(_MARKERS)]
+            xm, ym = x.loc[scenario, "mean"], y.loc[scenario, "mean"]
+            ax.errorbar(xm, ym, xerr=_err(x.loc[scenario]), yerr=_err(y.loc[scenario]),
+                        linestyle="none", marker=marker, color=colour, capsize=2, label=scenario)
+            if scenario in reported.index:
+                yr = reported.loc[scenario, "mean"]
+                ax.plot([xm, xm], [ym, yr], color=colour, linewidth=0.8, linestyle=":")
+                ax.plot(xm, yr, marker=marker, markerfacecolor="none", color=colour,
+                        linestyle="none")
+        ax.plot([], [], marker="o", color="grey", linestyle="none",
+                label="filled: " + label("content_share", lang) if lang == "en"
+                else "实心：" + label("content_share", lang))
+        ax.plot([], [], marker="o", markerfacecolor="none", color="grey", linestyle="none",
+                label="hollow: " + label("reported_content_share", lang) if lang == "en"
+                else "空心：" + label("reported_content_share", lang))
+        ax.set_xscale("symlog", linthresh=1.0)
+        highs = np.concatenate([x["ci95_high"].fillna(x["mean"]).to_numpy(), x["mean"].to_numpy()])
+        top = float(np.nanmax(highs)) if np.isfinite(highs).any() else 1.0
+        # Room on every side for a marker of zero spending or zero content (never cut off).
+        ax.set_xlim(-0.3, _symlog_pad(max(top, 1.0)))
+        ytop = np.nanmax(np.concatenate([y["ci95_high"].fillna(y["mean"]).to_numpy(),
+                                         reported["mean"].to_numpy() if len(reported) else []]))
+        ytop = min(1.0, float(ytop) * 1.12 + 0.02) if np.isfinite(ytop) else 1.0
+        ax.set_ylim(-0.04 * ytop, ytop + 0.02 * ytop)
+        ax.set_xlabel(label("spending_total", lang) + (" (log scale above 1)" if lang == "en"
+                                                       else "（1 以上为对数刻度）"))
+        ax.set_ylabel(label("content_share", lang))
+        ax.grid(alpha=0.3)
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside right upper")
+        _title(fig, "Content share against spending" if lang == "en" else "实质合作占比与政府支出",
+               figure_titles, lang)
+        return save(fig, path_stem)
 
 
 def leakage_and_delay(summary: pd.DataFrame, path_stem: Path,
-                      order: Sequence[str] | None = None) -> list[Path]:
+                      order: Sequence[str] | None = None, *, lang: str = "en",
+                      figure_titles: bool = False) -> list[Path]:
     """Subsidy leakage share and approval delay per scenario (end of run, 95 % CI)."""
-    panels = [("leakage_share", "share of subsidy paid to form-only partnerships"),
-              ("approval_delay", "approval delay, steps (months)")]
+    panels = ["leakage_share", "approval_delay"]
     paid = _pick(summary, "spending_subsidy", order)["mean"].to_dict() if (
         summary["output"] == "spending_subsidy").any() else {}
-    fig, axes = plt.subplots(1, 2, figsize=(9.6, 0.42 * len(_pick(summary, panels[0][0], order))
-                                            + 1.8), sharey=True)
-    for ax, (output, label) in zip(axes, panels, strict=True):
-        part = _pick(summary, output, order)
-        ypos = np.arange(len(part))[::-1]
-        colours = [OKABE_ITO[k % len(OKABE_ITO)] for k in range(len(part))]
-        means = part["mean"].fillna(0).to_numpy()
-        ax.barh(ypos, means, xerr=np.array([_err(r) for _, r in part.iterrows()]).reshape(
-            -1, 2).T, color=colours, alpha=0.85, capsize=3, height=0.65)
-        for y, scenario, mean in zip(ypos, part.index, part["mean"], strict=True):
-            if output == "leakage_share" and paid.get(scenario, 1.0) == 0:
-                ax.text(0, y, " no subsidy paid", va="center", fontsize=7, color="dimgrey")
-            elif np.isnan(mean):
-                ax.text(0, y, " no approvals", va="center", fontsize=7, color="dimgrey")
-        ax.set_yticks(ypos, part.index, fontsize=8)
-        ax.set_xlabel(label)
-        ax.grid(alpha=0.3, axis="x")
-        ax.set_xlim(left=0)
-    axes[0].set_xlim(0, 1)
-    fig.suptitle("Leakage and approval delay (end of run, mean and 95 % CI)", fontsize=10)
-    fig.text(0.5, -0.02, CAPTION, ha="center", fontsize=8, style="italic")
-    fig.tight_layout()
-    return save(fig, path_stem)
+    count = len(_pick(summary, panels[0], order))
+    with journal_style(lang, "double") as st:
+        fig, axes = plt.subplots(1, 2, figsize=(st.width_in, 0.22 * count + 1.0), sharey=True)
+        for ax, output in zip(axes, panels, strict=True):
+            part = _pick(summary, output, order)
+            ypos = np.arange(len(part))[::-1]
+            colours = [style.OKABE_ITO[k % len(style.OKABE_ITO)] for k in range(len(part))]
+            means = part["mean"].fillna(0).to_numpy()
+            ax.barh(ypos, means, color=colours, alpha=0.85, height=0.65)
+            has_ci = part["ci95_low"].notna().to_numpy() & (part["ci95_high"] > part["ci95_low"]
+                                                           ).to_numpy()
+            if has_ci.any():  # no zero-width caps at the axis for scenarios without a value
+                err = np.array([_err(r) for _, r in part.iterrows()]).reshape(-1, 2).T
+                ax.errorbar(means[has_ci], ypos[has_ci], xerr=err[:, has_ci], fmt="none",
+                            ecolor="black", capsize=2, linewidth=0.8)
+            for yy, scenario, mean in zip(ypos, part.index, part["mean"], strict=True):
+                if output == "leakage_share" and paid.get(scenario, 1.0) == 0:
+                    ax.text(0, yy, " no subsidy paid" if lang == "en" else " 未支付补贴",
+                            va="center", color="dimgrey", fontsize=7)
+                elif np.isnan(mean):
+                    ax.text(0, yy, " no approvals" if lang == "en" else " 无审批通过",
+                            va="center", color="dimgrey", fontsize=7)
+            ax.set_yticks(ypos, part.index)
+            ax.set_xlabel(label(output, lang))
+            ax.grid(alpha=0.3, axis="x")
+            ax.set_xlim(left=0)
+        axes[0].set_xlim(0, 1)
+        _title(fig, "Leakage and approval delay" if lang == "en" else "补贴流失与审批时长",
+               figure_titles, lang)
+        return save(fig, path_stem)
+
+
+def comparison_forest(table: pd.DataFrame, path_stem: Path, *, lang: str = "en",
+                      figure_titles: bool = False, outputs: Sequence[str] = FOREST,
+                      names: dict[str, str] | None = None) -> list[Path]:
+    """Forest plot: each scenario's paired difference from the baseline with its 95 % CI.
+
+    One panel per output (their units differ), one row per scenario; the
+    dashed line is no difference.
+
+    Args:
+        table: :func:`sim.analysis.compare.comparisons` output.
+        path_stem: output path without suffix.
+        lang: language of the labels.
+        figure_titles: draw a figure title.
+        outputs: the outputs drawn (those present in ``table``).
+        names: output -> axis label, for outputs that are not model columns (a
+            sweep's named outputs); default the label from :mod:`sim.labels`.
+    """
+    shown = [o for o in outputs if o in set(table["output"]) and o != COST_PER_CONTENT]
+    scenarios = list(dict.fromkeys(table["scenario"]))
+    per_row = 0.2
+    if len(scenarios) > 15:  # many design points: one row of panels, so it fits a page
+        shown, per_row = shown[:3], 0.13
+    cols = min(3, len(shown))
+    rows = int(np.ceil(len(shown) / cols))
+    with journal_style(lang, "double") as st:
+        height = rows * (per_row * len(scenarios) + 0.9)
+        fig, axes = plt.subplots(rows, cols, figsize=(st.width_in, height), sharey=True,
+                                 squeeze=False)
+        ypos = np.arange(len(scenarios))[::-1]
+        for ax, output in zip(axes.flat, shown, strict=False):
+            part = table[table["output"] == output].set_index("scenario").reindex(scenarios)
+            diff = part["difference"].to_numpy(dtype=float)
+            low = (diff - part["diff_low"].to_numpy(dtype=float))
+            high = (part["diff_high"].to_numpy(dtype=float) - diff)
+            err = np.nan_to_num(np.vstack([low, high]))
+            few = len(scenarios) <= len(_MARKERS)  # beyond that, colours only add noise
+            for k, yy in enumerate(ypos):
+                ax.errorbar(diff[k], yy, xerr=err[:, k:k + 1],
+                            marker=_MARKERS[k % len(_MARKERS)] if few else "o",
+                            color=style.OKABE_ITO[k % len(style.OKABE_ITO)] if few
+                            else style.OKABE_ITO[0], linestyle="none", capsize=2)
+            ax.axvline(0, color="black", linewidth=0.6, linestyle="--")
+            ax.set_yticks(ypos, scenarios)
+            shown_name = (names or {}).get(output) or label(output, lang)
+            ax.set_xlabel("Δ " + _wrap(shown_name, 30))
+            ax.grid(alpha=0.3, axis="x")
+            span = np.nanmax(np.abs(np.concatenate([part["diff_low"], part["diff_high"], diff])))
+            span = float(span) if np.isfinite(span) and span > 0 else 1.0
+            lo, hi = np.nanmin(np.concatenate([part["diff_low"], diff, [0]])), np.nanmax(
+                np.concatenate([part["diff_high"], diff, [0]]))
+            pad = 0.08 * max(hi - lo, span * 0.1)
+            ax.set_xlim(lo - pad, hi + pad)
+            ax.set_ylim(-0.7, len(scenarios) - 0.3)
+        for ax in axes.flat[len(shown):]:
+            ax.set_visible(False)
+        base = table["baseline"].iloc[0] if len(table) else ""
+        _title(fig, (f"Difference from {base} (paired, 95 % CI)" if lang == "en"
+                     else f"与{base}的配对差异（95% 置信区间）"), figure_titles, lang)
+        return save(fig, path_stem)
+
+
+def _symlog_pad(top: float) -> float:
+    """A right limit a little beyond ``top`` on a symlog (linthresh 1) axis."""
+    return top * 1.6 if top > 1 else top + 0.35
 
 
 def _pick(summary: pd.DataFrame, output: str, order: Sequence[str] | None) -> pd.DataFrame:
@@ -172,6 +274,8 @@ def _err(row: pd.Series) -> np.ndarray:
 def _wrap(text: str, width: int = 46) -> str:
     """Wrap to at most two lines, ending the second with an ellipsis if cut."""
     words, lines, line = text.split(), [], ""
+    if " " not in text.strip():  # Chinese: no spaces to break at
+        return text if len(text) <= width else text[:width - 1] + "…"
     for word in words:
         if line and len(line) + len(word) + 1 > width:
             lines.append(line)

@@ -16,7 +16,10 @@ from typing import Any
 
 import pandas as pd
 
+from sim.analysis import compare
 from sim.analysis.batch import wide
+from sim.analysis.tables import sig
+from sim.labels import label, term
 from sim.outputs import COLUMNS
 
 #: Outputs in the results section, in order.
@@ -44,50 +47,115 @@ def render(title: str, intro: Iterable[str], sections: Iterable[Section]) -> str
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def scenarios_section(points: Sequence[Any]) -> Section:
+def disclaimer(lang: str = "en") -> str:
+    """:data:`DISCLAIMER` in ``lang``."""
+    return DISCLAIMER if lang == "en" else f"> {term('disclaimer', lang)}"
+
+
+def scenarios_section(points: Sequence[Any], lang: str = "en") -> Section:
     """The scenarios of a batch: name, title, parents and changed values.
 
     Args:
         points: objects with ``name``, ``title``, ``extends`` and ``params`` (the
             values changed from the defaults), e.g.
             :class:`sim.sweep.experiment.ScenarioPoint`.
+        lang: language of the headers.
     """
-    lines = ["| scenario | title | extends | values changed from the defaults |",
-             "|---|---|---|---|"]
+    head = [term(k, lang) for k in ("scenario", "title", "extends", "changed_values")]
+    lines = ["| " + " | ".join(head) + " |", "|---|---|---|---|"]
     for p in points:
         changed = ", ".join(f"{k}={_short(v)}" for k, v in p.params.items()) or "-"
         lines.append(f"| `{p.name}` | {p.title} | {' < '.join(p.extends) or '-'} | {changed} |")
-    return Section("Scenarios", lines)
+    return Section(term("section_scenarios", lang), lines)
 
 
 def results_section(summary: pd.DataFrame, replicates: int,
                     note: str = "All outputs, with standard deviations: `summary.csv`; every "
-                                "step of every run: `steps.parquet` / `steps.csv`.") -> Section:
-    """End-of-run means with 95 % CIs per scenario.
+                                "step of every run: `steps.parquet` / `steps.csv`.",
+                    lang: str = "en") -> Section:
+    """End-of-run means with 95 % CIs per scenario (logit-scale CIs for shares).
+
+    The column headers are the output names scripts read (in English) and the
+    Chinese labels in Chinese; the LaTeX table has readable headers in both.
 
     Args:
         summary: from :func:`sim.analysis.batch.summarise_ends`.
         replicates: replicates per scenario.
         note: where the rest of the numbers are.
+        lang: language of the headings.
     """
     outputs = [o for o in KEY_OUTPUTS if o in set(summary["output"])]
     table = wide(summary, outputs)
     n = summary.groupby("scenario")["n"].max()  # runs that finished
-    lines = ["| scenario | " + " | ".join(outputs) + " | n |",
+    shown = outputs if lang == "en" else [label(o, lang) for o in outputs]
+    lines = [f"| {term('scenario', lang)} | " + " | ".join(shown) + " | n |",
              "|---|" + "---|" * (len(outputs) + 1)]
     for scenario, row in table.iterrows():
         lines.append(f"| `{scenario}` | " + " | ".join(row[o] for o in outputs)
                      + f" | {int(n.get(scenario, 0))} |")
-    lines += ["", "Columns:", ""]
+    lines += ["", "Columns:" if lang == "en" else "各列：", ""]
     for output in outputs:
         window = summary.loc[summary["output"] == output, "statistic"].iloc[0]
-        lines.append(f"- `{output}`: {COLUMNS[output]} ({window})")
-    lines += ["", note]
-    return Section(f"Results at the end of the run (mean [95 % CI], {replicates} replicates)",
-                   lines)
+        lines.append(f"- `{output}`: {label(output, lang)}: {COLUMNS[output]} ({window})")
+    lines += ["", ("Intervals of shares are logit-scale t-intervals (inside 0 to 1; "
+                   "docs/figures.md says why)." if lang == "en" else
+                   "比例类指标的区间为 logit 尺度 t 区间（落在 0 到 1 之间；说明见 docs/figures.md）。"),
+              "", note]
+    heading = (f"Results at the end of the run (mean [95 % CI], {replicates} replicates)"
+               if lang == "en" else f"{term('section_results', lang)}（均值 [95% 置信区间]，"
+               f"{replicates} 次重复运行）")
+    return Section(heading, lines)
 
 
-def settling_section(table: pd.DataFrame, tolerance: float) -> Section:
+def comparisons_section(table: pd.DataFrame, lang: str = "en",
+                        files: str = "`comparisons.csv`, `comparisons.tex`",
+                        names: dict[str, str] | None = None) -> Section:
+    """Each scenario against the baseline (from :func:`sim.analysis.compare.comparisons`).
+
+    Lists the paired difference [95 % CI], d_z and the cost per content
+    partnership-year; adds the multiple-comparison caveat when more than one
+    scenario is compared.
+    """
+    if table.empty:
+        return Section(term("section_comparisons", lang), ["(nothing to compare)"])
+    baseline = table["baseline"].iloc[0]
+    lines = [term("comparisons_intro", lang).format(
+        baseline=baseline, n=int(table["n_pairs"].max()),
+        resamples=compare_resamples()), ""]
+    if compare.many(table):
+        lines += [f"**{term('multiple_comparisons', lang)}**", ""]
+    head = [term(k, lang) for k in ("scenario", "output", "baseline_mean", "scenario_mean",
+                                    "difference")] + ["d_z", term("n_pairs", lang)]
+    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for _, r in table.iterrows():
+        if r["output"] == compare.COST_PER_CONTENT:
+            what = f"{term('cost_per_content', lang)} ({term('cost_per_content_unit', lang)})"
+            cells = ["", "", _interval(r)]
+        else:
+            what = (names or {}).get(r["output"]) or label(r["output"], lang)
+            cells = [sig(r["baseline_mean"]), sig(r["mean"]), _interval(r)]
+        mark = " *" if compare.excludes_zero(pd.DataFrame([r])).iloc[0] else ""
+        lines.append(f"| `{r['scenario']}` | {what} | " + " | ".join(cells) + mark
+                     + f" | {sig(r['d_z'])} | {int(r['n_pairs'])} |")
+    lines += ["", ("\\* the 95 % interval excludes zero. " if lang == "en" else
+                   "\\* 95% 置信区间不含零。") + f"{files}."]
+    return Section(term("section_comparisons", lang), lines)
+
+
+def compare_resamples() -> int:
+    """Bootstrap resamples behind the cost intervals."""
+    from sim.analysis.stats import BOOTSTRAP_RESAMPLES
+
+    return BOOTSTRAP_RESAMPLES
+
+
+def _interval(row: pd.Series) -> str:
+    from sim.analysis.tables import with_ci
+
+    return with_ci(row["difference"], row["diff_low"], row["diff_high"])
+
+
+def settling_section(table: pd.DataFrame, tolerance: float, lang: str = "en") -> Section:
     """Whether each scenario has settled (per-run trends from :func:`sim.analysis.stats.settling`).
 
     A scenario has settled when the 95 % CI of its runs' mean trend lies within
@@ -101,7 +169,8 @@ def settling_section(table: pd.DataFrame, tolerance: float) -> Section:
              f"±{tolerance:g} a year.", ""]
     judged = table.dropna(subset=["trend"])
     if judged.empty:
-        return Section("Has it settled?", lines + ["Runs shorter than two years cannot be judged."])
+        return Section(term("section_settling", lang),
+                       lines + ["Runs shorter than two years cannot be judged."])
     lines += ["| scenario | content share trend a year [95 % CI] | settled |", "|---|---|---|"]
     open_scenarios = 0
     for scenario, runs in judged.groupby("scenario", sort=False):
@@ -117,18 +186,20 @@ def settling_section(table: pd.DataFrame, tolerance: float) -> Section:
                    "lists the slow state variables; `python -m sim validate` reports the defaults "
                    "at longer horizons."
                    if open_scenarios else "Every scenario has settled.")]
-    return Section("Has it settled?", lines)
+    return Section(term("section_settling", lang), lines)
 
 
-def figures_section(figures: Sequence[Path], out: Path, captions: dict[str, str]) -> Section:
-    """Embedded PNG figures with captions and links to their SVGs."""
+def figures_section(figures: Sequence[Path], out: Path, captions: dict[str, str],
+                    lang: str = "en") -> Section:
+    """Embedded PNG figures with captions and links to their PDFs and SVGs."""
     lines = []
     for figure in figures:
         caption = captions.get(figure.stem, figure.stem)
         rel = figure.relative_to(out).as_posix()
-        lines += [f"![{caption}]({rel})", "", f"*{caption}* (also as "
-                  f"[SVG]({Path(rel).with_suffix('.svg').as_posix()}))", ""]
-    return Section("Figures", lines)
+        pdf, svg = (Path(rel).with_suffix(s).as_posix() for s in (".pdf", ".svg"))
+        lines += [f"![{caption}]({rel})", "", f"*{caption}* ({'also as' if lang == 'en' else '另有'} "
+                  f"[PDF]({pdf}), [SVG]({svg}))", ""]
+    return Section(term("section_figures", lang), lines)
 
 
 def failed_section(failed: Sequence[Any]) -> Section:

@@ -1,10 +1,11 @@
 """The look and the saving of every figure a batch or sweep writes: one palette, one save.
 
-Figures are saved as PNG and SVG, each through a hidden temporary file and a
-rename, so a kill while figures are written leaves the old figure or none,
-never a 0-byte one (issue 13, item 6). The same figure gives the same bytes:
-no dates or software versions in the metadata, and a fixed salt for the SVG's
-element ids, which are random by default.
+The journal style itself (sizes, fonts, formats, layout checks) is
+:mod:`sim.figure_style`; this module keeps the names the figure modules use.
+Figures are saved as PDF, SVG and 300 dpi PNG, each through a temporary file
+and a rename, so a kill while figures are written leaves the old figure or
+none, never a 0-byte one (issue 13, item 6), and the same figure gives the
+same bytes.
 """
 
 from __future__ import annotations
@@ -16,39 +17,27 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from sim.store import atomic_path  # noqa: E402
+from sim import figure_style  # noqa: E402
 
 #: Okabe & Ito (2008) colour-blind-safe palette, the low-contrast yellow last.
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
-             "#F0E442"]
+OKABE_ITO = list(figure_style.CYCLE)
 #: Colour-blind-safe colormap of heatmaps.
 HEATMAP_CMAP = "cividis"
-#: What every figure says about itself.
+#: What a figure says about itself when titles are asked for (``--figure-titles``).
 CAPTION = "Model outputs under stated assumptions, not data. Money in model units (MU)."
-#: Metadata that would change from one save to the next, left out.
-_NO_METADATA = {".png": {"Software": None}, ".svg": {"Date": None}}
 
 
-def save(fig: plt.Figure, stem: Path, *, dpi: int = 150, tight: bool = True) -> list[Path]:
-    """Save ``fig`` as ``stem.png`` and ``stem.svg`` atomically and byte-stably; close it.
+def save(fig: plt.Figure, stem: Path, **_ignored) -> list[Path]:
+    """Save ``fig`` as ``stem.pdf``, ``stem.svg`` and ``stem.png`` atomically and byte-stably; close it.
 
     Args:
-        fig: the figure.
+        fig: the figure (drawn with constrained layout at print size).
         stem: path without suffix.
-        dpi: PNG resolution.
-        tight: crop to the drawn area (``bbox_inches="tight"``).
 
     Returns:
-        The two paths.
+        The three paths (PDF, SVG, PNG).
     """
-    paths = []
     try:
-        for suffix in (".png", ".svg"):
-            path = Path(stem).with_suffix(suffix)
-            with atomic_path(path) as tmp, matplotlib.rc_context({"svg.hashsalt": "coopsim"}):
-                fig.savefig(tmp, format=suffix[1:], dpi=dpi, metadata=_NO_METADATA[suffix],
-                            bbox_inches="tight" if tight else None)
-            paths.append(path)
+        return figure_style.save(fig, stem)
     finally:
         plt.close(fig)
-    return paths

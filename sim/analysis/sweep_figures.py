@@ -1,9 +1,11 @@
-"""Figures of a parameter sweep, each saved as PNG and SVG (matplotlib, Agg backend).
+"""Figures of a parameter sweep, as journal figures (see :mod:`sim.figure_style`).
 
 Every function takes a ready table (from :mod:`sim.analysis.sweep_tables` or
-:mod:`sim.analysis.sensitivity`), draws one figure with labelled axes and a
-colour-blind-safe palette (viridis/cividis), saves it to ``stem.png`` and
-``stem.svg`` and returns the paths.
+:mod:`sim.analysis.sensitivity`), draws one figure at print size with
+readable labels (the caller passes them from :mod:`sim.labels`, in English or
+Chinese) and a colour-blind-safe palette (Okabe–Ito, cividis), saves it as
+PDF, SVG and 300 dpi PNG and returns the paths. A title is drawn only when
+one is given (``--figure-titles``); otherwise captions are the report's.
 """
 
 from __future__ import annotations
@@ -20,29 +22,34 @@ import pandas as pd  # noqa: E402
 
 from sim.analysis import style  # noqa: E402
 from sim.analysis.style import HEATMAP_CMAP, OKABE_ITO  # noqa: E402
+from sim.figure_style import journal_style  # noqa: E402
 
 #: Colour-blind-safe colours (Okabe-Ito) for lines and bars: the batch figures' palette.
 PALETTE = OKABE_ITO
 
 
 def save(fig: plt.Figure, stem: Path) -> list[Path]:
-    """Save a figure as ``stem.png`` (200 dpi) and ``stem.svg`` and close it.
+    """Save a figure as ``stem.pdf``, ``stem.svg`` and ``stem.png`` (300 dpi) and close it.
 
     Args:
         fig: the figure.
         stem: path without suffix.
 
     Returns:
-        The two paths.
+        The paths written.
     """
-    fig.tight_layout()
-    return style.save(fig, stem, dpi=200, tight=False)
+    return style.save(fig, stem)
+
+
+def _zh(lang: str, en: str, zh: str) -> str:
+    return en if lang == "en" else zh
 
 
 def phase_diagram(table: pd.DataFrame | dict[str, pd.DataFrame], stem: Path, *, x_label: str,
                   y_label: str, value_label: str, threshold: float,
-                  title: str = "") -> list[Path]:
-    """Heatmap of a mean output over two factors with the boundary contour.
+                  title: str = "", uncertain: pd.DataFrame | dict[str, pd.DataFrame] | None = None,
+                  lang: str = "en") -> list[Path]:
+    """Heatmap of a mean output over two factors, the boundary contour and its uncertainty.
 
     Args:
         table: pivot table (rows y values, columns x values, numeric), e.g. from
@@ -53,41 +60,70 @@ def phase_diagram(table: pd.DataFrame | dict[str, pd.DataFrame], stem: Path, *, 
         y_label: y-axis label with unit.
         value_label: colour-bar label.
         threshold: output level of the form/content boundary (drawn where crossed).
-        title: figure title.
+        title: figure title (none when empty).
+        uncertain: boolean tables of the same shape (or a mapping like ``table``):
+            cells whose 95 % CI contains the threshold, hatched as the band
+            where the boundary may lie.
+        lang: language of the legend text.
     """
     panels = table if isinstance(table, dict) else {"": table}
+    bands = (uncertain if isinstance(uncertain, dict) else {"": uncertain}) if (
+        uncertain is not None) else {}
     values = np.concatenate([t.to_numpy(dtype=float).ravel() for t in panels.values()])
     finite = values[np.isfinite(values)]
     vmin, vmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels) + 2.2, 4.8),
-                             squeeze=False, sharey=True, layout="constrained")
-    crossed = False
-    for ax, (panel, data) in zip(axes[0], panels.items(), strict=True):
-        xs = np.asarray(data.columns, dtype=float)
-        ys = np.asarray(data.index, dtype=float)
-        z = data.to_numpy(dtype=float)
-        mesh = ax.pcolormesh(_edges(xs), _edges(ys), z, cmap=HEATMAP_CMAP, shading="flat",
-                             vmin=vmin, vmax=vmax)
-        zf = z[np.isfinite(z)]
-        if len(xs) > 1 and len(ys) > 1 and zf.size and zf.min() < threshold < zf.max():
-            contour = ax.contour(xs, ys, z, levels=[threshold], colors="white", linewidths=2.0)
-            ax.clabel(contour, fmt=lambda _: f"{threshold:g}", fontsize=8)
-            crossed = True
-        ax.set_xlabel(x_label)
-        if panel:
-            ax.set_title(panel, fontsize=9)
-    axes[0][0].set_ylabel(y_label)
-    fig.colorbar(mesh, ax=axes[0].tolist(), label=value_label)
-    note = (f"white line: mean = {threshold:g} (form/content boundary)" if crossed
-            else f"boundary {threshold:g} not crossed in this range")
-    fig.suptitle(_wrap((title or value_label) + f"\n{note}"), fontsize=10)
-    # Constrained layout, not tight_layout: save it cropped, through the one saver.
-    return style.save(fig, stem, dpi=200)
+    with journal_style(lang, "single" if len(panels) == 1 else "double") as st:
+        fig, axes = plt.subplots(1, len(panels), figsize=st.figsize(0.85 if len(panels) == 1
+                                                                   else 0.45),
+                                 squeeze=False, sharey=True)
+        crossed = hatched = False
+        for ax, (panel, data) in zip(axes[0], panels.items(), strict=True):
+            xs = np.asarray(data.columns, dtype=float)
+            ys = np.asarray(data.index, dtype=float)
+            z = data.to_numpy(dtype=float)
+            mesh = ax.pcolormesh(_edges(xs), _edges(ys), z, cmap=HEATMAP_CMAP, shading="flat",
+                                 vmin=vmin, vmax=vmax)
+            band = bands.get(panel)
+            if band is not None and band.to_numpy(dtype=bool).any():
+                from matplotlib.patches import Rectangle
+
+                xe, ye = _edges(xs), _edges(ys)
+                for i, j in zip(*np.nonzero(band.to_numpy(dtype=bool)), strict=True):
+                    ax.add_patch(Rectangle((xe[j], ye[i]), xe[j + 1] - xe[j], ye[i + 1] - ye[i],
+                                           fill=False, hatch="////", edgecolor="white",
+                                           linewidth=0))
+                hatched = True
+            zf = z[np.isfinite(z)]
+            if len(xs) > 1 and len(ys) > 1 and zf.size and zf.min() < threshold < zf.max():
+                ax.contour(xs, ys, z, levels=[threshold], colors="white", linewidths=1.5)
+                crossed = True
+            ax.set_xlabel(_wrap(x_label, 45))
+            if panel:
+                ax.set_title(panel)
+        axes[0][0].set_ylabel(_wrap(y_label, 45))
+        fig.colorbar(mesh, ax=axes[0].tolist(), label=_wrap(value_label, 40))
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+
+        handles = []
+        if crossed:
+            handles.append(Line2D([], [], color="white", linewidth=1.5,
+                                  label=_zh(lang, f"mean = {threshold:g}", f"均值 = {threshold:g}")))
+        if hatched:
+            handles.append(Patch(facecolor="#888888", hatch="////", edgecolor="white",
+                                 label=_zh(lang, f"95 % CI contains {threshold:g}",
+                                           f"95% 置信区间包含 {threshold:g}")))
+        if handles:
+            fig.legend(handles=handles, loc="outside lower center", ncol=len(handles),
+                       facecolor="#888888", frameon=True, labelcolor="white")
+        if title:
+            fig.suptitle(_wrap(title))
+        return save(fig, stem)
 
 
 def response_curve(table: pd.DataFrame, stem: Path, *, factor: str, x_label: str,
                    y_label: str, by: str | None = None, by_label: str = "",
-                   title: str = "") -> list[Path]:
+                   title: str = "", lang: str = "en") -> list[Path]:
     """Mean output against one factor with its 95 % confidence band.
 
     Args:
@@ -98,78 +134,99 @@ def response_curve(table: pd.DataFrame, stem: Path, *, factor: str, x_label: str
         y_label: y-axis label.
         by: optional column with one curve per value.
         by_label: legend title for ``by``.
-        title: figure title.
+        title: figure title (none when empty).
+        lang: language.
     """
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    groups = table.groupby(by, sort=True) if by else [(None, table)]
-    for i, (key, sub) in enumerate(groups):
-        sub = sub.sort_values(factor)
-        colour = PALETTE[i % len(PALETTE)]
-        label = f"{key:g}" if isinstance(key, float) else (None if key is None else str(key))
-        ax.plot(sub[factor], sub["mean"], marker="o", ms=3, color=colour, label=label)
-        ax.fill_between(sub[factor], sub["low"], sub["high"], color=colour, alpha=0.2,
-                        linewidth=0)
-    if by:
-        ax.legend(title=by_label or by, fontsize=8, title_fontsize=8)
-    ax.set_xlabel(x_label)
-    ax.set_ylabel(y_label)
-    ax.set_title(_wrap(title or f"{y_label}: mean and 95 % confidence band"), fontsize=10)
-    return save(fig, stem)
+    with journal_style(lang, "single") as st:
+        fig, ax = plt.subplots(figsize=st.figsize(0.7))
+        groups = table.groupby(by, sort=True) if by else [(None, table)]
+        for i, (key, sub) in enumerate(groups):
+            sub = sub.sort_values(factor)
+            colour = PALETTE[i % len(PALETTE)]
+            label = f"{key:g}" if isinstance(key, float) else (None if key is None else str(key))
+            ax.plot(sub[factor], sub["mean"], marker="o", ms=3, color=colour, label=label,
+                    clip_on=False)
+            ax.fill_between(sub[factor], sub["low"], sub["high"], color=colour, alpha=0.2,
+                            linewidth=0)
+        if by:
+            fig.legend(title=_wrap(by_label or by, 40), loc="outside right upper")
+        ax.set_xlabel(_wrap(x_label, 50))
+        ax.set_ylabel(_wrap(y_label, 40))
+        ax.margins(x=0.04)
+        if title:
+            ax.set_title(_wrap(title, 55))
+        return save(fig, stem)
 
 
 def sobol_bars(indices: pd.DataFrame, stem: Path, *, output_label: str,
-               title: str = "") -> list[Path]:
+               title: str = "", names: dict[str, str] | None = None,
+               lang: str = "en") -> list[Path]:
     """Bar chart of first-order and total Sobol indices with their confidence intervals.
 
     Args:
         indices: :func:`sim.analysis.sensitivity.sobol_indices` output.
         stem: output path without suffix.
         output_label: the output the indices are of.
-        title: figure title.
+        title: figure title (none when empty).
+        names: parameter -> readable label for the bars.
+        lang: language.
     """
     indices = indices.sort_values("ST", ascending=True)
-    fig, ax = plt.subplots(figsize=(6.4, 0.45 * len(indices) + 1.5))
-    y = np.arange(len(indices))
-    ax.barh(y - 0.2, indices["S1"], height=0.4, xerr=indices["S1_conf"], color=PALETTE[0],
-            label="first order S1", capsize=2)
-    ax.barh(y + 0.2, indices["ST"], height=0.4, xerr=indices["ST_conf"], color=PALETTE[1],
-            label="total ST", capsize=2)
-    ax.set_yticks(y, indices.index)
-    ax.axvline(0, color="black", linewidth=0.6)
-    ax.set_xlabel("Sobol index (share of output variance), 95 % CI")
-    ax.legend(fontsize=8, loc="lower right")
-    ax.set_title(_wrap(title or f"Sobol indices of {output_label}"), fontsize=10)
-    return save(fig, stem)
+    with journal_style(lang, "single") as st:
+        fig, ax = plt.subplots(figsize=(st.width_in, 0.28 * len(indices) + 1.0))
+        y = np.arange(len(indices))
+        ax.barh(y - 0.2, indices["S1"], height=0.4, xerr=indices["S1_conf"], color=PALETTE[0],
+                label=_zh(lang, "first order S1", "一阶 S1"), capsize=2)
+        ax.barh(y + 0.2, indices["ST"], height=0.4, xerr=indices["ST_conf"], color=PALETTE[1],
+                label=_zh(lang, "total ST", "总效应 ST"), capsize=2)
+        ax.set_yticks(y, [_wrap((names or {}).get(n, n), 30) for n in indices.index])
+        ax.axvline(0, color="black", linewidth=0.6)
+        ax.set_xlabel(_wrap(_zh(lang, f"Sobol index of {output_label}, 95 % CI",
+                                f"{output_label}的 Sobol 指数，95% 置信区间"), 50))
+        fig.legend(loc="outside upper center", ncol=2)
+        if title:
+            ax.set_title(_wrap(title, 55))
+        return save(fig, stem)
 
 
 def morris_plot(indices: pd.DataFrame, stem: Path, *, output_label: str,
-                title: str = "") -> list[Path]:
+                title: str = "", names: dict[str, str] | None = None,
+                lang: str = "en") -> list[Path]:
     """Morris mu* against sigma, one labelled point per parameter, with mu* intervals.
 
     Args:
         indices: :func:`sim.analysis.sensitivity.morris_indices` output.
         stem: output path without suffix.
         output_label: the output the statistics are of.
-        title: figure title.
+        title: figure title (none when empty).
+        names: parameter -> readable label for the points.
+        lang: language.
     """
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
-    ax.errorbar(indices["mu_star"], indices["sigma"], xerr=indices["mu_star_conf"], fmt="o",
-                color=PALETTE[0], ecolor="grey", capsize=2)
-    for name, row in indices.iterrows():
-        ax.annotate(str(name), (row["mu_star"], row["sigma"]), fontsize=7,
-                    xytext=(3, 3), textcoords="offset points")
-    top = float(max(indices["mu_star"].max(), indices["sigma"].max(), 1e-12))
-    ax.plot([0, top], [0, top], color="grey", linestyle=":", linewidth=0.8,
-            label="sigma = mu* (strong non-linearity or interaction above)")
-    ax.set_xlabel(f"mu* (mean |elementary effect| on {output_label} per full range)")
-    ax.set_ylabel("sigma (sd of elementary effects)")
-    ax.legend(fontsize=8)
-    ax.set_title(_wrap(title or f"Morris screening of {output_label}"), fontsize=10)
-    return save(fig, stem)
+    with journal_style(lang, "double") as st:
+        fig, ax = plt.subplots(figsize=st.figsize(0.5))
+        ax.errorbar(indices["mu_star"], indices["sigma"], xerr=indices["mu_star_conf"], fmt="o",
+                    color=PALETTE[0], ecolor="grey", capsize=2)
+        for name, row in indices.iterrows():
+            ax.annotate(_wrap((names or {}).get(str(name), str(name)), 30),
+                        (row["mu_star"], row["sigma"]), fontsize=7, xytext=(3, 3),
+                        textcoords="offset points", annotation_clip=False)
+        top = float(max(indices["mu_star"].max(), indices["sigma"].max(), 1e-12))
+        ax.plot([0, top], [0, top], color="grey", linestyle=":", linewidth=0.8,
+                label=_zh(lang, "sigma = mu* (non-linear or interacting above)",
+                          "sigma = mu*（其上为非线性或交互作用）"))
+        ax.set_xlim(0, top * 1.35)
+        ax.set_ylim(0, top * 1.15)
+        ax.set_xlabel(_zh(lang, f"mu* (mean |elementary effect| on {output_label})",
+                          f"mu*（对{output_label}的基本效应绝对值均值）"))
+        ax.set_ylabel(_zh(lang, "sigma (sd of elementary effects)", "sigma（基本效应标准差）"))
+        fig.legend(loc="outside upper center")
+        if title:
+            ax.set_title(_wrap(title, 90))
+        return save(fig, stem)
 
 
 def adequacy_plot(cv: pd.DataFrame, stem: Path, *, output_label: str, n_stable: int | None,
-                  tolerance: float, title: str = "") -> list[Path]:
+                  tolerance: float, title: str = "", lang: str = "en") -> list[Path]:
     """CV of the main output against the number of replicates (Lorscheid et al. 2012).
 
     Args:
@@ -179,28 +236,32 @@ def adequacy_plot(cv: pd.DataFrame, stem: Path, *, output_label: str, n_stable: 
         n_stable: replicate count from which the median CV has stabilised (None if not
             shown).
         tolerance: the relative tolerance of the rule.
-        title: figure title.
+        title: figure title (none when empty).
+        lang: language.
     """
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for _, sub in cv.groupby("design_point"):
-        ax.plot(sub["n"], sub["cv"], color="grey", alpha=0.25, linewidth=0.8)
-    median = cv.dropna(subset=["cv"]).groupby("n")["cv"].median()
-    ax.plot(median.index, median.to_numpy(), color=PALETTE[0], linewidth=2,
-            label="median over design points")
-    if n_stable is not None:
-        ax.axvline(n_stable, color=PALETTE[5], linestyle="--",
-                   label=f"median stable from n = {n_stable} (within {tolerance:.0%} of final CV)")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel("replicates n")
-    ax.set_ylabel(f"coefficient of variation of {output_label}")
-    ax.legend(fontsize=8)
-    ax.set_title(_wrap(title or "Replicate adequacy (Lorscheid et al. 2012)"), fontsize=10)
-    return save(fig, stem)
+    with journal_style(lang, "single") as st:
+        fig, ax = plt.subplots(figsize=st.figsize(0.7))
+        for _, sub in cv.groupby("design_point"):
+            ax.plot(sub["n"], sub["cv"], color="grey", alpha=0.25, linewidth=0.6)
+        median = cv.dropna(subset=["cv"]).groupby("n")["cv"].median()
+        ax.plot(median.index, median.to_numpy(), color=PALETTE[0], linewidth=1.5,
+                label=_zh(lang, "median over design points", "各设计点的中位数"))
+        if n_stable is not None:
+            ax.axvline(n_stable, color=PALETTE[5], linestyle="--",
+                       label=_zh(lang, f"stable from n = {n_stable} (within {tolerance:.0%})",
+                                 f"自 n = {n_stable} 起稳定（{tolerance:.0%} 以内）"))
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_xlabel(_zh(lang, "replicates n", "重复运行次数 n"))
+        ax.set_ylabel(_wrap(_zh(lang, f"CV of {output_label}", f"{output_label}的变异系数"), 40))
+        fig.legend(loc="outside upper center", ncol=1)
+        if title:
+            ax.set_title(_wrap(title, 55))
+        return save(fig, stem)
 
 
 def frontier_plot(summary: pd.DataFrame, stem: Path, *, cost: str, output: str,
                   cost_label: str, output_label: str, limit: float, on_frontier: np.ndarray,
-                  title: str = "") -> list[Path]:
+                  title: str = "", lang: str = "en") -> list[Path]:
     """Output against cost for every lever mix, the Pareto frontier and the budget line.
 
     Args:
@@ -212,28 +273,43 @@ def frontier_plot(summary: pd.DataFrame, stem: Path, *, cost: str, output: str,
         output_label: y-axis label.
         limit: the budget.
         on_frontier: mask of the frontier rows.
-        title: figure title.
+        title: figure title (none when empty).
+        lang: language.
     """
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
-    x = summary[f"{cost}_mean"].to_numpy()
-    y = summary[f"{output}_mean"].to_numpy()
-    within = x <= limit
-    ax.scatter(x[within], y[within], s=12, color=PALETTE[0], alpha=0.6, label="mix within budget")
-    ax.scatter(x[~within], y[~within], s=12, color="grey", alpha=0.4, label="mix over budget")
-    order = np.argsort(x[on_frontier])
-    ax.plot(x[on_frontier][order], y[on_frontier][order], color=PALETTE[5], marker="D", ms=4,
-            linewidth=1.5, label="Pareto frontier (no mix cheaper and better)")
-    ax.axvline(limit, color="black", linestyle="--", linewidth=1, label=f"budget {limit:g}")
-    ax.set_xlabel(cost_label)
-    ax.set_ylabel(output_label)
-    ax.legend(fontsize=8)
-    ax.set_title(_wrap(title or f"{output_label} against cost"), fontsize=10)
-    return save(fig, stem)
+    with journal_style(lang, "single") as st:
+        fig, ax = plt.subplots(figsize=st.figsize(0.75))
+        x = summary[f"{cost}_mean"].to_numpy()
+        y = summary[f"{output}_mean"].to_numpy()
+        within = x <= limit
+        ax.scatter(x[within], y[within], s=8, color=PALETTE[0], alpha=0.6,
+                   label=_zh(lang, "mix within budget", "预算内组合"))
+        ax.scatter(x[~within], y[~within], s=8, color="grey", alpha=0.4,
+                   label=_zh(lang, "mix over budget", "超预算组合"))
+        order = np.argsort(x[on_frontier])
+        ax.plot(x[on_frontier][order], y[on_frontier][order], color=PALETTE[5], marker="D",
+                ms=3, linewidth=1.2, label=_zh(lang, "Pareto frontier", "帕累托前沿"))
+        ax.axvline(limit, color="black", linestyle="--", linewidth=0.8,
+                   label=_zh(lang, f"budget {limit:g}", f"预算 {limit:g}"))
+        finite_x, finite_y = x[np.isfinite(x)], y[np.isfinite(y)]
+        if finite_x.size:
+            lo, hi = min(finite_x.min(), limit), max(finite_x.max(), limit)
+            ax.set_xlim(lo - 0.05 * (hi - lo or 1), hi + 0.05 * (hi - lo or 1))
+        if finite_y.size:
+            lo, hi = finite_y.min(), finite_y.max()
+            ax.set_ylim(lo - 0.06 * (hi - lo or 1), hi + 0.06 * (hi - lo or 1))
+        ax.set_xlabel(_wrap(cost_label, 50))
+        ax.set_ylabel(_wrap(output_label, 40))
+        fig.legend(loc="outside upper center", ncol=2)
+        if title:
+            ax.set_title(_wrap(title, 55))
+        return save(fig, stem)
 
 
-def _wrap(title: str) -> str:
-    """Wrap a title to lines of at most 70 characters."""
-    return "\n".join(textwrap.fill(line, 70) for line in title.split("\n"))
+def _wrap(title: str, width: int = 70) -> str:
+    """Wrap text to lines of at most ``width`` characters (Chinese, without spaces, is cut)."""
+    if " " not in title.strip():
+        return title
+    return "\n".join(textwrap.fill(line, width) for line in title.split("\n"))
 
 
 def _edges(centres: np.ndarray) -> np.ndarray:

@@ -10,22 +10,21 @@ Everything here takes and returns pandas frames; writing them is
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sim.analysis.stats import mean_ci, summarise
-from sim.store import atomic_write_text
+from sim.analysis import tables as paper_tables
+from sim.analysis.stats import interval, summarise
 
 #: Number of quantile bins for response curves of sampled (non-grid) factors.
 RESPONSE_BINS = 10
 
 
 def point_summary(runs: pd.DataFrame, factors: Sequence[str], outputs: Sequence[str],
-                  level: float = 0.95) -> pd.DataFrame:
+                  level: float = 0.95, bounded: Sequence[str] | None = None) -> pd.DataFrame:
     """Replicate mean, sd and confidence interval of each output at each design point.
 
     The statistics are those of a scenario batch's summary
@@ -36,13 +35,16 @@ def point_summary(runs: pd.DataFrame, factors: Sequence[str], outputs: Sequence[
         factors: columns describing a point (varied parameters, or ``scenario``).
         outputs: output columns.
         level: confidence level.
+        bounded: outputs in [0, 1], given logit-scale intervals (default: outputs
+            named like a model share column).
 
     Returns:
         One row per design point (index ``design_point``): the factor values,
         ``n`` (finished replicates) and ``<output>_mean``, ``_sd``, ``_low``, ``_high``.
     """
     points = sorted(runs["design_point"].unique())
-    long = summarise(runs, ["design_point"], outputs, order=points, confidence=level)
+    long = summarise(runs, ["design_point"], outputs, order=points, confidence=level,
+                     bounded=bounded)
     first = runs.groupby("design_point", sort=True)
     table = pd.DataFrame({f: first[f].first() for f in factors}, index=pd.Index(
         points, name="design_point"))
@@ -58,7 +60,7 @@ def point_summary(runs: pd.DataFrame, factors: Sequence[str], outputs: Sequence[
 
 def response_table(runs: pd.DataFrame, factor: str, output: str, *, by: str | None = None,
                    binned: bool = False, bins: int = RESPONSE_BINS,
-                   level: float = 0.95) -> pd.DataFrame:
+                   level: float = 0.95, bounded: bool = False) -> pd.DataFrame:
     """Mean and confidence interval of an output against one factor.
 
     For a grid factor the runs are grouped by its values; for a sampled factor
@@ -74,6 +76,7 @@ def response_table(runs: pd.DataFrame, factor: str, output: str, *, by: str | No
         binned: group a continuous factor into quantile bins.
         bins: number of bins.
         level: confidence level.
+        bounded: the output is a share (logit-scale interval).
 
     Returns:
         Columns ``[by,] factor, mean, low, high, n``.
@@ -89,7 +92,7 @@ def response_table(runs: pd.DataFrame, factor: str, output: str, *, by: str | No
     rows = []
     for key, sub in frame.groupby(keys, sort=True):
         key = key if isinstance(key, tuple) else (key,)
-        mean, _, low, high, n = mean_ci(sub[output], level)
+        mean, _, low, high, n = interval(sub[output], level, bounded=bounded)
         row = {by: key[0]} if by else {}
         row |= {factor: float(sub[factor].mean()) if binned else key[-1], "mean": mean,
                 "low": low, "high": high, "n": n}
@@ -111,6 +114,23 @@ def phase_table(runs: pd.DataFrame, x: str, y: str, output: str) -> pd.DataFrame
     """
     return runs.pivot_table(index=y, columns=x, values=output, aggfunc="mean").sort_index(
         axis=0).sort_index(axis=1)
+
+
+def phase_intervals(runs: pd.DataFrame, x: str, y: str, output: str, *, bounded: bool = False,
+                    level: float = 0.95) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Lower and upper CI bounds of the mean output in each (x, y) cell, as pivot tables.
+
+    The interval is over every run in the cell (replicates, and the other
+    factors' values), as the mean of :func:`phase_table` is.
+    """
+    rows = []
+    for (xv, yv), sub in runs.groupby([x, y], sort=True):
+        _, _, low, high, _ = interval(sub[output], level, bounded=bounded)
+        rows.append({x: xv, y: yv, "low": low, "high": high})
+    frame = pd.DataFrame(rows)
+    low = frame.pivot(index=y, columns=x, values="low").sort_index(axis=0).sort_index(axis=1)
+    high = frame.pivot(index=y, columns=x, values="high").sort_index(axis=0).sort_index(axis=1)
+    return low, high
 
 
 def pareto_front(cost: Sequence[float], value: Sequence[float]) -> np.ndarray:
@@ -161,59 +181,28 @@ def budget_table(summary: pd.DataFrame, factors: Sequence[str], cost: str, outpu
 
 
 def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
-                float_format: str = "{:.3g}") -> list[Path]:
-    r"""Write a table as CSV and as a booktabs LaTeX table.
+                float_format: str = "{:.3g}", key_columns: int = 1,
+                csv: pd.DataFrame | None = None) -> list[Path]:
+    r"""Write a table as CSV and as a booktabs LaTeX table (:func:`sim.analysis.tables.write_table`).
 
-    The LaTeX is written here (no jinja2 needed): ``\toprule``/``\midrule``/
-    ``\bottomrule``, numbers right-aligned, special characters escaped.
+    Numbers go to three significant digits written out in full, tables wider
+    than a page are split into parts repeating the ``key_columns``, and
+    special characters are escaped (``\%`` in a caption stays as it is).
 
     Args:
         table: the table (its index is written when named).
         stem: path without suffix; ``.csv`` and ``.tex`` are added.
-        caption: LaTeX caption; ``_ & % # $`` not already escaped are escaped here
-            (so an experiment title can go in as written), ``\%`` stays as it is.
+        caption: LaTeX caption.
         label: LaTeX label.
-        float_format: format of floats in the LaTeX table.
+        float_format: kept for callers; numbers take :data:`sim.analysis.tables.DIGITS`.
+        key_columns: leading columns every part of a split table repeats.
+        csv: the table to write as CSV instead (full precision, code names).
 
     Returns:
         The two paths written.
     """
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    keep_index = table.index.name is not None
-    csv = stem.with_suffix(".csv")
-    tex = stem.with_suffix(".tex")
-    atomic_write_text(csv, table.to_csv(index=keep_index))
-    shown = table.reset_index() if keep_index else table
-    numeric = [pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(
-        shown[c]) for c in shown.columns]
-    lines = [r"\begin{table}[htbp]", r"\centering",
-             rf"\caption{{{_escape_caption(caption)}}}", rf"\label{{{label}}}",
-             rf"\begin{{tabular}}{{{''.join('r' if n else 'l' for n in numeric)}}}",
-             r"\toprule", " & ".join(tex_escape(str(c)) for c in shown.columns) + r" \\",
-             r"\midrule"]
-    for row in shown.itertuples(index=False):
-        cells = [_number(v, float_format) if isinstance(v, float) else tex_escape(str(v))
-                 for v in row]
-        lines.append(" & ".join(cells) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
-    atomic_write_text(tex, "\n".join(lines) + "\n")
-    return [csv, tex]
+    return paper_tables.write_table(table, stem, caption=caption, label=label,
+                                    key_columns=key_columns, csv=csv)
 
 
-_TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-                "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-                "^": r"\textasciicircum{}"}
-
-
-def _escape_caption(caption: str) -> str:
-    return re.sub(r"(?<!\\)([_&%#$])", r"\\\1", caption)
-
-
-def _number(value: float, float_format: str) -> str:
-    """A float cell; NaN (e.g. a CI that SALib could not compute) as an en dash."""
-    return "--" if value != value else float_format.format(value)
-
-
-def tex_escape(text: str) -> str:
-    """Escape LaTeX special characters in plain text."""
-    return "".join(_TEX_SPECIAL.get(ch, ch) for ch in text)
+tex_escape = paper_tables.tex_escape

@@ -51,6 +51,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="extra attempts for a run that raises (default 0)")
     parser.add_argument("--quiet", "-q", "--no-progress", dest="quiet", action="store_true",
                         help="no progress output")
+    add_output_arguments(parser, baseline_help="scenario the others are compared with (paired "
+                                               "differences, effect sizes, cost of content; "
+                                               "default the first scenario)")
+
+
+def add_output_arguments(parser: argparse.ArgumentParser, *, baseline_help: str | None) -> None:
+    """``--lang``, ``--figure-titles`` and (when ``baseline_help``) ``--baseline``: run, analyze, game."""
+    if baseline_help:
+        parser.add_argument("--baseline", metavar="NAME", default=None, help=baseline_help)
+    parser.add_argument("--lang", choices=("en", "zh"), default="en",
+                        help="language of reports, figure labels, legends and table headers "
+                             "(default en; zh: Chinese)")
+    parser.add_argument("--figure-titles", action="store_true",
+                        help="draw a title and the not-data note into each figure (by default "
+                             "captions are in the report only, as journals want)")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -79,7 +94,8 @@ def main(args: argparse.Namespace) -> int:
         result = run_scenario_batch(
             scenarios, replicates=args.replicates, steps=args.steps, seed=args.seed,
             jobs=args.jobs, out=out, force=args.force, retries=args.retries,
-            command=command_line(args, out), progress=not args.quiet, choice=choice)
+            command=command_line(args, out), progress=not args.quiet, choice=choice,
+            baseline=args.baseline, lang=args.lang, figure_titles=args.figure_titles)
     except (ScenarioError, NetworkFileError, StoreMismatchError, BatchInputError,
             ExperimentError) as err:
         print(f"error: {err}", file=sys.stderr)
@@ -118,6 +134,12 @@ def command_line(args: argparse.Namespace, out: Path) -> str:
     parts = ["python", "-m", "sim", "run", *args.scenarios, "--replicates", str(args.replicates),
              "--steps", str(args.steps), "--seed", str(args.seed), "--jobs", str(args.jobs),
              "--out", str(out)]
+    if getattr(args, "baseline", None):
+        parts += ["--baseline", args.baseline]
+    if getattr(args, "lang", "en") != "en":
+        parts += ["--lang", args.lang]
+    if getattr(args, "figure_titles", False):
+        parts.append("--figure-titles")
     return shlex.join(parts)
 
 

@@ -4,7 +4,9 @@
 scenario shares one seed: common random numbers). :func:`run_scenario_batch`
 executes them into a :class:`sim.store.RunStore` (resuming finished runs) and
 writes the batch outputs: ``steps.parquet``/``steps.csv``, ``summary.csv``,
-``manifest.json``, figures and ``report.md``.
+``comparisons.csv``/``.tex`` (each scenario against the baseline), ``tables/``
+(the report's tables as CSV and booktabs LaTeX), ``manifest.json``, figures
+(PDF, SVG, PNG) and ``report.md``.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from typing import TextIO
 
 import pandas as pd
 
-from sim.analysis import figures
+from sim.analysis import compare, figures
+from sim.analysis import tables as paper_tables
 from sim.analysis.batch import DEFAULT_WINDOW, end_of_run, summarise_ends
+from sim.analysis.sections import KEY_OUTPUTS
 from sim.analysis.stats import settling
 from sim.batch.report import write_report
 from sim.engine import SCENARIO_BATCH_IDENTITY, run_experiment
+from sim.figure_style import LANGS
 from sim.manifest import MANIFEST
 from sim.network_io import load_network
 from sim.outputs import COLUMNS
@@ -37,6 +42,7 @@ from sim.sweep.experiment import Experiment, scenarios_experiment
 #: What makes a batch of this kind (part of its fingerprint).
 IDENTITY = SCENARIO_BATCH_IDENTITY
 FIGURES = "figures"
+TABLES = "tables"
 
 
 class BatchInputError(ValueError):
@@ -52,6 +58,7 @@ class BatchResult:
         outcomes: one per run, in plan order.
         report: path of report.md (None if no run succeeded).
         summary: the summary table (empty if no run succeeded).
+        comparisons: each scenario against the baseline (empty with one scenario).
         files: every output file written.
     """
 
@@ -59,6 +66,7 @@ class BatchResult:
     outcomes: list[RunOutcome]
     report: Path | None = None
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    comparisons: pd.DataFrame = field(default_factory=pd.DataFrame)
     files: list[Path] = field(default_factory=list)
 
     @property
@@ -131,7 +139,8 @@ def run_scenario_batch(scenarios: Sequence[Scenario], *, replicates: int, steps:
                        out: str | Path, jobs: int = 1, force: bool = False, retries: int = 0,
                        command: str = "", progress: bool = True,
                        executor: cf.Executor | None = None, stream: TextIO | None = None,
-                       choice: ExecutorChoice | None = None) -> BatchResult:
+                       choice: ExecutorChoice | None = None, baseline: str | None = None,
+                       lang: str = "en", figure_titles: bool = False) -> BatchResult:
     """Run a replicated scenario batch into ``out`` and write its outputs.
 
     Finished runs already in ``out`` (same batch) are reused, so an interrupted
@@ -152,15 +161,24 @@ def run_scenario_batch(scenarios: Sequence[Scenario], *, replicates: int, steps:
         executor: run on this executor instead of a local process pool.
         stream: progress stream (default stderr).
         choice: where the runs go (a Dask cluster ...); default a pool of ``jobs``.
+        baseline: the scenario the others are compared with (default the first).
+        lang: language of the report, figures and tables ("en" or "zh").
+        figure_titles: draw titles into the figures (captions are in the report either way).
 
     Raises:
-        BatchInputError: a bad option or duplicate scenario.
+        BatchInputError: a bad option, duplicate scenario or unknown baseline.
         sim.network_io.NetworkFileError: a network file is bad.
         sim.store.StoreMismatchError: ``out`` holds another batch and not ``force``.
     """
     check_options(replicates=replicates, steps=steps, jobs=jobs, retries=retries, seed=seed)
     if not scenarios:
         raise BatchInputError("scenarios: give at least one scenario")
+    if lang not in LANGS:
+        raise BatchInputError(f"--lang: {lang!r} is not offered: use one of {', '.join(LANGS)}")
+    try:
+        baseline = compare.choose_baseline([s.name for s in scenarios], baseline)
+    except compare.ComparisonError as err:
+        raise BatchInputError(str(err)) from None
     experiment = batch_experiment(scenarios, replicates=replicates, steps=steps, seed=seed)
     out = Path(out)
     done_run = run_experiment(experiment, out, choice=choice or ExecutorChoice(jobs=jobs),
@@ -179,14 +197,54 @@ def run_scenario_batch(scenarios: Sequence[Scenario], *, replicates: int, steps:
         summary_path = out / "summary.csv"
         atomic_write_text(summary_path, result.summary.to_csv(index=False))
         result.files.append(summary_path)
-        result.files += _write_figures(depth, result.summary, out, scenarios)
+        present = [n for n in names if n in set(ends["scenario"])]
+        if baseline in present and len(present) > 1:
+            result.comparisons = compare.comparisons(ends, baseline, order=present, seed=seed)
+        tables = _write_tables(result, scenarios, out, lang)
+        result.files += tables
+        result.files += _write_figures(depth, result.summary, out, scenarios, lang=lang,
+                                       figure_titles=figure_titles,
+                                       comparisons=result.comparisons)
     result.files.append(out / MANIFEST)
     if done:
         result.report = write_report(out, scenarios, result.summary, done_run.manifest,
                                      [f for f in result.files if f.suffix == ".png"],
-                                     result.failed, settling(depth))
+                                     result.failed, settling(depth),
+                                     comparisons=result.comparisons,
+                                     tables=[t for t in tables if t.suffix == ".tex"], lang=lang)
         result.files.append(result.report)
     return result
+
+
+def _write_tables(result: BatchResult, scenarios: Sequence[Scenario], out: Path, lang: str
+                  ) -> list[Path]:
+    """The report's tables as CSV and booktabs LaTeX: comparisons, end of run, parameters."""
+    from sim.labels import term
+
+    paths = []
+    if not result.comparisons.empty:
+        baseline = result.comparisons["baseline"].iloc[0]
+        note = term("multiple_comparisons", lang) if compare.many(result.comparisons) else ""
+        paths += paper_tables.write_table(
+            paper_tables.comparison_table(result.comparisons, lang), out / "comparisons",
+            caption=(f"Each scenario minus the baseline {baseline}: paired difference over common "
+                     "seeds [95\\% CI], paired effect size d_z, and the cost of content gained"
+                     if lang == "en" else f"各情景与基准情景 {baseline} 的配对差异 [95\\% 置信区间]、"
+                     "配对效应量 d_z 与实质合作成本"),
+            label="tab:comparisons", key_columns=2, csv=result.comparisons, note=note)
+    outputs = [o for o in KEY_OUTPUTS if o in set(result.summary["output"])]
+    paths += paper_tables.write_table(
+        paper_tables.end_of_run_table(result.summary, outputs, lang), out / TABLES / "end_of_run",
+        caption=("End-of-run values per scenario: mean [95\\% CI] over replicates"
+                 if lang == "en" else "各情景期末值：重复运行均值 [95\\% 置信区间]"),
+        label="tab:end-of-run", csv=result.summary)
+    shown, raw = paper_tables.parameter_table(scenarios, lang)
+    paths += paper_tables.write_table(
+        shown, out / TABLES / "parameters",
+        caption=("Every parameter value per scenario, with its unit and source"
+                 if lang == "en" else "各情景全部参数取值、单位与来源"),
+        label="tab:parameters", key_columns=2, csv=raw, long=True)
+    return paths
 
 
 #: Columns the depth-share figure needs from every step (the rest is not kept in memory).
@@ -257,12 +315,17 @@ def _chunks(store: RunStore, run_ids: list[str]):
 
 
 def _write_figures(steps: pd.DataFrame, summary: pd.DataFrame, out: Path,
-                   scenarios: Sequence[Scenario]) -> list[Path]:
+                   scenarios: Sequence[Scenario], *, lang: str = "en",
+                   figure_titles: bool = False, comparisons: pd.DataFrame | None = None
+                   ) -> list[Path]:
     names = [s.name for s in scenarios if s.name in set(steps["scenario"])]
     folder = out / FIGURES
-    titles = {s.name: f"{s.name}: {s.title}" for s in scenarios}
+    style = {"lang": lang, "figure_titles": figure_titles}
+    titles = {s.name: f"{s.name}: {s.title}" for s in scenarios} if figure_titles else None
     paths = figures.depth_shares_over_time(steps, folder / "depth_shares_over_time", names,
-                                           titles)
-    paths += figures.content_vs_spending(summary, folder / "content_vs_spending", names)
-    paths += figures.leakage_and_delay(summary, folder / "leakage_and_delay", names)
+                                           titles, **style)
+    paths += figures.content_vs_spending(summary, folder / "content_vs_spending", names, **style)
+    paths += figures.leakage_and_delay(summary, folder / "leakage_and_delay", names, **style)
+    if comparisons is not None and not comparisons.empty:
+        paths += figures.comparison_forest(comparisons, folder / "comparisons_forest", **style)
     return paths

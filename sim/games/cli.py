@@ -42,7 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR",
                         help="folder for figures (default: out/games/<file stem>)")
     parser.add_argument("--no-plots", action="store_true",
-                        help="write no figures (with --agents the agent CSV is still written)")
+                        help="write no figures (with --agents the agent CSV is still written; "
+                             "with --out the stability table is still written)")
     parser.add_argument("--t-max", type=float, default=50.0,
                         help="replicator time to integrate (default 50)")
     parser.add_argument("--init", action="append", default=[], metavar="X,Y,Z",
@@ -60,6 +61,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     agents.add_argument("--network", metavar="SPEC", default=None,
                         help="match along a network instead of well-mixed (implies --agents): "
                              "er:p=0.01, ws:k=8,p=0.1, ba:m=4 or complete")
+    from sim.batch.cli import add_output_arguments
+
+    add_output_arguments(parser, baseline_help=None)
 
 
 class _UsageError(Exception):
@@ -254,17 +258,22 @@ def _run(args: argparse.Namespace) -> int:
             raise _UsageError("--json", f"cannot write {out}: {exc.strerror or exc}") from None
         print(f"wrote {out}")
 
-    if args.no_plots and not args.agents:
+    if args.no_plots and not args.agents and not args.out:
         return 0
     from sim.games import plots
+    from sim.games.tables import write_ess_table
 
     out_dir = Path(args.out) if args.out else Path("out") / "games" / game.name
+    look = {"lang": args.lang, "titles": args.figure_titles}
     written = []
     try:
+        # The stability table in symbols and numbers, for papers (CSV and booktabs LaTeX).
+        written += write_ess_table(game, equilibria, out_dir / "ess_table", lang=args.lang)
         if not args.no_plots:
             trajectories = [integrate(payoffs, x0, t_max=args.t_max) for x0 in initial]
-            written += plots.plot_phase(game, trajectories, equilibria, out_dir / "phase3d")
-            written += plots.plot_shares(game, trajectories, out_dir / "shares")
+            written += plots.plot_phase(game, trajectories, equilibria, out_dir / "phase3d",
+                                        **look)
+            written += plots.plot_shares(game, trajectories, out_dir / "shares", **look)
         if args.agents:
             from sim.games.runs import run_agents
             from sim.store import atomic_write_text
@@ -280,7 +289,7 @@ def _run(args: argparse.Namespace) -> int:
             name = "agents" if network is None else f"agents-{network.kind}"
             if not args.no_plots:
                 written += plots.plot_agents(game, ode, run, out_dir / name,
-                                             network=str(network) if network else None)
+                                             network=str(network) if network else None, **look)
             table = out_dir / f"{name}.csv"
             atomic_write_text(table, plots.agent_table(run, game))
             written.append(table)

@@ -1,55 +1,66 @@
 """Figures for a game: 3-D phase plot, shares over time, agents vs replicator.
 
-Every function draws on its own :class:`matplotlib.figure.Figure` (no pyplot
-state) and writes the figure as PNG and SVG next to each other.
+Journal figures (:mod:`sim.figure_style`): print size, text of 7 pt or more,
+Okabe–Ito colours (corners by stability in colours and markers that differ
+for colour-blind readers and in grey), PDF, SVG and 300 dpi PNG. The game's
+title is drawn only with ``titles`` (``--figure-titles``). Axis words follow
+``lang``; population and strategy names are the game file's.
 """
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import matplotlib
-import numpy as np
-from matplotlib.figure import Figure
 
-from sim.games.replicator import Equilibrium, Trajectory
-from sim.games.runs import AgentRun
-from sim.games.spec import GameSpec
-from sim.store import atomic_write_bytes
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from sim.analysis import style  # noqa: E402
+from sim.figure_style import CYCLE, OKABE_ITO, journal_style  # noqa: E402
+from sim.games.replicator import Equilibrium, Trajectory  # noqa: E402
+from sim.games.runs import AgentRun  # noqa: E402
+from sim.games.spec import GameSpec  # noqa: E402
 
 _STABILITY_STYLE = {
-    "ESS": {"color": "tab:green", "marker": "o", "s": 70},
-    "saddle": {"color": "tab:orange", "marker": "^", "s": 35},
-    "unstable": {"color": "tab:red", "marker": "x", "s": 45},
-    "non-hyperbolic": {"color": "tab:gray", "marker": "s", "s": 35},
+    "ESS": {"color": OKABE_ITO["bluish_green"], "marker": "o", "s": 40},
+    "saddle": {"color": OKABE_ITO["orange"], "marker": "^", "s": 22},
+    "unstable": {"color": OKABE_ITO["vermillion"], "marker": "X", "s": 26},
+    "non-hyperbolic": {"color": "#666666", "marker": "s", "s": 20},
+}
+_WORDS = {
+    "share": ("share", "比例"),
+    "time": ("replicator time", "复制动态时间"),
+    "agent_time": ("replicator time (agent steps x revision prob / payoff range)",
+                   "复制动态时间（主体步数 × 修正概率 / 收益幅度）"),
+    "start": ("start (x, y, z)", "初始值 (x, y, z)"),
+    "range": ("agents: replicate range", "主体模型：重复运行范围"),
+    "mean": ("agents: mean", "主体模型：均值"),
+    "ode": ("replicator ODE", "复制动态方程"),
+    "ESS": ("ESS", "演化稳定策略"),
+    "saddle": ("saddle", "鞍点"),
+    "unstable": ("unstable", "不稳定"),
+    "non-hyperbolic": ("non-hyperbolic", "非双曲"),
 }
 
 
-def _axis_labels(game: GameSpec) -> list[str]:
-    return [f"{pop}: share {game.strategies[p][0]}" for p, pop in enumerate(game.populations)]
+def _w(key: str, lang: str) -> str:
+    return _WORDS[key][0 if lang == "en" else 1]
 
 
-#: Metadata that keeps files byte-stable: no creation date in the SVG, no version in the PNG.
-_METADATA = {"png": {"Software": None}, "svg": {"Date": None}}
+def _axis_labels(game: GameSpec, lang: str = "en") -> list[str]:
+    word = _w("share", lang)
+    return [f"{pop}: {word} {game.strategies[p][0]}" for p, pop in enumerate(game.populations)]
 
 
-def _save(fig: Figure, stem: Path) -> list[Path]:
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
-    # A fixed salt makes the SVG's clip-path and glyph ids (random by default) repeatable,
-    # so the same figure gives the same bytes; each file is renamed into place whole.
-    with matplotlib.rc_context({"svg.hashsalt": "coopsim"}):
-        for path in paths:
-            kind = path.suffix[1:]
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format=kind, dpi=150, metadata=_METADATA[kind])
-            atomic_write_bytes(path, buffer.getvalue())
-    return paths
+def _save(fig, stem: Path) -> list[Path]:
+    return style.save(fig, stem)
 
 
 def plot_phase(game: GameSpec, trajectories: list[Trajectory],
-               equilibria: list[Equilibrium], stem: Path) -> list[Path]:
+               equilibria: list[Equilibrium], stem: Path, *, lang: str = "en",
+               titles: bool = False) -> list[Path]:
     """3-D phase plot: trajectories in the unit cube, corners marked by stability.
 
     Args:
@@ -57,62 +68,75 @@ def plot_phase(game: GameSpec, trajectories: list[Trajectory],
         trajectories: Integrated solutions, one per initial point.
         equilibria: The eight corners with their classes.
         stem: Output path without suffix.
+        lang: Language of the axis words.
+        titles: Draw the game's title.
 
     Returns:
-        The PNG and SVG paths written.
+        The PDF, SVG and PNG paths written.
     """
-    fig = Figure(figsize=(7, 6), layout="constrained")
-    ax = fig.add_subplot(projection="3d")
-    for trajectory in trajectories:
-        s = trajectory.shares
-        (line,) = ax.plot(s[:, 0], s[:, 1], s[:, 2], lw=1.2)
-        ax.scatter(*s[0], color=line.get_color(), s=12)
-    seen = set()
-    for eq in equilibria:
-        style = _STABILITY_STYLE[eq.stability]
-        label = eq.stability if eq.stability not in seen else None
-        seen.add(eq.stability)
-        ax.scatter(*eq.profile, label=label, depthshade=False, **style)
-        ax.text(*eq.profile, " E({},{},{})".format(*eq.profile), fontsize=7)
-    labels = _axis_labels(game)
-    ax.set_xlabel(labels[0], fontsize=8)
-    ax.set_ylabel(labels[1], fontsize=8)
-    ax.set_zlabel(labels[2], fontsize=8)
-    for setter in (ax.set_xlim, ax.set_ylim, ax.set_zlim):
-        setter(0, 1)
-    ax.legend(loc="upper left", fontsize=8)
-    ax.set_title(game.title, fontsize=9)
-    return _save(fig, stem)
+    with journal_style(lang, "single") as st:
+        fig = plt.figure(figsize=st.figsize(1.05))
+        ax = fig.add_subplot(projection="3d")
+        for k, trajectory in enumerate(trajectories):
+            s = trajectory.shares
+            colour = CYCLE[k % len(CYCLE)]
+            ax.plot(s[:, 0], s[:, 1], s[:, 2], lw=0.9, color=colour)
+            ax.scatter(*s[0], color=colour, s=6)
+        seen = set()
+        for eq in equilibria:
+            look = _STABILITY_STYLE[eq.stability]
+            name = _w(eq.stability, lang) if eq.stability not in seen else None
+            seen.add(eq.stability)
+            ax.scatter(*eq.profile, label=name, depthshade=False, **look)
+        labels = _axis_labels(game, lang)
+        ax.set_xlabel(labels[0], labelpad=-2)
+        ax.set_ylabel(labels[1], labelpad=-2)
+        ax.set_zlabel(labels[2], labelpad=-4)
+        ax.tick_params(pad=-2)
+        for setter in (ax.set_xlim, ax.set_ylim, ax.set_zlim):
+            setter(0, 1)
+        ax.set_box_aspect(None, zoom=0.8)
+        fig.legend(loc="outside upper center", ncol=4)
+        if titles:
+            fig.suptitle(game.title)
+        return _save(fig, stem)
 
 
-def plot_shares(game: GameSpec, trajectories: list[Trajectory], stem: Path) -> list[Path]:
+def plot_shares(game: GameSpec, trajectories: list[Trajectory], stem: Path, *,
+                lang: str = "en", titles: bool = False) -> list[Path]:
     """Shares over time, one panel per population, one line per initial point.
 
     Args:
         game: The game.
         trajectories: Integrated solutions.
         stem: Output path without suffix.
+        lang: Language of the axis words.
+        titles: Draw the game's title.
 
     Returns:
-        The PNG and SVG paths written.
+        The PDF, SVG and PNG paths written.
     """
-    fig = Figure(figsize=(10, 3.4), layout="constrained")
-    axes = fig.subplots(1, 3, sharey=True)
-    for p, ax in enumerate(axes):
-        for trajectory in trajectories:
-            label = "({:.2f}, {:.2f}, {:.2f})".format(*trajectory.shares[0])
-            ax.plot(trajectory.t, trajectory.shares[:, p], lw=1.2, label=label)
-        ax.set_title(f"{game.populations[p]}: share {game.strategies[p][0]}", fontsize=9)
-        ax.set_xlabel("replicator time")
-        ax.set_ylim(-0.02, 1.02)
-    axes[0].set_ylabel("share")
-    axes[-1].legend(title="start (x, y, z)", fontsize=7, title_fontsize=7)
-    fig.suptitle(game.title, fontsize=10)
-    return _save(fig, stem)
+    with journal_style(lang, "double") as st:
+        fig, axes = plt.subplots(1, 3, sharey=True, figsize=st.figsize(0.34))
+        for p, ax in enumerate(axes):
+            for k, trajectory in enumerate(trajectories):
+                label = "({:.2f}, {:.2f}, {:.2f})".format(*trajectory.shares[0])
+                ax.plot(trajectory.t, trajectory.shares[:, p], lw=1.0, label=label,
+                        color=CYCLE[k % len(CYCLE)], linestyle=("-", "--", ":", "-.")[k // 4 % 4])
+            ax.set_title(_axis_labels(game, lang)[p])
+            ax.set_xlabel(_w("time", lang))
+            ax.set_ylim(-0.02, 1.02)
+        axes[0].set_ylabel(_w("share", lang))
+        fig.legend(*axes[-1].get_legend_handles_labels(), title=_w("start", lang),
+                   loc="outside right upper")
+        if titles:
+            fig.suptitle(game.title)
+        return _save(fig, stem)
 
 
 def plot_agents(game: GameSpec, ode: Trajectory, run: AgentRun, stem: Path,
-                network: str | None = None) -> list[Path]:
+                network: str | None = None, *, lang: str = "en",
+                titles: bool = False) -> list[Path]:
     """Agent shares (replicate mean and range) over the replicator trajectory.
 
     Args:
@@ -121,27 +145,31 @@ def plot_agents(game: GameSpec, ode: Trajectory, run: AgentRun, stem: Path,
         run: The agent runs, on the replicator time axis.
         stem: Output path without suffix.
         network: Network spec used, for the title (None = well-mixed).
+        lang: Language of the axis words.
+        titles: Draw a title (game, matching, replicates).
 
     Returns:
-        The PNG and SVG paths written.
+        The PDF, SVG and PNG paths written.
     """
-    fig = Figure(figsize=(10, 3.4), layout="constrained")
-    axes = fig.subplots(1, 3, sharey=True)
-    low, high = run.shares.min(axis=0), run.shares.max(axis=0)
-    for p, ax in enumerate(axes):
-        ax.fill_between(run.ode_t, low[:, p], high[:, p], color="tab:blue", alpha=0.2,
-                        label="agents: replicate range")
-        ax.plot(run.ode_t, run.mean[:, p], color="tab:blue", lw=1.4, label="agents: mean")
-        ax.plot(ode.t, ode.shares[:, p], color="black", ls="--", lw=1.2, label="replicator ODE")
-        ax.set_title(f"{game.populations[p]}: share {game.strategies[p][0]}", fontsize=9)
-        ax.set_xlabel("replicator time (agent steps x revision prob / payoff range)", fontsize=7)
-        ax.set_ylim(-0.02, 1.02)
-    axes[0].set_ylabel("share")
-    axes[-1].legend(fontsize=7)
-    matching = f"network {network}" if network else "well-mixed"
-    fig.suptitle(f"{game.title}\nagents ({matching}, {run.shares.shape[0]} replicates) vs "
-                 "replicator dynamics", fontsize=9)
-    return _save(fig, stem)
+    blue = OKABE_ITO["blue"]
+    with journal_style(lang, "double") as st:
+        fig, axes = plt.subplots(1, 3, sharey=True, figsize=st.figsize(0.34))
+        low, high = run.shares.min(axis=0), run.shares.max(axis=0)
+        for p, ax in enumerate(axes):
+            ax.fill_between(run.ode_t, low[:, p], high[:, p], color=blue, alpha=0.2,
+                            label=_w("range", lang), linewidth=0)
+            ax.plot(run.ode_t, run.mean[:, p], color=blue, lw=1.2, label=_w("mean", lang))
+            ax.plot(ode.t, ode.shares[:, p], color="black", ls="--", lw=1.0, label=_w("ode", lang))
+            ax.set_title(_axis_labels(game, lang)[p])
+            ax.set_ylim(-0.02, 1.02)
+        fig.supxlabel(_w("agent_time", lang))
+        axes[0].set_ylabel(_w("share", lang))
+        fig.legend(*axes[-1].get_legend_handles_labels(), loc="outside upper center", ncol=3)
+        if titles:
+            matching = f"network {network}" if network else "well-mixed"
+            fig.suptitle(f"{game.title}: agents ({matching}, {run.shares.shape[0]} replicates) "
+                         "vs replicator dynamics")
+        return _save(fig, stem)
 
 
 def agent_table(run: AgentRun, game: GameSpec) -> str:

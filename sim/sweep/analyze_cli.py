@@ -19,7 +19,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     Args:
         parser: the sub-parser to fill.
     """
+    from sim.batch.cli import add_output_arguments
+
     parser.add_argument("directory", help="a sweep directory (the --out of python -m sim sweep)")
+    add_output_arguments(parser, baseline_help=(
+        "design point the others are compared with (paired differences, effect sizes, cost of "
+        "content, forest plot): a scenario name for a scenarios design (default its first "
+        "scenario), else a design_point number from design.parquet (no comparison by default)"))
 
 
 def main(args: argparse.Namespace) -> int:
@@ -39,7 +45,8 @@ def main(args: argparse.Namespace) -> int:
         # temporary file an earlier, killed analysis left is a dead writer's.
         with store.running():
             store.remove_partial()
-            report = analyze_sweep(directory)
+            report = analyze_sweep(directory, baseline=args.baseline, lang=args.lang,
+                                   figure_titles=args.figure_titles)
     except (ExperimentError, StoreBusyError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -7,6 +7,8 @@ be made and why). Which outputs are made depends on the design:
 ============================  ====================================================
 every design                  run outputs, design-point summary, response curves,
                               replicate adequacy (3+ replicates)
+``--baseline`` (or scenarios) each point against the baseline point: paired
+                              differences, d_z, cost of content, forest plot
 grid with 2+ factors          phase diagram with the form/content boundary
 sobol                         first-order and total indices with CIs
 morris                        mu, mu*, sigma
@@ -23,9 +25,11 @@ import numpy as np
 import pandas as pd
 
 from sim import outputs as model_outputs
-from sim.analysis import sections
+from sim.analysis import compare, sections
+from sim.analysis import figures as batch_figures
 from sim.analysis import sweep_figures as figures
 from sim.analysis import sweep_tables as tables
+from sim.analysis import tables as paper_tables
 from sim.analysis.batch import summarise_ends
 from sim.analysis.sensitivity import (
     SensitivityError,
@@ -34,9 +38,11 @@ from sim.analysis.sensitivity import (
     sobol_indices,
     stable_replicates,
 )
+from sim.analysis.stats import is_bounded
+from sim.labels import LabelError, label, term
 from sim.store import atomic_write_text
 from sim.sweep.designs import sampler_seed, unit_problem
-from sim.sweep.experiment import Experiment, Factor, Output, PhaseSpec
+from sim.sweep.experiment import Experiment, ExperimentError, Factor, Output, PhaseSpec, parse_reducer
 from sim.sweep.results import load_sweep_experiment, run_outputs, run_status
 from sim.sweep.run import read_design
 
@@ -60,13 +66,28 @@ class Report:
     directory: Path
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    lang: str = "en"
+    titles: bool = False
+    comparisons: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def title(self, text: str) -> str:
+        """A figure title: ``text`` with ``--figure-titles``, else none (captions are the README's)."""
+        return text if self.titles else ""
 
 
-def analyze_sweep(directory: Path) -> Report:
+def analyze_sweep(directory: Path, *, baseline: str | None = None, lang: str = "en",
+                  figure_titles: bool = False) -> Report:
     """Make the tables and figures of the sweep in ``directory``.
 
     Args:
         directory: a sweep directory (made by ``python -m sim sweep``).
+        baseline: the design point every other is compared with: a scenario
+            name (scenarios design) or a design-point number (the
+            ``design_point`` column of ``design.parquet``). A scenarios design
+            compares with its first scenario by default; other designs only
+            when a baseline is named.
+        lang: language of labels, legends, table headers and headings ("en", "zh").
+        figure_titles: draw titles into the figures.
 
     Returns:
         The files written and the notes of ``analysis/README.md``.
@@ -76,7 +97,7 @@ def analyze_sweep(directory: Path) -> Report:
     """
     exp = load_sweep_experiment(directory)
     out = directory / ANALYSIS
-    report = Report(out)
+    report = Report(out, lang=lang, titles=figure_titles)
     runs = run_outputs(directory, exp)
     status = run_status(directory)
     design = read_design(directory)
@@ -94,17 +115,26 @@ def analyze_sweep(directory: Path) -> Report:
     out_names = [o.name for o in exp.outputs]
     atomic_write_text(_mkdir(tdir) / "run_outputs.csv", runs.to_csv(index=False))
     report.files.append(tdir / "run_outputs.csv")
-    summary = tables.point_summary(runs, names, out_names)
+    summary = tables.point_summary(runs, names, out_names, bounded=_bounded(exp))
     summary_cols = [*names, "n", *(f"{o}_{s}" for o in out_names for s in ("mean", "low", "high"))]
     if len(summary) <= MAX_LATEX_ROWS:
-        report.files += tables.write_table(summary[summary_cols], tdir / "design_points",
+        shown = pd.DataFrame({(term("scenario", lang) if n == "scenario" else
+                               _factor_label(_factor(exp, n), lang)): summary[n] for n in names})
+        shown["n"] = summary["n"].to_numpy()
+        for o in exp.outputs:
+            shown[_output_label(o, lang)] = [paper_tables.with_ci(m, lo, hi) for m, lo, hi in zip(
+                summary[f"{o.name}_mean"], summary[f"{o.name}_low"], summary[f"{o.name}_high"],
+                strict=True)]
+        report.files += tables.write_table(shown.reset_index(drop=True), tdir / "design_points",
                                            caption=f"{exp.title}: replicate means and 95\\% "
                                            "confidence intervals per design point",
-                                           label=f"tab:{exp.name}-points")
+                                           label=f"tab:{exp.name}-points",
+                                           key_columns=len(names), csv=summary[summary_cols])
     else:
         atomic_write_text(tdir / "design_points.csv", summary.to_csv())
         report.files.append(tdir / "design_points.csv")
 
+    _comparisons(exp, runs, baseline, tdir, fdir, report)
     _responses(exp, runs, tdir, fdir, report)
     _phase(exp, runs, tdir, fdir, report)
     if exp.design == "sobol":
@@ -123,6 +153,7 @@ def _responses(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
                report: Report) -> None:
     main = exp.output(exp.analysis.main)
     grid = exp.design == "grid"
+    lang = report.lang
     for name in exp.analysis.response:
         factor = _factor(exp, name)
         others = [f for f in exp.factor_names if f != name]
@@ -131,17 +162,19 @@ def _responses(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
             by = others[0]
         if by is not None and runs[by].nunique() > MAX_CURVES:
             by = None
-        table = tables.response_table(runs, name, main.name, by=by, binned=not grid)
+        table = tables.response_table(runs, name, main.name, by=by, binned=not grid,
+                                      bounded=main.name in _bounded(exp))
         atomic_write_text(tdir / f"response_{name}.csv", table.to_csv(index=False))
         rest = [f for f in others if f != by]
         how = ", ".join(filter(None, [f"one curve per value of {by}" if by else "",
                                       "marginal over the other factors" if rest else ""]))
         report.files.append(tdir / f"response_{name}.csv")
         report.files += figures.response_curve(
-            table, fdir / f"response_{name}", factor=name, x_label=_factor_label(factor),
-            y_label=_output_label(main), by=by,
-            by_label=_factor_label(_factor(exp, by)) if by else "",
-            title=f"{exp.name}: {main.column} vs {name}" + (f" ({how})" if how else ""))
+            table, fdir / f"response_{name}", factor=name, x_label=_factor_label(factor, lang),
+            y_label=_output_label(main, lang), by=by,
+            by_label=_factor_label(_factor(exp, by), lang) if by else "",
+            title=report.title(f"{exp.name}: {main.column} vs {name}" + (f" ({how})" if how
+                                                                          else "")), lang=lang)
 
 
 def _phase(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path, report: Report) -> None:
@@ -155,40 +188,58 @@ def _phase(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path, report: 
                             "sampled design do not repeat)")
         return
     out = exp.output(spec.output)
+    lang = report.lang
+    bounded = out.name in _bounded(exp)
     groups = runs.groupby(spec.by, sort=True) if spec.by else [(None, runs)]
     panels: dict[str, pd.DataFrame] = {}
+    bands: dict[str, pd.DataFrame] = {}
     n_groups = 0
     for key, sub in groups:
         n_groups += 1
         key = key[0] if isinstance(key, tuple) else key
         table = tables.phase_table(sub, spec.x, spec.y, out.name)
+        low, high = tables.phase_intervals(sub, spec.x, spec.y, out.name, bounded=bounded)
+        low, high = low.reindex_like(table), high.reindex_like(table)
         suffix = "" if key is None else f"_{spec.by}={_fmt(key)}"
         panel = "" if key is None else f"{spec.by} = {_fmt(key)}"
-        shown = table.copy()
-        shown.index = [_fmt(v) for v in shown.index]
-        shown.index.name = spec.y
-        shown.columns = [f"{spec.x}={_fmt(v)}" for v in shown.columns]
+        # The CSV keeps the means (scripts read it); the LaTeX shows each mean with its CI.
+        csv = table.copy()
+        csv.index = [_fmt(v) for v in csv.index]
+        csv.index.name = spec.y
+        csv.columns = [f"{spec.x}={_fmt(v)}" for v in csv.columns]
+        shown = pd.DataFrame({f"{_short_label(spec.x, lang)} = {_fmt(c)}": [
+            paper_tables.with_ci(table.loc[r, c], low.loc[r, c], high.loc[r, c])
+            for r in table.index] for c in table.columns})
+        shown.insert(0, _short_label(spec.y, lang), [_fmt(v) for v in table.index])
         report.files += tables.write_table(
             shown, tdir / f"phase_{out.name}{suffix}",
-            caption=f"{exp.title}: mean {out.describe()} over {spec.x} and {spec.y}"
-            + (f" ({panel})" if panel else ""), label=f"tab:{exp.name}-phase{suffix}")
+            caption=f"{exp.title}: mean {out.describe()} [95\\% CI] over {spec.x} and {spec.y}"
+            + (f" ({panel})" if panel else ""), label=f"tab:{exp.name}-phase{suffix}",
+            csv=csv.reset_index())
         above = int((table.to_numpy() >= spec.threshold).sum())
+        straddle = (low <= spec.threshold) & (high >= spec.threshold)
         report.notes.append(f"phase diagram{f' ({panel})' if panel else ''}: {above} of "
                             f"{table.size} ({spec.x}, {spec.y}) cells reach mean {out.name} >= "
-                            f"{spec.threshold:g} (the form/content boundary)")
+                            f"{spec.threshold:g} (the form/content boundary); in "
+                            f"{int(straddle.to_numpy().sum())} the 95 % CI contains "
+                            f"{spec.threshold:g} (hatched: the boundary's uncertainty band)")
         if _numeric(table):
-            table.index = np.asarray(table.index, dtype=float)
-            table.columns = np.asarray(table.columns, dtype=float)
+            for frame in (table, straddle):
+                frame.index = np.asarray(frame.index, dtype=float)
+                frame.columns = np.asarray(frame.columns, dtype=float)
             panels[panel] = table
+            bands[panel] = straddle
     if len(panels) != n_groups:
         report.notes.append(f"phase diagram figure skipped: {spec.x} or {spec.y} is not "
                             "numeric (the tables are written)")
         return
     report.files += figures.phase_diagram(
         panels if spec.by else panels[""], fdir / f"phase_{out.name}",
-        x_label=_factor_label(_factor(exp, spec.x)), y_label=_factor_label(_factor(exp, spec.y)),
-        value_label=_output_label(out), threshold=spec.threshold,
-        title=f"{exp.name}: mean {out.column}")
+        x_label=_factor_label(_factor(exp, spec.x), lang),
+        y_label=_factor_label(_factor(exp, spec.y), lang),
+        value_label=_output_label(out, lang), threshold=spec.threshold,
+        title=report.title(f"{exp.name}: mean {out.column}"),
+        uncertain=bands if spec.by else bands[""], lang=lang)
 
 
 def _point_means(exp: Experiment, runs: pd.DataFrame, n_points: int, output: str) -> np.ndarray:
@@ -209,12 +260,17 @@ def _sobol(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Path
                                 "sweep again to retry failed or missing runs)")
             continue
         report.files += tables.write_table(
-            indices, tdir / f"sobol_{out.name}", caption=f"{exp.title}: Sobol indices of "
+            _readable_index(indices, exp, report.lang), tdir / f"sobol_{out.name}",
+            caption=f"{exp.title}: Sobol indices of "
             f"{out.describe()} (half-width of 95\\% bootstrap CI in the conf columns)",
-            label=f"tab:{exp.name}-sobol-{out.name}")
+            label=f"tab:{exp.name}-sobol-{out.name}", csv=indices)
         report.files += figures.sobol_bars(indices, fdir / f"sobol_{out.name}",
-                                           output_label=out.describe(),
-                                           title=f"{exp.name}: Sobol indices of {out.column}")
+                                           output_label=_output_label(out, report.lang,
+                                                                      unit=False),
+                                           title=report.title(f"{exp.name}: Sobol indices of "
+                                                              f"{out.column}"),
+                                           names=_factor_names(exp, report.lang),
+                                           lang=report.lang)
         top = indices["ST"].sort_values(ascending=False).head(3)
         report.notes.append(f"Sobol {out.name}: largest total indices "
                             + ", ".join(f"{k} {v:.2f}" for k, v in top.items()))
@@ -233,12 +289,17 @@ def _morris(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Pat
             report.notes.append(f"Morris statistics of {out.name} not computed: {err}")
             continue
         report.files += tables.write_table(
-            indices, tdir / f"morris_{out.name}", caption=f"{exp.title}: Morris statistics of "
+            _readable_index(indices, exp, report.lang), tdir / f"morris_{out.name}",
+            caption=f"{exp.title}: Morris statistics of "
             f"{out.describe()} per full range of each parameter",
-            label=f"tab:{exp.name}-morris-{out.name}")
+            label=f"tab:{exp.name}-morris-{out.name}", csv=indices)
         report.files += figures.morris_plot(indices, fdir / f"morris_{out.name}",
-                                            output_label=out.column,
-                                            title=f"{exp.name}: Morris screening of {out.column}")
+                                            output_label=_output_label(out, report.lang,
+                                                                       unit=False),
+                                            title=report.title(f"{exp.name}: Morris screening "
+                                                               f"of {out.column}"),
+                                            names=_factor_names(exp, report.lang),
+                                            lang=report.lang)
         top = indices["mu_star"].sort_values(ascending=False).head(3)
         report.notes.append(f"Morris {out.name}: largest mu* "
                             + ", ".join(f"{k} {v:.3g}" for k, v in top.items()))
@@ -265,18 +326,20 @@ def _adequacy(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
     else:
         overall = stable_replicates(median.assign(design_point=0), tolerance=tol).iloc[0]
         n_stable = int(overall["n_stable"])
-        n_p90 = int(np.ceil(per_point["n_stable"].quantile(0.9)))
         verdict = (f"stable from n = {n_stable} of {replicates}" if overall["shown_stable"]
                    else f"not shown stable within {replicates} replicates: use more")
         report.notes.append(
             f"replicate adequacy (Lorscheid et al. 2012): the median CV of {main.name} over "
             f"design points is {verdict} (rule: stays within {tol:.0%} of its {replicates}-"
-            f"replicate value from n on); per design point, 90% are stable by n = {n_p90}")
+            f"replicate value from n on); {adequacy_statement(per_point, len(cv['design_point'].unique()))}")
         if not overall["shown_stable"]:
             n_stable = None
-    report.files += figures.adequacy_plot(cv, fdir / "adequacy", output_label=main.name,
+    report.files += figures.adequacy_plot(cv, fdir / "adequacy",
+                                          output_label=_output_label(main, report.lang,
+                                                                     unit=False),
                                           n_stable=n_stable, tolerance=tol,
-                                          title=f"{exp.name}: replicate adequacy")
+                                          title=report.title(f"{exp.name}: replicate adequacy"),
+                                          lang=report.lang)
 
 
 def _budget(exp: Experiment, summary: pd.DataFrame, tdir: Path, fdir: Path,
@@ -288,14 +351,26 @@ def _budget(exp: Experiment, summary: pd.DataFrame, tdir: Path, fdir: Path,
     frontier = summary[front].sort_values(f"{spec.cost}_mean")
     atomic_write_text(tdir / "frontier.csv", frontier.to_csv())
     report.files.append(tdir / "frontier.csv")
+    lang = report.lang
+    shown = pd.DataFrame({_factor_label(_factor(exp, f), lang): best[f].to_numpy()
+                          for f in exp.factor_names})
+    shown[_output_label(cost, lang)] = best[f"{spec.cost}_mean"].to_numpy()
+    shown[_output_label(value, lang) + " [95 % CI]"] = [
+        paper_tables.with_ci(m, lo, hi) for m, lo, hi in zip(
+            best[f"{spec.output}_mean"], best[f"{spec.output}_low"], best[f"{spec.output}_high"],
+            strict=True)]
+    shown["n"] = best["n"].to_numpy()
+    shown[_zh(lang, "on the frontier", "位于前沿")] = best["on_frontier"].to_numpy()
     report.files += tables.write_table(
-        best.reset_index(drop=True), tdir / "budget_best",
+        shown, tdir / "budget_best",
         caption=f"{exp.title}: lever mixes with mean {cost.describe()} within {spec.limit:g} "
-        f"MU, best mean {value.column} first (95\\% CI)", label=f"tab:{exp.name}-budget")
+        f"MU, best mean {value.column} first (95\\% CI)", label=f"tab:{exp.name}-budget",
+        key_columns=0, csv=best.reset_index(drop=True))
     report.files += figures.frontier_plot(
         summary, fdir / "frontier", cost=spec.cost, output=spec.output,
-        cost_label=_output_label(cost), output_label=_output_label(value), limit=spec.limit,
-        on_frontier=front, title=f"{exp.name}: {value.column} against cost")
+        cost_label=_output_label(cost, lang), output_label=_output_label(value, lang),
+        limit=spec.limit, on_frontier=front,
+        title=report.title(f"{exp.name}: {value.column} against cost"), lang=lang)
     if best.empty:
         report.notes.append(f"budget: no mix stays within {spec.limit:g} MU")
     else:
@@ -311,15 +386,133 @@ def _factor(exp: Experiment, name: str) -> Factor:
     return next(f for f in exp.factors if f.name == name)
 
 
-def _factor_label(factor: Factor) -> str:
-    return f"{factor.name} [{factor.spec.unit}]"
+def _zh(lang: str, en: str, zh: str) -> str:
+    return en if lang == "en" else zh
 
 
-def _output_label(out: Output) -> str:
-    definition = model_outputs.COLUMNS.get(out.column, "")
-    money = "(MU" in definition or out.column.startswith("spending_")
-    unit = " [MU]" if money else ""
-    return f"{out.describe()}{unit}"
+def _factor_label(factor: Factor, lang: str = "en") -> str:
+    """The parameter's readable label with its unit (sim.labels)."""
+    try:
+        return label(factor.name, lang)
+    except LabelError:
+        return f"{factor.name} [{factor.spec.unit}]"
+
+
+def _short_label(name: str, lang: str = "en") -> str:
+    try:
+        return label(name, lang, with_unit=False)
+    except LabelError:
+        return name
+
+
+def _factor_names(exp: Experiment, lang: str) -> dict[str, str]:
+    return {f.name: _short_label(f.name, lang) for f in exp.factors}
+
+
+def _output_label(out: Output, lang: str = "en", *, unit: bool = True) -> str:
+    """The output column's readable label; a reducer other than the end-of-run rule is named."""
+    try:
+        text = label(out.column, lang, with_unit=unit and out.reduce == "end")
+    except LabelError:
+        return out.describe()
+    if out.reduce == "end":
+        return text
+    kind, n = parse_reducer(out.reduce)
+    if lang == "en":
+        how = {"final": "at the last step", "mean": "mean over the run", "min": "minimum",
+               "max": "maximum"}.get(kind, "")
+        how = f"{'mean' if kind == 'mean' else 'sum'} of the last {n} steps" if n else how
+        money = out.column.startswith("spending_") or "(MU" in model_outputs.COLUMNS.get(
+            out.column, "")
+        return f"{text} ({how}{', MU' if money and unit else ''})"
+    how = {"final": "末步", "mean": "全程均值", "min": "最小值", "max": "最大值"}.get(kind, "")
+    how = f"最后 {n} 步{'均值' if kind == 'mean' else '合计'}" if n else how
+    return f"{text}（{how}）"
+
+
+def _readable_index(indices: pd.DataFrame, exp: Experiment, lang: str) -> pd.DataFrame:
+    """A sensitivity table with readable parameter labels for LaTeX (the CSV keeps the names)."""
+    names = _factor_names(exp, lang)
+    shown = indices.copy()
+    shown.index = pd.Index([names.get(str(i), str(i)) for i in indices.index],
+                           name=term("parameter", lang))
+    return shown
+
+
+def _bounded(exp: Experiment) -> list[str]:
+    """Outputs that are shares (logit-scale intervals): a share column not summed over steps."""
+    return [o.name for o in exp.outputs
+            if is_bounded(o.column) and parse_reducer(o.reduce)[0] != "sum"]
+
+
+def adequacy_statement(per_point: pd.DataFrame, points: int) -> str:
+    """How many design points were shown stable, and by which n: counted, not assumed.
+
+    Args:
+        per_point: :func:`sim.analysis.sensitivity.stable_replicates` output.
+        points: design points with runs (those with an undefined CV are not in ``per_point``).
+    """
+    stable = per_point[per_point["shown_stable"].astype(bool)]
+    undefined = points - len(per_point)
+    text = (f"per design point, {len(stable)} of {points} are shown stable within the "
+            f"{int(per_point['replicates'].max()) if len(per_point) else 0} replicates")
+    if len(stable):
+        text += f" (by n = {int(stable['n_stable'].max())} at the latest)"
+    if undefined:
+        text += f"; {undefined} have a mean of 0, so no CV"
+    return text
+
+
+def _comparisons(exp: Experiment, runs: pd.DataFrame, baseline: str | None, tdir: Path,
+                 fdir: Path, report: Report) -> None:
+    """Every design point against the baseline point: paired over the common replicate seeds."""
+    scenarios = exp.design == "scenarios"
+    group = "scenario" if scenarios else "design_point"
+    names = ([p.name for p in exp.scenarios] if scenarios
+             else [str(int(p)) for p in sorted(runs["design_point"].unique())])
+    present = set(runs[group].astype(str) if scenarios else runs[group].astype(int).astype(str))
+    names = [n for n in names if n in present]
+    if baseline is None and not scenarios:
+        report.notes.append("comparisons skipped: name a design point to compare with "
+                            "(python -m sim analyze DIR --baseline POINT, POINT a design_point "
+                            "number of design.parquet)")
+        return
+    try:
+        base = compare.choose_baseline(names, baseline, kind="scenarios" if scenarios else
+                                       "design points with finished runs (design_point numbers)")
+    except compare.ComparisonError as err:
+        option, message = str(err).split(": ", 1)
+        raise ExperimentError(str(report.directory.parent), option, message) from None
+    if len(names) < 2:
+        return
+    ends = runs.assign(**{group: runs[group].astype(str) if scenarios
+                          else runs[group].astype(int).astype(str)})
+    cost = next((o for o in exp.outputs if o.column == "spending_total"
+                 and o.reduce in ("end", "sum_last_12")), None)
+    content = next((o for o in exp.outputs if o.column == "partnerships_content"
+                    and o.reduce in ("end", "final")), None)
+    table = compare.comparisons(
+        ends, base, group=group, outputs=[o.name for o in exp.outputs], order=names,
+        seed=exp.seed, cost=cost.name if cost and content else None,
+        content=content.name if cost and content else None,
+        cost_per_year=compare.STEPS_PER_YEAR if cost and cost.reduce == "end" else 1.0)
+    report.comparisons = table
+    lang = report.lang
+    labels = {o.name: _output_label(o, lang) for o in exp.outputs}
+    note = term("multiple_comparisons", lang) if compare.many(table) else ""
+    report.files += tables.write_table(
+        paper_tables.comparison_table(table, lang, names=labels), tdir / "comparisons",
+        caption=f"{exp.title}: each design point minus {base}, paired over common seeds "
+        "[95\\% CI], with the paired effect size d_z", label=f"tab:{exp.name}-comparisons",
+        key_columns=2, csv=table)
+    if note:
+        report.notes.append(note)
+    report.files += batch_figures.comparison_forest(
+        table, fdir / "comparisons_forest", lang=lang, figure_titles=report.titles,
+        outputs=[o.name for o in exp.outputs][:6], names=labels)
+    if cost is None or content is None:
+        report.notes.append("cost of content not computed: it needs outputs reading "
+                            "spending_total (end or sum_last_12) and partnerships_content (end)")
 
 
 def _fmt(value: object) -> str:
@@ -352,11 +545,16 @@ def _write_readme(exp: Experiment, report: Report, runs: pd.DataFrame | None = N
              f"root seed {exp.seed}. Values are model assumptions in relative units (MU), "
              "not data."]
     parts = []
+    lang = report.lang
     if exp.design == "scenarios" and runs is not None and not runs.empty:
-        parts += [sections.scenarios_section(exp.scenarios),
+        parts += [sections.scenarios_section(exp.scenarios, lang),
                   sections.results_section(_scenario_summary(exp, runs), exp.replicates,
                                            note="Per scenario with standard deviations: "
-                                                "`tables/design_points.csv`.")]
+                                                "`tables/design_points.csv`.", lang=lang)]
+    if not report.comparisons.empty:
+        parts.append(sections.comparisons_section(
+            report.comparisons, lang, files="`tables/comparisons.csv`, `tables/comparisons.tex`",
+            names={o.name: _output_label(o, lang) for o in exp.outputs}))
     parts.append(sections.bullets_section("Findings and notes", report.notes))
     files = [f"`{p.relative_to(report.directory)}`" for p in report.files]
     parts.append(sections.bullets_section("Files", files))

@@ -1,0 +1,122 @@
+"""The stability table of a game's eight corners, as CSV and booktabs LaTeX, in symbols and numbers.
+
+At a pure corner the Jacobian of the replicator equations is diagonal and
+population p's eigenvalue is its gain from deviating alone
+(:mod:`sim.games.replicator`):
+
+    lambda_p = P_p(p deviates) - P_p(corner)
+
+so a corner is an ESS exactly when every lambda_p < 0. SymPy builds each
+lambda_p from the payoff expressions as written in the game file and
+simplifies it, so the table gives each corner's stability condition in the
+game's own symbols, beside the eigenvalues at the file's (or ``--set``)
+values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import sympy
+from sympy.parsing.sympy_parser import parse_expr
+
+from sim.analysis.tables import to_latex, write_table
+from sim.games.replicator import Equilibrium
+from sim.games.spec import GameSpec
+from sim.store import atomic_write_text
+
+
+def symbols(game: GameSpec) -> dict[str, sympy.Symbol]:
+    """One real SymPy symbol per game parameter (shadowing SymPy's own names such as S, E, I)."""
+    return {name: sympy.Symbol(name, real=True) for name in game.parameters}
+
+
+def eigenvalue_expressions(game: GameSpec, profile: tuple[int, int, int]) -> list[sympy.Expr]:
+    """lambda_p of the corner in share notation ``profile`` (1 = first strategy), simplified."""
+    local = symbols(game)
+    index = tuple(1 - s for s in profile)  # share notation -> strategy indices
+
+    def payoff(p: int, at: tuple[int, int, int]) -> sympy.Expr:
+        return parse_expr(game.payoffs[at][p].text, local_dict=local, evaluate=True)
+
+    result = []
+    for p in range(3):
+        deviated = list(index)
+        deviated[p] = 1 - deviated[p]
+        result.append(sympy.simplify(payoff(p, tuple(deviated)) - payoff(p, index)))
+    return result
+
+
+def ess_condition(eigenvalues: list[sympy.Expr]) -> sympy.Basic:
+    """The corner is an ESS when every eigenvalue is negative: ``And(l1 < 0, l2 < 0, l3 < 0)``.
+
+    An eigenvalue that is a number already decides its part (``True`` or ``False``).
+    """
+    return sympy.And(*(sympy.Lt(e, 0) for e in eigenvalues))
+
+
+def ess_table(game: GameSpec, equilibria: list[Equilibrium], lang: str = "en"
+              ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The corners with symbolic and numeric eigenvalues, stability and ESS condition.
+
+    Returns:
+        ``(eigen, conditions, csv)``: for LaTeX, the eigenvalues (each cell
+        "$expression$ = value") and the ESS conditions (math); for CSV, all of
+        it in SymPy's plain text and floats.
+    """
+    zh = lang == "zh"
+    corner_h, profile_h = ("均衡点", "策略组合") if zh else ("Corner", "Profile")
+    rows, conds, plain = [], [], []
+    for eq in equilibria:
+        exprs = eigenvalue_expressions(game, eq.profile)
+        condition = ess_condition(exprs)
+        corner = "E({},{},{})".format(*eq.profile)
+        profile = game.profile_label(tuple(1 - s for s in eq.profile))
+        row = {corner_h: corner, profile_h: profile,
+               ("稳定性" if zh else "Stability"): eq.stability}
+        flat = {"corner": corner, "profile": profile}
+        for p, pop in enumerate(game.populations):
+            value = float(eq.eigenvalues[p])
+            row[f"$\\lambda_{{\\mathrm{{{pop}}}}}$"] = f"${sympy.latex(exprs[p])} = {value:g}$"
+            flat[f"lambda_{pop}"] = str(exprs[p])
+            flat[f"lambda_{pop}_value"] = value
+        flat["stability"] = eq.stability
+        flat["ess_condition"] = str(condition)
+        rows.append(row)
+        conds.append({corner_h: corner, ("成为 ESS 的条件" if zh else "ESS when"):
+                      _condition_latex(exprs, condition, zh)})
+        plain.append(flat)
+    return pd.DataFrame(rows), pd.DataFrame(conds), pd.DataFrame(plain)
+
+
+def _condition_latex(exprs: list[sympy.Expr], condition: sympy.Basic, zh: bool) -> str:
+    """The conjunction in population order (SymPy's And would sort it); decided ones in words."""
+    if condition is sympy.true:
+        return "always" if not zh else "恒成立"
+    if condition is sympy.false:
+        return "never" if not zh else "不可能"
+    parts = [sympy.latex(sympy.Lt(e, 0)) for e in exprs if not e.is_number]
+    return "$" + r",\ ".join(parts) + "$"
+
+
+def write_ess_table(game: GameSpec, equilibria: list[Equilibrium], stem: Path,
+                    lang: str = "en") -> list[Path]:
+    """Write ``stem.csv`` and ``stem.tex``: the eigenvalue table and the ESS-condition table."""
+    eigen, conditions, csv = ess_table(game, equilibria, lang)
+    caption = (f"{game.title}: eigenvalues of the eight pure corners, in symbols and at the "
+               "parameter values used; an eigenvalue is a population's gain from deviating "
+               "alone" if lang == "en" else
+               f"{game.title}：八个纯策略均衡点的特征值（符号式与所用参数取值下的数值）；特征值为单方偏离的收益变化")
+    cond_caption = (f"{game.title}: when each corner is an evolutionarily stable strategy (ESS): "
+                    "all three eigenvalues negative" if lang == "en" else
+                    f"{game.title}：各均衡点成为演化稳定策略（ESS）的条件：三个特征值均为负")
+    math = [c for c in eigen.columns if c.startswith("$")]
+    paths = write_table(eigen, stem, caption=caption, label=f"tab:{game.name}-eigenvalues",
+                        key_columns=3, csv=csv, latex_columns=math,
+                        widths={c: "3.4cm" for c in math})
+    second = to_latex(conditions, caption=cond_caption, label=f"tab:{game.name}-ess",
+                      latex_columns=[conditions.columns[-1]],
+                      widths={conditions.columns[-1]: "12cm"})
+    atomic_write_text(paths[1], paths[1].read_text(encoding="utf-8") + "\n" + second)
+    return paths
