@@ -33,7 +33,7 @@ import mesa
 import networkx as nx
 import numpy as np
 
-from sim import outputs
+from sim import outputs, schedules
 from sim.agents import Department, Enterprise, School
 from sim.depth import Depth
 from sim.mechanisms import (
@@ -95,6 +95,10 @@ class CooperationModel(mesa.Model):
             kwargs = {}
         super().__init__(rng=rng)
         self.p = _resolve_params(params, kwargs)
+        # Levers that follow a schedule start at their year-0 value (sim/schedules.py).
+        self.levers = schedules.plan(self.p)
+        if self.levers is not None:
+            self.p = self.levers.start_params
         p = self.p
 
         if network is None and p.network_file:
@@ -228,8 +232,11 @@ class CooperationModel(mesa.Model):
         self._update_fit()
         self._binding = self._binding_sides()
         self._tally_state(step_flows=_zero_flows())
+        if self.levers is not None:
+            self.levers.start(self)
         self.datacollector = TallyCollector(
-            agenttype_reporters=outputs.agent_reporters() if collect_agents else None)
+            agenttype_reporters=outputs.agent_reporters() if collect_agents else None,
+            extra_columns=self.levers.columns if self.levers is not None else ())
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------ network
@@ -361,6 +368,8 @@ class CooperationModel(mesa.Model):
         if self._step_no % STEPS_PER_YEAR == 0:
             self._year_end()
         self._tally_state(flows)
+        if self.levers is not None:
+            self.levers.record(self.tally)  # scheduled levers' values and set-up costs
         self.datacollector.collect(self)
 
     # -- 1. departments -----------------------------------------------------
@@ -971,9 +980,18 @@ class TallyCollector(mesa.DataCollector):
     Per-agent reporters, when asked for, are collected by Mesa as usual.
     """
 
-    def __init__(self, agenttype_reporters: dict | None = None):
-        super().__init__(model_reporters=outputs.reporters(), agenttype_reporters=agenttype_reporters)
+    def __init__(self, agenttype_reporters: dict | None = None, extra_columns: Any = ()):
+        reporters = outputs.reporters()
+        reporters.update({name: outputs.tally_reader(name) for name in extra_columns})
+        super().__init__(model_reporters=reporters, agenttype_reporters=agenttype_reporters)
         self._columns = [(self.model_vars[name], name) for name in self.model_reporters]
+
+    def add_column(self, name: str, earlier: float) -> None:
+        """Record tally value ``name`` from now on; rows so far hold ``earlier``."""
+        rows = len(self._columns[0][0]) if self._columns else 0
+        self.model_reporters[name] = outputs.tally_reader(name)
+        self.model_vars[name] = [float(earlier)] * rows
+        self._columns.append((self.model_vars[name], name))
 
     def collect(self, model: Any) -> None:
         """Record the model's tally (and per-agent values, if any reporters ask for them)."""

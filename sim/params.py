@@ -489,6 +489,11 @@ class Parameters:
 
 
 def _coerce(f: dataclasses.Field, value: Any) -> Any:
+    if isinstance(value, Mapping) or type(value).__name__ == "Schedule":
+        # A lever may follow a schedule (sim/schedules.py): each of its values is checked here.
+        from sim import schedules
+
+        return schedules.coerce(f, value, _coerce)
     spec: Spec = f.metadata["spec"]
     kind = type(f.default)
     name = f.name
