@@ -376,6 +376,33 @@ class LeverPlan:
             self._setup_due = 0.0
 
 
+def withdraw(model: CooperationModel, name: str, year: float) -> None:
+    """Stop lever ``name`` of a running model at ``year`` ("stop the subsidy at year 5").
+
+    The lever goes to its ``off`` value (its declared default unless its
+    schedule says otherwise) after the last step of year ``year - 1``, or now
+    if that is past; a later scheduled change of it is dropped.
+
+    Raises:
+        ParameterError: ``name`` is not a lever that can follow a schedule, or
+            ``year`` is not a number of years >= 0.
+    """
+    from sim.params import lever_names
+
+    if name not in lever_names() or name in INITIAL_ONLY:
+        allowed = ", ".join(n for n in lever_names() if n not in INITIAL_ONLY)
+        raise ParameterError(f"withdraw {name!r}: not a lever that can be stopped; allowed: "
+                             f"{allowed}", field_name=name)
+    if isinstance(year, bool) or not isinstance(year, int | float) or not (
+            0 <= year <= MAX_YEAR):
+        raise ParameterError(f"withdraw {name}: year = {year!r}: must be a number of years in "
+                             f"[0, {MAX_YEAR:g}] from the start of the run", field_name=name)
+    if model.levers is None:
+        model.levers = LeverPlan(model.p, {})
+        model.levers._model = model
+    model.levers.withdraw(name, year)
+
+
 # ------------------------------------------------------------------ applying a change
 
 

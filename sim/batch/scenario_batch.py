@@ -171,7 +171,7 @@ def run_scenario_batch(scenarios: Sequence[Scenario], *, replicates: int, steps:
     names = [s.name for s in scenarios]
     done = [s.run_id for s, o in zip(specs, outcomes, strict=True) if o.status == "done"]
     if done:
-        ends, depth, written = _write_steps(store, done, out)
+        ends, depth, written = _write_steps(store, done, out, lever_columns(scenarios))
         result.files += written
         outputs = [c for c in COLUMNS if c in ends.columns]
         result.summary = summarise_ends(ends, outputs=outputs, order=names,
@@ -194,7 +194,14 @@ DEPTH_COLUMNS = ("scenario", "replicate", "step", "partnerships_active", "form_s
                  "practice_share", "content_share")
 
 
-def _write_steps(store: RunStore, run_ids: list[str], out: Path
+def lever_columns(scenarios: Sequence[Scenario]) -> list[str]:
+    """The ``lever:`` columns of every scheduled lever in the batch (sim/schedules.py)."""
+    from sim.schedules import column, scheduled
+
+    return list(dict.fromkeys(column(n) for s in scenarios for n in scheduled(s.params)))
+
+
+def _write_steps(store: RunStore, run_ids: list[str], out: Path, levers: Sequence[str] = ()
                  ) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:
     """Write ``steps.parquet`` and ``steps.csv`` a chunk of runs at a time, in ``run_ids`` order.
 
@@ -216,7 +223,11 @@ def _write_steps(store: RunStore, run_ids: list[str], out: Path
     writer = None
     try:
         with open(tmp_csv, "w", encoding="utf-8", newline="") as handle:
+            columns = None
             for k, chunk in enumerate(_chunks(store, run_ids)):
+                # Runs without a schedule have no lever: column: every chunk gets the same columns.
+                columns = columns or [*chunk.columns, *(c for c in levers if c not in chunk)]
+                chunk = chunk.reindex(columns=columns)
                 table = pa.Table.from_pandas(chunk, preserve_index=False)
                 if writer is None:
                     writer = pq.ParquetWriter(tmp_parquet, table.schema)

@@ -1,0 +1,237 @@
+"""Lever schedules (issue 15 item 1): validation, values at the right steps, derived state."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import schedules
+from sim.model import CooperationModel
+from sim.params import ParameterError, Parameters
+from sim.runner import run_one
+from sim.scenarios import ScenarioError, load_scenario
+
+SMALL = dict(n_schools=3, n_enterprises=60, n_departments=3)
+LEVER = "lever:subsidy_per_content_step"
+
+
+def frame(model: CooperationModel) -> pd.DataFrame:
+    return model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+
+
+def write(tmp_path, name, body):
+    path = tmp_path / f"{name}.toml"
+    path.write_text('title = "T"\ndescription = "D"\n' + textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- validation
+
+
+@pytest.mark.parametrize(("values", "says"), [
+    ({"subsidy_per_content_step": {"value": 300.0}},
+     "subsidy_per_content_step: schedule value = 300.0 is out of range: allowed [0, 100]"),
+    ({"audit_prob_per_step": {"steps": [[0, 0.1], [2, 1.5]]}},
+     "audit_prob_per_step: schedule steps value at year 2 = 1.5 is out of range: allowed [0, 1]"),
+    ({"audit_prob_per_step": {"value": 0.1, "off": -1.0}}, "schedule off = -1.0 is out of range"),
+    ({"n_schools": {"value": 3}}, "only lever parameters may follow a schedule"),
+    ({"planning_alignment": {"value": 0.5}}, "schedule major_adjust_rate_per_year"),
+    ({"subsidy_per_content_step": {"valeu": 3}}, "unknown schedule key 'valeu'; allowed: value"),
+    ({"subsidy_per_content_step": {"value": 1, "start_year": 3, "end_year": 2}},
+     "end_year = 2 must be after start_year = 3"),
+    ({"subsidy_per_content_step": {"value": 1, "steps": [[0, 1.0]]}}, "has steps and value"),
+    ({"subsidy_per_content_step": {"steps": [[2, 1.0], [1, 0.0]]}}, "must increase strictly"),
+    ({"subsidy_per_content_step": {"value": 1, "start_year": 0.05}}, "must fall on a month"),
+    ({"coordination_body": {"value": True, "ramp_years": 1}}, "a bool lever cannot ramp"),
+    ({"subsidy_per_content_step": {"value": 1, "end_year": 2, "ramp_years": 3}}, "is longer than"),
+    ({"subsidy_per_content_step": {"value": 1, "setup_cost": -5}}, "setup_cost = -5"),
+])
+def test_bad_schedule_refused_naming_field_key_and_allowed_values(values, says):
+    with pytest.raises(ParameterError) as err:
+        Parameters(**values)
+    assert says in str(err.value)
+    assert err.value.field_name == next(iter(values))
+
+
+def test_scenario_schedule_out_of_range_names_file_line_and_group(tmp_path):
+    path = write(tmp_path, "bad", """
+        [financial_support]
+        subsidy_per_content_step = { schedule = { value = 200.0, start_year = 2 }, source = "assumption" }
+        """)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    text = str(err.value)
+    assert text.startswith(f"{path}:5: [financial_support] subsidy_per_content_step: schedule "
+                           "value = 200.0 is out of range: allowed [0, 100]")
+
+
+@pytest.mark.parametrize(("body", "says"), [
+    ('start_year = 2016\n[supervision]\naudit_prob_per_step = { schedule = { value = 0.1, '
+     'start_year = 2012 }, source = "assumption" }\n', "is before the scenario's start_year = 2016"),
+    ('[scale]\nn_schools = { schedule = { value = 2 }, source = "assumption" }\n',
+     "only lever parameters may follow a schedule"),
+    ('[supervision]\naudit_prob_per_step = { schedule = 0.1, source = "assumption" }\n',
+     "schedule = 0.1: must be a table"),
+    ('[supervision]\naudit_prob_per_step = { value = { value = 0.1 }, source = "assumption" }\n',
+     "a table is a schedule; write it as schedule = { ... }"),
+    ('[supervision]\naudit_prob_per_step = { value = 0.1, schedule = { value = 0.2 }, '
+     'source = "assumption" }\n', "expected { value = ..., source"),
+    ('start_year = 16\n', "start_year = 16: must be the calendar year the run starts"),
+])
+def test_scenario_schedule_errors(tmp_path, body, says):
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(write(tmp_path, "bad", body))
+    assert says in str(err.value)
+    assert str(err.value).startswith(str(tmp_path))
+
+
+def test_calendar_years_are_read_from_the_declared_start_year(tmp_path):
+    path = write(tmp_path, "cal", """
+        start_year = 2016
+        [financial_support]
+        subsidy_per_content_step = { schedule = { value = 2.0, start_year = 2018, end_year = 2021 }, source = "assumption" }
+        tax_offset_rate = { schedule = { steps = [[2019, 0.3]] }, source = "Caishui [2019] No. 46" }
+        """)
+    scenario = load_scenario(path)
+    assert scenario.start_year == 2016
+    sub = scenario.params.subsidy_per_content_step
+    assert (sub.start_year, sub.end_year) == (2.0, 5.0)
+    assert scenario.params.tax_offset_rate.steps == ((3.0, 0.3),)
+    # A child on another calendar is refused; one with schedules must declare the same year.
+    other = write(tmp_path, "other", 'extends = "cal"\nstart_year = 2018\n')
+    with pytest.raises(ScenarioError, match="runs on the calendar of the one it extends"):
+        load_scenario(other)
+    silent = write(tmp_path, "silent", 'extends = "cal"\n[supervision]\naudit_prob_per_step = '
+                   '{ schedule = { value = 0.1, start_year = 3 }, source = "assumption" }\n')
+    with pytest.raises(ScenarioError, match="declare start_year = 2016 here too"):
+        load_scenario(silent)
+    assert load_scenario(write(tmp_path, "plainchild", 'extends = "cal"\n')).start_year == 2016
+
+
+def test_schedule_survives_a_round_trip_through_plain_values():
+    params = Parameters(subsidy_per_content_step={"value": 3.0, "start_year": 2, "end_year": 5,
+                                                  "ramp_years": 1, "setup_cost": 200.0})
+    again = Parameters.from_mapping(params.to_dict())
+    assert again == params
+    assert isinstance(again.subsidy_per_content_step, schedules.Schedule)
+
+
+# ---------------------------------------------------------------- values in a run
+
+
+def test_schedule_on_from_the_start_gives_the_same_run_as_the_plain_value():
+    plain = run_one({**SMALL, "subsidy_per_content_step": 2.0, "subsidy_budget_per_year": 300.0},
+                    seed=5, steps=30)
+    scheduled = run_one({**SMALL, "subsidy_per_content_step": {"value": 2.0},
+                         "subsidy_budget_per_year": 300.0}, seed=5, steps=30)
+    assert list(scheduled.columns) == [*plain.columns, LEVER]
+    pd.testing.assert_frame_equal(scheduled[plain.columns], plain)
+    assert (scheduled[LEVER] == 2.0).all()
+
+
+def test_lever_column_holds_the_value_in_force_during_each_step():
+    schedule = {"value": 2.0, "start_year": 1, "end_year": 2, "ramp_years": 0.5}
+    model = CooperationModel(rng=2, **SMALL, subsidy_per_content_step=schedule,
+                             subsidy_budget_per_year=300.0)
+    seen = []
+    for _ in range(30):
+        seen.append(model.p.subsidy_per_content_step)  # what step t will use
+        model.step()
+    column = frame(model)[LEVER].tolist()
+    assert column[1:] == seen  # row t is the value during step t
+    expected = [0.0] * 12 + [2.0 * m / 6 for m in range(1, 7)] + [2.0] * 6 + [0.0] * 6
+    assert column[1:] == pytest.approx(expected)
+    assert column[0] == 0.0
+
+
+def test_setup_cost_is_paid_once_in_the_first_step_the_lever_is_on():
+    def run(cost):
+        return run_one({**SMALL, "audit_prob_per_step": {"value": 0.2, "start_year": 1,
+                                                         "setup_cost": cost}}, seed=4, steps=36)
+
+    with_cost, without = run(50.0), run(0.0)
+    extra = with_cost["spending_levers"] - without["spending_levers"]
+    assert extra.tolist() == pytest.approx([50.0 if t == 13 else 0.0 for t in range(37)])
+    assert (with_cost["spending_total"] - without["spending_total"]).sum() == pytest.approx(50.0)
+    others = [c for c in without.columns if not c.startswith("spending_")]
+    pd.testing.assert_frame_equal(with_cost[others], without[others])
+
+
+def test_derived_state_follows_a_change_as_a_fresh_model_would_have_it():
+    model = CooperationModel(rng=1, **SMALL, regulation_completeness={"steps": [[1, 0.9]]},
+                             tax_offset_rate={"steps": [[1, 0.3]]})
+    assert not model._on_offer
+    model.run_for(11)
+    before = model._risk_of_school.copy()
+    model.run_for(2)  # the change comes after step 12, before step 13
+    fresh = CooperationModel(rng=1, **SMALL, regulation_completeness=0.9, tax_offset_rate=0.3)
+    np.testing.assert_allclose(model._risk_of_school, fresh._risk_of_school)
+    assert model.credibility == pytest.approx(fresh.credibility)
+    assert model._on_offer and (model._risk_of_school <= before).all()
+
+
+def test_a_new_budget_is_renewed_pro_rata_for_the_months_left():
+    model = CooperationModel(rng=1, **SMALL, subsidy_budget_per_year={
+        "steps": [[1, 1200.0], [1.5, 2400.0]]})  # no subsidy on offer: nothing is paid
+    out = frame(model.run_for(24) or model)
+    assert out["budget_left"][12] == 0.0
+    assert out["budget_left"][13] == pytest.approx(1200.0)
+    assert out["budget_left"][19] == pytest.approx(1200.0)  # half a year left of 2400
+    assert out["budget_left"][24] == pytest.approx(2400.0)  # renewed at the year end
+    assert model.payout_ratio == 1.0
+
+
+def test_raising_service_awareness_raises_every_department_and_keeps_their_order():
+    model = CooperationModel(rng=3, **{**SMALL, "n_departments": 6},
+                             service_awareness={"steps": [[1, 0.7]]})
+    model.run_for(11)
+    before = model.dept_awareness.copy()
+    reach = model.service_reach
+    model.run_for(2)
+    after = model.dept_awareness
+    assert (after > before).all()
+    assert (np.argsort(after) == np.argsort(before)).all()
+    assert model.service_reach > reach
+
+
+def test_coordination_body_switched_on_pays_through_its_lead():
+    model = CooperationModel(rng=3, **SMALL, subsidy_per_content_step=2.0,
+                             subsidy_budget_per_year=600.0,
+                             coordination_body={"steps": [[1, True]]})
+    model.run_for(18)
+    assert model.dept_lead is not None
+    payers = np.flatnonzero(model.dept_budget > 0)
+    assert set(payers) <= {int(model.dept_lead[0])} | set(np.unique(model.dept_lead).tolist())
+    assert set(np.unique(model.partnerships.handler)) <= set(np.unique(model.dept_lead).tolist())
+
+
+def test_withdrawal_stops_a_fixed_lever_at_the_year_asked():
+    model = CooperationModel(rng=6, **SMALL, subsidy_per_content_step=2.0,
+                             subsidy_budget_per_year=300.0)
+    assert model.levers is None
+    model.run_for(5)
+    schedules.withdraw(model, "subsidy_per_content_step", 1)
+    model.run_for(19)
+    out = frame(model)
+    assert out[LEVER].tolist() == [2.0] * 13 + [0.0] * 12
+    assert (out["spending_subsidy"][13:] == 0).all()
+    with pytest.raises(ParameterError, match="not a lever that can be stopped"):
+        schedules.withdraw(model, "n_schools", 2)
+
+
+def test_model_without_schedule_has_no_lever_plan_or_column():
+    model = CooperationModel(rng=1, **SMALL)
+    assert model.levers is None
+    assert not [c for c in frame(model).columns if c.startswith(schedules.COLUMN_PREFIX)]
+
+
+def test_on_periods_of_a_window_and_of_steps():
+    window = Parameters(subsidy_per_content_step={"value": 2.0, "start_year": 2, "end_year": 5}
+                        ).subsidy_per_content_step
+    assert window.on_periods() == [(2.0, 5.0)]
+    steps = Parameters(audit_prob_per_step={"steps": [[0, 0.1], [3, 0.01], [6, 0.2]]}
+                       ).audit_prob_per_step
+    assert steps.on_periods(0.01) == [(0.0, 3.0), (6.0, None)]
