@@ -14,8 +14,8 @@ docs/scenarios.md, "Schedules"):
 declared default, the status quo). ``setup_cost`` (MU) is paid once, in the
 first step the lever is on, and counted in ``spending_levers``. Years are years
 from the start of the run (a year is 12 steps); a scenario that declares
-``start_year = 2016`` writes calendar years instead (converted by
-:func:`from_calendar`).
+``start_year = 2016`` writes calendar years instead, or TOML dates on the first
+of a month (``2018-02-01``), converted by :func:`from_calendar`.
 
 In a run, :class:`LeverPlan` starts the model at every lever's year-0 value and
 makes each later change through Mesa's event list (``schedule_event``, after
@@ -28,6 +28,7 @@ column ``lever:<name>``.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -196,7 +197,7 @@ def coerce(f: dataclasses.Field, value: Any, coerce_number: Any) -> Schedule:
         if abs(v * STEPS_PER_YEAR - round(v * STEPS_PER_YEAR)) > 1e-6:
             raise ParameterError(f"{name}: schedule {key} = {v!r}: must fall on a month "
                                  f"(a multiple of 1/{STEPS_PER_YEAR} year)", field_name=name)
-        return float(v)
+        return round(v * STEPS_PER_YEAR) / STEPS_PER_YEAR
 
     off = number("off", raw["off"]) if "off" in raw else f.default
     setup = raw.get("setup_cost", 0.0)
@@ -246,12 +247,24 @@ def coerce(f: dataclasses.Field, value: Any, coerce_number: Any) -> Schedule:
 def from_calendar(name: str, table: Mapping[str, Any], start_year: int) -> dict[str, Any]:
     """A schedule written in calendar years, in years from a run starting in ``start_year``.
 
+    A year may also be a date on the first of a month (TOML ``2018-02-01``):
+    the lever changes from that month.
+
     Raises:
         ParameterError: a year before ``start_year`` or not a number.
     """
     out = dict(table)
 
     def shift(key: str, y: Any) -> Any:
+        if isinstance(y, datetime.date):
+            if y.day != 1:
+                raise ParameterError(f"{name}: schedule {key} = {y.isoformat()}: a date must be "
+                                     "the first of a month (levers change monthly)",
+                                     field_name=name)
+            if y.year < start_year:
+                raise ParameterError(f"{name}: schedule {key} = {y.isoformat()} is before the "
+                                     f"scenario's start_year = {start_year}", field_name=name)
+            return y.year - start_year + (y.month - 1) / STEPS_PER_YEAR
         if isinstance(y, bool) or not isinstance(y, int | float):
             return y  # left for the schedule check to refuse with its message
         if y < start_year:

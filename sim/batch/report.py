@@ -28,7 +28,8 @@ FIGURE_CAPTIONS = {
 
 def write_report(out: Path, scenarios: Sequence[Scenario], summary: pd.DataFrame,
                  manifest: dict[str, Any], figures: Sequence[Path],
-                 failed: Sequence[RunOutcome], settled: pd.DataFrame | None = None) -> Path:
+                 failed: Sequence[RunOutcome], settled: pd.DataFrame | None = None,
+                 persistence: sections.Section | None = None) -> Path:
     """Write ``out/report.md`` and return its path.
 
     Args:
@@ -39,15 +40,18 @@ def write_report(out: Path, scenarios: Sequence[Scenario], summary: pd.DataFrame
         figures: PNG files to embed.
         failed: failed runs to list.
         settled: per-run settling (:func:`sim.analysis.stats.settling`), or None.
+        persistence: the "After support ends" section (sim/analysis/persistence.py), or None.
     """
     path = out / "report.md"
-    atomic_write_text(path, render(scenarios, summary, manifest, figures, failed, out, settled))
+    atomic_write_text(path, render(scenarios, summary, manifest, figures, failed, out, settled,
+                                    persistence))
     return path
 
 
 def render(scenarios: Sequence[Scenario], summary: pd.DataFrame, manifest: dict[str, Any],
            figures: Sequence[Path], failed: Sequence[RunOutcome], out: Path,
-           settled: pd.DataFrame | None = None) -> str:
+           settled: pd.DataFrame | None = None,
+           persistence: sections.Section | None = None) -> str:
     """The report's Markdown text, from the sections every report is built of."""
     reps = manifest["replicates"]
     intro = [
@@ -64,6 +68,8 @@ def render(scenarios: Sequence[Scenario], summary: pd.DataFrame, manifest: dict[
              sections.results_section(summary, reps)]
     if settled is not None:
         parts.append(sections.settling_section(settled, SETTLED_TREND_PER_YEAR))
+    if persistence is not None:
+        parts.append(persistence)
     parts.append(sections.figures_section(figures, out, FIGURE_CAPTIONS))
     if failed:
         parts.append(sections.failed_section(failed))

@@ -21,6 +21,7 @@ import pandas as pd
 
 from sim.analysis import figures
 from sim.analysis.batch import DEFAULT_WINDOW, end_of_run, summarise_ends
+from sim.analysis.persistence import persistence_section
 from sim.analysis.stats import settling
 from sim.batch.report import write_report
 from sim.engine import SCENARIO_BATCH_IDENTITY, run_experiment
@@ -184,7 +185,8 @@ def run_scenario_batch(scenarios: Sequence[Scenario], *, replicates: int, steps:
     if done:
         result.report = write_report(out, scenarios, result.summary, done_run.manifest,
                                      [f for f in result.files if f.suffix == ".png"],
-                                     result.failed, settling(depth))
+                                     result.failed, settling(depth),
+                                     persistence_section(scenarios, depth))
         result.files.append(result.report)
     return result
 
