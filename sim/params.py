@@ -479,13 +479,17 @@ class Parameters:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain ``{name: value}`` of every parameter."""
-        return dataclasses.asdict(self)
+        """Plain ``{name: value}`` of every parameter (a lever's schedule as a plain mapping)."""
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
     def changed(self) -> dict[str, Any]:
         """Only the parameters that differ from their default."""
         default = Parameters()
         return {k: v for k, v in self.to_dict().items() if getattr(default, k) != v}
+
+
+def _plain(value: Any) -> Any:
+    return value.to_dict() if type(value).__name__ == "Schedule" else value
 
 
 def _coerce(f: dataclasses.Field, value: Any) -> Any:

@@ -172,8 +172,8 @@ def coerce(f: dataclasses.Field, value: Any, coerce_number: Any) -> Schedule:
     if name in INITIAL_ONLY:
         raise ParameterError(f"{name}: cannot follow a schedule: {INITIAL_ONLY[name]}",
                              field_name=name)
-    raw = dataclasses.asdict(value) if isinstance(value, Schedule) else dict(value)
-    raw = {k: v for k, v in raw.items() if v is not None and not (k == "steps" and v == ())}
+    raw = value.to_dict() if isinstance(value, Schedule) else dict(value)
+    raw = {k: v for k, v in raw.items() if v is not None}
     unknown = [k for k in raw if k not in KEYS]
     if unknown:
         raise ParameterError(f"{name}: unknown schedule key {unknown[0]!r}; allowed: "
@@ -280,6 +280,88 @@ def from_calendar(name: str, table: Mapping[str, Any], start_year: int) -> dict[
         out["steps"] = [[shift("steps year", s[0]), *s[1:]] if isinstance(s, list) and s else s
                         for s in out["steps"]]
     return out
+
+
+#: Keys a sweep may vary in a lever's schedule (``<lever>.<key>`` factors).
+TIMING_FACTOR_KEYS = ("start_year", "end_year", "duration_years", "ramp_years", "value")
+#: The lever a ``total_budget`` constraint sets.
+BUDGET_LEVER = "subsidy_budget_per_year"
+
+
+def timing_spec(lever: str, key: str) -> tuple[type, Any]:
+    """Type and :class:`sim.params.Spec` of timing factor ``<lever>.<key>``.
+
+    Raises:
+        ParameterError: ``lever`` cannot follow a schedule or ``key`` is not a timing key.
+    """
+    from sim.params import Spec, lever_names, spec
+
+    if lever not in lever_names() or lever in INITIAL_ONLY:
+        raise ParameterError(f"{lever!r} is not a lever that can follow a schedule",
+                             field_name=f"{lever}.{key}")
+    if key not in TIMING_FACTOR_KEYS:
+        raise ParameterError(f"{key!r} is not a timing key of {lever}", field_name=f"{lever}.{key}")
+    own = spec(lever)
+    if key == "value":
+        default = next(f.default for f in dataclasses.fields(Parameters) if f.name == lever)
+        return type(default), own
+    doc = {"start_year": "year the lever comes on", "end_year": "year it goes off",
+           "duration_years": "years it is on (end = start + duration)",
+           "ramp_years": "years over which it rises to its value"}[key]
+    return float, Spec(0.0, MAX_YEAR, "years", f"{lever}: {doc}", own.group)
+
+
+def apply_timing(base: Mapping[str, Any], values: Mapping[str, Any], *,
+                 together: tuple[str, ...] = (), total_budget: float | None = None,
+                 run_years: float | None = None) -> dict[str, Any]:
+    """Plain parameters of a design point whose factors may be ``<lever>.<key>`` timing keys.
+
+    Each timing key is written into the lever's schedule (a lever given as a
+    number becomes a schedule on at that number, ``off`` its default); the
+    levers in ``together`` take every timing key given for any of them. With
+    ``total_budget``, ``subsidy_budget_per_year`` becomes the total over the
+    years it is on within ``run_years`` (0 if it is never on in the run).
+    Values are checked later, when the parameters are built.
+    """
+    params = dict(base)
+    timing: dict[str, dict[str, Any]] = {}
+    for name, value in values.items():
+        lever, dot, key = name.partition(".")
+        if dot:
+            timing.setdefault(lever, {})[key] = value
+        else:
+            params[name] = value
+    shared: dict[str, Any] = {}
+    for lever in together:
+        shared.update({k: v for k, v in timing.get(lever, {}).items() if k != "value"})
+    for lever in together:
+        if shared:
+            timing[lever] = {**shared, **{k: v for k, v in timing.get(lever, {}).items()
+                                          if k == "value"}}
+    if total_budget is not None:
+        timing.setdefault(BUDGET_LEVER, {})
+    for lever, keys in timing.items():
+        current = params.get(lever)
+        table = dict(current) if isinstance(current, Mapping) else {"value": current}
+        if "steps" in table:
+            raise ParameterError(f"{lever}: a timing factor needs a value/start_year/end_year "
+                                 "schedule in the base, not steps", field_name=lever)
+        for key, value in keys.items():
+            if key != "duration_years":
+                table[key] = value
+        if "duration_years" in keys:
+            table["end_year"] = table.get("start_year", 0.0) + keys["duration_years"]
+        params[lever] = table
+    if total_budget is not None:
+        table = params[BUDGET_LEVER]
+        end = table.get("end_year")
+        end = run_years if end is None else (end if run_years is None else min(end, run_years))
+        years = (end - table.get("start_year", 0.0)) if end is not None else None
+        if years is None:
+            raise ParameterError(f"{BUDGET_LEVER}: total_budget needs the run length or an "
+                                 "end_year", field_name=BUDGET_LEVER)
+        table["value"] = total_budget / years if years > 0 else 0.0
+    return params
 
 
 def scheduled(params: Parameters) -> dict[str, Schedule]:
