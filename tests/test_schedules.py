@@ -235,3 +235,133 @@ def test_on_periods_of_a_window_and_of_steps():
     steps = Parameters(audit_prob_per_step={"steps": [[0, 0.1], [3, 0.01], [6, 0.2]]}
                        ).audit_prob_per_step
     assert steps.on_periods(0.01) == [(0.0, 3.0), (6.0, None)]
+
+
+# ---------------------------------------------------------------- persistence (item 2)
+
+
+def synthetic_steps(gain_at_end: float, half_life_years: float, *, end: int = 36,
+                    steps: int = 120, replicates: int = 4, floor: float = 0.1,
+                    start: int = 0) -> pd.DataFrame:
+    """A funded scenario whose gain over its twin decays exponentially after ``end``."""
+    rows = []
+    t = np.arange(steps + 1)
+    decay = np.where(t <= end, 1.0, 0.5 ** ((t - end) / (12 * half_life_years)))
+    decay[t <= start] = 0.0  # no gain before support starts
+    for r in range(replicates):
+        wobble = 0.002 * (r - 1.5)
+        rows.append(pd.DataFrame({"scenario": "funded", "replicate": r, "step": t,
+                                  "content_share": floor + wobble + gain_at_end * decay}))
+        rows.append(pd.DataFrame({"scenario": "twin", "replicate": r, "step": t,
+                                  "content_share": floor + wobble}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def measure(table: pd.DataFrame, name: str) -> pd.Series:
+    return table.set_index("measure").loc[name]
+
+
+def test_persistence_on_a_known_decay_recovers_share_left_and_half_life():
+    from sim.analysis.persistence import persistence_table
+
+    steps = synthetic_steps(0.2, half_life_years=2.0)
+    table = persistence_table(steps, {"funded": (0, 36)}, {"funded": "twin"})
+    # Yearly means: the gain k years on is the decay averaged over the 12 months up to then.
+    months = np.arange(12)
+    left = {k: np.mean(0.5 ** ((12 * k - months) / 24)) / 1.0 for k in (1, 3, 5)}
+    assert measure(table, "gain at end of support")["mean"] == pytest.approx(0.2)
+    for k, share in left.items():
+        label = f"share of gain left after {k} year{'s' if k > 1 else ''}"
+        assert measure(table, label)["mean"] == pytest.approx(share, rel=1e-6)
+    life = measure(table, "half-life of gain (years)")
+    assert 2.0 < life["mean"] < 2.5  # the yearly mean lags the monthly decay by about half a year
+    assert measure(table, "content share, last year of support")["mean"] == pytest.approx(0.3)
+
+
+def test_a_gain_that_never_halves_is_censored_and_a_faster_decay_has_a_shorter_half_life():
+    from sim.analysis.persistence import persistence_table
+
+    slow = persistence_table(synthetic_steps(0.2, 50.0), {"funded": (0, 36)}, {"funded": "twin"})
+    life = measure(slow, "half-life of gain (years)")
+    assert life["n"] == 0 and life["censored"] == 4
+    fast = persistence_table(synthetic_steps(0.2, 0.5), {"funded": (0, 36)}, {"funded": "twin"})
+    mid = persistence_table(synthetic_steps(0.2, 1.5), {"funded": (0, 36)}, {"funded": "twin"})
+    assert (measure(fast, "half-life of gain (years)")["mean"]
+            < measure(mid, "half-life of gain (years)")["mean"])
+    # Without a twin the level before support is the reference.
+    steps = synthetic_steps(0.2, 1.5, start=12)
+    alone = persistence_table(steps[steps["scenario"] == "funded"], {"funded": (12, 36)},
+                              {"funded": None})
+    assert measure(alone, "gain at end of support")["reference"] == "level before support"
+    assert measure(alone, "gain at end of support")["mean"] == pytest.approx(0.2)
+
+
+def test_support_window_and_twin_are_found_from_the_scenarios(tmp_path):
+    from sim.analysis.persistence import find_references, support_window
+
+    base = write(tmp_path, "base", "[supervision]\naudit_prob_per_step = { value = 0.05, "
+                 'source = "assumption" }\n')
+    funded = write(tmp_path, "funded", 'extends = "base"\n[financial_support]\n'
+                   'subsidy_per_content_step = { schedule = { value = 1.0, start_year = 1, '
+                   'end_year = 4 }, source = "assumption" }\n')
+    forever = write(tmp_path, "forever", 'extends = "base"\n[financial_support]\n'
+                    'subsidy_per_content_step = { schedule = { value = 1.0, start_year = 1 }, '
+                    'source = "assumption" }\n')
+    loaded = [load_scenario(p) for p in (base, funded, forever)]
+    assert support_window(loaded[1].params) == (12, 48)
+    assert support_window(loaded[2].params) is None  # support never ends
+    assert support_window(loaded[0].params) is None
+    assert find_references(loaded) == {"funded": "base"}
+
+
+# ---------------------------------------------------------------- timing factors (item 4)
+
+
+def test_timing_factors_expand_into_schedules_with_a_total_budget(tmp_path):
+    from sim.sweep.designs import build_design
+    from sim.sweep.experiment import load_experiment
+    from sim.sweep.run import plan_runs
+
+    path = tmp_path / "timing.toml"
+    path.write_text(textwrap.dedent("""
+        design = "grid"
+        steps = 120
+        [fixed]
+        subsidy_per_content_step = 1.0
+        [vary]
+        subsidy_per_content_step.start_year = { values = [0, 2] }
+        "subsidy_per_content_step.duration_years" = { values = [3, 10] }
+        [timing]
+        together = ["subsidy_per_content_step", "subsidy_budget_per_year"]
+        total_budget = 6000.0
+        """), encoding="utf-8")
+    experiment = load_experiment(path)
+    assert experiment.factor_names == ["subsidy_per_content_step.start_year",
+                                       "subsidy_per_content_step.duration_years"]
+    specs = plan_runs(experiment, build_design(experiment))
+    got = {(s.labels["subsidy_per_content_step.start_year"],
+            s.labels["subsidy_per_content_step.duration_years"]):
+           (Parameters.from_mapping(s.params).subsidy_per_content_step,
+            Parameters.from_mapping(s.params).subsidy_budget_per_year) for s in specs}
+    for (start, duration), (subsidy, budget) in got.items():
+        assert (subsidy.start_year, subsidy.end_year, subsidy.value) == (start, start + duration,
+                                                                         1.0)
+        assert (budget.start_year, budget.end_year) == (start, start + duration)
+        years_on = min(start + duration, 10) - start  # cut at the end of a 10-year run
+        assert budget.value == pytest.approx(6000.0 / years_on)
+
+
+@pytest.mark.parametrize(("vary", "says"), [
+    ('n_schools.start_year = { values = [0, 2] }', "not a lever that can follow a schedule"),
+    ('subsidy_per_content_step.begin = { values = [0, 2] }', "subsidy_per_content_step.begin"),
+    ('subsidy_per_content_step.start_year = { values = [-1, 2] }', "must be a number of years"),
+    ('subsidy_per_content_step.value = { values = [0, 500] }', "out of range"),
+])
+def test_bad_timing_factor_names_the_factor_and_what_is_allowed(tmp_path, vary, says):
+    from sim.sweep.experiment import ExperimentError, load_experiment
+
+    path = tmp_path / "bad.toml"
+    path.write_text(f'design = "grid"\n[vary]\n{vary}\n', encoding="utf-8")
+    with pytest.raises(ExperimentError) as err:
+        load_experiment(path)
+    assert says in str(err.value) and str(err.value).startswith(str(path))
