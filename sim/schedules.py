@@ -369,6 +369,17 @@ def scheduled(params: Parameters) -> dict[str, Schedule]:
     return {k: v for k, v in vars(params).items() if isinstance(v, Schedule)}
 
 
+def on_steps(params: Parameters) -> dict[str, list[tuple[int, int | None]]]:
+    """Each scheduled lever's periods on, in steps done: ``[(start, end or None)]``.
+
+    A period ``(12, 48)`` covers steps 13 to 48 (rows 12 to 48 of the output
+    start and end it).
+    """
+    return {name: [(round(a * STEPS_PER_YEAR), None if b is None else round(b * STEPS_PER_YEAR))
+                   for a, b in s.on_periods(off_value(name, s))]
+            for name, s in scheduled(params).items()}
+
+
 def plan(params: Parameters) -> LeverPlan | None:
     """The lever plan of a run (None when no lever follows a schedule: nothing changes)."""
     found = scheduled(params)

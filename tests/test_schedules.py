@@ -365,3 +365,31 @@ def test_bad_timing_factor_names_the_factor_and_what_is_allowed(tmp_path, vary, 
     with pytest.raises(ExperimentError) as err:
         load_experiment(path)
     assert says in str(err.value) and str(err.value).startswith(str(path))
+
+
+# ---------------------------------------------------------------- figures (item 5)
+
+
+def test_shading_draws_one_band_per_merged_period_and_one_strip_per_lever_period():
+    import matplotlib.pyplot as plt
+
+    from sim.analysis.figures import shade_lever_periods
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 120], [0, 1])
+    shade_lever_periods(ax, {"subsidy_per_content_step": [(0, 36)],
+                             "audit_prob_per_step": [(24, None)]})
+    spans = [p.get_x() for p in ax.patches]
+    assert len(ax.patches) == 1 + 2  # union [0, 120] once, then a strip per lever period
+    widths = sorted(round(p.get_width()) for p in ax.patches)
+    assert widths == [36, 96, 120]
+    assert min(spans) == 0
+    assert {t.get_text().strip() for t in ax.texts} == {"subsidy_per_content_step",
+                                                        "audit_prob_per_step"}
+    plt.close(fig)
+
+
+def test_on_steps_gives_each_levers_periods_in_steps():
+    params = load_scenario("fund-three-years").params
+    assert schedules.on_steps(params) == {"subsidy_per_content_step": [(0, 36)],
+                                          "subsidy_budget_per_year": [(0, 36)]}

@@ -34,7 +34,8 @@ def save(fig: plt.Figure, path_stem: Path) -> list[Path]:
 
 def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
                            order: Sequence[str] | None = None,
-                           titles: dict[str, str] | None = None) -> list[Path]:
+                           titles: dict[str, str] | None = None,
+                           lever_periods: dict[str, dict[str, list]] | None = None) -> list[Path]:
     """Shares of active partnerships at form, practice and content over time, per scenario.
 
     One panel per scenario, replicate mean with a 95 % confidence band; steps
@@ -45,6 +46,8 @@ def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
         path_stem: output path without suffix.
         order: scenario order (default order of appearance).
         titles: optional scenario -> panel title.
+        lever_periods: optional scenario -> {lever: [(first step, last step or None)]}: the
+            steps each scheduled lever is on, shaded (:func:`shade_lever_periods`).
     """
     scenarios = list(order) if order is not None else list(dict.fromkeys(steps["scenario"]))
     if "partnerships_active" in steps.columns:  # shares are undefined with no partnership
@@ -64,6 +67,7 @@ def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
             ax.fill_between(line["step"], line["ci_low"].fillna(line["mean"]),
                             line["ci_high"].fillna(line["mean"]), color=colour, alpha=0.25,
                             linewidth=0)
+        shade_lever_periods(ax, (lever_periods or {}).get(scenario, {}))
         ax.set_title(_wrap(scenario if not titles else titles.get(scenario, scenario)),
                      fontsize=9, loc="left")
         ax.set_ylim(0, 1)
@@ -80,6 +84,47 @@ def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
     fig.text(0.5, -0.01, CAPTION, ha="center", fontsize=8, style="italic")
     fig.tight_layout(rect=(0, 0.01, 1, 0.93))
     return save(fig, path_stem)
+
+
+#: Height of one lever's strip (axes fraction) and the shade of the periods any lever is on.
+LEVER_STRIP = 0.035
+LEVER_SHADE = "#bdbdbd"
+
+
+def shade_lever_periods(ax: plt.Axes, periods: dict[str, list]) -> None:
+    """Shade the steps in which each scheduled lever is on.
+
+    A light band over the whole panel where any lever is on, and one thin
+    labelled strip per lever along the top (darker grey for each next lever),
+    so overlapping levers stay apart in greyscale.
+
+    Args:
+        ax: the panel (x in steps).
+        periods: lever -> ``[(first step on, step it goes off, or None: to the end)]``.
+    """
+    if not periods:
+        return
+    right = ax.dataLim.x1  # the last step drawn
+    greys = ["#969696", "#737373", "#525252", "#252525"]
+    spans_all = sorted((a, right if b is None else b) for spans in periods.values()
+                       for a, b in spans)
+    merged: list[list[float]] = []
+    for a, b in spans_all:  # the union of every lever's periods, shaded once
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    for a, b in merged:
+        ax.axvspan(a, b, color=LEVER_SHADE, alpha=0.25, linewidth=0, zorder=0)
+    for i, (lever, spans) in enumerate(periods.items()):
+        low, high = 1 - (i + 1) * LEVER_STRIP, 1 - i * LEVER_STRIP
+        for start, end in spans:
+            end = right if end is None else end
+            ax.axvspan(start, end, ymin=low, ymax=high, color=greys[i % len(greys)], alpha=0.7,
+                       linewidth=0, zorder=0)
+        if spans:
+            ax.text(spans[0][0], (low + high) / 2, f" {lever}", transform=ax.get_xaxis_transform(),
+                    fontsize=4.5, va="center", ha="left", color="white", clip_on=True)
 
 
 def content_vs_spending(summary: pd.DataFrame, path_stem: Path,

@@ -18,7 +18,9 @@ from sim.sweep.experiment import scenario_point
 
 FIGURE_CAPTIONS = {
     "depth_shares_over_time": "Share of active partnerships at form, practice and content over "
-                              "time (replicate mean, 95 % confidence band).",
+                              "time (replicate mean, 95 % confidence band). Grey: the months "
+                              "in which a scheduled lever is on, one labelled strip per lever "
+                              "along the top.",
     "content_vs_spending": "End-of-run content share against government spending (MU per "
                            "step, mean over the last year); bars are 95 % confidence intervals.",
     "leakage_and_delay": "Share of subsidy paid to partnerships that are only form, and the "

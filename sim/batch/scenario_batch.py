@@ -196,6 +196,13 @@ DEPTH_COLUMNS = ("scenario", "replicate", "step", "partnerships_active", "form_s
                  "practice_share", "content_share")
 
 
+def lever_periods(scenarios: Sequence[Scenario]) -> dict[str, dict[str, list]]:
+    """Per scenario, the steps each scheduled lever is on (for shading the figures)."""
+    from sim.schedules import on_steps
+
+    return {s.name: on_steps(s.params) for s in scenarios}
+
+
 def lever_columns(scenarios: Sequence[Scenario]) -> list[str]:
     """The ``lever:`` columns of every scheduled lever in the batch (sim/schedules.py)."""
     from sim.schedules import column, scheduled
@@ -275,7 +282,7 @@ def _write_figures(steps: pd.DataFrame, summary: pd.DataFrame, out: Path,
     folder = out / FIGURES
     titles = {s.name: f"{s.name}: {s.title}" for s in scenarios}
     paths = figures.depth_shares_over_time(steps, folder / "depth_shares_over_time", names,
-                                           titles)
+                                           titles, lever_periods(scenarios))
     paths += figures.content_vs_spending(summary, folder / "content_vs_spending", names)
     paths += figures.leakage_and_delay(summary, folder / "leakage_and_delay", names)
     return paths
