@@ -482,6 +482,36 @@ class LeverPlan:
             self._setup_due = 0.0
 
 
+def until(name: str, value: Any, year: float) -> Any:
+    """Lever ``name``'s value or schedule ``value``, stopped (set to off) from ``year`` on.
+
+    Returns a plain value when nothing of it is left on before ``year``.
+    """
+    schedule = value if isinstance(value, Schedule) else Schedule(value=value)
+    off = off_value(name, schedule)
+    if schedule.steps:
+        kept = tuple((at, v) for at, v in schedule.steps if at < year)
+        if not kept or all(v == off for _, v in kept):
+            return off
+        steps = kept if kept[-1][1] == off else (*kept, (float(year), off))
+        return dataclasses.replace(schedule, steps=steps, off=off)
+    if schedule.start_year >= year or schedule.value == off:
+        return off
+    end = year if schedule.end_year is None else min(schedule.end_year, year)
+    return dataclasses.replace(schedule, end_year=float(end), off=off,
+                               ramp_years=min(schedule.ramp_years, end - schedule.start_year))
+
+
+def describe(schedule: Schedule) -> str:
+    """A short reading of a schedule: ``1 from year 0 to 3`` or ``0.35 from 1.9, 0.5 from 2.1``."""
+    if schedule.steps:
+        return ", ".join(f"{v:g} from year {at:g}" for at, v in schedule.steps) + (
+            f" (else {schedule.off:g})")
+    end = f" to {schedule.end_year:g}" if schedule.end_year is not None else ""
+    ramp = f", ramp {schedule.ramp_years:g} y" if schedule.ramp_years else ""
+    return f"{schedule.value:g} from year {schedule.start_year:g}{end}{ramp} (else {schedule.off:g})"
+
+
 def withdraw(model: CooperationModel, name: str, year: float) -> None:
     """Stop lever ``name`` of a running model at ``year`` ("stop the subsidy at year 5").
 
