@@ -20,8 +20,8 @@ value carries its provenance in an inline table::
 start of the run::
 
     start_year = 2016
-    [financial_support]
-    subsidy_per_content_step = { schedule = { value = 2.0, start_year = 2018, end_year = 2021 }, source = "assumption" }
+    [supervision]
+    audit_prob_per_step = { schedule = { value = 0.1, start_year = 2018 }, source = "assumption" }
 
 See ``scenarios/README.md`` and ``docs/scenarios.md``.
 """

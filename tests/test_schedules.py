@@ -92,7 +92,8 @@ def test_calendar_years_are_read_from_the_declared_start_year(tmp_path):
     path = write(tmp_path, "cal", """
         start_year = 2016
         [financial_support]
-        subsidy_per_content_step = { schedule = { value = 2.0, start_year = 2018, end_year = 2021 }, source = "assumption" }
+        subsidy_per_content_step = { schedule = { value = 2.0, start_year = 2018, \
+end_year = 2021 }, source = "assumption" }
         tax_offset_rate = { schedule = { steps = [[2019, 0.3]] }, source = "Caishui [2019] No. 46" }
         """)
     scenario = load_scenario(path)
