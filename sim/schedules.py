@@ -346,6 +346,7 @@ def apply_timing(base: Mapping[str, Any], values: Mapping[str, Any], *,
         if "steps" in table:
             raise ParameterError(f"{lever}: a timing factor needs a value/start_year/end_year "
                                  "schedule in the base, not steps", field_name=lever)
+        keys = {k: (_to_month(v) if k != "value" else v) for k, v in keys.items()}
         for key, value in keys.items():
             if key != "duration_years":
                 table[key] = value
@@ -362,6 +363,13 @@ def apply_timing(base: Mapping[str, Any], values: Mapping[str, Any], *,
                                  "end_year", field_name=BUDGET_LEVER)
         table["value"] = total_budget / years if years > 0 else 0.0
     return params
+
+
+def _to_month(years: Any) -> Any:
+    """A number of years rounded to whole months (a sampled design draws reals)."""
+    if isinstance(years, bool) or not isinstance(years, int | float) or not math.isfinite(years):
+        return years  # refused with its message when the parameters are built
+    return round(years * STEPS_PER_YEAR) / STEPS_PER_YEAR
 
 
 def scheduled(params: Parameters) -> dict[str, Schedule]:

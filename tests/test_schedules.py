@@ -394,3 +394,59 @@ def test_on_steps_gives_each_levers_periods_in_steps():
     params = load_scenario("fund-three-years").params
     assert schedules.on_steps(params) == {"subsidy_per_content_step": [(0, 36)],
                                           "subsidy_budget_per_year": [(0, 36)]}
+
+
+# ---------------------------------------------------------------- shipped scenarios (item 3)
+
+
+def test_policy_history_moves_each_lever_in_the_month_of_its_measure():
+    scenario = load_scenario("policy-history-ruian")
+    assert scenario.start_year == 2016
+    out = run_one({**scenario.params.to_dict(), **SMALL}, seed=1, steps=40)
+    # Row k holds the value in force during step k; January 2016 is step 1.
+    changes = {c[len("lever:"):]: out.index[out[c] != out[c].iloc[0]].min()
+               for c in out.columns if c.startswith("lever:")}
+    assert changes["regulation_completeness"] == 24  # Opinions, December 2017
+    assert changes["mandate_overlap"] == 26  # Measures, February 2018
+    assert changes["subsidy_per_content_step"] == 26
+    assert changes["tax_offset_rate"] == 37  # Caishui [2019] No. 46, from January 2019
+    assert changes["assessment_outcome_weight"] == 38  # Implementation Plan, February 2019
+    assert out["lever:regulation_completeness"][24:26].tolist() == [0.35, 0.35]
+    assert out["lever:regulation_completeness"][38] == 0.6
+
+
+def test_funding_scenarios_share_one_budget_and_fund_three_years_has_its_twin():
+    from sim.analysis.persistence import find_references, support_window
+
+    names = ["fund-none", "fund-three-years", "fund-whole-run", "supervision-first",
+             "subsidy-first"]
+    loaded = [load_scenario(n) for n in names]
+    three, whole = loaded[1].params, loaded[2].params
+    assert three.subsidy_budget_per_year.value * 3 == whole.subsidy_budget_per_year * 10
+    assert support_window(three) == (0, 36)
+    assert find_references(loaded) == {"fund-three-years": "fund-none"}
+    first, second = loaded[3].params, loaded[4].params
+    # From year 3 on both orders have every lever at the same value.
+    for name, schedule in schedules.scheduled(first).items():
+        assert schedule.value_at(3.0) == schedules.scheduled(second)[name].value_at(3.0)
+        assert schedule.value_at(0.0) != schedules.scheduled(second)[name].value_at(0.0)
+
+
+def test_shipped_funding_timing_experiment_plans_one_total_budget():
+    from sim.sweep.designs import build_design
+    from sim.sweep.experiment import load_experiment
+    from sim.sweep.run import plan_runs
+
+    experiment = load_experiment("funding-timing")
+    assert "assumption" in experiment.description
+    for spec in plan_runs(experiment, build_design(experiment))[::7]:
+        budget = Parameters.from_mapping(spec.params).subsidy_budget_per_year
+        years = min(budget.end_year, experiment.steps / 12) - budget.start_year
+        assert budget.value * years == pytest.approx(6000.0)
+
+
+def test_sampled_timing_years_are_rounded_to_months():
+    out = schedules.apply_timing({"subsidy_per_content_step": 1.0},
+                                 {"subsidy_per_content_step.start_year": 2.37})
+    assert out["subsidy_per_content_step"]["start_year"] == pytest.approx(28 / 12)
+    Parameters.from_mapping(out)  # a month: accepted
