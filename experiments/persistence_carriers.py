@@ -1,6 +1,6 @@
 """Which state carries a funded gain after the money stops: reset each candidate and see.
 
-    .venv/bin/python experiments/persistence_carriers.py [--seeds 10] [--after 5]
+    .venv/bin/python experiments/persistence_carriers.py [--seeds 10] [--after 5] [--learning 0.5]
 
 Runs ``fund-three-years`` (support ends after year 3) and its no-support twin
 ``fund-none`` with the same seeds. At the end of support one candidate state of
@@ -9,7 +9,9 @@ the funded run is set to the twin's value at that moment, then both run on:
 - ``teachers``: teachers' practical capacity (and the training quality it gives);
 - ``imitation``: each firm's latest choice, which revising peers copy;
 - ``expectations``: the approval delay, detection risk and subsidy payout firms learnt;
-- ``all three`` of these together.
+- ``experience``: firms' experience of deep cooperation (only with ``--learning``,
+  which switches learning by doing on: ``experience_learning_rate``);
+- ``all`` of these together.
 
 Partnership depths themselves are never reset: what is left with every
 candidate reset is carried by the partnerships still standing. The gain is the
@@ -32,6 +34,7 @@ CARRIERS = {
     "teachers": ("school_teacher_capacity",),
     "imitation": ("ent_last_choice",),
     "expectations": ("expected_delay", "expected_detection", "payout_ratio"),
+    "experience": ("ent_experience",),
 }
 
 
@@ -55,12 +58,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--after", type=int, default=5, help="years to run after support ends")
+    parser.add_argument("--learning", type=float, default=0.0,
+                        help="experience_learning_rate of both runs (default 0: no learning)")
     args = parser.parse_args()
-    funded_params = load_scenario("fund-three-years").params
-    twin_params = load_scenario("fund-none").params
+    learning = {"experience_learning_rate": args.learning}
+    funded_params = load_scenario("fund-three-years").params.replace(**learning)
+    twin_params = load_scenario("fund-none").params.replace(**learning)
     _, end = support_window(funded_params)
     later = [1, 3, args.after]
-    cases = {"no reset": (), **CARRIERS, "all three": sum(CARRIERS.values(), ())}
+    carriers = {k: v for k, v in CARRIERS.items() if k != "experience" or args.learning > 0}
+    cases = {"no reset": (), **carriers, "all": sum(carriers.values(), ())}
     gains: dict[str, list[list[float]]] = {case: [] for case in cases}
     for seed in range(1, 1 + args.seeds):
         for case, names in cases.items():
@@ -75,7 +82,8 @@ def main() -> None:
             g = [f[s - 11:s + 1].mean() - t[s - 11:s + 1].mean()
                  for s in [end, *(end + 12 * k for k in later)]]
             gains[case].append(g)
-    print(f"fund-three-years vs fund-none, {args.seeds} paired seeds; support ends at step {end}")
+    print(f"fund-three-years vs fund-none, {args.seeds} paired seeds, experience_learning_rate "
+          f"{args.learning:g}; support ends at step {end}")
     print("reset at the end         gain at end   " + "   ".join(
         f"left after {k} y (95 % CI)" for k in later))
     for case, rows in gains.items():

@@ -42,6 +42,7 @@ from sim.mechanisms import (
     coordination,
     departments,
     enterprise_payoff,
+    experience,
     incentives,
     planning,
     poaching,
@@ -150,6 +151,7 @@ class CooperationModel(mesa.Model):
         self._training: np.ndarray | None = None  # firms training (1.0) at the last update
         self._retained_mean: float | None = None
         self.ent_last_choice = np.full(n_e, -1, dtype=np.int64)  # alternative index
+        self.ent_experience = np.zeros(n_e)  # learning by doing (off unless its rate is > 0)
         # Vacancies, and so placements and trainee places, grow less than proportionally with size.
         self.ent_value_scale = pop.size ** p.value_size_elasticity
         self.ent_training_slots = p.placements_content * self.ent_value_scale
@@ -601,7 +603,7 @@ class CooperationModel(mesa.Model):
             value_scale=self.ent_value_scale[firms], retained=self.ent_retained[firms], fit=fit,
             school_quality=self._school_quality(schools),
             risk=self._risk_of_school[schools],
-            cost=cost, training_value=p.training_value_per_step,
+            cost=cost, training_value=self._training_value(firms),
             symbolic_value=p.symbolic_value_per_step, yield_by_rung=self.yield_by_rung)
         if not self._on_offer:
             u = enterprise_payoff.honest_only(base)
@@ -619,6 +621,26 @@ class CooperationModel(mesa.Model):
         # No trainee places left: investing in practice or content is not an option.
         u[deep_full[:, None] & _DEEP_INVEST] = -np.inf
         return u
+
+    def _training_value(self, firms: np.ndarray) -> float | np.ndarray:
+        """Training value the firms see: the parameter, or more with experience (if switched on)."""
+        p = self.p
+        if p.experience_learning_rate <= 0 and not self.ent_experience.any():
+            return p.training_value_per_step
+        return experience.perceived_training_value(p.training_value_per_step,
+                                                   p.experience_value_premium,
+                                                   self.ent_experience[firms])
+
+    def _learn_from_experience(self) -> None:
+        """Year end: each firm learns from the share of its partnerships at content."""
+        pt, n_e = self.partnerships, len(self.enterprises)
+        held = np.bincount(pt.enterprise, minlength=n_e)
+        content = np.bincount(pt.enterprise, weights=(pt.depth == Depth.CONTENT).astype(float),
+                              minlength=n_e)
+        share = np.divide(content, held, out=np.zeros(n_e), where=held > 0)
+        self.ent_experience = experience.learn(self.ent_experience, share,
+                                               self.p.experience_learning_rate,
+                                               self.p.experience_forgetting)
 
     def _school_utility(self, schools: np.ndarray, firms: np.ndarray,
                         broker: np.ndarray) -> np.ndarray:
@@ -876,6 +898,8 @@ class CooperationModel(mesa.Model):
         self.relevance = planning.fit_matrix(self.school_majors, self.demand)
         self._update_fit()
         self.ent_aware = service.spread_awareness(self.ent_aware, self.service_reach, self.rng)
+        if p.experience_learning_rate > 0:
+            self._learn_from_experience()
         if self._year_claimed > 0:
             self.payout_ratio = self._year_paid / self._year_claimed
         self._year_claimed = self._year_paid = 0.0

@@ -217,6 +217,17 @@ class Parameters:
     partner_info_noise: float = _p(
         0.35, 0.0, 5.0, "sd of fit", "noise in what a school knows of an enterprise's fit before "
         "matching", "behaviour", "Ruian study: 'information asymmetry'")
+    # Learning by doing (sim/mechanisms/experience.py): off unless the learning rate is > 0.
+    experience_learning_rate: float = _p(
+        0.0, 0.0, 1.0, "per year", "yearly growth of a firm's experience of deep cooperation per "
+        "unit share of its partnerships at content (0: the mechanism is off)", "behaviour",
+        "assumption; evolutionary-game studies: partners learn that deep cooperation pays")
+    experience_value_premium: float = _p(
+        0.5, 0.0, 2.0, "share", "extra training value a fully experienced firm sees in a "
+        "partnership (its training value x (1 + premium x experience))", "behaviour")
+    experience_forgetting: float = _p(
+        0.1, 0.0, 1.0, "per year", "yearly loss of a firm's experience (staff turnover)",
+        "behaviour")
 
     # --- lever: legal and policy system --------------------------------------
     regulation_completeness: float = _p(

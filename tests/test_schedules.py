@@ -450,3 +450,41 @@ def test_sampled_timing_years_are_rounded_to_months():
                                  {"subsidy_per_content_step.start_year": 2.37})
     assert out["subsidy_per_content_step"]["start_year"] == pytest.approx(28 / 12)
     Parameters.from_mapping(out)  # a month: accepted
+
+
+# ---------------------------------------------------------------- learning by doing (item 2)
+
+
+def test_experience_grows_with_content_share_and_forgetting_pulls_it_back():
+    from sim.mechanisms.experience import learn, perceived_training_value
+
+    start = np.array([0.0, 0.0, 0.5, 0.5])
+    after = learn(start, np.array([0.0, 1.0, 1.0, 0.0]), rate=0.5, forgetting=0.1)
+    assert after[0] == 0.0 and after[1] == pytest.approx(0.5)
+    assert after[2] > start[2] > after[3]
+    assert (perceived_training_value(3.0, 0.5, after) >= 3.0).all()
+
+
+def test_learning_by_doing_is_off_by_default_and_changes_nothing_without_a_premium():
+    assert Parameters().experience_learning_rate == 0.0
+    base = {**SMALL, "n_enterprises": 120, "subsidy_per_content_step": 2.0,
+            "subsidy_budget_per_year": 500.0, "audit_prob_per_step": 0.1}
+    off = run_one(base, seed=8, steps=36)
+    no_premium = run_one({**base, "experience_learning_rate": 0.5,
+                          "experience_value_premium": 0.0}, seed=8, steps=36)
+    pd.testing.assert_frame_equal(off, no_premium)
+
+
+def test_firms_with_content_partnerships_gain_experience_at_the_year_end():
+    model = CooperationModel(rng=8, **{**SMALL, "n_enterprises": 120},
+                             subsidy_per_content_step=2.0, subsidy_budget_per_year=500.0,
+                             audit_prob_per_step=0.1, experience_learning_rate=0.5)
+    model.run_for(11)
+    assert not model.ent_experience.any()  # nothing learnt before the first year end
+    model.run_for(1)  # step 12 ends the year: firms learn from the partnerships they hold
+    pt, n_e = model.partnerships, len(model.enterprises)
+    held = np.bincount(pt.enterprise, minlength=n_e)
+    content = np.bincount(pt.enterprise, weights=(pt.depth == 3).astype(float), minlength=n_e)
+    share = np.divide(content, held, out=np.zeros(n_e), where=held > 0)
+    assert share.any()
+    np.testing.assert_allclose(model.ent_experience, 0.5 * share)
