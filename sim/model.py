@@ -625,7 +625,7 @@ class CooperationModel(mesa.Model):
     def _training_value(self, firms: np.ndarray) -> float | np.ndarray:
         """Training value the firms see: the parameter, or more with experience (if switched on)."""
         p = self.p
-        if p.experience_learning_rate <= 0 and not self.ent_experience.any():
+        if p.experience_learning_rate <= 0:  # off: no firm ever gains experience
             return p.training_value_per_step
         return experience.perceived_training_value(p.training_value_per_step,
                                                    p.experience_value_premium,
