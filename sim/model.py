@@ -33,7 +33,7 @@ import mesa
 import networkx as nx
 import numpy as np
 
-from sim import outputs
+from sim import outputs, schedules
 from sim.agents import Department, Enterprise, School
 from sim.depth import Depth
 from sim.mechanisms import (
@@ -42,6 +42,7 @@ from sim.mechanisms import (
     coordination,
     departments,
     enterprise_payoff,
+    experience,
     incentives,
     planning,
     poaching,
@@ -95,6 +96,10 @@ class CooperationModel(mesa.Model):
             kwargs = {}
         super().__init__(rng=rng)
         self.p = _resolve_params(params, kwargs)
+        # Levers that follow a schedule start at their year-0 value (sim/schedules.py).
+        self.levers = schedules.plan(self.p)
+        if self.levers is not None:
+            self.p = self.levers.start_params
         p = self.p
 
         if network is None and p.network_file:
@@ -146,6 +151,7 @@ class CooperationModel(mesa.Model):
         self._training: np.ndarray | None = None  # firms training (1.0) at the last update
         self._retained_mean: float | None = None
         self.ent_last_choice = np.full(n_e, -1, dtype=np.int64)  # alternative index
+        self.ent_experience = np.zeros(n_e)  # learning by doing (off unless its rate is > 0)
         # Vacancies, and so placements and trainee places, grow less than proportionally with size.
         self.ent_value_scale = pop.size ** p.value_size_elasticity
         self.ent_training_slots = p.placements_content * self.ent_value_scale
@@ -228,8 +234,11 @@ class CooperationModel(mesa.Model):
         self._update_fit()
         self._binding = self._binding_sides()
         self._tally_state(step_flows=_zero_flows())
+        if self.levers is not None:
+            self.levers.start(self)
         self.datacollector = TallyCollector(
-            agenttype_reporters=outputs.agent_reporters() if collect_agents else None)
+            agenttype_reporters=outputs.agent_reporters() if collect_agents else None,
+            extra_columns=self.levers.columns if self.levers is not None else ())
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------ network
@@ -361,6 +370,8 @@ class CooperationModel(mesa.Model):
         if self._step_no % STEPS_PER_YEAR == 0:
             self._year_end()
         self._tally_state(flows)
+        if self.levers is not None:
+            self.levers.record(self.tally)  # scheduled levers' values and set-up costs
         self.datacollector.collect(self)
 
     # -- 1. departments -----------------------------------------------------
@@ -592,7 +603,7 @@ class CooperationModel(mesa.Model):
             value_scale=self.ent_value_scale[firms], retained=self.ent_retained[firms], fit=fit,
             school_quality=self._school_quality(schools),
             risk=self._risk_of_school[schools],
-            cost=cost, training_value=p.training_value_per_step,
+            cost=cost, training_value=self._training_value(firms),
             symbolic_value=p.symbolic_value_per_step, yield_by_rung=self.yield_by_rung)
         if not self._on_offer:
             u = enterprise_payoff.honest_only(base)
@@ -610,6 +621,26 @@ class CooperationModel(mesa.Model):
         # No trainee places left: investing in practice or content is not an option.
         u[deep_full[:, None] & _DEEP_INVEST] = -np.inf
         return u
+
+    def _training_value(self, firms: np.ndarray) -> float | np.ndarray:
+        """Training value the firms see: the parameter, or more with experience (if switched on)."""
+        p = self.p
+        if p.experience_learning_rate <= 0:  # off: no firm ever gains experience
+            return p.training_value_per_step
+        return experience.perceived_training_value(p.training_value_per_step,
+                                                   p.experience_value_premium,
+                                                   self.ent_experience[firms])
+
+    def _learn_from_experience(self) -> None:
+        """Year end: each firm learns from the share of its partnerships at content."""
+        pt, n_e = self.partnerships, len(self.enterprises)
+        held = np.bincount(pt.enterprise, minlength=n_e)
+        content = np.bincount(pt.enterprise, weights=(pt.depth == Depth.CONTENT).astype(float),
+                              minlength=n_e)
+        share = np.divide(content, held, out=np.zeros(n_e), where=held > 0)
+        self.ent_experience = experience.learn(self.ent_experience, share,
+                                               self.p.experience_learning_rate,
+                                               self.p.experience_forgetting)
 
     def _school_utility(self, schools: np.ndarray, firms: np.ndarray,
                         broker: np.ndarray) -> np.ndarray:
@@ -867,6 +898,8 @@ class CooperationModel(mesa.Model):
         self.relevance = planning.fit_matrix(self.school_majors, self.demand)
         self._update_fit()
         self.ent_aware = service.spread_awareness(self.ent_aware, self.service_reach, self.rng)
+        if p.experience_learning_rate > 0:
+            self._learn_from_experience()
         if self._year_claimed > 0:
             self.payout_ratio = self._year_paid / self._year_claimed
         self._year_claimed = self._year_paid = 0.0
@@ -971,9 +1004,18 @@ class TallyCollector(mesa.DataCollector):
     Per-agent reporters, when asked for, are collected by Mesa as usual.
     """
 
-    def __init__(self, agenttype_reporters: dict | None = None):
-        super().__init__(model_reporters=outputs.reporters(), agenttype_reporters=agenttype_reporters)
+    def __init__(self, agenttype_reporters: dict | None = None, extra_columns: Any = ()):
+        reporters = outputs.reporters()
+        reporters.update({name: outputs.tally_reader(name) for name in extra_columns})
+        super().__init__(model_reporters=reporters, agenttype_reporters=agenttype_reporters)
         self._columns = [(self.model_vars[name], name) for name in self.model_reporters]
+
+    def add_column(self, name: str, earlier: float) -> None:
+        """Record tally value ``name`` from now on; rows so far hold ``earlier``."""
+        rows = len(self._columns[0][0]) if self._columns else 0
+        self.model_reporters[name] = outputs.tally_reader(name)
+        self.model_vars[name] = [float(earlier)] * rows
+        self._columns.append((self.model_vars[name], name))
 
     def collect(self, model: Any) -> None:
         """Record the model's tally (and per-agent values, if any reporters ask for them)."""

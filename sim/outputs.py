@@ -86,6 +86,11 @@ def reporters() -> dict[str, Callable[[Any], float]]:
     return {name: _reader(name) for name in COLUMNS}
 
 
+def tally_reader(name: str) -> Callable[[Any], float]:
+    """A reporter reading ``name`` from the step's tally (also for columns not listed here)."""
+    return _reader(name)
+
+
 def _reader(name: str) -> Callable[[Any], float]:
     def read(model: Any) -> float:
         return float(model.tally[name])

@@ -217,6 +217,17 @@ class Parameters:
     partner_info_noise: float = _p(
         0.35, 0.0, 5.0, "sd of fit", "noise in what a school knows of an enterprise's fit before "
         "matching", "behaviour", "Ruian study: 'information asymmetry'")
+    # Learning by doing (sim/mechanisms/experience.py): off unless the learning rate is > 0.
+    experience_learning_rate: float = _p(
+        0.0, 0.0, 1.0, "per year", "yearly growth of a firm's experience of deep cooperation per "
+        "unit share of its partnerships at content (0: the mechanism is off)", "behaviour",
+        "assumption; evolutionary-game studies: partners learn that deep cooperation pays")
+    experience_value_premium: float = _p(
+        0.5, 0.0, 2.0, "share", "extra training value a fully experienced firm sees in a "
+        "partnership (its training value x (1 + premium x experience))", "behaviour")
+    experience_forgetting: float = _p(
+        0.1, 0.0, 1.0, "per year", "yearly loss of a firm's experience (staff turnover)",
+        "behaviour")
 
     # --- lever: legal and policy system --------------------------------------
     regulation_completeness: float = _p(
@@ -479,8 +490,8 @@ class Parameters:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain ``{name: value}`` of every parameter."""
-        return dataclasses.asdict(self)
+        """Plain ``{name: value}`` of every parameter (a lever's schedule as a plain mapping)."""
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
     def changed(self) -> dict[str, Any]:
         """Only the parameters that differ from their default."""
@@ -488,7 +499,16 @@ class Parameters:
         return {k: v for k, v in self.to_dict().items() if getattr(default, k) != v}
 
 
+def _plain(value: Any) -> Any:
+    return value.to_dict() if type(value).__name__ == "Schedule" else value
+
+
 def _coerce(f: dataclasses.Field, value: Any) -> Any:
+    if isinstance(value, Mapping) or type(value).__name__ == "Schedule":
+        # A lever may follow a schedule (sim/schedules.py): each of its values is checked here.
+        from sim import schedules
+
+        return schedules.coerce(f, value, _coerce)
     spec: Spec = f.metadata["spec"]
     kind = type(f.default)
     name = f.name

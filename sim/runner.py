@@ -70,7 +70,8 @@ def run_one(params: Mapping[str, Any], seed: int, steps: int) -> pd.DataFrame:
     model.run_for(int(steps))
     frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     frame.insert(0, "step", np.arange(len(frame), dtype=np.int64))
-    return frame[["step", *COLUMNS]]
+    levers = model.levers.columns if model.levers is not None else []  # sim/schedules.py
+    return frame[["step", *COLUMNS, *levers]]
 
 
 class ExecutorLostError(RuntimeError):

@@ -14,7 +14,16 @@ value carries its provenance in an inline table::
     subsidy_per_content_step = { value = 1.0, source = "Sichuan: 'insufficient financial support'" }
 
 ``source`` is the seed sentence the value stands for, or the word
-"assumption". See ``scenarios/README.md`` and ``docs/scenarios.md``.
+"assumption". A lever may give ``schedule = { ... }`` instead of ``value``
+(:mod:`sim.schedules`); its years are calendar years when the file declares
+``start_year = 2016`` (the calendar year the run starts), else years from the
+start of the run::
+
+    start_year = 2016
+    [supervision]
+    audit_prob_per_step = { schedule = { value = 0.1, start_year = 2018 }, source = "assumption" }
+
+See ``scenarios/README.md`` and ``docs/scenarios.md``.
 """
 
 from __future__ import annotations
@@ -27,7 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.params import GROUPS, ParameterError, Parameters, names, spec
+from sim import schedules
+from sim.params import GROUPS, LEVER_GROUPS, ParameterError, Parameters, names, spec
 
 #: Environment variable naming another scenario folder.
 ENV_VAR = "COOPSIM_SCENARIOS"
@@ -36,8 +46,10 @@ PACKAGE_SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 #: The scenario folder in use: ``$COOPSIM_SCENARIOS`` if set, else the shipped one.
 SCENARIO_DIR = Path(os.environ.get(ENV_VAR) or PACKAGE_SCENARIO_DIR)
 
-TOP_LEVEL_KEYS = ("title", "description", "extends", "network_file")
-VALUE_KEYS = ("value", "source")
+TOP_LEVEL_KEYS = ("title", "description", "extends", "network_file", "start_year")
+VALUE_KEYS = ("value", "schedule", "source")
+#: Calendar years a scenario may start in (``start_year``).
+START_YEARS = (1949, 2100)
 #: Longest ``extends`` chain (parents above one file). Real chains are 1-3 deep; the bound
 #: turns a runaway or generated chain into a message instead of a RecursionError.
 MAX_EXTENDS_DEPTH = 32
@@ -101,6 +113,8 @@ class Scenario:
         provenance: parameter name to its ``source`` for every value set in
             this file or a parent (the nearest setting wins).
         extends: the chain of parents, nearest first (empty if none).
+        start_year: the calendar year the run starts (``start_year`` of the file
+            or a parent), None when the scenario counts years from the run start.
     """
 
     name: str
@@ -110,6 +124,7 @@ class Scenario:
     params: Parameters
     provenance: dict[str, str] = field(default_factory=dict)
     extends: list[str] = field(default_factory=list)
+    start_year: int | None = None
 
     def changed(self) -> dict[str, Any]:
         """Parameter values that differ from the model defaults."""
@@ -153,7 +168,8 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     except ParameterError as err:  # values were checked one by one: only a guard
         raise ScenarioError(str(err), path=path, key=err.field_name) from None
     return Scenario(name=path.stem, title=own["title"], description=own["description"],
-                    path=path, params=params, provenance=provenance, extends=chain)
+                    path=path, params=params, provenance=provenance, extends=chain,
+                    start_year=own.get("start_year"))
 
 
 def resolve(name_or_path: str | Path, *, relative_to: Path | None = None) -> Path:
@@ -218,12 +234,36 @@ def _load_chain(path: Path, stack: list[Path]
             line = _line_of_key(path, None, "extends")
             raise ScenarioError(f"{_place(path, line)}extends = {parent!r}: {err}", path=path,
                                 line=line, key="extends") from None
-        merged_values, merged_provenance, parent_chain, _ = _load_chain(
+        merged_values, merged_provenance, parent_chain, parent_own = _load_chain(
             parent_path, [*stack, path])
         chain = [parent_path.stem, *parent_chain]
+        _inherit_start_year(path, own, parent_own, parent_path)
     merged_values.update(values)
     merged_provenance.update(provenance)
     return merged_values, merged_provenance, chain, own
+
+
+def _inherit_start_year(path: Path, own: dict[str, Any], parent: dict[str, Any],
+                        parent_path: Path) -> None:
+    """A child runs on its parent's calendar: the same start_year, or none given."""
+    inherited = parent.get("start_year")
+    if inherited is None:
+        return
+    mine = own.get("start_year")
+    if mine is None:
+        if own.get("_schedules"):
+            line = _line_of_key(path, None, "extends")
+            raise ScenarioError(
+                f"{_place(path, line)}start_year: {parent_path.stem} starts in {inherited}, so "
+                f"declare start_year = {inherited} here too (the years of this file's schedules "
+                "are then read as calendar years)", path=path, line=line, key="start_year")
+        own["start_year"] = inherited
+    elif mine != inherited:
+        line = _line_of_key(path, None, "start_year")
+        raise ScenarioError(
+            f"{_place(path, line)}start_year = {mine}: {parent_path.stem} starts in {inherited}; "
+            "a scenario runs on the calendar of the one it extends", path=path, line=line,
+            key="start_year")
 
 
 def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
@@ -247,12 +287,15 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, st
     values: dict[str, Any] = {}
     provenance: dict[str, str] = {}
     known = names()
+    start_year = _start_year(path, text, data.get("start_year"))
     for key, item in data.items():
         if isinstance(item, dict) and key not in TOP_LEVEL_KEYS:
             if key not in GROUPS:
                 _unknown(path, text, None, key, list(GROUPS), what="parameter group [table]")
             for name, entry in item.items():
-                value, source = _entry(path, text, key, name, entry, known)
+                value, source = _entry(path, text, key, name, entry, known, start_year)
+                if isinstance(value, dict):
+                    own["_schedules"] = True
                 values[name] = value
                 provenance[name] = source
             continue
@@ -303,9 +346,24 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, st
     return own, values, provenance
 
 
-def _entry(path: Path, text: str, group: str, name: str, entry: Any, known: list[str]
-           ) -> tuple[Any, str]:
-    """Check one ``name = { value = ..., source = "..." }`` of table ``group``."""
+def _start_year(path: Path, text: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    low, high = START_YEARS
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        line = _line_of_key(path, None, "start_year", text)
+        raise ScenarioError(f"{_place(path, line)}start_year = {value!r}: must be the calendar "
+                            f"year the run starts, a whole number in [{low}, {high}]", path=path,
+                            line=line, key="start_year")
+    return value
+
+
+def _entry(path: Path, text: str, group: str, name: str, entry: Any, known: list[str],
+           start_year: int | None = None) -> tuple[Any, str]:
+    """Check one ``name = { value = ..., source = "..." }`` (or ``schedule = {...}``) of ``group``.
+
+    A schedule comes back as a mapping in years from the run start.
+    """
     line = _line_of_key(path, group, name, text)
     place = f"{_place(path, line)}[{group}] {name}"
     if name not in known:
@@ -319,9 +377,10 @@ def _entry(path: Path, text: str, group: str, name: str, entry: Any, known: list
             f"{place}: give the value with its provenance: {name} = {{ value = {entry!r}, "
             "source = \"<seed sentence> or assumption\" }", path=path, line=line, key=name)
     extra = [k for k in entry if k not in VALUE_KEYS]
-    if extra or "value" not in entry:
-        raise ScenarioError(f"{place}: expected {{ value = ..., source = \"...\" }}, got keys "
-                            f"{', '.join(entry)}", path=path, line=line, key=name)
+    if extra or ("value" in entry) == ("schedule" in entry):
+        raise ScenarioError(f"{place}: expected {{ value = ..., source = \"...\" }} or, for a "
+                            f"lever, {{ schedule = {{ ... }}, source = \"...\" }}, got keys "
+                            f"{', '.join(entry) or '(none)'}", path=path, line=line, key=name)
     source = entry.get("source")
     if "source" not in entry:
         raise ScenarioError(f"{place}: source is missing: quote the seed sentence the value "
@@ -330,8 +389,17 @@ def _entry(path: Path, text: str, group: str, name: str, entry: Any, known: list
         raise ScenarioError(f"{place}: source = {source!r}: must be a non-empty string: the seed "
                             "sentence the value stands for, or \"assumption\"", path=path,
                             line=line, key=name)
-    value = entry["value"]
+    value = entry.get("value", entry.get("schedule"))
+    if "schedule" in entry and not isinstance(value, dict):
+        raise ScenarioError(f"{place}: schedule = {value!r}: must be a table, e.g. schedule = "
+                            "{ value = 2.0, start_year = 2, end_year = 5 } or schedule = "
+                            "{ steps = [[0, 0.0], [3, 2.0]] }", path=path, line=line, key=name)
+    if "value" in entry and isinstance(value, dict):
+        raise ScenarioError(f"{place}: value = {{...}}: a table is a schedule; write it as "
+                            "schedule = { ... }", path=path, line=line, key=name)
     try:
+        if "schedule" in entry and start_year is not None and home in LEVER_GROUPS:
+            value = schedules.from_calendar(name, value, start_year)
         Parameters(**{name: value})
     except ParameterError as err:
         column = _value_column(text, line)

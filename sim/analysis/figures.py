@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from sim import figure_style  # noqa: E402
 from sim.analysis import style  # noqa: E402
 from sim.analysis.compare import COST_PER_CONTENT, FOREST  # noqa: E402
 from sim.analysis.stats import over_time  # noqa: E402
@@ -47,7 +48,8 @@ def _title(fig: plt.Figure, text: str, titles: bool, lang: str) -> None:
 def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
                            order: Sequence[str] | None = None,
                            titles: dict[str, str] | None = None, *, lang: str = "en",
-                           figure_titles: bool = False) -> list[Path]:
+                           figure_titles: bool = False,
+                           lever_periods: dict[str, dict[str, list]] | None = None) -> list[Path]:
     """Shares of active partnerships at form, practice and content over time, per scenario.
 
     One panel per scenario, replicate mean with a 95 % confidence band
@@ -61,6 +63,8 @@ def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
         titles: optional scenario -> panel title (default the scenario name).
         lang: language of the labels.
         figure_titles: draw a figure title.
+        lever_periods: optional scenario -> {lever: [(first step, last step or None)]}: the
+            steps each scheduled lever is on, shaded (:func:`shade_lever_periods`).
     """
     scenarios = list(order) if order is not None else list(dict.fromkeys(steps["scenario"]))
     if "partnerships_active" in steps.columns:  # shares are undefined with no partnership
@@ -82,6 +86,7 @@ def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
                 ax.fill_between(line["step"], line["ci_low"].fillna(line["mean"]),
                                 line["ci_high"].fillna(line["mean"]), color=DEPTH_COLOURS[rung],
                                 alpha=0.25, linewidth=0)
+            shade_lever_periods(ax, (lever_periods or {}).get(scenario, {}), lang)
             ax.set_title(_wrap((titles or {}).get(scenario, scenario), 34 if n > 1 else 60),
                          loc="left")
             ax.set_ylim(0, 1)
@@ -99,6 +104,50 @@ def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
         _title(fig, "Depth of partnerships over time" if lang == "en" else "合作深度随时间的变化",
                figure_titles, lang)
         return save(fig, path_stem)
+
+
+#: Height of one lever's strip (axes fraction, room for a 7 pt label) and the shade of the
+#: periods any lever is on.
+LEVER_STRIP = 0.07
+LEVER_SHADE = "#bdbdbd"
+
+
+def shade_lever_periods(ax: plt.Axes, periods: dict[str, list], lang: str = "en") -> None:
+    """Shade the steps in which each scheduled lever is on.
+
+    A light band over the whole panel where any lever is on, and one thin
+    labelled strip per lever along the top (darker grey for each next lever),
+    so overlapping levers stay apart in greyscale.
+
+    Args:
+        ax: the panel (x in steps).
+        periods: lever -> ``[(first step on, step it goes off, or None: to the end)]``.
+        lang: language of the lever labels.
+    """
+    if not periods:
+        return
+    right = ax.dataLim.x1  # the last step drawn
+    greys = ["#969696", "#737373", "#525252", "#252525"]
+    spans_all = sorted((a, right if b is None else b) for spans in periods.values()
+                       for a, b in spans)
+    merged: list[list[float]] = []
+    for a, b in spans_all:  # the union of every lever's periods, shaded once
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    for a, b in merged:
+        ax.axvspan(a, b, color=LEVER_SHADE, alpha=0.25, linewidth=0, zorder=0)
+    for i, (lever, spans) in enumerate(periods.items()):
+        low, high = 1 - (i + 1) * LEVER_STRIP, 1 - i * LEVER_STRIP
+        for start, end in spans:
+            end = right if end is None else end
+            ax.axvspan(start, end, ymin=low, ymax=high, color=greys[i % len(greys)], alpha=0.7,
+                       linewidth=0, zorder=0)
+        if spans:
+            ax.text(spans[0][0], (low + high) / 2, f" {label(lever, lang)}", transform=ax.get_xaxis_transform(),
+                    fontsize=figure_style.MIN_FONT_PT, va="center", ha="left", color="white",
+                    clip_on=True)
 
 
 def content_vs_spending(summary: pd.DataFrame, path_stem: Path,

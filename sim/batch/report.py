@@ -21,9 +21,11 @@ from sim.sweep.experiment import scenario_point
 CAPTIONS = {
     "depth_shares_over_time": (
         "Share of active partnerships at form, practice and content over time (replicate mean, "
-        "95 % confidence band, logit-scale).",
+        "95 % confidence band, logit-scale). Grey: the months in which a scheduled lever is on, "
+        "one labelled strip per lever along the top.",
         "有效合作中形式合作、实践合作与实质合作所占比例随时间的变化"
-        "（重复运行均值，95% 置信带，logit 尺度）。"),
+        "（重复运行均值，95% 置信带，logit 尺度）。灰色：某项政策按时间表实施的月份，"
+        "顶部每项政策一条标注带。"),
     "content_vs_spending": (
         "End-of-run content share against government spending (MU per step, mean over the last "
         "year); bars are 95 % confidence intervals.",

@@ -25,6 +25,7 @@ from sim.analysis import compare, figures
 from sim.analysis import tables as paper_tables
 from sim.analysis.batch import DEFAULT_WINDOW, end_of_run, summarise_ends
 from sim.analysis.sections import KEY_OUTPUTS
+from sim.analysis.persistence import persistence_section
 from sim.analysis.stats import settling
 from sim.batch.report import write_report
 from sim.engine import SCENARIO_BATCH_IDENTITY, run_experiment
@@ -189,7 +190,7 @@ def run_scenario_batch(scenarios: Sequence[Scenario], *, replicates: int, steps:
     names = [s.name for s in scenarios]
     done = [s.run_id for s, o in zip(specs, outcomes, strict=True) if o.status == "done"]
     if done:
-        ends, depth, written = _write_steps(store, done, out)
+        ends, depth, written = _write_steps(store, done, out, lever_columns(scenarios))
         result.files += written
         outputs = [c for c in COLUMNS if c in ends.columns]
         result.summary = summarise_ends(ends, outputs=outputs, order=names,
@@ -211,7 +212,8 @@ def run_scenario_batch(scenarios: Sequence[Scenario], *, replicates: int, steps:
                                      [f for f in result.files if f.suffix == ".png"],
                                      result.failed, settling(depth),
                                      comparisons=result.comparisons,
-                                     tables=[t for t in tables if t.suffix == ".tex"], lang=lang)
+                                     tables=[t for t in tables if t.suffix == ".tex"], lang=lang,
+                                     extra=[s for s in [persistence_section(scenarios, depth)] if s])
         result.files.append(result.report)
     return result
 
@@ -252,7 +254,21 @@ DEPTH_COLUMNS = ("scenario", "replicate", "step", "partnerships_active", "form_s
                  "practice_share", "content_share")
 
 
-def _write_steps(store: RunStore, run_ids: list[str], out: Path
+def lever_periods(scenarios: Sequence[Scenario]) -> dict[str, dict[str, list]]:
+    """Per scenario, the steps each scheduled lever is on (for shading the figures)."""
+    from sim.schedules import on_steps
+
+    return {s.name: on_steps(s.params) for s in scenarios}
+
+
+def lever_columns(scenarios: Sequence[Scenario]) -> list[str]:
+    """The ``lever:`` columns of every scheduled lever in the batch (sim/schedules.py)."""
+    from sim.schedules import column, scheduled
+
+    return list(dict.fromkeys(column(n) for s in scenarios for n in scheduled(s.params)))
+
+
+def _write_steps(store: RunStore, run_ids: list[str], out: Path, levers: Sequence[str] = ()
                  ) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:
     """Write ``steps.parquet`` and ``steps.csv`` a chunk of runs at a time, in ``run_ids`` order.
 
@@ -274,7 +290,11 @@ def _write_steps(store: RunStore, run_ids: list[str], out: Path
     writer = None
     try:
         with open(tmp_csv, "w", encoding="utf-8", newline="") as handle:
+            columns = None
             for k, chunk in enumerate(_chunks(store, run_ids)):
+                # Runs without a schedule have no lever: column: every chunk gets the same columns.
+                columns = columns or [*chunk.columns, *(c for c in levers if c not in chunk)]
+                chunk = chunk.reindex(columns=columns)
                 table = pa.Table.from_pandas(chunk, preserve_index=False)
                 if writer is None:
                     writer = pq.ParquetWriter(tmp_parquet, table.schema)
@@ -323,7 +343,7 @@ def _write_figures(steps: pd.DataFrame, summary: pd.DataFrame, out: Path,
     style = {"lang": lang, "figure_titles": figure_titles}
     titles = {s.name: f"{s.name}: {s.title}" for s in scenarios} if figure_titles else None
     paths = figures.depth_shares_over_time(steps, folder / "depth_shares_over_time", names,
-                                           titles, **style)
+                                           titles, lever_periods=lever_periods(scenarios), **style)
     paths += figures.content_vs_spending(summary, folder / "content_vs_spending", names, **style)
     paths += figures.leakage_and_delay(summary, folder / "leakage_and_delay", names, **style)
     if comparisons is not None and not comparisons.empty:

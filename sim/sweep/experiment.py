@@ -19,6 +19,11 @@ An experiment file says what to vary, how, how often and what to measure::
     subsidy_per_content_step = { low = 0.0, high = 4.0, num = 9 }      # grid: evenly spaced
     audit_prob_per_step = { values = [0.0, 0.05, 0.1, 0.2] }          # grid: listed values
     # service_awareness = { low = 0.1, high = 0.9, dist = "uniform" }  # lhs/sobol/morris
+    # subsidy_per_content_step.start_year = { values = [0, 2, 4] }      # a lever's timing
+
+    # [timing]                       # levers that share a timing, and a total budget
+    # together = ["subsidy_per_content_step", "subsidy_budget_per_year"]
+    # total_budget = 6000.0          # subsidy_budget_per_year = total / years it is on
 
     [outputs]                        # each run reduced to one number per output
     content_share = { column = "content_share", reduce = "mean_last_12" }
@@ -41,6 +46,13 @@ What each design can take (the rule every error message repeats):
   probability of inner ones). Bools only as ``values = [false, true]``: a
   uniform draw rounded to 0/1 (false below 0.5). Strings cannot be sampled:
   vary them in a grid, or fix them.
+
+Timing factors: ``<lever>.<key>`` varies one key of the lever's schedule
+(sim/schedules.py): ``start_year``, ``end_year``, ``duration_years`` (end =
+start + duration), ``ramp_years`` or ``value``; a lever given as a number in
+the base becomes a schedule on at that number. ``[timing]`` lists levers that
+take the same timing values (``together``) and a ``total_budget`` (MU) that sets
+``subsidy_budget_per_year`` to the total over the years it is on within the run.
 
 Every error is an :class:`ExperimentError` whose text reads
 ``<file>: <place>: <message>`` and names the allowed values.
@@ -72,7 +84,8 @@ REDUCERS_HELP = ("end (the column's end-of-run rule), final, mean, min, max, mea
 TOP_LEVEL_KEYS = ("name", "title", "description", "scenario", "scenarios", "design", "replicates",
                   "steps",
                   "seed", "sample_size", "second_order", "levels", "fixed", "vary", "outputs",
-                  "analysis")
+                  "analysis", "timing")
+TIMING_TABLE_KEYS = ("together", "total_budget")
 FACTOR_KEYS = ("values", "low", "high", "num", "dist", "mode")
 ANALYSIS_KEYS = ("main", "phase", "response", "response_by", "budget", "adequacy_tolerance")
 PHASE_KEYS = ("x", "y", "by", "output", "threshold")
@@ -261,6 +274,20 @@ class BudgetSpec:
 
 
 @dataclass(frozen=True)
+class TimingSpec:
+    """How timing factors apply: levers that share them, and a total budget.
+
+    Attributes:
+        together: levers that take the same timing values as any one of them.
+        total_budget: total subsidy budget (MU) over the run, or None: with it,
+            ``subsidy_budget_per_year`` is this over the years it is on.
+    """
+
+    together: tuple[str, ...] = ()
+    total_budget: float | None = None
+
+
+@dataclass(frozen=True)
 class AnalysisSpec:
     """What ``python -m sim analyze`` makes beyond the defaults of the design."""
 
@@ -338,6 +365,7 @@ class Experiment:
     analysis: AnalysisSpec
     fixed: dict[str, Any] = field(default_factory=dict)
     scenarios: tuple[ScenarioPoint, ...] = ()
+    timing: TimingSpec = field(default_factory=TimingSpec)
 
     @property
     def factor_names(self) -> list[str]:
@@ -394,7 +422,23 @@ class Experiment:
             "outputs": [dataclasses.asdict(o) for o in self.outputs],
             "analysis": dataclasses.asdict(self.analysis),
             "scenarios": [dataclasses.asdict(p) for p in self.scenarios],
+            "timing": dataclasses.asdict(self.timing),
         }
+
+    def point_params(self, values: Mapping[str, Any], base: Mapping[str, Any] | None = None
+                     ) -> dict[str, Any]:
+        """The parameters of one design point: the base with ``values`` (timing factors too).
+
+        ``base`` is ``self.base.to_dict()``, passed in by a planner making many points.
+        """
+        from sim import schedules
+
+        base = self.base.to_dict() if base is None else base
+        if not any("." in name for name in values) and self.timing.total_budget is None:
+            return {**base, **values}
+        return schedules.apply_timing(base, values, together=self.timing.together,
+                                      total_budget=self.timing.total_budget,
+                                      run_years=self.steps / schedules.STEPS_PER_YEAR)
 
 
 # ---------------------------------------------------------------------- loading
@@ -467,7 +511,8 @@ def parse_experiment(data: Mapping[str, Any], *, path: str = "<experiment>") -> 
     except ParameterError as err:
         raise ExperimentError(path, f"fixed.{err.field_name}", str(err)) from None
 
-    vary = _table(data, "vary", path)
+    vary = _timing_names(_table(data, "vary", path), path)
+    timing = _parse_timing(_table(data, "timing", path), path)
     points: tuple[ScenarioPoint, ...] = ()
     if design == "scenarios":
         points = _scenario_points(data, fixed, path)
@@ -483,10 +528,11 @@ def parse_experiment(data: Mapping[str, Any], *, path: str = "<experiment>") -> 
                               "[vary] subsidy_per_content_step = { low = 0.0, high = 4.0, "
                               "num = 5 }")
     try:
-        check_names(vary)
+        check_names({n: v for n, v in vary.items() if "." not in n})
     except ParameterError as err:
         raise ExperimentError(path, f"vary.{err.field_name}", str(err)) from None
     kinds = {n: (t, s) for n, _, t, s in specs()}
+    kinds.update({n: _timing_kind(n, path) for n in vary if "." in n})
     factors = []
     for name, entry in vary.items():
         if name in fixed:
@@ -534,9 +580,71 @@ def parse_experiment(data: Mapping[str, Any], *, path: str = "<experiment>") -> 
         description=str(data.get("description", "")).strip(), path=path, scenario=scenario,
         base=base, design=design, factors=tuple(factors), replicates=replicates, steps=steps,
         seed=seed, sample_size=sample_size, second_order=second_order, levels=levels,
-        outputs=outs, analysis=analysis, fixed=fixed, scenarios=points)
+        outputs=outs, analysis=analysis, fixed=fixed, scenarios=points, timing=timing)
     _check_reducer_windows(experiment, where="steps")
+    _check_points(experiment)
     return experiment
+
+
+def _timing_names(vary: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """``[vary]`` with TOML's nested form of ``lever.key = {...}`` written as dotted names."""
+    from sim.schedules import TIMING_FACTOR_KEYS
+
+    out: dict[str, Any] = {}
+    for name, entry in vary.items():
+        if isinstance(entry, Mapping) and entry and all(k in TIMING_FACTOR_KEYS for k in entry):
+            for key, inner in entry.items():
+                out[f"{name}.{key}"] = inner
+        else:
+            out[name] = entry
+    return out
+
+
+def _timing_kind(name: str, path: str) -> tuple[type, Spec]:
+    """Type and range of timing factor ``<lever>.<key>``."""
+    from sim.schedules import TIMING_FACTOR_KEYS, timing_spec
+
+    lever, _, key = name.partition(".")
+    try:
+        return timing_spec(lever, key)
+    except ParameterError as err:
+        raise ExperimentError(path, f"vary.{name}", f"{err} (timing keys: "
+                              f"{', '.join(TIMING_FACTOR_KEYS)})") from None
+
+
+def _parse_timing(table: Mapping[str, Any], path: str) -> TimingSpec:
+    from sim.params import lever_names
+    from sim.schedules import INITIAL_ONLY
+
+    _check_keys(table, TIMING_TABLE_KEYS, path, "timing")
+    together = table.get("together", [])
+    allowed = [n for n in lever_names() if n not in INITIAL_ONLY]
+    if not isinstance(together, list) or any(n not in allowed for n in together):
+        raise ExperimentError(path, "timing.together", f"{together!r}: must be a list of lever "
+                              f"names; allowed: {', '.join(allowed)}")
+    total = table.get("total_budget")
+    if total is not None and (isinstance(total, bool) or not isinstance(total, int | float)
+                              or not math.isfinite(total) or total < 0):
+        raise ExperimentError(path, "timing.total_budget", f"{total!r}: must be a number of MU "
+                              ">= 0 (the subsidy budget over the whole run)")
+    return TimingSpec(together=tuple(together),
+                      total_budget=float(total) if total is not None else None)
+
+
+def _check_points(experiment: Experiment) -> None:
+    """With timing factors, check the corner design points give valid parameters now."""
+    timing = [f for f in experiment.factors if "." in f.name]
+    if not timing:
+        return
+    for pick in (min, max):
+        values = {f.name: pick(f.grid_values()) if f.values is not None or f.num else
+                  pick(f.low, f.high) for f in experiment.factors}
+        try:
+            Parameters.from_mapping(experiment.point_params(values))
+        except ParameterError as err:
+            raise ExperimentError(experiment.path, f"vary.{err.field_name}",
+                                  f"at the {'lowest' if pick is min else 'highest'} values of "
+                                  f"the factors: {err}") from None
 
 
 # ------------------------------------------------------------------- helpers
@@ -735,6 +843,18 @@ def _allowed(kind: type, spec_: Spec) -> str:
 
 
 def _check_value(name: str, value: Any, place: str, path: str) -> Any:
+    if "." in name:  # a timing key: checked as one value of the lever's schedule
+        from sim import schedules
+
+        lever, _, key = name.partition(".")
+        kind, spec_ = schedules.timing_spec(lever, key)
+        if key == "value":
+            return _check_value(lever, value, place, path)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                spec_.low <= value <= spec_.high):
+            raise ExperimentError(path, place, f"{value!r}: must be a number of years in "
+                                  f"[{spec_.low:g}, {spec_.high:g}]")
+        return float(value)
     try:
         return getattr(Parameters(**{name: value}), name)
     except ParameterError as err:
@@ -956,6 +1076,8 @@ def experiment_from_dict(data: Mapping[str, Any]) -> Experiment:
     """
     path = str(data.get("path", "experiment.json"))
     kinds = {n: (t, s) for n, _, t, s in specs()}
+    kinds.update({e["name"]: _timing_kind(e["name"], path) for e in data["factors"]
+                  if "." in e["name"]})
     factors = []
     for entry in data["factors"]:
         name = entry["name"]
@@ -988,4 +1110,6 @@ def experiment_from_dict(data: Mapping[str, Any]) -> Experiment:
                                   "adequacy_tolerance", DEFAULT_ADEQUACY_TOLERANCE))),
         fixed=dict(data.get("fixed", {})),
         scenarios=tuple(ScenarioPoint(**{**p, "extends": tuple(p.get("extends", ()))})
-                        for p in data.get("scenarios", ())))
+                        for p in data.get("scenarios", ())),
+        timing=TimingSpec(together=tuple(data.get("timing", {}).get("together", ())),
+                          total_budget=data.get("timing", {}).get("total_budget")))

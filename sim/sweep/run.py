@@ -96,7 +96,7 @@ def plan_runs(experiment: Experiment, design: Design) -> list[RunSpec]:
     specs = []
     for point, row in design.points.iterrows():
         values = {name: _native(value) for name, value in row.items()}
-        params = {**base, **values}
+        params = experiment.point_params(values, base)  # timing factors go into schedules
         try:
             Parameters.from_mapping(params)
         except ParameterError as err:

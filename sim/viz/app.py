@@ -138,7 +138,8 @@ class Session:
         self.values = solara.reactive(control_values(params))
         self.seed = solara.reactive(int(seed))
         self.replicates = solara.reactive(int(replicates))
-        self.fields = {name: solara.reactive(shown(v)) for name, v in self.values.value.items()}
+        self.fields = {name: solara.reactive(shown_value(v))
+                       for name, v in self.values.value.items()}
         self.fields["seed"] = solara.reactive(str(seed))
         self.fields["replicates"] = solara.reactive(str(replicates))
         # Bumped when a refused value is put back: the field is re-created, since a
@@ -180,7 +181,7 @@ class Session:
         """Set one control after validating it; a bad value is refused beside its field."""
         kept = self.values.value[name]
         if value == kept and type(value) is type(kept):
-            self.fields[name].set(shown(kept))
+            self.fields[name].set(shown_value(kept))
             self._set_error(name, None)
             return True
         try:
@@ -188,9 +189,9 @@ class Session:
         except ParameterError as err:
             self.last_refusal = str(err)
             return self._refuse(name, shown(value) if isinstance(value, int | float) else
-                                repr(value), _reason(err, name), shown(kept))
+                                repr(value), _reason(err, name), shown_value(kept))
         self.values.set({**self.values.value, name: value})
-        self.fields[name].set(shown(value))
+        self.fields[name].set(shown_value(value))
         self._set_error(name, None)
         return True
 
@@ -206,7 +207,7 @@ class Session:
         try:
             value = parse_number(typed, control.kind)
         except InputRefused as err:
-            return self._refuse(name, repr(typed), str(err), shown(self.values.value[name]))
+            return self._refuse(name, repr(typed), str(err), shown_value(self.values.value[name]))
         return self.set_value(name, value)
 
     def _type_count(self, name: str, typed: str, target: solara.Reactive[int], low: int,
@@ -227,6 +228,45 @@ class Session:
         self.fields[name].set(kept)
         self.field_keys[name].set(self.field_keys[name].value + 1)
         return False
+
+    def withdraw(self, name: str, year: Any) -> bool:
+        """Stop lever ``name`` at ``year``: in the running replicates now, and in the controls.
+
+        The lever's control becomes the schedule that stops it (so Reset and a
+        saved scenario keep the withdrawal); a year already past stops it at
+        once. A bad lever or year is refused beside the control.
+        """
+        from sim import schedules
+
+        key = "withdraw"
+        allowed = [c.name for c in CONTROLS if c.group in LEVER_GROUPS
+                   and c.name not in schedules.INITIAL_ONLY]
+        if name not in allowed:
+            self.errors.set({**self.errors.value, key: f"{name}: not a lever that can be "
+                             f"stopped; allowed: {', '.join(allowed)}"})
+            return False
+        try:
+            year = parse_number(str(year), "float") if not isinstance(year, int | float) else year
+            if isinstance(year, bool) or not 0 <= year <= schedules.MAX_YEAR:
+                raise InputRefused(f"year must be a number from 0 to {schedules.MAX_YEAR:g}")
+            stopped = schedules.until(name, self.values.value[name], float(year))
+            params = self.base.value.replace(**{**self.values.value, name: stopped})
+        except (InputRefused, ParameterError, KeyError) as err:
+            self.errors.set({**self.errors.value, key: f"{name}: {err}"})
+            return False
+        current = self.comparison.value.current
+        running = current.params == self.parameters()
+
+        def job() -> None:
+            current.withdraw(name, float(year))
+            if running:
+                current.params = params  # the run now follows the new controls
+            self.tick.set(self.tick.value + 1)
+        self.values.set({**self.values.value, name: stopped})
+        self.fields[name].set(shown_value(stopped))
+        self._set_error(key, None)
+        self._run(job)
+        return True
 
     def pending(self) -> bool:
         """Whether the controls differ from what the running models were built with."""
@@ -343,7 +383,7 @@ class Session:
         self.base.set(params)
         self.values.set(control_values(params))
         for field_name, value in self.values.value.items():
-            self.fields[field_name].set(shown(value))
+            self.fields[field_name].set(shown_value(value))
         self.errors.set({})
         self.title.set(title)
         self.scenario.set(name)
@@ -528,7 +568,7 @@ def LeverInput(control: Control, session: Session, disabled: bool = False):
     with solara.Column(gap="0px", classes=["coopsim-lever", f"coopsim-lever-{control.name}"],
                        style={"margin-bottom": "4px"}):
         with solara.Row(gap="2px", style={"align-items": "center"}):
-            if control.kind == "switch":
+            if control.kind == "switch" and not _is_schedule(value):
                 solara.Switch(label=control.label(lang), value=bool(value),
                               on_value=lambda v: session.set_value(control.name, bool(v)),
                               disabled=disabled, classes=["coopsim-switch"])
@@ -542,7 +582,13 @@ def LeverInput(control: Control, session: Session, disabled: bool = False):
         if open_doc:
             solara.Text(control.doc + text("doc_english", lang), classes=["coopsim-doc"],
                         style={"font-size": "0.8em", "color": "#444", "display": "block"})
-        if control.kind != "switch":
+        if _is_schedule(value):
+            # A scheduled lever: its schedule is read out; typing a number replaces it.
+            solara.Text(text("scheduled", lang, text=shown_value(value)),
+                        classes=["coopsim-scheduled", f"coopsim-scheduled-{control.name}"],
+                        style={"font-size": "0.8em", "color": "#444", "display": "block"})
+            TypedField(session, control.name, "", disabled=disabled)
+        elif control.kind != "switch":
             with solara.Row(gap="4px", style={"align-items": "center"}):
                 with solara.Column(style={"flex": "1", "min-width": "0"}):
                     solara.SliderInt("", value=control.stop_index(value), min=0,
@@ -559,6 +605,54 @@ def LeverInput(control: Control, session: Session, disabled: bool = False):
                                      error=bool(session.errors.value.get(control.name))).key(
                         f"{control.name}-{session.field_keys[control.name].value}")
             FieldMessage(session, control.name)
+
+
+def _is_schedule(value: Any) -> bool:
+    from sim.schedules import Schedule
+
+    return isinstance(value, Schedule)
+
+
+def shown_value(value: Any) -> str:
+    """A control's value as shown: a number, or the reading of its schedule."""
+    from sim.schedules import Schedule, describe
+
+    return describe(value) if isinstance(value, Schedule) else shown(value)
+
+
+@solara.component
+def WithdrawControls(session: Session):
+    """"Stop <lever> at year N": a lever, a year and a button (sim.schedules.withdraw)."""
+    from sim.schedules import INITIAL_ONLY
+
+    lang = session.lang.value
+    names = [c.name for c in CONTROLS if c.group in LEVER_GROUPS and c.name not in INITIAL_ONLY]
+    lever = solara.use_reactive("subsidy_per_content_step" if "subsidy_per_content_step" in names
+                                else names[0])
+    year = solara.use_reactive("3")
+    solara.Select(text("withdraw_lever", lang), values=names, value=lever.value,
+                  on_value=lever.set, classes=["coopsim-withdraw-lever"])
+    with solara.Row(gap="4px", style={"align-items": "center"}):
+        solara.InputText(text("withdraw_year", lang), value=year.value, on_value=year.set,
+                         classes=["coopsim-withdraw-year"], style={"width": "80px"})
+        solara.Button(text("withdraw_button", lang, year=year.value), outlined=True, small=True,
+                      classes=["coopsim-withdraw"],
+                      on_click=lambda: session.withdraw(lever.value, year.value))
+    FieldMessage(session, "withdraw")
+
+
+@solara.component
+def LeversNow(session: Session, tick: int):
+    """The value each scheduled lever has in the running model, as it changes."""
+    model = session.comparison.value.current.model
+    plan = model.levers
+    if plan is None or not plan.current:
+        return
+    lang = session.lang.value
+    parts = [f"{label(n, lang, with_unit=False)} = {shown(v)}" for n, v in plan.current.items()]
+    solara.Text(f"{text('levers_now', lang)}: " + " · ".join(parts),
+                classes=["coopsim-levers-now"],
+                style={"font-size": "0.8em", "color": "#333", "display": "block"})
 
 
 def _typed(control: Control, value: float) -> int | float:
@@ -763,6 +857,7 @@ def LiveViews(session: Session):
     """
     tick = session.tick.value
     Status(session, tick)
+    LeversNow(session, tick)
     with solara.Div(classes=["coopsim-views"]):
         NetworkCard(session, tick)
         with solara.Div(classes=["coopsim-charts"]):
@@ -860,6 +955,8 @@ def Page():
                 RunControls(session)
                 solara.Text(text("compare", lang), classes=["coopsim-section"])
                 CompareControls(session)
+                solara.Text(text("withdraw", lang), classes=["coopsim-section"])
+                WithdrawControls(session)
                 solara.Text(text("downloads", lang), classes=["coopsim-section"])
                 Downloads(session)
                 solara.Text(text("levers", lang), classes=["coopsim-section"])

@@ -29,6 +29,10 @@ def _toml_value(value: Any) -> str:
         if not math.isfinite(value):  # Parameters refuses these: a guard, not a format
             raise ValueError(f"cannot write {value!r} to a scenario file")
         return repr(value)
+    if isinstance(value, dict):  # a lever's schedule (sim/schedules.py) as an inline table
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     # A JSON string is a valid TOML basic string (same escapes for what json emits).
     return json.dumps(str(value), ensure_ascii=False)
 
@@ -58,8 +62,8 @@ def scenario_toml(params: Parameters, *, title: str, description: str,
         if not rows:
             continue
         lines += ["", f"[{group}]"]
-        lines += [f"{n} = {{ value = {_toml_value(values[n])}, source = {_toml_value(SOURCE)} }}"
-                  for n in rows]
+        lines += [f"{n} = {{ {'schedule' if isinstance(values[n], dict) else 'value'} = "
+                  f"{_toml_value(values[n])}, source = {_toml_value(SOURCE)} }}" for n in rows]
     return "\n".join(lines) + "\n"
 
 

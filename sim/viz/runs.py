@@ -68,6 +68,24 @@ class RunSet:
         """Steps taken (the same for every replicate)."""
         return self.model.step_count
 
+    def withdraw(self, name: str, year: float) -> None:
+        """Stop lever ``name`` at ``year`` in every replicate (sim.schedules.withdraw).
+
+        A lever not scheduled before gains its ``lever:`` column, its value so
+        far filled in for the steps already taken.
+        """
+        from sim import schedules
+
+        column = schedules.column(name)
+        before = getattr(self.model.p, name)  # the value in force so far
+        for model in self.models:
+            schedules.withdraw(model, name, year)
+        if column not in self.columns:  # the lever was fixed until now
+            self.columns.append(column)
+            for rows in self._rows:
+                for row in rows:
+                    row.append(float(before))
+
     def _row(self, model: CooperationModel) -> list[float]:
         return [float(model.tally[c]) for c in self.columns]
 
