@@ -145,9 +145,9 @@ def shade_lever_periods(ax: plt.Axes, periods: dict[str, list], lang: str = "en"
             ax.axvspan(start, end, ymin=low, ymax=high, color=greys[i % len(greys)], alpha=0.7,
                        linewidth=0, zorder=0)
         if spans:
-            ax.text(spans[0][0], (low + high) / 2, f" {label(lever, lang)}", transform=ax.get_xaxis_transform(),
-                    fontsize=figure_style.MIN_FONT_PT, va="center", ha="left", color="white",
-                    clip_on=True)
+            ax.text(spans[0][0], (low + high) / 2, f" {label(lever, lang)}",
+                    transform=ax.get_xaxis_transform(), fontsize=figure_style.MIN_FONT_PT,
+                    va="center", ha="left", color="white", clip_on=True)
 
 
 def content_vs_spending(summary: pd.DataFrame, path_stem: Path,

@@ -24,8 +24,8 @@ import pandas as pd
 from sim.analysis import compare, figures
 from sim.analysis import tables as paper_tables
 from sim.analysis.batch import DEFAULT_WINDOW, end_of_run, summarise_ends
-from sim.analysis.sections import KEY_OUTPUTS
 from sim.analysis.persistence import persistence_section
+from sim.analysis.sections import KEY_OUTPUTS
 from sim.analysis.stats import settling
 from sim.batch.report import write_report
 from sim.engine import SCENARIO_BATCH_IDENTITY, run_experiment
