@@ -385,8 +385,11 @@ def test_shading_draws_one_band_per_merged_period_and_one_strip_per_lever_period
     widths = sorted(round(p.get_width()) for p in ax.patches)
     assert widths == [36, 96, 120]
     assert min(spans) == 0
-    assert {t.get_text().strip() for t in ax.texts} == {"subsidy_per_content_step",
-                                                        "audit_prob_per_step"}
+    from sim.labels import label
+
+    # readable lever names, not code names
+    assert {t.get_text().strip() for t in ax.texts} == {label("subsidy_per_content_step"),
+                                                        label("audit_prob_per_step")}
     plt.close(fig)
 
 
@@ -488,3 +491,21 @@ def test_firms_with_content_partnerships_gain_experience_at_the_year_end():
     share = np.divide(content, held, out=np.zeros(n_e), where=held > 0)
     assert share.any()
     np.testing.assert_allclose(model.ent_experience, 0.5 * share)
+
+
+def test_the_shaded_depth_figure_of_a_scheduled_batch_is_clean(tmp_path):
+    """Lever strips and their labels stay inside the panels (journal layout check)."""
+    import pandas as pd
+
+    from sim.analysis.figures import depth_shares_over_time
+    from sim.figure_style import layout_checked
+
+    rows = [(s, r, step, 0.5, 0.3, 0.2, 10) for s in ("a", "b") for r in range(2)
+            for step in range(37)]
+    steps = pd.DataFrame(rows, columns=["scenario", "replicate", "step", "form_share",
+                                        "practice_share", "content_share", "partnerships_active"])
+    periods = {"a": {"subsidy_per_content_step": [(0, 24)], "audit_prob_per_step": [(12, None)]},
+               "b": {}}
+    with layout_checked() as found:
+        depth_shares_over_time(steps, tmp_path / "depth", ["a", "b"], lever_periods=periods)
+    assert list(found.values()) == [[]], found
