@@ -116,8 +116,8 @@ def shade_lever_periods(ax: plt.Axes, periods: dict[str, list], lang: str = "en"
     """Shade the steps in which each scheduled lever is on.
 
     A light band over the whole panel where any lever is on, and one thin
-    labelled strip per lever along the top (darker grey for each next lever),
-    so overlapping levers stay apart in greyscale.
+    labelled strip per lever along the top (a different grey for each next
+    lever), so overlapping levers stay apart in greyscale.
 
     Args:
         ax: the panel (x in steps).
@@ -127,7 +127,7 @@ def shade_lever_periods(ax: plt.Axes, periods: dict[str, list], lang: str = "en"
     if not periods:
         return
     right = ax.dataLim.x1  # the last step drawn
-    greys = ["#969696", "#737373", "#525252", "#252525"]
+    greys = ["#bdbdbd", "#969696", "#d9d9d9", "#737373"]  # light: black labels stay legible
     spans_all = sorted((a, right if b is None else b) for spans in periods.values()
                        for a, b in spans)
     merged: list[list[float]] = []
@@ -147,7 +147,7 @@ def shade_lever_periods(ax: plt.Axes, periods: dict[str, list], lang: str = "en"
         if spans:
             ax.text(spans[0][0], (low + high) / 2, f" {label(lever, lang)}",
                     transform=ax.get_xaxis_transform(), fontsize=figure_style.MIN_FONT_PT,
-                    va="center", ha="left", color="white", clip_on=True)
+                    va="center", ha="left", color="black", clip_on=True)
 
 
 def content_vs_spending(summary: pd.DataFrame, path_stem: Path,
