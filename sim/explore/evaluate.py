@@ -98,9 +98,10 @@ class StoreEvaluator:
         self.jobs = jobs
         self.stream = stream or sys.stderr
         self.store = RunStore(self.directory)
-        #: Runs computed now / found in the store, over this evaluator's life.
+        #: Distinct runs computed now / found already stored, over this evaluator's life.
         self.computed = 0
         self.reused = 0
+        self._seen: set[str] = set()
         with self.store.running():  # a killed earlier search: index its parts, fix statuses
             self.store.repair()
             self.store.compact()
@@ -121,8 +122,10 @@ class StoreEvaluator:
         unique = list({s.run_id: s for s in runs}.values())
         outcomes = execute(unique, self.store, executor=self.executor, jobs=self.jobs,
                            retries=RETRIES, progress=False, stream=self.stream)
-        self.computed += sum(o.status == "done" and not o.cached for o in outcomes)
-        self.reused += sum(o.cached for o in outcomes)
+        fresh = [o for o in outcomes if o.run_id not in self._seen]
+        self._seen.update(o.run_id for o in outcomes)
+        self.computed += sum(o.status == "done" and not o.cached for o in fresh)
+        self.reused += sum(o.cached for o in fresh)
         failed = [o for o in outcomes if o.status == "failed"]
         for o in failed[:3]:
             print(f"run {o.run_id} failed: {o.error} (see {self.directory / 'runs.csv'})",
