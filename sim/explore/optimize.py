@@ -272,6 +272,8 @@ class SearchResult:
         reused: runs found in the store.
         seconds: wall time of this call.
         directory: the output directory.
+        comparison: the best mixes of a Latin-hypercube sweep of the same file and the
+            front's, over the same structural sample (empty without ``compare``).
     """
 
     front: pd.DataFrame
@@ -281,11 +283,12 @@ class SearchResult:
     reused: int
     seconds: float
     directory: Path
+    comparison: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def search(experiment: Any, spec: SearchSpec, directory: Path, *, executor: Any = None,
            jobs: int = 1, generations: int | None = None, stream: Any = None,
-           progress: bool = True) -> SearchResult:
+           progress: bool = True, compare: Path | None = None) -> SearchResult:
     """Run NSGA-II over the levers; every run through the store in ``directory``.
 
     Args:
@@ -297,6 +300,12 @@ def search(experiment: Any, spec: SearchSpec, directory: Path, *, executor: Any 
         generations: override of ``spec.generations``.
         stream: where progress lines go (default stderr).
         progress: print one line per generation.
+        compare: a finished sweep of the same file: its best mixes within the constraints
+            (by their mean over replicates in the sweep's one world) are run over the
+            structural sample too, beside the front's (:func:`compare_with_sweep`).
+
+    Raises:
+        sim.sweep.experiment.ExperimentError: ``compare`` is not a sweep of these levers.
     """
     from pymoo.algorithms.moo.nsga2 import NSGA2
     from pymoo.core.problem import Problem
@@ -318,7 +327,9 @@ def search(experiment: Any, spec: SearchSpec, directory: Path, *, executor: Any 
 
     def measure(unit: np.ndarray) -> np.ndarray:
         """Each candidate's statistics (objectives then constraints), shape (n, len(stats))."""
-        mixes = [levers_of(u) for u in unit]
+        return measure_mixes([levers_of(u) for u in unit])
+
+    def measure_mixes(mixes: list[dict[str, Any]]) -> np.ndarray:
         runs, owner = [], []
         for k, mix in enumerate(mixes):
             for point, row in structure.iterrows():
@@ -342,7 +353,10 @@ def search(experiment: Any, spec: SearchSpec, directory: Path, *, executor: Any 
 
     problem = Levers(n_var=len(factors), n_obj=n_obj, n_ieq_constr=len(spec.constraints),
                      xl=0.0, xu=1.0)
-    algorithm = NSGA2(pop_size=spec.population, eliminate_duplicates=True)
+    from pymoo.operators.sampling.lhs import LHS
+
+    # The first generation is a Latin hypercube over the levers, as a sweep's would be.
+    algorithm = NSGA2(pop_size=spec.population, sampling=LHS(), eliminate_duplicates=True)
     algorithm.setup(problem, termination=("n_gen", n_gen), seed=int(experiment.seed) % 2**32,
                     verbose=False)
     fronts, rows = [], []
@@ -368,8 +382,11 @@ def search(experiment: Any, spec: SearchSpec, directory: Path, *, executor: Any 
     unit = np.array(final.get("X")) if len(final) else np.empty((0, len(factors)))
     measured = measure(unit) if len(unit) else np.empty((0, len(stats)))
     front = front_table(unit, measured, factors, spec, levers_of)
+    comparison = pd.DataFrame()
+    if compare is not None:
+        comparison = compare_with_sweep(Path(compare), experiment, spec, front, measure_mixes)
     result = SearchResult(front, convergence, structure, evaluator.computed, evaluator.reused,
-                          time.monotonic() - started, Path(directory))
+                          time.monotonic() - started, Path(directory), comparison)
     write(result, experiment, spec)
     return result
 
@@ -377,6 +394,64 @@ def search(experiment: Any, spec: SearchSpec, directory: Path, *, executor: Any 
 def _feasible(population: Any) -> np.ndarray:
     """Which members violate no constraint (pymoo's total violation CV is 0)."""
     return np.asarray(population.get("CV"), dtype=float).reshape(len(population), -1)[:, 0] <= 0
+
+
+#: Best mixes of a compared sweep that are run over the structural sample.
+COMPARED_MIXES = 5
+
+
+def compare_with_sweep(sweep: Path, experiment: Any, spec: SearchSpec, front: pd.DataFrame,
+                       measure_mixes: Any) -> pd.DataFrame:
+    """The sweep's best mixes within the constraints and the front's best, over one sample.
+
+    The sweep (``python -m sim sweep`` of the same file) judges each mix by its mean over
+    replicates in its one world, the base values of the structural assumptions; its
+    best :data:`COMPARED_MIXES` there are run over the search's structural sample, so the
+    two answers are compared on the same robust statistics.
+
+    Returns:
+        One row per mix: ``source`` (``lhs point N`` or ``front``), the levers, the sweep's
+        mean of the first objective's output (``one_world_<output>``, lhs rows only) and
+        every statistic of the search.
+    """
+    from sim.sweep.experiment import ExperimentError
+    from sim.sweep.results import load_sweep_experiment, run_outputs
+
+    swept = load_sweep_experiment(sweep)
+    if swept.factor_names != experiment.factor_names:
+        raise ExperimentError(str(sweep), "--compare-sweep", "varies "
+                              f"{', '.join(swept.factor_names)}, not the levers searched "
+                              f"({', '.join(experiment.factor_names)})")
+    runs = run_outputs(sweep, swept)
+    names = [o.name for o in swept.outputs]
+    points = runs.groupby("design_point")[[*experiment.factor_names, *names]].agg(
+        {**dict.fromkeys(experiment.factor_names, "first"), **dict.fromkeys(names, "mean")})
+    for c in spec.constraints:
+        if c.high is not None:
+            points = points[points[c.stat.output] <= c.high]
+        if c.low is not None:
+            points = points[points[c.stat.output] >= c.low]
+    first = spec.objectives[0]
+    points = points.sort_values(first.stat.output, ascending=first.sense == "min")
+    best = points.head(COMPARED_MIXES)
+    mixes = [{n: _native(row[n]) for n in experiment.factor_names} for _, row in best.iterrows()]
+    sources = [f"lhs point {int(p)}" for p in best.index]
+    one_world = list(best[first.stat.output])
+    if len(front):
+        mixes.append({n: _native(front.iloc[0][n]) for n in experiment.factor_names})
+        sources.append("front")
+        one_world.append(math.nan)
+    measured = measure_mixes(mixes) if mixes else np.empty((0, 0))
+    stats = [o.stat for o in spec.objectives] + [c.stat for c in spec.constraints]
+    rows = []
+    for source, mix, world, values in zip(sources, mixes, one_world, measured, strict=True):
+        within = all((c.high is None or v <= c.high) and (c.low is None or v >= c.low)
+                     for c, v in zip(spec.constraints, values[len(spec.objectives):],
+                                     strict=True))
+        rows.append({"source": source, **mix, f"one_world_{first.stat.output}": world,
+                     **{_column(s): v for s, v in zip(stats, values, strict=True)},
+                     "within_constraints": within})
+    return pd.DataFrame(rows)
 
 
 def _objective_matrix(values: np.ndarray, objectives: tuple[Objective, ...]) -> np.ndarray:
@@ -440,6 +515,22 @@ def _column(stat: Statistic) -> str:
     return f"{stat.output}_{stat.statistic}"
 
 
+def _stat_title(column: str, spec: SearchSpec, experiment: Any) -> str:
+    """A front statistic's axis title: ``Real content share (10th percentile)``."""
+    from sim.labels import LabelError, label
+
+    for s in [o.stat for o in spec.objectives] + [c.stat for c in spec.constraints]:
+        if _column(s) == column:
+            try:
+                name = label(experiment.output(s.output).column, with_unit=False)
+            except LabelError:
+                name = s.output
+            how = (f"{_ordinal(round(s.q * 100))} percentile" if s.statistic == "quantile"
+                   else s.statistic)
+            return f"{name} ({how})"
+    return column
+
+
 def _native(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
@@ -454,6 +545,8 @@ def write(result: SearchResult, experiment: Any, spec: SearchSpec) -> None:
     atomic_write_text(out / "front.csv", result.front.to_csv(index=False))
     atomic_write_text(out / "convergence.csv", result.convergence.to_csv(index=False))
     atomic_write_text(out / "structure.csv", result.structure.to_csv(index_label="point"))
+    if len(result.comparison):
+        atomic_write_text(out / "comparison.csv", result.comparison.to_csv(index=False))
     if len(result.front):
         figure_parallel(result.front, experiment, spec, out / "figures" / "front_parallel")
     figure_convergence(result.convergence, out / "figures" / "convergence")
@@ -500,8 +593,44 @@ def report(result: SearchResult, experiment: Any, spec: SearchSpec) -> str:
     for _, row in result.front.head(5).iterrows():
         values = ", ".join(f"{c} {row[c]:.3g}" for c in stat_columns)
         lines.append(f"- {values}: {mix_text(row, experiment.factors)}")
+    lines += comparison_lines(result, spec)
     lines += ["", "Every value is a modelling assumption, not data.", ""]
     return "\n".join(lines)
+
+
+def comparison_lines(result: SearchResult, spec: SearchSpec) -> list[str]:
+    """The comparison with a Latin-hypercube sweep, in words (none without one)."""
+    table = result.comparison
+    if table.empty:
+        return []
+    first = spec.objectives[0].stat
+    robust = _column(first)
+    world = f"one_world_{first.output}"
+    lhs = table[table["source"] != "front"]
+    lines = ["", f"Compared with the Latin-hypercube sweep (`comparison.csv`): its best "
+             f"{len(lhs)} mixes within the constraints, judged by their mean {first.output} "
+             "in the one world of the base structural values, run over the same structural "
+             "sample:", ""]
+    for _, row in table.iterrows():
+        where = ("" if math.isnan(row[world]) else
+                 f"mean {row[world]:.3g} in the one world; ")
+        values = ", ".join(f"{c} {row[c]:.3g}" for c in table.columns
+                           if c.startswith(tuple(s.stat.output for s in spec.objectives))
+                           and c != world)
+        within = "" if row["within_constraints"] else " (breaks the constraints over the sample)"
+        lines.append(f"- {row['source']}: {where}{values}{within}")
+    kept = lhs[lhs["within_constraints"]]
+    if (table["source"] == "front").any():
+        front_best = float(table.loc[table["source"] == "front", robust].iloc[0])
+        if kept.empty:
+            tail = "none of the sweep's best mixes stays within the constraints over the sample."
+        else:
+            best = kept.sort_values(robust, ascending=spec.objectives[0].sense == "min").iloc[0]
+            tail = (f"the best of the sweep's mixes that stay within the constraints over the "
+                    f"sample ({best['source']}) {best[robust]:.3g}.")
+        lines += ["", f"{first.describe().capitalize()}: the front's best mix {front_best:.3g}; "
+                  + tail]
+    return lines
 
 
 def figure_parallel(front: pd.DataFrame, experiment: Any, spec: SearchSpec, stem: Path) -> None:
@@ -533,7 +662,8 @@ def figure_parallel(front: pd.DataFrame, experiment: Any, spec: SearchSpec, stem
     colour = front[stats[0]].astype(float).to_numpy()
     norm = plt.Normalize(colour.min(), colour.max() if colour.max() > colour.min()
                          else colour.min() + 1)
-    titles = [label(n, with_unit=False) for n in levers] + stats
+    titles = [label(n, with_unit=False) for n in levers] + [_stat_title(s, spec, experiment)
+                                                              for s in stats]
     with journal_style(width="double"):
         fig, ax = plt.subplots(figsize=(7.2, 3.6))
         cmap = plt.get_cmap("cividis")
@@ -579,6 +709,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "reuses every stored run")
     parser.add_argument("--generations", type=int, help="override optimize.generations")
     parser.add_argument("--steps", type=int, help="override the file's steps per run")
+    parser.add_argument("--compare-sweep", metavar="DIR", help="a finished sweep of the same "
+                        "file (python -m sim sweep EXPERIMENT): its best mixes within the "
+                        "constraints are run over the same structural sample and compared")
     add_executor_arguments(parser)
     parser.add_argument("--no-progress", "--quiet", "-q", dest="no_progress",
                         action="store_true", help="no line per generation")
@@ -611,7 +744,10 @@ def main(args: argparse.Namespace) -> int:
     try:
         with make_executor(choice) as pool:
             result = search(experiment, spec, directory, executor=pool, jobs=choice.jobs,
-                            generations=args.generations, progress=not args.no_progress)
+                            generations=args.generations, progress=not args.no_progress,
+                            compare=Path(args.compare_sweep) if args.compare_sweep else None)
+    except ExperimentError as err:
+        return _error(str(err))
     except ExecutorError as err:
         return _error(f"{executor_option(args)}: {err}")
     except ExecutorLostError as err:
