@@ -179,7 +179,7 @@ def calibrate(calibration: Calibration, directory: Path, *, executor: Any = None
                                                        for t in calibration.targets})
     wanted = generations or calibration.abc["generations"]
     db = f"sqlite:///{db_path.resolve()}"
-    with _sampler(executor, jobs) as sampler:
+    with _sampler(executor, jobs, calibration.abc["population"]) as sampler:
         abc = pyabc.ABCSMC(simulator, prior, distance,
                            population_size=calibration.abc["population"], sampler=sampler)
         done = _populations_done(db)
@@ -220,12 +220,16 @@ def _populations_done(db: str) -> int:
 
 
 @contextlib.contextmanager
-def _sampler(executor: Any, jobs: int) -> Iterator[Any]:
-    """The pyabc sampler on the chosen executor: the futures interface sweeps use too."""
+def _sampler(executor: Any, jobs: int, population: int) -> Iterator[Any]:
+    """The pyabc sampler on the chosen executor: the futures interface sweeps use too.
+
+    On a cluster at most one population's worth of runs is in flight: pyabc cancels the
+    runs still going when a population is full, and their work is lost.
+    """
     from pyabc.sampler import ConcurrentFutureSampler, SingleCoreSampler
 
     if executor is not None:
-        yield ConcurrentFutureSampler(executor, client_max_jobs=64)
+        yield ConcurrentFutureSampler(executor, client_max_jobs=max(2, population))
     elif jobs == 1:
         yield SingleCoreSampler()
     else:

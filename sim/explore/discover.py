@@ -279,6 +279,10 @@ def discover(directory: Path, experiment: Any, outcome: str, *, below: float | N
     trajectory = found.peeling_trajectory.copy()
     limits = box_table(found, prim, chosen)
     tree = ema_cart.CART(x, y, mass_min=mass_min)
+    # ema_workbench builds scikit-learn's tree without a random_state, and the tree breaks
+    # ties between equally good splits at random from numpy's global generator: seeded
+    # here, the same sweep gives the same leaves.
+    np.random.seed(int(experiment.seed) % 2**32)
     tree.build_tree()
     leaves = cart_table(tree, x)
 
