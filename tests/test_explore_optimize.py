@@ -166,3 +166,32 @@ def test_a_sweep_file_without_an_optimize_table_is_refused(capsys):
     assert cli_main(["optimize", "policy-mix-under-budget", "--jobs", "1"]) == 2
     err = capsys.readouterr().err
     assert "policy-mix-under-budget.toml: optimize: missing" in err
+
+
+def test_compare_sweep_runs_the_lhs_best_mixes_over_the_same_structural_sample(tmp_path):
+    from sim.sweep.executors import ExecutorChoice
+    from sim.sweep.results import run_outputs
+    from sim.sweep.run import run_sweep
+
+    path = _write(tmp_path, TINY)
+    experiment = load_experiment(path)
+    run_sweep(experiment, tmp_path / "lhs", ExecutorChoice(jobs=1), progress=False,
+              stream=io.StringIO())
+    result = search(experiment, load_search(path, experiment), tmp_path / "opt", jobs=1,
+                    progress=False, stream=io.StringIO(), compare=tmp_path / "lhs")
+    table = result.comparison
+    swept = run_outputs(tmp_path / "lhs", experiment).set_index("design_point")
+    lhs = table[table["source"] != "front"]
+    within_budget = swept[swept["annual_spending"] <= 30.0]
+    assert len(lhs) == min(5, len(within_budget))
+    for _, row in lhs.iterrows():  # the sweep's one-world value, and its best first
+        point = int(row["source"].removeprefix("lhs point "))
+        assert row["one_world_content_share"] == pytest.approx(
+            swept.loc[point, "content_share"])
+        assert row["subsidy_per_content_step"] == pytest.approx(
+            swept.loc[point, "subsidy_per_content_step"])
+    assert list(lhs["one_world_content_share"]) == sorted(lhs["one_world_content_share"],
+                                                          reverse=True)
+    assert (table["within_constraints"] == (table["annual_spending_mean"] <= 30.0)).all()
+    assert (tmp_path / "opt" / "comparison.csv").is_file()
+    assert "Compared with the Latin-hypercube sweep" in (tmp_path / "opt" / "report.md").read_text()
