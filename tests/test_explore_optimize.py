@@ -195,3 +195,43 @@ def test_compare_sweep_runs_the_lhs_best_mixes_over_the_same_structural_sample(t
     assert (table["within_constraints"] == (table["annual_spending_mean"] <= 30.0)).all()
     assert (tmp_path / "opt" / "comparison.csv").is_file()
     assert "Compared with the Latin-hypercube sweep" in (tmp_path / "opt" / "report.md").read_text()
+
+
+@pytest.mark.slow
+def test_a_search_stopped_by_ctrl_c_resumes_from_the_store_and_ends_as_an_unbroken_one(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from sim.store import RunStore
+
+    root = Path(__file__).resolve().parents[1]
+    path = _write(tmp_path, TINY)
+    unbroken = _search(path, tmp_path / "unbroken")
+    order = list(RunStore(tmp_path / "unbroken").run_table()["run_id"])  # in submission order
+    out = tmp_path / "stopped"
+    args = [sys.executable, "-m", "sim", "optimize", str(path), "--out", str(out), "--jobs", "2",
+            "--no-progress"]
+    # Every run after the first three is held back by the test hook (never finishes), so
+    # Ctrl-C lands with exactly three runs of the first generation stored, however busy
+    # the machine is.
+    held = {"COOPSIM_TEST_HOLD_RUNS": ",".join(order[3:])}
+    proc = subprocess.Popen(args, cwd=root, env={**os.environ, **held}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not (out.is_dir() and len(RunStore(out).done_ids()) >= 3):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    kept = RunStore(out).done_ids()
+    assert kept == set(order[:3])
+    resumed = subprocess.run(args, cwd=root, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"runs: {unbroken.computed - 3} computed, 3 reused" in resumed.stderr
+    pd.testing.assert_frame_equal(pd.read_csv(out / "front.csv"),
+                                  pd.read_csv(tmp_path / "unbroken" / "front.csv"))

@@ -504,6 +504,9 @@ def front_table(unit: np.ndarray, measured: np.ndarray, factors: Any, spec: Sear
         rows.append(row)
     columns = [f.name for f in factors] + list(dict.fromkeys(_column(s) for s in stats))
     table = pd.DataFrame(rows, columns=columns)
+    # Two members can differ in the search's unit space and still be one mix (a switch on
+    # the same side of 0.5, a whole number rounded alike): the table lists each mix once.
+    table = table.drop_duplicates(subset=[f.name for f in factors])
     first = _column(spec.objectives[0].stat)
     ascending = spec.objectives[0].sense == "min"
     return table.sort_values(first, ascending=ascending, kind="stable").reset_index(drop=True)
