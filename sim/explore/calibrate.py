@@ -400,8 +400,9 @@ def figure_predictive(result: CalibrationResult, stem: Path) -> None:
         for ax, (_, row) in zip(axes[0], pred.iterrows(), strict=True):
             ax.plot([0, 0], [row["q05"], row["q95"]], lw=6, solid_capstyle="butt", alpha=0.6)
             ax.errorbar([0], [row["observed"]], yerr=[row["sd"]], fmt="ko", ms=3)
-            ax.set_xticks([0], [row["output"] + ("\n(held out)" if row["role"] == "held out"
-                                                  else "")], rotation=90)
+            ax.set_xticks([])
+            ax.set_title(row["output"].replace("_", " ") + ("\n(held out)" if row["role"]
+                                                           == "held out" else ""), fontsize=7)
             ax.set_xlim(-1, 1)
         save(fig, stem, ("png", "svg"))
         plt.close(fig)
