@@ -151,3 +151,28 @@ def test_weighted_quantile_respects_the_weights():
     values = pd.Series([0.0, 1.0, 2.0, 3.0]).to_numpy()
     assert weighted_quantile(values, [0.0, 0.0, 0.0, 1.0], 0.5) == pytest.approx(3.0)
     assert weighted_quantile(values, [0.25] * 4, 0.5) == pytest.approx(1.5)
+
+
+def test_a_calibration_stopped_before_its_first_population_starts_afresh(tmp_path):
+    import pyabc
+
+    from sim.explore.calibrate import CONFIG, DB, config_text
+
+    text = SYNTHETIC.format(practice=0.3, content=0.1, form=0.6).replace(
+        "population = 24", "population = 6").replace("predictive = 6", "predictive = 2")
+    calibration = load_targets(_write(tmp_path, text))
+    out = tmp_path / "out"
+    out.mkdir()
+    # What a calibration killed during its first population leaves: a run with no population.
+    (out / CONFIG).write_text(config_text(calibration))
+    db = f"sqlite:///{out / DB}"
+    prior = pyabc.Distribution(training_yield_practice=pyabc.RV("uniform", 0.2, 0.6),
+                               firm_deep_capacity=pyabc.RV("uniform", 0.5, 3.5))
+    pyabc.ABCSMC(lambda p: {"practice_share": 0.0}, prior, population_size=6).new(
+        db, {"practice_share": 0.3, "content_share": 0.1})
+    result = calibrate(calibration, out, generations=1, stream=io.StringIO())
+    assert len(result.populations) == 1
+    history = pyabc.History(db)
+    assert len(history.all_runs()) == 1  # started afresh, not as a second run beside it
+    history.id = 1
+    assert history.n_populations == 1

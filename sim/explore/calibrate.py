@@ -165,8 +165,7 @@ def calibrate(calibration: Calibration, directory: Path, *, executor: Any = None
                 raise TargetsError(str(directory), "--out", f"holds the calibration of another "
                                    f"targets file ({db_path}); use another --out, or --force "
                                    "to replace it")
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+            _remove_db(db_path)
     from sim.store import atomic_write_text
 
     atomic_write_text(config_path, config)
@@ -188,6 +187,9 @@ def calibrate(calibration: Calibration, directory: Path, *, executor: Any = None
             print(f"calibrate: continuing from {done} finished populations in {db_path}",
                   file=stream)
         else:
+            # Stopped before its first population was complete: nothing in it to keep, and
+            # a second run in the same database would not be the one continued (id 1).
+            _remove_db(db_path)
             abc.new(db, {t.name: t.value for t in calibration.targets})
         if done < wanted:
             # pyabc draws from numpy's global generator: seeded, a one-process calibration
@@ -200,6 +202,11 @@ def calibrate(calibration: Calibration, directory: Path, *, executor: Any = None
     result = summarise(calibration, history, directory, started, stream=stream)
     write(result, calibration)
     return result
+
+
+def _remove_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _populations_done(db: str) -> int:
