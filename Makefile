@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	@echo "using $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,viz,dask]'
+	$(PY) -m pip install --quiet -e '.[dev,viz,dask,explore]'
 # Cut the Chinese figure font (Noto Sans SC, from a pip package) once, now, not at the first figure.
 	$(PY) -m sim.fonts
 	@touch $(STAMP)

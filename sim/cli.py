@@ -19,6 +19,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "analyze": ("sim.sweep.analyze_cli", "make tables and figures for a finished sweep"),
     "game": ("sim.games.cli", "analyse a tripartite evolutionary game (replicator dynamics)"),
     "viz": ("sim.viz.cli", "start the live Solara view on 127.0.0.1"),
+    "discover": ("sim.explore.discover", "scenario discovery (PRIM, CART): where the inputs make "
+                 "a policy fail"),
+    "optimize": ("sim.explore.optimize", "robust many-objective search for lever mixes (NSGA-II)"),
+    "calibrate": ("sim.explore.calibrate", "fit parameters to a county's observations (ABC-SMC)"),
     "validate": ("sim.validate", "run the model's pattern and mechanism checks and write the "
                  "validation report"),
     "robustness": ("sim.robustness.cli", "do the conclusions survive the structural assumptions? "

@@ -84,7 +84,7 @@ REDUCERS_HELP = ("end (the column's end-of-run rule), final, mean, min, max, mea
 TOP_LEVEL_KEYS = ("name", "title", "description", "scenario", "scenarios", "design", "replicates",
                   "steps",
                   "seed", "sample_size", "second_order", "levels", "fixed", "vary", "outputs",
-                  "analysis", "timing")
+                  "analysis", "timing", "optimize")
 TIMING_TABLE_KEYS = ("together", "total_budget")
 FACTOR_KEYS = ("values", "low", "high", "num", "dist", "mode")
 ANALYSIS_KEYS = ("main", "phase", "response", "response_by", "budget", "adequacy_tolerance")
@@ -499,6 +499,8 @@ def parse_experiment(data: Mapping[str, Any], *, path: str = "<experiment>") -> 
         raise ExperimentError(path, "kind", "a robustness analysis: run it with python -m sim "
                               "robustness (not sim sweep)")
     _check_keys(data, TOP_LEVEL_KEYS, path, "top level")
+    # [optimize] is read and checked by python -m sim optimize (sim/explore/optimize.py); a
+    # sweep of the same file runs its [vary] design as it is.
     design = data.get("design", "grid")
     if design not in DESIGNS:
         raise ExperimentError(path, "design", f"{design!r} is not a design; allowed: "
