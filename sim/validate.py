@@ -162,7 +162,7 @@ def robustness(base: Mapping[str, Any], name: str | None, directory: Path | None
                                treatment_key=f"{name}+full-package",
                                source=f"the scenario {name}")
         where = Path("out") / f"robustness-quick-{plan.baseline.key}"
-        command = f"python -m sim validate --scenario {name} (quick robustness in {where})"
+        command = f"python -m sim validate --scenario {name}"
     progress(f"robustness: the quick version into {where} (a finished analysis is read instead "
              f"when there is one: {ROBUSTNESS_DIR} or --robustness DIR)")
     results = run_robustness(plan, where, choice=ExecutorChoice(jobs=jobs), progress=False,

@@ -2,8 +2,8 @@
 
 Examples::
 
-    python -m sim robustness -j 2                       # the shipped analysis (~10 min)
-    python -m sim robustness --quick -j 2               # a first look (about a minute)
+    python -m sim robustness -j 2                       # the shipped analysis (15-20 min, 2 busy cores)
+    python -m sim robustness --quick -j 2               # a first look (a few minutes)
     python -m sim robustness --scenario my-package.toml --against my-county.toml -j 2
 
 Runs every stage of ``experiments/robustness.toml`` (or ``FILE``) into
