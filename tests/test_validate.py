@@ -72,6 +72,8 @@ def test_validate_runs_the_checks_on_a_users_scenario(tmp_path, monkeypatch, cap
     # the horizons are measured on the user's scenario, for both conditions, at each year asked
     assert "## Horizons: has it settled?" in text
     assert "| status quo | 3 |" in text and "| full package | 2 |" in text
+    # the persistence experiment uses the shipped funding scenarios: defaults only
+    assert "## What carries a funded gain" not in text
     assert asked == [({"n_enterprises": 150, "n_schools": 3}, "tiny")]
     assert "## Robustness to the structural assumptions" in text and "**quick version**" in text
 
@@ -150,3 +152,16 @@ def test_validate_reads_a_finished_robustness_analysis_or_says_how_to_make_one(t
     err = capsys.readouterr().err
     assert "error: --robustness:" in err and "empty" in err and "python -m sim robustness" in err
     assert not (tmp_path / "r.md").exists()
+
+
+def test_the_persistence_section_shows_each_reset_with_learning_off_and_on():
+    from sim.carriers import CarrierRow
+
+    rows = [CarrierRow("no reset", 0.13, ((0.7, 0.6, 0.8), (0.2, 0.1, 0.3), (0.2, 0.1, 0.3))),
+            CarrierRow("teachers", 0.13, ((0.6, 0.5, 0.7), (0.1, 0.0, 0.2), (0.1, 0.0, 0.2)))]
+    text = validate.render({"patterns": [], "mechanisms": [], "binding": {}, "families": [],
+                            "carriers": {0.0: rows, 0.5: rows}})
+    section = text[text.index("## What carries a funded gain after support ends"):]
+    assert "Learning by doing off (the default)." in section
+    assert "`experience_learning_rate` = 0.5" in section
+    assert "| teachers' capacity | 0.130 | 0.60 [0.50, 0.70] | 0.10 [0.00, 0.20] |" in section
