@@ -61,7 +61,7 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
             strings; a named index is written as the first column.
         stem: path without suffix.
         caption: the caption (plain text: LaTeX special characters are escaped
-            here, ``\\%`` stays as it is).
+            here, ``\%`` stays as it is).
         label: the LaTeX label (a split table's parts get ``-a``, ``-b`` ...).
         key_columns: leading columns every part of a split table repeats.
         digits: significant digits of numbers in the LaTeX.
@@ -70,7 +70,7 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
         note: a line under the table (plain text).
         latex_columns: columns whose cells are LaTeX already (math), not escaped.
         widths: column -> LaTeX width (``"3cm"``): the column wraps at that width.
-        long: a table of many rows: a ``longtable`` (needs ``\\usepackage{longtable}``)
+        long: a table of many rows: a ``longtable`` (needs ``\usepackage{longtable}``)
             that breaks across pages, its text columns wrapped.
 
     Returns:
