@@ -214,8 +214,11 @@ def morris_plot(indices: pd.DataFrame, stem: Path, *, output_label: str,
         ax.plot([0, top], [0, top], color="grey", linestyle=":", linewidth=0.8,
                 label=_zh(lang, "sigma = mu* (non-linear or interacting above)",
                           "sigma = mu*（其上为非线性或交互作用）"))
-        ax.set_xlim(0, top * 1.35)
-        ax.set_ylim(0, top * 1.15)
+        right = float(np.nanmax(np.concatenate([(indices["mu_star"] + indices["mu_star_conf"]
+                                                 .fillna(0)).to_numpy(), [top]])))
+        # a little room below 0 and beyond the widest bar: no marker or cap is cut
+        ax.set_xlim(-0.05 * right, right * 1.35)
+        ax.set_ylim(-0.05 * top, top * 1.15)
         ax.set_xlabel(_zh(lang, f"mu* (mean |elementary effect| on {output_label})",
                           f"mu*（对{output_label}的基本效应绝对值均值）"))
         ax.set_ylabel(_zh(lang, "sigma (sd of elementary effects)", "sigma（基本效应标准差）"))
