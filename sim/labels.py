@@ -389,6 +389,45 @@ TERMS: dict[str, tuple[str, str]] = {
         "多个情景与同一基准情景比较，置信区间未作多重比较校正，个别区间可能因偶然而不含零。"),
 }
 
+#: Figure stem -> caption (English, Chinese) of the batch figures: captions go into the
+#: report, not into the image.
+FIGURE_CAPTION_TEXTS: dict[str, tuple[str, str]] = {
+    "depth_shares_over_time": (
+        "Share of active partnerships at form, practice and content over time (replicate mean, "
+        "95 % confidence band, logit-scale).",
+        "有效合作中形式合作、实践合作与实质合作所占比例随时间的变化"
+        "（重复运行均值，95% 置信带，logit 尺度）。"),
+    "content_vs_spending": (
+        "End-of-run content share against government spending (MU per step, mean over the last "
+        "year); bars are 95 % confidence intervals.",
+        "期末实质合作占比与政府支出（模型货币单位/步，最后一年均值）；误差线为 95% 置信区间。"),
+    "leakage_and_delay": (
+        "Share of subsidy paid to partnerships that are only form, and the approval delay, at the "
+        "end of the run (mean, 95 % CI).",
+        "期末流向仅为形式合作的补贴比例与审批时长（均值，95% 置信区间）。"),
+    "comparisons_forest": (
+        "Difference of each scenario from the baseline, paired over common seeds (mean and 95 % "
+        "CI); the dashed line is no difference.",
+        "各情景与基准情景之差（按共同随机种子配对，均值与 95% 置信区间）；虚线表示无差异。"),
+}
+
+#: Axis words and legend entries of the game figures (sim/games/plots.py).
+GAME_WORDS: dict[str, tuple[str, str]] = {
+    "share": ("share", "比例"),
+    "time": ("replicator time", "复制动态时间"),
+    "agent_time": ("replicator time (agent steps x revision prob / payoff range)",
+                   "复制动态时间（主体步数 × 修正概率 / 收益幅度）"),
+    "start": ("start (x, y, z)", "初始值 (x, y, z)"),
+    "range": ("agents: replicate range", "主体模型：重复运行范围"),
+    "mean": ("agents: mean", "主体模型：均值"),
+    "ode": ("replicator ODE", "复制动态方程"),
+    "ESS": ("ESS", "演化稳定策略"),
+    "saddle": ("saddle", "鞍点"),
+    "unstable": ("unstable", "不稳定"),
+    "non-hyperbolic": ("non-hyperbolic", "非双曲"),
+}
+
+
 _TABLES: tuple[tuple[str, dict[str, Label]], ...] = (
     ("parameter", PARAMETERS), ("output", OUTPUTS), ("group", GROUP_LABELS), ("rung", RUNGS))
 

@@ -164,25 +164,37 @@ def settling_section(table: pd.DataFrame, tolerance: float, lang: str = "en") ->
     """
     from sim.analysis.stats import mean_ci
 
-    lines = [f"A scenario has settled when the mean change of its content share over the runs' "
-             f"last two years (last year's mean minus the year before's) has a 95 % CI within "
-             f"±{tolerance:g} a year.", ""]
+    zh = lang != "en"
+    lines = [(f"A scenario has settled when the mean change of its content share over the runs' "
+              f"last two years (last year's mean minus the year before's) has a 95 % CI within "
+              f"±{tolerance:g} a year." if not zh else
+              f"若各次运行最后两年实质合作占比的平均变化（最后一年均值减去前一年均值）的 95% "
+              f"置信区间落在每年 ±{tolerance:g} 以内，则该情景视为已稳定。"), ""]
     judged = table.dropna(subset=["trend"])
     if judged.empty:
-        return Section(term("section_settling", lang),
-                       lines + ["Runs shorter than two years cannot be judged."])
-    lines += ["| scenario | content share trend a year [95 % CI] | settled |", "|---|---|---|"]
+        return Section(term("section_settling", lang), lines + [
+            "Runs shorter than two years cannot be judged." if not zh else "运行不足两年，无法判断。"])
+    head = (["scenario", "content share trend a year [95 % CI]", "settled"] if not zh
+            else ["情景", "实质合作占比年变化 [95% 置信区间]", "已稳定"])
+    lines += ["| " + " | ".join(head) + " |", "|---|---|---|"]
     open_scenarios = 0
     for scenario, runs in judged.groupby("scenario", sort=False):
         mean, _, low, high, n = mean_ci(runs["trend"])
         settled = n > 1 and -tolerance < low and high < tolerance
         open_scenarios += not settled
-        interval = f"[{low:+.4f}, {high:+.4f}]" if n > 1 else "(one run)"
-        lines.append(f"| `{scenario}` | {mean:+.4f} {interval} | {'yes' if settled else '**no**'} |")
-    lines += ["", ("**These results are a transient:** where a scenario has not settled its "
-                   "shares are still moving at the end of the run; the ODD lists the slow state "
-                   "variables, and `experiments/horizons.py` shows longer horizons."
-                   if open_scenarios else "Every scenario has settled.")]
+        interval = f"[{low:+.4f}, {high:+.4f}]" if n > 1 else ("(one run)" if not zh else "（仅一次运行）")
+        verdict = term("yes", lang) if settled else f"**{term('no', lang)}**"
+        lines.append(f"| `{scenario}` | {mean:+.4f} {interval} | {verdict} |")
+    if not zh:
+        last = ("**These results are a transient:** where a scenario has not settled its "
+                "shares are still moving at the end of the run; the ODD lists the slow state "
+                "variables, and `experiments/horizons.py` shows longer horizons."
+                if open_scenarios else "Every scenario has settled.")
+    else:
+        last = ("**以上结果仍处于过渡状态：**未稳定情景的比例在运行结束时仍在变化；"
+                "ODD 列出了变化缓慢的状态变量，`experiments/horizons.py` 给出更长时间跨度的结果。"
+                if open_scenarios else "所有情景均已稳定。")
+    lines += ["", last]
     return Section(term("section_settling", lang), lines)
 
 
