@@ -428,6 +428,40 @@ GAME_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Axis words, legend entries and titles of the batch and sweep figures: key -> (English,
+#: Chinese), with str.format fields. :func:`figure_text` fills them in.
+FIGURE_TEXTS: dict[str, tuple[str, str]] = {
+    "mean_equals": ("mean = {threshold:g}", "均值 = {threshold:g}"),
+    "ci_contains": ("95 % CI contains {threshold:g}", "95% 置信区间包含 {threshold:g}"),
+    "sobol_first": ("first order S1", "一阶 S1"),
+    "sobol_total": ("total ST", "总效应 ST"),
+    "sobol_axis": ("Sobol index of {output}, 95 % CI", "{output}的 Sobol 指数，95% 置信区间"),
+    "morris_diagonal": ("sigma = mu* (non-linear or interacting above)",
+                        "sigma = mu*（其上为非线性或交互作用）"),
+    "morris_x": ("mu* (mean |elementary effect| on {output})", "mu*（对{output}的基本效应绝对值均值）"),
+    "morris_y": ("sigma (sd of elementary effects)", "sigma（基本效应标准差）"),
+    "adequacy_median": ("median over design points", "各设计点的中位数"),
+    "adequacy_stable": ("stable from n = {n} (within {tolerance:.0%})",
+                        "自 n = {n} 起稳定（{tolerance:.0%} 以内）"),
+    "adequacy_x": ("replicates n", "重复运行次数 n"),
+    "adequacy_y": ("CV of {output}", "{output}的变异系数"),
+    "within_budget": ("mix within budget", "预算内组合"),
+    "over_budget": ("mix over budget", "超预算组合"),
+    "pareto": ("Pareto frontier", "帕累托前沿"),
+    "budget": ("budget {limit:g}", "预算 {limit:g}"),
+    "month_axis": ("step (month)", "步（月）"),
+    "share_of_active": ("share of active partnerships", "占有效合作的比例"),
+    "title_depth": ("Depth of partnerships over time", "合作深度随时间的变化"),
+    "filled": ("filled: {what}", "实心：{what}"),
+    "hollow": ("hollow: {what}", "空心：{what}"),
+    "log_above_1": ("{what} (log scale above 1)", "{what}（1 以上为对数刻度）"),
+    "title_spending": ("Content share against spending", "实质合作占比与政府支出"),
+    "no_subsidy": (" no subsidy paid", " 未支付补贴"),
+    "no_approvals": (" no approvals", " 无审批通过"),
+    "title_leakage": ("Leakage and approval delay", "补贴流失与审批时长"),
+    "title_forest": ("Difference from {base} (paired, 95 % CI)", "与{base}的配对差异（95% 置信区间）"),
+}
+
 _TABLES: tuple[tuple[str, dict[str, Label]], ...] = (
     ("parameter", PARAMETERS), ("output", OUTPUTS), ("group", GROUP_LABELS), ("rung", RUNGS))
 
@@ -517,3 +551,15 @@ def missing() -> dict[str, list[str]]:
         "parameter unit": sorted({spec(n).unit for n in names() if n in PARAMETERS
                                   and PARAMETERS[n].unit is None and spec(n).unit not in UNITS}),
     }
+
+
+def figure_text(key: str, lang: str = "en", **fields: object) -> str:
+    """A figure phrase (see :data:`FIGURE_TEXTS`) in ``lang``, its fields filled in.
+
+    Raises:
+        LabelError: unknown key or language.
+    """
+    i = _check_lang(lang)
+    if key not in FIGURE_TEXTS:
+        raise LabelError(f"no figure text {key!r} in sim/labels.py FIGURE_TEXTS")
+    return FIGURE_TEXTS[key][i].format(**fields)

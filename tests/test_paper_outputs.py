@@ -302,3 +302,22 @@ def test_the_depth_figure_legend_clears_the_panel_titles_with_two_scenarios(tmp_
         figures.depth_shares_over_time(pd.DataFrame(rows), tmp_path / "depth",
                                        titles={"a-long-scenario-name": "a: " + "words " * 12})
     assert len(found) == 1 and not _problems(found), _problems(found)
+
+
+
+def test_every_figure_phrase_has_both_languages_with_the_same_fields():
+    import re
+    import string
+
+    from sim.labels import FIGURE_CAPTION_TEXTS, FIGURE_TEXTS, GAME_WORDS, figure_text
+
+    def fields(text):
+        return sorted(f for _, f, _, _ in string.Formatter().parse(text) if f)
+
+    for table in (FIGURE_TEXTS, FIGURE_CAPTION_TEXTS, GAME_WORDS):
+        for key, (en, zh) in table.items():
+            assert en.strip() and re.search(r"[\u4e00-\u9fff]", zh), key
+            assert fields(en) == fields(zh), key
+    assert figure_text("budget", "zh", limit=1500.0) == "预算 1500"
+    with pytest.raises(KeyError, match="no figure text"):
+        figure_text("nope")
