@@ -383,6 +383,38 @@ TERMS: dict[str, tuple[str, str]] = {
         "|d_z| 为 0.2、0.5、0.8 通常视为小、中、大）。实质合作成本为每年新增政府支出除以期末新增实质合作数"
         "（模型货币单位/（项·年）），其区间为对配对重复运行的定种子百分位自助法（{resamples} 次重抽样）；"
         "新增实质合作与零无明显差别时记为“--”。"),
+    # report sentences and table captions (str.format fields where shown)
+    "columns": (
+        "Columns:",
+        "各列："),
+    "share_intervals_note": (
+        "Intervals of shares are logit-scale t-intervals (inside 0 to 1; docs/figures.md says why).",
+        "比例类指标的区间为 logit 尺度 t 区间（落在 0 到 1 之间；说明见 docs/figures.md）。"),
+    "results_heading": (
+        "Results at the end of the run (mean [95 % CI], {replicates} replicates)",
+        "运行期末结果（均值 [95% 置信区间]，{replicates} 次重复运行）"),
+    "excludes_zero": (
+        "\\* the 95 % interval excludes zero. ",
+        "\\* 95% 置信区间不含零。"),
+    "batch_intro": (
+        "{scenarios} scenarios x {reps} replicates x {steps} steps (a step is a month), root "
+        "seed {seed}; replicate r of every scenario uses the same seed (common random numbers). "
+        "Finished {finished}.",
+        "{scenarios} 个情景 × {reps} 次重复运行 × {steps} 步（每步为一个月），根种子 {seed}；"
+        "各情景第 r 次重复运行使用同一种子（共同随机数）。完成于 {finished}。"),
+    "command": (
+        "Command: `{command}`",
+        "命令：`{command}`"),
+    "caption_comparisons": (
+        "Each scenario minus the baseline {baseline}: paired difference over common seeds "
+        "[95\\% CI], paired effect size d_z, and the cost of content gained",
+        "各情景与基准情景 {baseline} 的配对差异 [95\\% 置信区间]、配对效应量 d_z 与实质合作成本"),
+    "caption_end_of_run": (
+        "End-of-run values per scenario: mean [95\\% CI] over replicates",
+        "各情景期末值：重复运行均值 [95\\% 置信区间]"),
+    "caption_parameters": (
+        "Every parameter value per scenario, with its unit and source",
+        "各情景全部参数取值、单位与来源"),
     "multiple_comparisons": (
         "Many scenarios are compared with one baseline: intervals are not adjusted for "
         "multiple comparisons, so expect some to exclude zero by chance.",

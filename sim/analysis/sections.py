@@ -93,17 +93,12 @@ def results_section(summary: pd.DataFrame, replicates: int,
     for scenario, row in table.iterrows():
         lines.append(f"| `{scenario}` | " + " | ".join(row[o] for o in outputs)
                      + f" | {int(n.get(scenario, 0))} |")
-    lines += ["", "Columns:" if lang == "en" else "各列：", ""]
+    lines += ["", term("columns", lang), ""]
     for output in outputs:
         window = summary.loc[summary["output"] == output, "statistic"].iloc[0]
         lines.append(f"- `{output}`: {label(output, lang)}: {COLUMNS[output]} ({window})")
-    lines += ["", ("Intervals of shares are logit-scale t-intervals (inside 0 to 1; "
-                   "docs/figures.md says why)." if lang == "en" else
-                   "比例类指标的区间为 logit 尺度 t 区间（落在 0 到 1 之间；说明见 docs/figures.md）。"),
-              "", note]
-    heading = (f"Results at the end of the run (mean [95 % CI], {replicates} replicates)"
-               if lang == "en" else f"{term('section_results', lang)}（均值 [95% 置信区间]，"
-               f"{replicates} 次重复运行）")
+    lines += ["", term("share_intervals_note", lang), "", note]
+    heading = term("results_heading", lang).format(replicates=replicates)
     return Section(heading, lines)
 
 
@@ -137,8 +132,7 @@ def comparisons_section(table: pd.DataFrame, lang: str = "en",
         mark = " *" if compare.excludes_zero(pd.DataFrame([r])).iloc[0] else ""
         lines.append(f"| `{r['scenario']}` | {what} | " + " | ".join(cells) + mark
                      + f" | {sig(r['d_z'])} | {int(r['n_pairs'])} |")
-    lines += ["", ("\\* the 95 % interval excludes zero. " if lang == "en" else
-                   "\\* 95% 置信区间不含零。") + f"{files}."]
+    lines += ["", term("excludes_zero", lang) + f"{files}."]
     return Section(term("section_comparisons", lang), lines)
 
 

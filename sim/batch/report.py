@@ -62,17 +62,10 @@ def render(scenarios: Sequence[Scenario], summary: pd.DataFrame, manifest: dict[
            extra: Sequence[sections.Section] = ()) -> str:
     """The report's Markdown text, from the sections every report is built of."""
     reps = manifest["replicates"]
-    if lang == "en":
-        first = (f"{len(scenarios)} scenarios x {reps} replicates x {manifest['steps']} steps "
-                 f"(a step is a month), root seed {manifest['root_seed']}; replicate r of every "
-                 "scenario uses the same seed (common random numbers). Finished "
-                 f"{manifest['finished']}.")
-        command = f"Command: `{manifest['command']}`"
-    else:
-        first = (f"{len(scenarios)} 个情景 × {reps} 次重复运行 × {manifest['steps']} 步（每步为一个月），"
-                 f"根种子 {manifest['root_seed']}；各情景第 r 次重复运行使用同一种子（共同随机数）。"
-                 f"完成于 {manifest['finished']}。")
-        command = f"命令：`{manifest['command']}`"
+    first = term("batch_intro", lang).format(
+        scenarios=len(scenarios), reps=reps, steps=manifest["steps"], seed=manifest["root_seed"],
+        finished=manifest["finished"])
+    command = term("command", lang).format(command=manifest["command"])
     intro = [first, "", command, "", sections.disclaimer(lang)]
     parts = [sections.scenarios_section([scenario_point(s) for s in scenarios], lang),
              sections.results_section(summary, reps, lang=lang)]
