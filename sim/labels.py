@@ -367,6 +367,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "settled": ("settled", "已稳定"),
     "yes": ("yes", "是"),
     "no": ("no", "否"),
+    "settling_rising": ("rising", "仍在上升"),
+    "settling_falling": ("falling", "仍在下降"),
+    "settling_not_shown": ("not shown", "无法判断"),
     "disclaimer": (
         "These values are model outputs under stated assumptions (each scenario value's "
         "provenance is in `manifest.json` and the scenario file), not data. Money is in model "
@@ -387,10 +390,117 @@ TERMS: dict[str, tuple[str, str]] = {
         "|d_z| 为 0.2、0.5、0.8 通常视为小、中、大）。实质合作成本为每年新增政府支出除以期末新增实质合作数"
         "（模型货币单位/（项·年）），其区间为对配对重复运行的定种子百分位自助法（{resamples} 次重抽样）；"
         "新增实质合作与零无明显差别时记为“--”。"),
+    # report sentences and table captions (str.format fields where shown)
+    "columns": (
+        "Columns:",
+        "各列："),
+    "share_intervals_note": (
+        "Intervals of shares are logit-scale t-intervals (inside 0 to 1; docs/figures.md says why).",
+        "比例类指标的区间为 logit 尺度 t 区间（落在 0 到 1 之间；说明见 docs/figures.md）。"),
+    "results_heading": (
+        "Results at the end of the run (mean [95 % CI], {replicates} replicates)",
+        "运行期末结果（均值 [95% 置信区间]，{replicates} 次重复运行）"),
+    "excludes_zero": (
+        "\\* the 95 % interval excludes zero. ",
+        "\\* 95% 置信区间不含零。"),
+    "batch_intro": (
+        "{scenarios} scenarios x {reps} replicates x {steps} steps (a step is a month), root "
+        "seed {seed}; replicate r of every scenario uses the same seed (common random numbers). "
+        "Finished {finished}.",
+        "{scenarios} 个情景 × {reps} 次重复运行 × {steps} 步（每步为一个月），根种子 {seed}；"
+        "各情景第 r 次重复运行使用同一种子（共同随机数）。完成于 {finished}。"),
+    "command": (
+        "Command: `{command}`",
+        "命令：`{command}`"),
+    "caption_comparisons": (
+        "Each scenario minus the baseline {baseline}: paired difference over common seeds "
+        "[95\\% CI], paired effect size d_z, and the cost of content gained",
+        "各情景与基准情景 {baseline} 的配对差异 [95\\% 置信区间]、配对效应量 d_z 与实质合作成本"),
+    "caption_end_of_run": (
+        "End-of-run values per scenario: mean [95\\% CI] over replicates",
+        "各情景期末值：重复运行均值 [95\\% 置信区间]"),
+    "caption_parameters": (
+        "Every parameter value per scenario, with its unit and source",
+        "各情景全部参数取值、单位与来源"),
     "multiple_comparisons": (
         "Many scenarios are compared with one baseline: intervals are not adjusted for "
         "multiple comparisons, so expect some to exclude zero by chance.",
         "多个情景与同一基准情景比较，置信区间未作多重比较校正，个别区间可能因偶然而不含零。"),
+}
+
+#: Figure stem -> caption (English, Chinese) of the batch figures: captions go into the
+#: report, not into the image.
+FIGURE_CAPTION_TEXTS: dict[str, tuple[str, str]] = {
+    "depth_shares_over_time": (
+        "Share of active partnerships at form, practice and content over time (replicate mean, "
+        "95 % confidence band, logit-scale). Grey: the months in which a scheduled lever is on, "
+        "one labelled strip per lever along the top.",
+        "有效合作中形式合作、实践合作与实质合作所占比例随时间的变化"
+        "（重复运行均值，95% 置信带，logit 尺度）。灰色：某项政策按时间表实施的月份，"
+        "顶部每项政策一条标注带。"),
+    "content_vs_spending": (
+        "End-of-run content share against government spending (MU per step, mean over the last "
+        "year); bars are 95 % confidence intervals.",
+        "期末实质合作占比与政府支出（模型货币单位/步，最后一年均值）；误差线为 95% 置信区间。"),
+    "leakage_and_delay": (
+        "Share of subsidy paid to partnerships that are only form, and the approval delay, at the "
+        "end of the run (mean, 95 % CI).",
+        "期末流向仅为形式合作的补贴比例与审批时长（均值，95% 置信区间）。"),
+    "comparisons_forest": (
+        "Difference of each scenario from the baseline, paired over common seeds (mean and 95 % "
+        "CI); the dashed line is no difference.",
+        "各情景与基准情景之差（按共同随机种子配对，均值与 95% 置信区间）；虚线表示无差异。"),
+}
+
+#: Axis words and legend entries of the game figures (sim/games/plots.py).
+GAME_WORDS: dict[str, tuple[str, str]] = {
+    "share": ("share", "比例"),
+    "time": ("replicator time", "复制动态时间"),
+    "agent_time": ("replicator time (agent steps x revision prob / payoff range)",
+                   "复制动态时间（主体步数 × 修正概率 / 收益幅度）"),
+    "start": ("start (x, y, z)", "初始值 (x, y, z)"),
+    "range": ("agents: replicate range", "主体模型：重复运行范围"),
+    "mean": ("agents: mean", "主体模型：均值"),
+    "ode": ("replicator ODE", "复制动态方程"),
+    "ESS": ("ESS", "演化稳定策略"),
+    "saddle": ("saddle", "鞍点"),
+    "unstable": ("unstable", "不稳定"),
+    "non-hyperbolic": ("non-hyperbolic", "非双曲"),
+}
+
+
+#: Axis words, legend entries and titles of the batch and sweep figures: key -> (English,
+#: Chinese), with str.format fields. :func:`figure_text` fills them in.
+FIGURE_TEXTS: dict[str, tuple[str, str]] = {
+    "mean_equals": ("mean = {threshold:g}", "均值 = {threshold:g}"),
+    "ci_contains": ("95 % CI contains {threshold:g}", "95% 置信区间包含 {threshold:g}"),
+    "sobol_first": ("first order S1", "一阶 S1"),
+    "sobol_total": ("total ST", "总效应 ST"),
+    "sobol_axis": ("Sobol index of {output}, 95 % CI", "{output}的 Sobol 指数，95% 置信区间"),
+    "morris_diagonal": ("sigma = mu* (non-linear or interacting above)",
+                        "sigma = mu*（其上为非线性或交互作用）"),
+    "morris_x": ("mu* (mean |elementary effect| on {output})", "mu*（对{output}的基本效应绝对值均值）"),
+    "morris_y": ("sigma (sd of elementary effects)", "sigma（基本效应标准差）"),
+    "adequacy_median": ("median over design points", "各设计点的中位数"),
+    "adequacy_stable": ("stable from n = {n} (within {tolerance:.0%})",
+                        "自 n = {n} 起稳定（{tolerance:.0%} 以内）"),
+    "adequacy_x": ("replicates n", "重复运行次数 n"),
+    "adequacy_y": ("CV of {output}", "{output}的变异系数"),
+    "within_budget": ("mix within budget", "预算内组合"),
+    "over_budget": ("mix over budget", "超预算组合"),
+    "pareto": ("Pareto frontier", "帕累托前沿"),
+    "budget": ("budget {limit:g}", "预算 {limit:g}"),
+    "month_axis": ("step (month)", "步（月）"),
+    "share_of_active": ("share of active partnerships", "占有效合作的比例"),
+    "title_depth": ("Depth of partnerships over time", "合作深度随时间的变化"),
+    "filled": ("filled: {what}", "实心：{what}"),
+    "hollow": ("hollow: {what}", "空心：{what}"),
+    "log_above_1": ("{what} (log scale above 1)", "{what}（1 以上为对数刻度）"),
+    "title_spending": ("Content share against spending", "实质合作占比与政府支出"),
+    "no_subsidy": (" no subsidy paid", " 未支付补贴"),
+    "no_approvals": (" no approvals", " 无审批通过"),
+    "title_leakage": ("Leakage and approval delay", "补贴流失与审批时长"),
+    "title_forest": ("Difference from {base} (paired, 95 % CI)", "与{base}的配对差异（95% 置信区间）"),
 }
 
 _TABLES: tuple[tuple[str, dict[str, Label]], ...] = (
@@ -482,3 +592,15 @@ def missing() -> dict[str, list[str]]:
         "parameter unit": sorted({spec(n).unit for n in names() if n in PARAMETERS
                                   and PARAMETERS[n].unit is None and spec(n).unit not in UNITS}),
     }
+
+
+def figure_text(key: str, lang: str = "en", **fields: object) -> str:
+    """A figure phrase (see :data:`FIGURE_TEXTS`) in ``lang``, its fields filled in.
+
+    Raises:
+        LabelError: unknown key or language.
+    """
+    i = _check_lang(lang)
+    if key not in FIGURE_TEXTS:
+        raise LabelError(f"no figure text {key!r} in sim/labels.py FIGURE_TEXTS")
+    return FIGURE_TEXTS[key][i].format(**fields)

@@ -13,6 +13,7 @@ import pytest
 
 import sim.scenarios  # noqa: F401 - import before COOPSIM_SCENARIOS is set
 from sim import cli
+from sim.figure_style import layout_checked
 from sim.sweep.executors import ExecutorChoice
 from sim.sweep.experiment import load_experiment
 from sim.sweep.report import analyze_sweep
@@ -94,9 +95,13 @@ def test_every_sweep_figure_is_the_same_bytes_when_made_again(tmp_path, text, st
     out = tmp_path / "sweep"
     run_sweep(load_experiment(path), out, ExecutorChoice(), progress=False,
               stream=io.StringIO())
-    analyze_sweep(out)
+    with layout_checked() as found:  # issue 14: nothing clipped, no legend over a title
+        analyze_sweep(out)
+    assert not {k: v for k, v in found.items() if v}, {k: [str(p) for p in v]
+                                                       for k, v in found.items() if v}
     first = figure_bytes(out / "analysis")
     shutil.rmtree(out / "analysis")
-    analyze_sweep(out)
+    with layout_checked():  # the same path as the first (a layout check draws the figure first)
+        analyze_sweep(out)
     assert stems <= {Path(n).stem for n in first}
     assert first == figure_bytes(out / "analysis")

@@ -241,6 +241,15 @@ def test_a_sweep_compares_with_a_named_point_and_draws_the_boundary_band(tmp_pat
     assert "are shown stable within the 3 replicates" in printed
     phase = (out / "analysis" / "tables" / "phase_content_share.tex").read_text()
     assert "[" in phase and "\\toprule" in phase  # means with their CIs
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert cli.main(["analyze", str(out), "--lang", "zh"]) == 0
+    assert not [str(w.message) for w in caught if "missing from" in str(w.message)]
+    readme = (out / "analysis" / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# 参数扫描") and "发现与说明" in readme
+    svg = (out / "analysis" / "figures" / "phase_content_share.svg").read_text(encoding="utf-8")
+    assert "实质合作补贴" in svg  # the subsidy axis, labelled in Chinese
+    capsys.readouterr()
     assert cli.main(["analyze", str(out), "--baseline", "99"]) == 2
     err = capsys.readouterr().err
     assert "--baseline: '99' is not one of the compared design points" in err
@@ -274,3 +283,41 @@ def test_game_figures_are_clean_and_the_ess_table_matches_the_eigenvalues(tmp_pa
         for expr, number in zip(eigenvalue_expressions(game, eq.profile), eq.eigenvalues,
                                 strict=True):
             assert float(sympy.sympify(expr).subs(values)) == pytest.approx(number)
+
+
+def test_the_depth_figure_legend_clears_the_panel_titles_with_two_scenarios(tmp_path):
+    # Issue 14 named this bug: with two scenarios the legend lay over the panel titles.
+    from sim.analysis import figures
+
+    rng = np.random.default_rng(1)
+    rows = []
+    for scenario in ("a-long-scenario-name", "another-long-scenario-name"):
+        for replicate in range(3):
+            for step in range(13):
+                form, practice = rng.uniform(0.3, 0.6), rng.uniform(0.1, 0.3)
+                rows.append({"scenario": scenario, "replicate": replicate, "step": step,
+                             "partnerships_active": 10, "form_share": form,
+                             "practice_share": practice, "content_share": 1 - form - practice})
+    with layout_checked() as found:
+        figures.depth_shares_over_time(pd.DataFrame(rows), tmp_path / "depth",
+                                       titles={"a-long-scenario-name": "a: " + "words " * 12})
+    assert len(found) == 1 and not _problems(found), _problems(found)
+
+
+
+def test_every_figure_phrase_has_both_languages_with_the_same_fields():
+    import re
+    import string
+
+    from sim.labels import FIGURE_CAPTION_TEXTS, FIGURE_TEXTS, GAME_WORDS, figure_text
+
+    def fields(text):
+        return sorted(f for _, f, _, _ in string.Formatter().parse(text) if f)
+
+    for table in (FIGURE_TEXTS, FIGURE_CAPTION_TEXTS, GAME_WORDS):
+        for key, (en, zh) in table.items():
+            assert en.strip() and re.search(r"[\u4e00-\u9fff]", zh), key
+            assert fields(en) == fields(zh), key
+    assert figure_text("budget", "zh", limit=1500.0) == "预算 1500"
+    with pytest.raises(KeyError, match="no figure text"):
+        figure_text("nope")

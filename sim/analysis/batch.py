@@ -98,8 +98,11 @@ def wide(summary: pd.DataFrame, outputs: Sequence[str], *, digits: int = 3) -> p
 
 
 def _cell(mean: float, low: float, high: float, digits: int) -> str:
+    """"mean [low, high]" to ``digits`` significant digits, written out (2970, not 2.97e+03)."""
+    from sim.analysis.tables import sig
+
     if np.isnan(mean):
         return "n/a"
     if np.isnan(low):
-        return f"{mean:.{digits}g}"
-    return f"{mean:.{digits}g} [{low:.{digits}g}, {high:.{digits}g}]"
+        return sig(mean, digits)
+    return f"{sig(mean, digits)} [{sig(low, digits)}, {sig(high, digits)}]"

@@ -27,7 +27,7 @@ from sim.analysis.stats import over_time  # noqa: E402
 from sim.analysis.style import CAPTION, OKABE_ITO  # noqa: E402, F401 - one palette, one caption
 from sim.depth import Depth  # noqa: E402
 from sim.figure_style import DEPTH_COLOURS, DEPTH_LINESTYLES, journal_style  # noqa: E402
-from sim.labels import label, term  # noqa: E402
+from sim.labels import figure_text, label, term  # noqa: E402
 
 DEPTH_SERIES = {"form_share": Depth.FORM, "practice_share": Depth.PRACTICE,
                 "content_share": Depth.CONTENT}
@@ -95,13 +95,13 @@ def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
             ax.set_visible(False)
         for c in range(cols):  # the lowest visible panel of each column carries the x label
             visible = [axes[r, c] for r in range(rows) if r * cols + c < n]
-            visible[-1].set_xlabel(f"{term('step', lang)} ({'month' if lang == 'en' else '月'})")
+            visible[-1].set_xlabel(figure_text("month_axis", lang))
             visible[-1].xaxis.set_tick_params(labelbottom=True)
         for ax in axes[:, 0]:
-            ax.set_ylabel("share of active partnerships" if lang == "en" else "占有效合作的比例")
+            ax.set_ylabel(figure_text("share_of_active", lang))
         handles, labels = axes.flat[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside upper center", ncol=3)
-        _title(fig, "Depth of partnerships over time" if lang == "en" else "合作深度随时间的变化",
+        _title(fig, figure_text("title_depth", lang),
                figure_titles, lang)
         return save(fig, path_stem)
 
@@ -178,11 +178,9 @@ def content_vs_spending(summary: pd.DataFrame, path_stem: Path,
                 ax.plot(xm, yr, marker=marker, markerfacecolor="none", color=colour,
                         linestyle="none")
         ax.plot([], [], marker="o", color="grey", linestyle="none",
-                label="filled: " + label("content_share", lang) if lang == "en"
-                else "实心：" + label("content_share", lang))
+                label=figure_text("filled", lang, what=label("content_share", lang)))
         ax.plot([], [], marker="o", markerfacecolor="none", color="grey", linestyle="none",
-                label="hollow: " + label("reported_content_share", lang) if lang == "en"
-                else "空心：" + label("reported_content_share", lang))
+                label=figure_text("hollow", lang, what=label("reported_content_share", lang)))
         ax.set_xscale("symlog", linthresh=1.0)
         highs = np.concatenate([x["ci95_high"].fillna(x["mean"]).to_numpy(), x["mean"].to_numpy()])
         top = float(np.nanmax(highs)) if np.isfinite(highs).any() else 1.0
@@ -192,12 +190,11 @@ def content_vs_spending(summary: pd.DataFrame, path_stem: Path,
                                          reported["mean"].to_numpy() if len(reported) else []]))
         ytop = min(1.0, float(ytop) * 1.12 + 0.02) if np.isfinite(ytop) else 1.0
         ax.set_ylim(-0.04 * ytop, ytop + 0.02 * ytop)
-        ax.set_xlabel(label("spending_total", lang) + (" (log scale above 1)" if lang == "en"
-                                                       else "（1 以上为对数刻度）"))
+        ax.set_xlabel(figure_text("log_above_1", lang, what=label("spending_total", lang)))
         ax.set_ylabel(label("content_share", lang))
         ax.grid(alpha=0.3)
         fig.legend(*ax.get_legend_handles_labels(), loc="outside right upper")
-        _title(fig, "Content share against spending" if lang == "en" else "实质合作占比与政府支出",
+        _title(fig, figure_text("title_spending", lang),
                figure_titles, lang)
         return save(fig, path_stem)
 
@@ -226,17 +223,17 @@ def leakage_and_delay(summary: pd.DataFrame, path_stem: Path,
                             ecolor="black", capsize=2, linewidth=0.8)
             for yy, scenario, mean in zip(ypos, part.index, part["mean"], strict=True):
                 if output == "leakage_share" and paid.get(scenario, 1.0) == 0:
-                    ax.text(0, yy, " no subsidy paid" if lang == "en" else " 未支付补贴",
+                    ax.text(0, yy, figure_text("no_subsidy", lang),
                             va="center", color="dimgrey", fontsize=7)
                 elif np.isnan(mean):
-                    ax.text(0, yy, " no approvals" if lang == "en" else " 无审批通过",
+                    ax.text(0, yy, figure_text("no_approvals", lang),
                             va="center", color="dimgrey", fontsize=7)
             ax.set_yticks(ypos, part.index)
             ax.set_xlabel(label(output, lang))
             ax.grid(alpha=0.3, axis="x")
             ax.set_xlim(left=0)
         axes[0].set_xlim(0, 1)
-        _title(fig, "Leakage and approval delay" if lang == "en" else "补贴流失与审批时长",
+        _title(fig, figure_text("title_leakage", lang),
                figure_titles, lang)
         return save(fig, path_stem)
 
@@ -297,8 +294,7 @@ def comparison_forest(table: pd.DataFrame, path_stem: Path, *, lang: str = "en",
         for ax in axes.flat[len(shown):]:
             ax.set_visible(False)
         base = table["baseline"].iloc[0] if len(table) else ""
-        _title(fig, (f"Difference from {base} (paired, 95 % CI)" if lang == "en"
-                     else f"与{base}的配对差异（95% 置信区间）"), figure_titles, lang)
+        _title(fig, figure_text("title_forest", lang, base=base), figure_titles, lang)
         return save(fig, path_stem)
 
 

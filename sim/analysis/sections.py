@@ -93,17 +93,12 @@ def results_section(summary: pd.DataFrame, replicates: int,
     for scenario, row in table.iterrows():
         lines.append(f"| `{scenario}` | " + " | ".join(row[o] for o in outputs)
                      + f" | {int(n.get(scenario, 0))} |")
-    lines += ["", "Columns:" if lang == "en" else "各列：", ""]
+    lines += ["", term("columns", lang), ""]
     for output in outputs:
         window = summary.loc[summary["output"] == output, "statistic"].iloc[0]
         lines.append(f"- `{output}`: {label(output, lang)}: {COLUMNS[output]} ({window})")
-    lines += ["", ("Intervals of shares are logit-scale t-intervals (inside 0 to 1; "
-                   "docs/figures.md says why)." if lang == "en" else
-                   "比例类指标的区间为 logit 尺度 t 区间（落在 0 到 1 之间；说明见 docs/figures.md）。"),
-              "", note]
-    heading = (f"Results at the end of the run (mean [95 % CI], {replicates} replicates)"
-               if lang == "en" else f"{term('section_results', lang)}（均值 [95% 置信区间]，"
-               f"{replicates} 次重复运行）")
+    lines += ["", term("share_intervals_note", lang), "", note]
+    heading = term("results_heading", lang).format(replicates=replicates)
     return Section(heading, lines)
 
 
@@ -137,8 +132,7 @@ def comparisons_section(table: pd.DataFrame, lang: str = "en",
         mark = " *" if compare.excludes_zero(pd.DataFrame([r])).iloc[0] else ""
         lines.append(f"| `{r['scenario']}` | {what} | " + " | ".join(cells) + mark
                      + f" | {sig(r['d_z'])} | {int(r['n_pairs'])} |")
-    lines += ["", ("\\* the 95 % interval excludes zero. " if lang == "en" else
-                   "\\* 95% 置信区间不含零。") + f"{files}."]
+    lines += ["", term("excludes_zero", lang) + f"{files}."]
     return Section(term("section_comparisons", lang), lines)
 
 
@@ -164,28 +158,41 @@ def settling_section(table: pd.DataFrame, tolerance: float, lang: str = "en") ->
     """
     from sim.analysis.stats import mean_ci, settling_verdict
 
-    lines = [f"A scenario has settled when the mean change of its content share over the runs' "
-             f"last two years (last year's mean minus the year before's) has a 95 % CI within "
-             f"±{tolerance:g} a year.", ""]
+    zh = lang != "en"
+    lines = [(f"A scenario has settled when the mean change of its content share over the runs' "
+              f"last two years (last year's mean minus the year before's) has a 95 % CI within "
+              f"±{tolerance:g} a year." if not zh else
+              f"若各次运行最后两年实质合作占比的平均变化（最后一年均值减去前一年均值）的 95% "
+              f"置信区间落在每年 ±{tolerance:g} 以内，则该情景视为已稳定。"), ""]
     judged = table.dropna(subset=["trend"])
     if judged.empty:
-        return Section(term("section_settling", lang),
-                       lines + ["Runs shorter than two years cannot be judged."])
-    lines += ["| scenario | content share trend a year [95 % CI] | settled |", "|---|---|---|"]
+        return Section(term("section_settling", lang), lines + [
+            "Runs shorter than two years cannot be judged." if not zh else "运行不足两年，无法判断。"])
+    head = (["scenario", "content share trend a year [95 % CI]", "settled"] if not zh
+            else ["情景", "实质合作占比年变化 [95% 置信区间]", "已稳定"])
+    lines += ["| " + " | ".join(head) + " |", "|---|---|---|"]
     open_scenarios = 0
     for scenario, runs in judged.groupby("scenario", sort=False):
         mean, _, low, high, n = mean_ci(runs["trend"])
         verdict = settling_verdict(low, high, tolerance) if n > 1 else "not shown"
         open_scenarios += verdict != "settled"
-        interval = f"[{low:+.4f}, {high:+.4f}]" if n > 1 else "(one run)"
-        shown = "yes" if verdict == "settled" else f"**no** ({verdict})"
+        interval = f"[{low:+.4f}, {high:+.4f}]" if n > 1 else ("(one run)" if not zh else "（仅一次运行）")
+        shown = (term("yes", lang) if verdict == "settled"
+                 else f"**{term('no', lang)}** ({term('settling_' + verdict.replace(' ', '_'), lang)})")
         lines.append(f"| `{scenario}` | {mean:+.4f} {interval} | {shown} |")
-    lines += ["", ("**These results may be a transient:** where a scenario is rising or falling "
-                   "its shares are still moving at the end of the run; where settling is not shown "
-                   "the replicates are too few to tell (more replicates narrow the CI). The ODD "
-                   "lists the slow state variables; `python -m sim validate` reports the defaults "
-                   "at longer horizons."
-                   if open_scenarios else "Every scenario has settled.")]
+    if not zh:
+        last = ("**These results may be a transient:** where a scenario is rising or falling "
+                "its shares are still moving at the end of the run; where settling is not shown "
+                "the replicates are too few to tell (more replicates narrow the CI). The ODD "
+                "lists the slow state variables; `python -m sim validate` reports the defaults "
+                "at longer horizons."
+                if open_scenarios else "Every scenario has settled.")
+    else:
+        last = ("**以上结果可能仍处于过渡状态：**仍在上升或下降的情景，其比例在运行结束时仍在变化；"
+                "未能判断稳定的情景，重复运行次数不足以下结论（增加重复次数可收窄置信区间）。"
+                "ODD 列出了变化缓慢的状态变量；`python -m sim validate` 给出默认设定在更长时间跨度的结果。"
+                if open_scenarios else "所有情景均已稳定。")
+    lines += ["", last]
     return Section(term("section_settling", lang), lines)
 
 

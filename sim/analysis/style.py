@@ -27,7 +27,7 @@ HEATMAP_CMAP = "cividis"
 CAPTION = "Model outputs under stated assumptions, not data. Money in model units (MU)."
 
 
-def save(fig: plt.Figure, stem: Path, **_ignored) -> list[Path]:
+def save(fig: plt.Figure, stem: Path) -> list[Path]:
     """Save ``fig`` as ``stem.pdf``, ``stem.svg`` and ``stem.png`` atomically and byte-stably; close it.
 
     Args:

@@ -23,6 +23,7 @@ import pandas as pd  # noqa: E402
 from sim.analysis import style  # noqa: E402
 from sim.analysis.style import HEATMAP_CMAP, OKABE_ITO  # noqa: E402
 from sim.figure_style import journal_style  # noqa: E402
+from sim.labels import figure_text  # noqa: E402
 
 #: Colour-blind-safe colours (Okabe-Ito) for lines and bars: the batch figures' palette.
 PALETTE = OKABE_ITO
@@ -39,10 +40,6 @@ def save(fig: plt.Figure, stem: Path) -> list[Path]:
         The paths written.
     """
     return style.save(fig, stem)
-
-
-def _zh(lang: str, en: str, zh: str) -> str:
-    return en if lang == "en" else zh
 
 
 def phase_diagram(table: pd.DataFrame | dict[str, pd.DataFrame], stem: Path, *, x_label: str,
@@ -108,11 +105,10 @@ def phase_diagram(table: pd.DataFrame | dict[str, pd.DataFrame], stem: Path, *, 
         handles = []
         if crossed:
             handles.append(Line2D([], [], color="white", linewidth=1.5,
-                                  label=_zh(lang, f"mean = {threshold:g}", f"均值 = {threshold:g}")))
+                                  label=figure_text("mean_equals", lang, threshold=threshold)))
         if hatched:
             handles.append(Patch(facecolor="#888888", hatch="////", edgecolor="white",
-                                 label=_zh(lang, f"95 % CI contains {threshold:g}",
-                                           f"95% 置信区间包含 {threshold:g}")))
+                                 label=figure_text("ci_contains", lang, threshold=threshold)))
         if handles:
             fig.legend(handles=handles, loc="outside lower center", ncol=len(handles),
                        facecolor="#888888", frameon=True, labelcolor="white")
@@ -176,13 +172,12 @@ def sobol_bars(indices: pd.DataFrame, stem: Path, *, output_label: str,
         fig, ax = plt.subplots(figsize=(st.width_in, 0.28 * len(indices) + 1.0))
         y = np.arange(len(indices))
         ax.barh(y - 0.2, indices["S1"], height=0.4, xerr=indices["S1_conf"], color=PALETTE[0],
-                label=_zh(lang, "first order S1", "一阶 S1"), capsize=2)
+                label=figure_text("sobol_first", lang), capsize=2)
         ax.barh(y + 0.2, indices["ST"], height=0.4, xerr=indices["ST_conf"], color=PALETTE[1],
-                label=_zh(lang, "total ST", "总效应 ST"), capsize=2)
+                label=figure_text("sobol_total", lang), capsize=2)
         ax.set_yticks(y, [_wrap((names or {}).get(n, n), 30) for n in indices.index])
         ax.axvline(0, color="black", linewidth=0.6)
-        ax.set_xlabel(_wrap(_zh(lang, f"Sobol index of {output_label}, 95 % CI",
-                                f"{output_label}的 Sobol 指数，95% 置信区间"), 50))
+        ax.set_xlabel(_wrap(figure_text("sobol_axis", lang, output=output_label), 50))
         fig.legend(loc="outside upper center", ncol=2)
         if title:
             ax.set_title(_wrap(title, 55))
@@ -212,13 +207,14 @@ def morris_plot(indices: pd.DataFrame, stem: Path, *, output_label: str,
                         textcoords="offset points", annotation_clip=False)
         top = float(max(indices["mu_star"].max(), indices["sigma"].max(), 1e-12))
         ax.plot([0, top], [0, top], color="grey", linestyle=":", linewidth=0.8,
-                label=_zh(lang, "sigma = mu* (non-linear or interacting above)",
-                          "sigma = mu*（其上为非线性或交互作用）"))
-        ax.set_xlim(0, top * 1.35)
-        ax.set_ylim(0, top * 1.15)
-        ax.set_xlabel(_zh(lang, f"mu* (mean |elementary effect| on {output_label})",
-                          f"mu*（对{output_label}的基本效应绝对值均值）"))
-        ax.set_ylabel(_zh(lang, "sigma (sd of elementary effects)", "sigma（基本效应标准差）"))
+                label=figure_text("morris_diagonal", lang))
+        right = float(np.nanmax(np.concatenate([(indices["mu_star"] + indices["mu_star_conf"]
+                                                 .fillna(0)).to_numpy(), [top]])))
+        # a little room below 0 and beyond the widest bar: no marker or cap is cut
+        ax.set_xlim(-0.05 * right, right * 1.35)
+        ax.set_ylim(-0.05 * top, top * 1.15)
+        ax.set_xlabel(figure_text("morris_x", lang, output=output_label))
+        ax.set_ylabel(figure_text("morris_y", lang))
         fig.legend(loc="outside upper center")
         if title:
             ax.set_title(_wrap(title, 90))
@@ -245,14 +241,13 @@ def adequacy_plot(cv: pd.DataFrame, stem: Path, *, output_label: str, n_stable: 
             ax.plot(sub["n"], sub["cv"], color="grey", alpha=0.25, linewidth=0.6)
         median = cv.dropna(subset=["cv"]).groupby("n")["cv"].median()
         ax.plot(median.index, median.to_numpy(), color=PALETTE[0], linewidth=1.5,
-                label=_zh(lang, "median over design points", "各设计点的中位数"))
+                label=figure_text("adequacy_median", lang))
         if n_stable is not None:
             ax.axvline(n_stable, color=PALETTE[5], linestyle="--",
-                       label=_zh(lang, f"stable from n = {n_stable} (within {tolerance:.0%})",
-                                 f"自 n = {n_stable} 起稳定（{tolerance:.0%} 以内）"))
+                       label=figure_text("adequacy_stable", lang, n=n_stable, tolerance=tolerance))
         ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.set_xlabel(_zh(lang, "replicates n", "重复运行次数 n"))
-        ax.set_ylabel(_wrap(_zh(lang, f"CV of {output_label}", f"{output_label}的变异系数"), 40))
+        ax.set_xlabel(figure_text("adequacy_x", lang))
+        ax.set_ylabel(_wrap(figure_text("adequacy_y", lang, output=output_label), 40))
         fig.legend(loc="outside upper center", ncol=1)
         if title:
             ax.set_title(_wrap(title, 55))
@@ -282,14 +277,14 @@ def frontier_plot(summary: pd.DataFrame, stem: Path, *, cost: str, output: str,
         y = summary[f"{output}_mean"].to_numpy()
         within = x <= limit
         ax.scatter(x[within], y[within], s=8, color=PALETTE[0], alpha=0.6,
-                   label=_zh(lang, "mix within budget", "预算内组合"))
+                   label=figure_text("within_budget", lang))
         ax.scatter(x[~within], y[~within], s=8, color="grey", alpha=0.4,
-                   label=_zh(lang, "mix over budget", "超预算组合"))
+                   label=figure_text("over_budget", lang))
         order = np.argsort(x[on_frontier])
         ax.plot(x[on_frontier][order], y[on_frontier][order], color=PALETTE[5], marker="D",
-                ms=3, linewidth=1.2, label=_zh(lang, "Pareto frontier", "帕累托前沿"))
+                ms=3, linewidth=1.2, label=figure_text("pareto", lang))
         ax.axvline(limit, color="black", linestyle="--", linewidth=0.8,
-                   label=_zh(lang, f"budget {limit:g}", f"预算 {limit:g}"))
+                   label=figure_text("budget", lang, limit=limit))
         finite_x, finite_y = x[np.isfinite(x)], y[np.isfinite(y)]
         if finite_x.size:
             lo, hi = min(finite_x.min(), limit), max(finite_x.max(), limit)

@@ -37,8 +37,6 @@ def sig(value: object, digits: int = DIGITS) -> str:
         return "--" if value != value else ("∞" if value > 0 else "−∞")
     if value == 0:
         return "0"
-    if abs(value) >= 10 ** digits:  # a whole number: no false digits, no exponent
-        return f"{round(value):d}"
     return np.format_float_positional(value, precision=digits, unique=False, fractional=False,
                                       trim="-")
 
@@ -63,7 +61,7 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
             strings; a named index is written as the first column.
         stem: path without suffix.
         caption: the caption (plain text: LaTeX special characters are escaped
-            here, ``\\%`` stays as it is).
+            here, ``\%`` stays as it is).
         label: the LaTeX label (a split table's parts get ``-a``, ``-b`` ...).
         key_columns: leading columns every part of a split table repeats.
         digits: significant digits of numbers in the LaTeX.
@@ -72,7 +70,7 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
         note: a line under the table (plain text).
         latex_columns: columns whose cells are LaTeX already (math), not escaped.
         widths: column -> LaTeX width (``"3cm"``): the column wraps at that width.
-        long: a table of many rows: a ``longtable`` (needs ``\\usepackage{longtable}``)
+        long: a table of many rows: a ``longtable`` (needs ``\usepackage{longtable}``)
             that breaks across pages, its text columns wrapped.
 
     Returns:
@@ -116,9 +114,9 @@ def _one(table: pd.DataFrame, *, caption: str, label: str, digits: int, note: st
          widths: dict[str, str] | None = None) -> str:
     numeric = [pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
                for c in table.columns]
-    # Long tables wrap their text columns; the widest text (a source) gets the most room.
-    wrap = {c: ("p{5.5cm}" if c == table.columns[-1] else "p{3.5cm}") for c, n in
-            zip(table.columns, numeric, strict=True) if long and not n}
+    # Long tables wrap their first (a name) and last (a source) text columns; values stay narrow.
+    wrap = {c: ("p{4.5cm}" if c == table.columns[-1] else "p{3.2cm}")
+            for c in (table.columns[0], table.columns[-1]) if long and len(table.columns) > 1}
     wrap |= {c: f"p{{{w}}}" for c, w in (widths or {}).items() if c in table.columns}
     frame = table.copy()
     frame.columns = [str(c) for c in frame.columns]

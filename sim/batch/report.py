@@ -11,34 +11,14 @@ import pandas as pd
 from sim.analysis import sections
 from sim.analysis.sections import KEY_OUTPUTS  # noqa: F401 - the report's table, in order
 from sim.analysis.stats import SETTLED_TREND_PER_YEAR
-from sim.labels import term
+from sim.labels import FIGURE_CAPTION_TEXTS, term
 from sim.runner import RunOutcome
 from sim.scenarios import Scenario
 from sim.store import atomic_write_text
 from sim.sweep.experiment import scenario_point
 
-#: Figure stem -> caption (English, Chinese). Captions go here, not into the image.
-CAPTIONS = {
-    "depth_shares_over_time": (
-        "Share of active partnerships at form, practice and content over time (replicate mean, "
-        "95 % confidence band, logit-scale). Grey: the months in which a scheduled lever is on, "
-        "one labelled strip per lever along the top.",
-        "有效合作中形式合作、实践合作与实质合作所占比例随时间的变化"
-        "（重复运行均值，95% 置信带，logit 尺度）。灰色：某项政策按时间表实施的月份，"
-        "顶部每项政策一条标注带。"),
-    "content_vs_spending": (
-        "End-of-run content share against government spending (MU per step, mean over the last "
-        "year); bars are 95 % confidence intervals.",
-        "期末实质合作占比与政府支出（模型货币单位/步，最后一年均值）；误差线为 95% 置信区间。"),
-    "leakage_and_delay": (
-        "Share of subsidy paid to partnerships that are only form, and the approval delay, at the "
-        "end of the run (mean, 95 % CI).",
-        "期末流向仅为形式合作的补贴比例与审批时长（均值，95% 置信区间）。"),
-    "comparisons_forest": (
-        "Difference of each scenario from the baseline, paired over common seeds (mean and 95 % "
-        "CI); the dashed line is no difference.",
-        "各情景与基准情景之差（按共同随机种子配对，均值与 95% 置信区间）；虚线表示无差异。"),
-}
+#: Figure stem -> caption (English, Chinese), from sim/labels.py.
+CAPTIONS = FIGURE_CAPTION_TEXTS
 #: English captions, the names earlier code read.
 FIGURE_CAPTIONS = {k: v[0] for k, v in CAPTIONS.items()}
 
@@ -82,17 +62,10 @@ def render(scenarios: Sequence[Scenario], summary: pd.DataFrame, manifest: dict[
            extra: Sequence[sections.Section] = ()) -> str:
     """The report's Markdown text, from the sections every report is built of."""
     reps = manifest["replicates"]
-    if lang == "en":
-        first = (f"{len(scenarios)} scenarios x {reps} replicates x {manifest['steps']} steps "
-                 f"(a step is a month), root seed {manifest['root_seed']}; replicate r of every "
-                 "scenario uses the same seed (common random numbers). Finished "
-                 f"{manifest['finished']}.")
-        command = f"Command: `{manifest['command']}`"
-    else:
-        first = (f"{len(scenarios)} 个情景 × {reps} 次重复运行 × {manifest['steps']} 步（每步为一个月），"
-                 f"根种子 {manifest['root_seed']}；各情景第 r 次重复运行使用同一种子（共同随机数）。"
-                 f"完成于 {manifest['finished']}。")
-        command = f"命令：`{manifest['command']}`"
+    first = term("batch_intro", lang).format(
+        scenarios=len(scenarios), reps=reps, steps=manifest["steps"], seed=manifest["root_seed"],
+        finished=manifest["finished"])
+    command = term("command", lang).format(command=manifest["command"])
     intro = [first, "", command, "", sections.disclaimer(lang)]
     parts = [sections.scenarios_section([scenario_point(s) for s in scenarios], lang),
              sections.results_section(summary, reps, lang=lang)]

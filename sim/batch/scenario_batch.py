@@ -229,22 +229,17 @@ def _write_tables(result: BatchResult, scenarios: Sequence[Scenario], out: Path,
         note = term("multiple_comparisons", lang) if compare.many(result.comparisons) else ""
         paths += paper_tables.write_table(
             paper_tables.comparison_table(result.comparisons, lang), out / "comparisons",
-            caption=(f"Each scenario minus the baseline {baseline}: paired difference over common "
-                     "seeds [95\\% CI], paired effect size d_z, and the cost of content gained"
-                     if lang == "en" else f"各情景与基准情景 {baseline} 的配对差异 [95\\% 置信区间]、"
-                     "配对效应量 d_z 与实质合作成本"),
+            caption=term("caption_comparisons", lang).format(baseline=baseline),
             label="tab:comparisons", key_columns=2, csv=result.comparisons, note=note)
     outputs = [o for o in KEY_OUTPUTS if o in set(result.summary["output"])]
     paths += paper_tables.write_table(
         paper_tables.end_of_run_table(result.summary, outputs, lang), out / TABLES / "end_of_run",
-        caption=("End-of-run values per scenario: mean [95\\% CI] over replicates"
-                 if lang == "en" else "各情景期末值：重复运行均值 [95\\% 置信区间]"),
+        caption=term("caption_end_of_run", lang),
         label="tab:end-of-run", csv=result.summary)
     shown, raw = paper_tables.parameter_table(scenarios, lang)
     paths += paper_tables.write_table(
         shown, out / TABLES / "parameters",
-        caption=("Every parameter value per scenario, with its unit and source"
-                 if lang == "en" else "各情景全部参数取值、单位与来源"),
+        caption=term("caption_parameters", lang),
         label="tab:parameters", key_columns=2, csv=raw, long=True)
     return paths
 

@@ -22,6 +22,7 @@ from sim.figure_style import CYCLE, OKABE_ITO, journal_style  # noqa: E402
 from sim.games.replicator import Equilibrium, Trajectory  # noqa: E402
 from sim.games.runs import AgentRun  # noqa: E402
 from sim.games.spec import GameSpec  # noqa: E402
+from sim.labels import GAME_WORDS  # noqa: E402
 
 _STABILITY_STYLE = {
     "ESS": {"color": OKABE_ITO["bluish_green"], "marker": "o", "s": 40},
@@ -29,20 +30,7 @@ _STABILITY_STYLE = {
     "unstable": {"color": OKABE_ITO["vermillion"], "marker": "X", "s": 26},
     "non-hyperbolic": {"color": "#666666", "marker": "s", "s": 20},
 }
-_WORDS = {
-    "share": ("share", "比例"),
-    "time": ("replicator time", "复制动态时间"),
-    "agent_time": ("replicator time (agent steps x revision prob / payoff range)",
-                   "复制动态时间（主体步数 × 修正概率 / 收益幅度）"),
-    "start": ("start (x, y, z)", "初始值 (x, y, z)"),
-    "range": ("agents: replicate range", "主体模型：重复运行范围"),
-    "mean": ("agents: mean", "主体模型：均值"),
-    "ode": ("replicator ODE", "复制动态方程"),
-    "ESS": ("ESS", "演化稳定策略"),
-    "saddle": ("saddle", "鞍点"),
-    "unstable": ("unstable", "不稳定"),
-    "non-hyperbolic": ("non-hyperbolic", "非双曲"),
-}
+_WORDS = GAME_WORDS
 
 
 def _w(key: str, lang: str) -> str:

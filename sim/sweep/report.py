@@ -555,12 +555,14 @@ def _write_readme(exp: Experiment, report: Report, runs: pd.DataFrame | None = N
         parts.append(sections.comparisons_section(
             report.comparisons, lang, files="`tables/comparisons.csv`, `tables/comparisons.tex`",
             names={o.name: _output_label(o, lang) for o in exp.outputs}))
-    parts.append(sections.bullets_section("Findings and notes", report.notes))
+    parts.append(sections.bullets_section(_zh(lang, "Findings and notes", "发现与说明"),
+                                          report.notes))
     files = [f"`{p.relative_to(report.directory)}`" for p in report.files]
-    parts.append(sections.bullets_section("Files", files))
+    parts.append(sections.bullets_section(_zh(lang, "Files", "文件"), files))
     _mkdir(report.directory)
     path = report.directory / "README.md"
-    atomic_write_text(path, sections.render(f"Analysis of sweep `{exp.name}`", intro, parts))
+    title = _zh(lang, f"Analysis of sweep `{exp.name}`", f"参数扫描 `{exp.name}` 的分析")
+    atomic_write_text(path, sections.render(title, intro, parts))
     report.files.append(path)
 
 
