@@ -38,11 +38,11 @@ from sim.agents import Department, Enterprise, School
 from sim.depth import Depth
 from sim.mechanisms import (
     assessment,
-    choice,
     coordination,
     departments,
     enterprise_payoff,
     incentives,
+    kernels,
     planning,
     poaching,
     regulation,
@@ -146,6 +146,7 @@ class CooperationModel(mesa.Model):
         self._training: np.ndarray | None = None  # firms training (1.0) at the last update
         self._retained_mean: float | None = None
         self.ent_last_choice = np.full(n_e, -1, dtype=np.int64)  # alternative index
+        self._scratch = np.zeros(n_e, dtype=np.int64)  # zero work array of the compiled step
         # Vacancies, and so placements and trainee places, grow less than proportionally with size.
         self.ent_value_scale = pop.size ** p.value_size_elasticity
         self.ent_training_slots = p.placements_content * self.ent_value_scale
@@ -352,6 +353,8 @@ class CooperationModel(mesa.Model):
         """Advance one month (see the module docstring for the order)."""
         flows = _zero_flows()
         self._step_no = self.step_count
+        p = self.p
+        self._on_offer = p.subsidy_per_content_step > 0 or p.tax_offset_rate > 0
         self._capacity_left = self._monthly_capacity.copy()
         self._departments_act(flows)
         existing = len(self.partnerships)  # signed before this month's search
@@ -492,48 +495,24 @@ class CooperationModel(mesa.Model):
                                            expected_outcome * quality * spare,
                                            p.school_placement_value)
         worth = value - self.school_cost_by_rung[Depth.FORM]
-        attempts = np.where(worth > 0, p.search_attempts_per_step, 0)
-        schools = np.repeat(np.arange(n_s), attempts)
+        takeup = (np.ascontiguousarray(self.dept_takeup[:, BROKER]) if len(self.departments)
+                  else np.zeros(0))
+        schools, firms, broker = kernels.propose(
+            worth, p.search_attempts_per_step, p.partner_search_cost, takeup, self._capacity_left,
+            self.fit_by_industry, self.ent_industry, p.partner_info_noise, p.broker_shortlist,
+            p.own_shortlist, self.rng)
         if schools.size == 0:
             return
-        broker = (departments.assign_tasks(schools.size, self.dept_takeup[:, BROKER],
-                                           self._capacity_left, self.rng)
-                  if len(self.departments) else np.full(schools.size, -1))
-        brokered = broker >= 0
-        # Unbrokered, a school searches only when the agreement is worth its search cost.
-        keep = brokered | (worth[schools] > p.partner_search_cost)
-        schools, broker, brokered = schools[keep], broker[keep], brokered[keep]
-        if schools.size == 0:
-            return
-        firms = service.choose_candidates(self.fit_by_industry, self.ent_industry, schools,
-                                          brokered, p.partner_info_noise, self.rng,
-                                          p.broker_shortlist, p.own_shortlist)
-        new = _first_occurrence(schools * n_e + firms, self._paired)
-        # A firm holding as many agreements as it is willing to declines.
-        held = np.bincount(pt.enterprise, minlength=n_e)
-        candidates = new.nonzero()[0]
-        new[candidates[self._over_capacity(firms[candidates], held, self.ent_agreement_cap)]] = False
-        schools, firms, broker = schools[new], firms[new], broker[new]
-        flows["proposals_declined"] = float(new.size - np.count_nonzero(new))
-        if schools.size == 0:
-            return
-        # Firms already deep in as many partnerships as they can host have no deep option.
-        committed = self._deep_commitments()
-        deep_full = committed[firms] >= self.ent_deep_cap[firms]
-        u_ent = self._enterprise_alternatives(schools, firms, np.full(schools.size, int(Depth.FORM)),
-                                              deep_full)
-        ent_choice = self._within_deep_capacity(
-            firms, choice.logit_choice(u_ent, p.choice_temperature, self.rng), committed)
-        accepted = INVEST[ent_choice] > Depth.NONE
-        flows["proposals_declined"] += float(accepted.size - np.count_nonzero(accepted))
-        u_school = self._school_utility(schools, firms, broker)
-        u_school[:, Depth.NONE] = -np.inf  # the school proposed: it wants at least form
-        school_choice = choice.logit_choice(u_school, p.choice_temperature, self.rng)
-        s, e, b = schools[accepted], firms[accepted], broker[accepted]
-        alt = ent_choice[accepted]
+        taken = self._paired.contains(schools * n_e + firms)
+        rows, alt, school_choice, declined = kernels.respond(
+            schools, firms, broker, taken, pt.enterprise, pt.depth, pt.target_enterprise,
+            self.ent_agreement_cap, self.ent_deep_cap, *self._enterprise_inputs(),
+            *self._school_inputs(), p.choice_temperature, self.rng, self._scratch)
+        flows["proposals_declined"] = float(declined)
+        s, e, b = schools[rows], firms[rows], broker[rows]
         if s.size == 0:
             return  # every proposal declined (the school's draw is made all the same)
-        pt.add(s, e, np.full(s.size, int(Depth.FORM)), INVEST[alt], school_choice[accepted], b,
+        pt.add(s, e, np.full(s.size, int(Depth.FORM)), INVEST[alt], school_choice, b,
                self._default_handler(b), report=REPORT[alt], false_report=REPORT[alt] > INVEST[alt])
         self.ent_last_choice[e] = alt
         self._paired.add(s * n_e + e)
@@ -578,87 +557,71 @@ class CooperationModel(mesa.Model):
         tax_weight = self.credibility * delay
         return tax_weight * self.payout_ratio, tax_weight
 
+    def _enterprise_inputs(self, expected_delay: float | None = None) -> tuple:
+        """Arrays and scalars of the firm's payoff (kernels.enterprise_alternatives), read now.
+
+        Parameters are read from ``self.p`` at each call, so a lever changed
+        between steps is seen at the next one.
+        """
+        p = self.p
+        waited = self.expected_delay if expected_delay is None else expected_delay
+        scalars = np.array([
+            p.training_value_per_step, p.symbolic_value_per_step, float(self._on_offer),
+            p.subsidy_per_content_step * (1.0 - p.school_compensation_share), p.tax_offset_rate,
+            self.credibility, self.payout_ratio,
+            coordination.incentive_discount(waited, STEPS_PER_YEAR), self.expected_detection,
+            p.penalty_per_misreport, p.misreport_horizon_steps, p.fabrication_cost], dtype=float)
+        return (self.fit_by_industry, self.ent_industry, self.ent_value_scale, self.ent_retained,
+                self._quality_of_school, self._risk_of_school, self.ent_content_cost,
+                self.yield_by_rung, self.ent_aware, scalars)
+
+    def _school_inputs(self) -> tuple:
+        """Arrays and scalars of the school's payoff (kernels.school_alternatives), read now."""
+        p = self.p
+        scalars = np.array([
+            p.teacher_cost_relief, p.service_school_support,
+            p.subsidy_per_content_step * p.school_compensation_share * self.credibility
+            * self.payout_ratio, p.assessment_outcome_weight, p.school_placement_value], dtype=float)
+        return (self.school_teacher_capacity, self.acting_awareness, self.outcome_by_rung,
+                self.school_cost_by_rung, scalars)
+
     def _enterprise_alternatives(self, schools: np.ndarray, firms: np.ndarray, depth: np.ndarray,
                                  deep_full: np.ndarray, expected_delay: float | None = None
                                  ) -> np.ndarray:
         """Payoff of every (investment, report) alternative, (n, len(ALTERNATIVES)).
 
+        The formulas of :mod:`sim.mechanisms.enterprise_payoff`, compiled
+        (:func:`sim.mechanisms.kernels.enterprise_alternatives`). No trainee
+        places left (``deep_full``): practice and content are not options.
         ``expected_delay`` replaces the certification delay firms learnt (None: theirs).
         """
-        p = self.p
-        fit = self.fit_by_industry[schools, self.ent_industry[firms]]
-        cost = self.ent_content_cost[firms]
-        base = enterprise_payoff.honest_payoff(
-            value_scale=self.ent_value_scale[firms], retained=self.ent_retained[firms], fit=fit,
-            school_quality=self._school_quality(schools),
-            risk=self._risk_of_school[schools],
-            cost=cost, training_value=p.training_value_per_step,
-            symbolic_value=p.symbolic_value_per_step, yield_by_rung=self.yield_by_rung)
-        if not self._on_offer:
-            u = enterprise_payoff.honest_only(base)
-            u[deep_full[:, None] & _DEEP_INVEST] = -np.inf
-            return u
-        subsidy_weight, tax_weight = self._incentive_weights(depth, expected_delay)
-        claimed = enterprise_payoff.incentives(
-            aware=self.ent_aware[firms].astype(float),
-            subsidy=p.subsidy_per_content_step * (1.0 - p.school_compensation_share),
-            tax_rate=p.tax_offset_rate, cost=cost, subsidy_weight=subsidy_weight,
-            tax_weight=tax_weight)
-        u = enterprise_payoff.joint_payoff(base, claimed, self.expected_detection,
-                                           p.penalty_per_misreport, p.misreport_horizon_steps,
-                                           p.fabrication_cost)
-        # No trainee places left: investing in practice or content is not an option.
-        u[deep_full[:, None] & _DEEP_INVEST] = -np.inf
-        return u
+        return kernels.enterprise_alternatives(schools, firms, depth, deep_full,
+                                               *self._enterprise_inputs(expected_delay))
 
     def _school_utility(self, schools: np.ndarray, firms: np.ndarray,
                         broker: np.ndarray) -> np.ndarray:
-        p = self.p
-        fit = self.fit_by_industry[schools, self.ent_industry[firms]]
-        cap = self.school_teacher_capacity[schools]
-        served = np.where(broker >= 0, self.acting_awareness[np.maximum(broker, 0)], 0.0) \
-            if len(self.departments) else np.zeros(schools.size)
-        relief = 1.0 - (1.0 - p.teacher_cost_relief * cap) * (1.0 - p.service_school_support * served)
-        compensation = np.full(schools.size, p.subsidy_per_content_step * p.school_compensation_share
-                               * self.credibility * self.payout_ratio)
-        return assessment.school_utility(
-            outcome_weight=p.assessment_outcome_weight, placement_value=p.school_placement_value,
-            outcome_credit=self.outcome_by_rung, quality=fit * self._school_quality(schools),
-            cost=self.school_cost_by_rung, relief=relief, compensation=compensation)
+        """The school's payoff of each rung (:func:`sim.mechanisms.assessment.school_utility`)."""
+        fit_by_industry, industry, _, _, quality = self._enterprise_inputs()[:5]
+        capacity, acting, credit, cost, scalars = self._school_inputs()
+        return kernels.school_alternatives(schools, firms, broker, fit_by_industry, industry,
+                                           capacity, acting, quality, credit, cost, scalars)
 
     # -- 3. revision of investment and reporting -----------------------------
     def _partners_revise(self, existing: int) -> None:
-        """Revisit investment and reporting of partnerships older than this month."""
+        """Revisit investment and reporting of partnerships older than this month.
+
+        Each revised firm re-chooses (logit), copies a random peer's latest
+        choice with ``imitation_prob`` if that choice is open to it, within its
+        trainee places; its school re-chooses its rung (compiled:
+        :func:`sim.mechanisms.kernels.revise`).
+        """
         p, pt = self.p, self.partnerships
-        rows = (self.rng.random(existing) < p.revision_prob_per_step).nonzero()[0]
-        if rows.size == 0:
-            return
-        s, e = pt.school[rows], pt.enterprise[rows]
-        # Trainee places taken by the firm's other partnerships.
-        own_deep = (np.maximum(pt.depth[rows], pt.target_enterprise[rows]) >= Depth.PRACTICE)
-        deep_full = self._deep_commitments()[e] - own_deep >= self.ent_deep_cap[e]
-        u = self._enterprise_alternatives(s, e, pt.depth[rows], deep_full)
-        ent_choice = choice.logit_choice(u, p.choice_temperature, self.rng)
-        # Imitation: copy the latest choice of a random peer in the same industry, if open to it.
-        imitating = self.rng.random(rows.size) < p.imitation_prob
-        if imitating.any():
-            idx = (imitating).nonzero()[0]
-            peer = self._random_peer(e[idx])
-            copied = np.where(peer >= 0, self.ent_last_choice[np.maximum(peer, 0)], -1)
-            open_to = copied >= 0
-            open_to[open_to] = np.isfinite(u[idx[open_to], copied[open_to]])
-            ent_choice[idx[open_to]] = copied[open_to]
-        others = np.ones(len(pt), dtype=bool)
-        others[rows] = False
-        deep = others & (np.maximum(pt.depth, pt.target_enterprise) >= Depth.PRACTICE)
-        ent_choice = self._within_deep_capacity(
-            e, ent_choice, np.bincount(pt.enterprise[deep], minlength=len(self.enterprises)))
-        pt.target_enterprise[rows] = INVEST[ent_choice]
-        pt.report[rows] = REPORT[ent_choice]
-        pt.false_report[rows] = REPORT[ent_choice] > INVEST[ent_choice]
-        self.ent_last_choice[e] = ent_choice
-        pt.target_school[rows] = choice.logit_choice(self._school_utility(s, e, pt.broker[rows]),
-                                                     p.choice_temperature, self.rng)
+        peers = self.population.peers
+        kernels.revise(existing, p.revision_prob_per_step, p.imitation_prob, pt.school,
+                       pt.enterprise, pt.depth, pt.target_enterprise, pt.target_school, pt.report,
+                       pt.false_report, pt.broker, self.ent_last_choice, self.ent_deep_cap,
+                       peers.indptr, peers.indices, *self._enterprise_inputs(),
+                       *self._school_inputs(), p.choice_temperature, self.rng, self._scratch)
 
     def _within_deep_capacity(self, firms: np.ndarray, chosen: np.ndarray,
                               held: np.ndarray) -> np.ndarray:

@@ -1,0 +1,439 @@
+"""The step's hot loops, compiled (numba): the mechanisms' formulas, fused per stage.
+
+A county step works on arrays of a few hundred partnerships; as numpy
+expressions each formula costs a Python-level call of 1-5 microseconds for
+microseconds of arithmetic, some 700 of them a step. These functions do the
+same arithmetic, in the same order of operations, and draw the same random
+numbers in the same order from the run's own ``numpy.random.Generator``
+(numba draws through the generator's bit generator, so a draw here and the
+same draw in numpy give the same value and leave the same state). The
+reference formulas stay in the mechanism modules (:mod:`.enterprise_payoff`,
+:mod:`.assessment`, :mod:`.choice`, :mod:`.departments`, :mod:`.service`);
+tests check that these give the same numbers.
+
+One difference is not in the arithmetic: ``exp`` in the logit choice is the
+C library's, while numpy's vectorised ``exp`` differs from it in the last bit
+for some arguments. A choice can differ only if a uniform draw falls within
+about 1e-16 of a boundary between two options.
+
+Compiled on first use and cached on disk (``cache=True``): the first run on a
+machine compiles (seconds), later processes load the cache.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+# Alternatives (rung invested in, rung reported), as in enterprise_payoff.ALTERNATIVES.
+_INVEST = np.array([0, 1, 2, 3, 1, 1, 2])
+_REPORT = np.array([0, 1, 2, 3, 2, 3, 3])
+_N_ALT = 7
+_SUBSIDY_SHARE = np.array([0.0, 0.0, 0.5, 1.0])   # incentives.SUBSIDY_SHARE_BY_RUNG
+_TAX_ELIGIBLE = np.array([0.0, 0.0, 1.0, 1.0])    # incentives.TAX_ELIGIBLE_BY_RUNG
+_COUNTED = np.array([0.0, 1.0, 1.0, 1.0])         # assessment.COUNTED
+_SYMBOLIC = np.array([0.0, 1.0, 1.0, 1.0])
+
+# Indices into the scalar vector of the enterprise's payoff (see enterprise_scalars).
+E_TRAINING_VALUE, E_SYMBOLIC, E_ON_OFFER, E_SUBSIDY, E_TAX_RATE, E_CREDIBILITY, E_PAYOUT, \
+    E_DISCOUNT, E_DETECTION, E_PENALTY, E_HORIZON, E_FABRICATION = range(12)
+# Indices into the scalar vector of the school's payoff (see school_scalars).
+S_RELIEF, S_SUPPORT, S_COMPENSATION, S_OUTCOME_WEIGHT, S_PLACEMENT_VALUE = range(5)
+
+
+@njit(cache=True)
+def enterprise_alternatives(schools, firms, depth, deep_full, fit_by_industry, industry,
+                            value_scale, retained, school_quality, risk, cost, yield_by_rung,
+                            aware, sc):
+    """Payoff of every (investment, report) alternative, (n, 7): enterprise_payoff's formulas.
+
+    ``sc`` holds the scalars (indices ``E_*``); ``sc[E_ON_OFFER] == 0`` means no
+    incentive is on offer (:func:`enterprise_payoff.honest_only`).
+    """
+    n = schools.size
+    u = np.empty((n, _N_ALT))
+    base = np.empty(4)
+    claimed = np.empty(4)
+    on_offer = sc[E_ON_OFFER] != 0.0
+    for i in range(n):
+        s, e = schools[i], firms[i]
+        fit = fit_by_industry[s, industry[e]]
+        b = sc[E_TRAINING_VALUE] * value_scale[e] * retained[e] * fit * school_quality[s]
+        for r in range(4):
+            base[r] = sc[E_SYMBOLIC] * _SYMBOLIC[r] + b * yield_by_rung[r] - cost[e, r] - risk[s, r]
+        if not on_offer:
+            for a in range(_N_ALT):
+                u[i, a] = -np.inf if _REPORT[a] > _INVEST[a] else base[_INVEST[a]]
+        else:
+            a_e = 1.0 if aware[e] else 0.0
+            for r in range(4):
+                delay = sc[E_DISCOUNT] if r > depth[i] else 1.0
+                tax_weight = sc[E_CREDIBILITY] * delay
+                subsidy_weight = tax_weight * sc[E_PAYOUT]
+                claimed[r] = a_e * (sc[E_SUBSIDY] * _SUBSIDY_SHARE[r] * subsidy_weight
+                                    + sc[E_TAX_RATE] * cost[e, r] * _TAX_ELIGIBLE[r] * tax_weight)
+            horizon = sc[E_HORIZON]
+            for a in range(_N_ALT):
+                inv, rep = _INVEST[a], _REPORT[a]
+                gain = claimed[rep] - claimed[inv]
+                false = 1.0 if rep > inv else 0.0
+                loss = false * (sc[E_DETECTION] * (sc[E_PENALTY] + 0.5 * horizon * gain)
+                                + sc[E_FABRICATION] / horizon)
+                if rep > inv and gain - loss <= 0:
+                    u[i, a] = -np.inf
+                else:
+                    u[i, a] = base[inv] + claimed[rep] - loss
+        if deep_full[i]:
+            for a in range(_N_ALT):
+                if _INVEST[a] >= 2:
+                    u[i, a] = -np.inf
+    return u
+
+
+@njit(cache=True)
+def school_alternatives(schools, firms, broker, fit_by_industry, industry, teacher_capacity,
+                        acting_awareness, school_quality, outcome_credit, school_cost, sc):
+    """The school's payoff of each rung, (n, 4): assessment.school_utility as the model calls it."""
+    n = schools.size
+    u = np.empty((n, 4))
+    ow, pv = sc[S_OUTCOME_WEIGHT], sc[S_PLACEMENT_VALUE]
+    for i in range(n):
+        s, e = schools[i], firms[i]
+        fit = fit_by_industry[s, industry[e]]
+        served = acting_awareness[broker[i]] if broker[i] >= 0 else 0.0
+        relief = 1.0 - (1.0 - sc[S_RELIEF] * teacher_capacity[s]) * (1.0 - sc[S_SUPPORT] * served)
+        quality = fit * school_quality[s]
+        for r in range(4):
+            u[i, r] = ((1.0 - ow) * _COUNTED[r] + (ow + pv) * outcome_credit[r] * quality
+                       - (1.0 - relief) * school_cost[r] + sc[S_COMPENSATION] * _SUBSIDY_SHARE[r])
+    return u
+
+
+@njit(cache=True)
+def logit_rows(u, temperature, rng):
+    """choice.logit_choice: one option per row, drawing one uniform per row (all rows first)."""
+    n, k = u.shape
+    draws = rng.random(n)
+    out = np.empty(n, dtype=np.int64)
+    cdf = np.empty(k)
+    for i in range(n):
+        top = -np.inf
+        for j in range(k):
+            z = u[i, j] / temperature
+            cdf[j] = z
+            if z > top:
+                top = z
+        total = 0.0
+        for j in range(k):
+            total += np.exp(cdf[j] - top)
+            cdf[j] = total
+        x = draws[i] * cdf[k - 1]
+        c = 0
+        for j in range(k):
+            if x > cdf[j]:
+                c += 1
+        out[i] = c
+    return out
+
+
+@njit(cache=True)
+def assign_tasks(n_tasks, x, capacity_left, rng):
+    """departments.assign_tasks: who does each task (-1: nobody); capacity reduced in place."""
+    k = x.size
+    doer = np.full(n_tasks, -1, dtype=np.int64)
+    if n_tasks == 0:
+        return doer
+    first = rng.random((n_tasks, k))
+    second = rng.random((n_tasks, k))
+    done = np.zeros(k, dtype=np.int64)   # acts so far per department (the cumulative sum)
+    counts = np.zeros(k, dtype=np.int64)
+    for t in range(n_tasks):
+        best, best_key = -1, -1.0
+        for d in range(k):
+            if first[t, d] < x[d]:
+                done[d] += 1
+                if done[d] <= capacity_left[d] and second[t, d] > best_key:
+                    best, best_key = d, second[t, d]
+        doer[t] = best
+        if best >= 0:
+            counts[best] += 1
+    for d in range(k):
+        capacity_left[d] -= counts[d]
+    return doer
+
+
+@njit(cache=True)
+def over_capacity(firms, held, cap, rng, scratch):
+    """CooperationModel._over_capacity: requests a firm has no room for (random order within a firm).
+
+    ``scratch`` is a zero int64 array with one entry per firm; it is zero again on return.
+    """
+    m = firms.size
+    over = np.zeros(m, dtype=np.bool_)
+    if m == 0:
+        return over
+    for i in range(m):
+        scratch[firms[i]] += 1
+    full = False
+    for i in range(m):
+        f = firms[i]
+        if held[f] + scratch[f] > cap[f]:
+            full = True
+    for i in range(m):
+        scratch[firms[i]] = 0
+    if not full:
+        return over
+    order = rng.permutation(m)
+    for j in range(m):
+        i = order[j]
+        f = firms[i]
+        over[i] = held[f] + scratch[f] >= cap[f]
+        scratch[f] += 1
+    for i in range(m):
+        scratch[firms[i]] = 0
+    return over
+
+
+@njit(cache=True)
+def within_deep_capacity(firms, chosen, held, deep_cap, rng, scratch):
+    """CooperationModel._within_deep_capacity: choices over a firm's trainee places fall back to form."""
+    out = chosen.copy()
+    n_deep = 0
+    for i in range(chosen.size):
+        if _INVEST[chosen[i]] >= 2:
+            n_deep += 1
+    wants = np.empty(n_deep, dtype=np.int64)
+    j = 0
+    for i in range(chosen.size):
+        if _INVEST[chosen[i]] >= 2:
+            wants[j] = i
+            j += 1
+    over = over_capacity(firms[wants], held, deep_cap, rng, scratch)
+    for j in range(n_deep):
+        if over[j]:
+            out[wants[j]] = 1   # honest form
+    return out
+
+
+@njit(cache=True)
+def firm_loads(pt_enterprise, pt_depth, pt_target, n_firms):
+    """Agreements each firm holds, and its deep (practice or content, held or aimed at) ones."""
+    held = np.zeros(n_firms, dtype=np.int64)
+    deep = np.zeros(n_firms, dtype=np.int64)
+    for i in range(pt_enterprise.size):
+        held[pt_enterprise[i]] += 1
+        if max(pt_depth[i], pt_target[i]) >= 2:
+            deep[pt_enterprise[i]] += 1
+    return held, deep
+
+
+@njit(cache=True)
+def propose(worth, attempts_per_step, search_cost, broker_takeup, capacity_left, fit_by_industry,
+            industry, info_noise, broker_shortlist, own_shortlist, rng):
+    """Search attempts, brokering and the candidate each attempt picks (service.choose_candidates).
+
+    Returns (schools, firms, broker) of the attempts that are made.
+    """
+    n_s = worth.size
+    n_att = 0
+    for s in range(n_s):
+        if worth[s] > 0:
+            n_att += attempts_per_step
+    schools = np.empty(n_att, dtype=np.int64)
+    j = 0
+    for s in range(n_s):
+        if worth[s] > 0:
+            for _ in range(attempts_per_step):
+                schools[j] = s
+                j += 1
+    if n_att == 0:
+        return schools, schools.copy(), schools.copy()
+    if broker_takeup.size:
+        broker = assign_tasks(n_att, broker_takeup, capacity_left, rng)
+    else:
+        broker = np.full(n_att, -1, dtype=np.int64)
+    n_keep = 0
+    for i in range(n_att):
+        if broker[i] >= 0 or worth[schools[i]] > search_cost:
+            n_keep += 1
+    ks = np.empty(n_keep, dtype=np.int64)
+    kb = np.empty(n_keep, dtype=np.int64)
+    j = 0
+    for i in range(n_att):
+        if broker[i] >= 0 or worth[schools[i]] > search_cost:
+            ks[j], kb[j] = schools[i], broker[i]
+            j += 1
+    firms = np.empty(n_keep, dtype=np.int64)
+    if n_keep == 0:
+        return ks, firms, kb
+    width = max(broker_shortlist, own_shortlist)
+    shortlist = rng.integers(0, industry.size, size=(n_keep, width))
+    noise = rng.standard_normal((n_keep, width))
+    for i in range(n_keep):
+        brokered = kb[i] >= 0
+        limit = broker_shortlist if brokered else own_shortlist
+        best, best_seen = 0, -np.inf
+        for c in range(width):
+            if c < limit:
+                true_fit = fit_by_industry[ks[i], industry[shortlist[i, c]]]
+                seen = true_fit if brokered else true_fit + info_noise * noise[i, c]
+            else:
+                seen = -np.inf
+            if seen > best_seen:
+                best, best_seen = c, seen
+        firms[i] = shortlist[i, best]
+    return ks, firms, kb
+
+
+@njit(cache=True)
+def first_new(keys, taken):
+    """True at the first occurrence of each key that is not ``taken`` (model._first_occurrence)."""
+    order = np.argsort(keys, kind="mergesort")
+    new = np.zeros(keys.size, dtype=np.bool_)
+    for j in range(keys.size):
+        i = order[j]
+        if (j == 0 or keys[i] != keys[order[j - 1]]) and not taken[i]:
+            new[i] = True
+    return new
+
+
+@njit(cache=True)
+def peer_of(firms, indptr, indices, rng):
+    """CooperationModel._random_peer: a random peer of each firm, -1 where it has none."""
+    draws = rng.random(firms.size)
+    out = np.full(firms.size, -1, dtype=np.int64)
+    for i in range(firms.size):
+        f = firms[i]
+        degree = indptr[f + 1] - indptr[f]
+        pick = np.int64(draws[i] * max(degree, 1))
+        if degree > 0 and indices.size:
+            out[i] = indices[min(indptr[f] + pick, indices.size - 1)]
+    return out
+
+
+@njit(cache=True)
+def respond(schools, firms, broker, taken, pt_enterprise, pt_depth, pt_target, agreement_cap,
+            deep_cap, fit_by_industry, industry, value_scale, retained, school_quality, risk, cost,
+            yield_by_rung, aware, esc, teacher_capacity, acting_awareness, outcome_credit,
+            school_cost, ssc, temperature, rng, scratch):
+    """Firms answer this month's proposals (model._schools_search after the candidates are picked).
+
+    New pairs only, within each firm's agreement capacity, then the firm's
+    joint choice of investment and report (within its trainee places) and the
+    school's rung. Returns (accepted rows, the firm's alternative and the
+    school's rung of each accepted row, proposals declined).
+    """
+    new = first_new(schools * industry.size + firms, taken)
+    held, committed = firm_loads(pt_enterprise, pt_depth, pt_target, industry.size)
+    candidates = new.nonzero()[0]
+    over = over_capacity(firms[candidates], held, agreement_cap, rng, scratch)
+    for j in range(candidates.size):
+        if over[j]:
+            new[candidates[j]] = False
+    rows = new.nonzero()[0]
+    declined = new.size - rows.size
+    none = np.zeros(0, dtype=np.int64)
+    if rows.size == 0:
+        return none, none, none, declined
+    s, e, b = schools[rows], firms[rows], broker[rows]
+    deep_full = np.empty(rows.size, dtype=np.bool_)
+    for i in range(rows.size):
+        deep_full[i] = committed[e[i]] >= deep_cap[e[i]]
+    u_ent = enterprise_alternatives(s, e, np.ones(rows.size, dtype=np.int64), deep_full,
+                                    fit_by_industry, industry, value_scale, retained,
+                                    school_quality, risk, cost, yield_by_rung, aware, esc)
+    ent_choice = within_deep_capacity(e, logit_rows(u_ent, temperature, rng), committed, deep_cap,
+                                      rng, scratch)
+    n_acc = 0
+    for i in range(rows.size):
+        if _INVEST[ent_choice[i]] > 0:
+            n_acc += 1
+    declined += rows.size - n_acc
+    u_school = school_alternatives(s, e, b, fit_by_industry, industry, teacher_capacity,
+                                   acting_awareness, school_quality, outcome_credit, school_cost, ssc)
+    u_school[:, 0] = -np.inf  # the school proposed: it wants at least form
+    school_choice = logit_rows(u_school, temperature, rng)
+    acc = np.empty(n_acc, dtype=np.int64)
+    j = 0
+    for i in range(rows.size):
+        if _INVEST[ent_choice[i]] > 0:
+            acc[j] = i
+            j += 1
+    return rows[acc], ent_choice[acc], school_choice[acc], declined
+
+
+@njit(cache=True)
+def revise(existing, revision_prob, imitation_prob, pt_school, pt_enterprise, pt_depth, pt_target,
+           pt_target_school, pt_report, pt_false, pt_broker, last_choice, deep_cap, peer_indptr,
+           peer_indices, fit_by_industry, industry, value_scale, retained, school_quality, risk,
+           cost, yield_by_rung, aware, esc, teacher_capacity, acting_awareness, outcome_credit,
+           school_cost, ssc, temperature, rng, scratch):
+    """model._partners_revise: partnerships older than this month revisit investment and report.
+
+    Changes the partnership arrays and ``last_choice`` in place.
+    """
+    draws = rng.random(existing)
+    n = 0
+    for i in range(existing):
+        if draws[i] < revision_prob:
+            n += 1
+    if n == 0:
+        return
+    rows = np.empty(n, dtype=np.int64)
+    j = 0
+    for i in range(existing):
+        if draws[i] < revision_prob:
+            rows[j] = i
+            j += 1
+    n_firms = industry.size
+    committed = np.zeros(n_firms, dtype=np.int64)
+    revised = np.zeros(pt_school.size, dtype=np.bool_)
+    for i in rows:
+        revised[i] = True
+    others = np.zeros(n_firms, dtype=np.int64)   # deep commitments outside the revised rows
+    for i in range(pt_school.size):
+        if max(pt_depth[i], pt_target[i]) >= 2:
+            committed[pt_enterprise[i]] += 1
+            if not revised[i]:
+                others[pt_enterprise[i]] += 1
+    s, e = pt_school[rows], pt_enterprise[rows]
+    deep_full = np.empty(n, dtype=np.bool_)
+    for j in range(n):
+        own = 1 if max(pt_depth[rows[j]], pt_target[rows[j]]) >= 2 else 0
+        deep_full[j] = committed[e[j]] - own >= deep_cap[e[j]]
+    u = enterprise_alternatives(s, e, pt_depth[rows], deep_full, fit_by_industry, industry,
+                                value_scale, retained, school_quality, risk, cost, yield_by_rung,
+                                aware, esc)
+    choice = logit_rows(u, temperature, rng)
+    # Imitation: copy the latest choice of a random peer, if open to it.
+    imitate = rng.random(n)
+    n_im = 0
+    for j in range(n):
+        if imitate[j] < imitation_prob:
+            n_im += 1
+    if n_im:
+        idx = np.empty(n_im, dtype=np.int64)
+        k = 0
+        for j in range(n):
+            if imitate[j] < imitation_prob:
+                idx[k] = j
+                k += 1
+        peer = peer_of(e[idx], peer_indptr, peer_indices, rng)
+        for k in range(n_im):
+            if peer[k] >= 0:
+                copied = last_choice[peer[k]]
+                if copied >= 0 and np.isfinite(u[idx[k], copied]):
+                    choice[idx[k]] = copied
+    choice = within_deep_capacity(e, choice, others, deep_cap, rng, scratch)
+    for j in range(n):
+        r = rows[j]
+        c = choice[j]
+        pt_target[r] = _INVEST[c]
+        pt_report[r] = _REPORT[c]
+        pt_false[r] = _REPORT[c] > _INVEST[c]
+        last_choice[e[j]] = c
+    b = pt_broker[rows]
+    pt_target_school[rows] = logit_rows(
+        school_alternatives(s, e, b, fit_by_industry, industry, teacher_capacity,
+                            acting_awareness, school_quality, outcome_credit, school_cost, ssc),
+        temperature, rng)
