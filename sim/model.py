@@ -721,41 +721,29 @@ class CooperationModel(mesa.Model):
         p, pt = self.p, self.partnerships
         if len(pt) == 0:
             return
-        before = pt.depth.copy()
-        target = np.minimum(pt.target_enterprise, pt.target_school)
-        wants_up = target > pt.depth
-        # Deepening is the partners' own business: a rung up when both invest for it.
-        pt.depth[wants_up] += 1
-        slides = (target < pt.depth) & (self.rng.random(len(pt)) < p.decay_prob_per_step)
-        pt.depth[slides] -= 1
-        pt.steps_at_none = np.where(pt.depth == Depth.NONE, pt.steps_at_none + 1, 0)
-
-        pt.misreporting = pt.false_report & (pt.report > pt.depth) & (pt.depth >= Depth.FORM)
-        # What the firm files is paid (once certified); what government reads of it, for
-        # monitoring and for picking audits, comes through noise.
-        pt.filed = np.where(pt.misreporting, pt.report, pt.depth)
-        pt.reported = reporting.observe(pt.filed, p.reporting_noise, self.rng)
-        # A claim on a rung above the certified one waits for government to certify it.
-        pt.certified = np.minimum(pt.certified, np.maximum(pt.filed, Depth.FORM))
-        claims = self._claims_incentives(pt.enterprise) & (pt.filed > pt.certified)
-        pt.stages_left[~claims] = 0
-        filing = claims & (pt.stages_left == 0)
-        pt.stages_left[filing] = 1
-        pt.signers_left[filing] = _NOT_TAKEN_UP
-        pt.filed_at[filing] = self._step_no
-        approved = self._process_applications()
-        pt.certified[approved] = pt.filed[approved]
-        delays = self._step_no + 1 - pt.filed_at[approved]  # filed and cleared same step = 1
-        n_approved = np.count_nonzero(approved)
-        self._recent_delays.append((float(np.add.reduce(delays)), n_approved))
+        # Rungs move, reports are filed and read through noise, claims above the certified
+        # rung wait for approval, and applications move (compiled: kernels.move).
+        has_departments = len(self.departments) > 0
+        n_approved, delay_sum = kernels.move(
+            pt.depth, pt.target_enterprise, pt.target_school, pt.steps_at_none, pt.false_report,
+            pt.report, pt.misreporting, pt.filed, pt.reported, pt.certified, pt.stages_left,
+            pt.signers_left, pt.filed_at, pt.handler, pt.enterprise, pt.given_depth,
+            self.ent_aware, bool(self._on_offer), p.decay_prob_per_step, p.reporting_noise,
+            self._step_no,
+            np.ascontiguousarray(self.dept_takeup[:, APPROVE]) if has_departments else np.zeros(0),
+            self._capacity_left, self._all_signers, self.dept_lead is None,
+            np.ascontiguousarray(self.dept_held[:, APPROVE]), self.sign_offs_needed,
+            coordination.sign_off_prob(p.approval_stage_prob_per_step,
+                                       self.acting_awareness[self.sign_offs_needed],
+                                       p.sign_off_routine_share),
+            self.dept_signed, has_departments, self.rng)
+        self._recent_delays.append((float(delay_sum), n_approved))
         if n_approved:
             # Enterprises learn how long certification takes (exponential smoothing).
             w = p.delay_learning_rate
-            self.expected_delay = (1 - w) * self.expected_delay + w * float(delays.mean())
+            self.expected_delay = (1 - w) * self.expected_delay + w * (delay_sum / n_approved)
 
         dissolve = pt.steps_at_none >= p.dissolve_after_steps
-        if self._given_edges:
-            pt.given_depth &= pt.depth == before
         self._network_stale = True
         n_dissolved = int(np.count_nonzero(dissolve))
         flows["partnerships_dissolved"] = float(n_dissolved)

@@ -437,3 +437,100 @@ def revise(existing, revision_prob, imitation_prob, pt_school, pt_enterprise, pt
         school_alternatives(s, e, b, fit_by_industry, industry, teacher_capacity,
                             acting_awareness, school_quality, outcome_credit, school_cost, ssc),
         temperature, rng)
+
+
+@njit(cache=True)
+def move(depth, target_enterprise, target_school, steps_at_none, false_report, report,
+         misreporting, filed, reported, certified, stages_left, signers_left, filed_at, handler,
+         enterprise, given_depth, aware, on_offer, decay_prob, noise, step_no, approve_takeup,
+         capacity_left, all_signers, pays_own, approve_held, sign_offs, sign_prob, dept_signed,
+         has_departments, rng):
+    """model._partnerships_move up to the approvals: rungs move, reports are filed and read.
+
+    Changes the partnership arrays in place (as the numpy step reassigned
+    them). Returns (number approved, sum of their delays in steps).
+    """
+    n = depth.size
+    slide = rng.random(n)
+    for i in range(n):
+        before = depth[i]
+        target = min(target_enterprise[i], target_school[i])
+        if target > depth[i]:
+            depth[i] += 1   # deepening is the partners' own business
+        if target < depth[i] and slide[i] < decay_prob:
+            depth[i] -= 1
+        given_depth[i] = given_depth[i] and depth[i] == before
+        steps_at_none[i] = steps_at_none[i] + 1 if depth[i] == 0 else 0
+        misreporting[i] = false_report[i] and report[i] > depth[i] and depth[i] >= 1
+        filed[i] = report[i] if misreporting[i] else depth[i]
+    off = rng.random(n)
+    direction = rng.random(n)
+    for i in range(n):
+        shift = (1 if off[i] < noise else 0) * (-1 if direction[i] < 0.5 else 1)
+        reported[i] = min(max(filed[i] + shift, 0), 3)
+        certified[i] = min(certified[i], max(filed[i], 1))
+        if not (aware[enterprise[i]] and on_offer and filed[i] > certified[i]):
+            stages_left[i] = 0
+        elif stages_left[i] == 0:
+            stages_left[i] = 1
+            signers_left[i] = -1   # not taken up yet
+            filed_at[i] = step_no
+    approved = _process_applications(stages_left, signers_left, handler, approve_takeup,
+                                     capacity_left, all_signers, pays_own, approve_held, sign_offs,
+                                     sign_prob, dept_signed, has_departments, rng)
+    n_approved = 0
+    delay_sum = 0
+    for i in range(n):
+        if approved[i]:
+            certified[i] = filed[i]
+            delay_sum += step_no + 1 - filed_at[i]   # filed and cleared the same step = 1
+            n_approved += 1
+    return n_approved, delay_sum
+
+
+@njit(cache=True)
+def _process_applications(stages_left, signers_left, handler, approve_takeup, capacity_left,
+                          all_signers, pays_own, approve_held, sign_offs, sign_prob, dept_signed,
+                          has_departments, rng):
+    """model._process_applications: take-up, then the sign-offs; the rows that cleared."""
+    n = stages_left.size
+    approved = np.zeros(n, dtype=np.bool_)
+    pending = stages_left > 0
+    if not has_departments:
+        for i in range(n):
+            if pending[i]:
+                approved[i] = True
+                stages_left[i] = 0
+        return approved
+    if not pending.any():
+        return approved   # no file to take up or sign: nothing is drawn
+    waiting = (pending & (signers_left == -1)).nonzero()[0]
+    taker = assign_tasks(waiting.size, approve_takeup, capacity_left, rng)
+    signing = pending & (signers_left > 0)
+    for j in range(waiting.size):
+        if taker[j] >= 0:
+            r = waiting[j]
+            signers_left[r] = all_signers
+            signing[r] = False   # taken up this month: signatures from next month
+            if pays_own and approve_held[taker[j]]:
+                handler[r] = taker[j]   # the department that takes it up pays, if it pays at all
+    for k in range(sign_offs.size):
+        dep = sign_offs[k]
+        bit = np.int64(1) << dep
+        rows = (signing & ((signers_left & bit) > 0)).nonzero()[0]
+        if rows.size == 0:
+            continue
+        draws = rng.random(rows.size)
+        room = int(max(0.0, capacity_left[dep]))
+        cleared = 0
+        for j in range(rows.size):
+            if draws[j] < sign_prob[k] and cleared < room:
+                signers_left[rows[j]] &= ~bit
+                cleared += 1
+        capacity_left[dep] -= cleared
+        dept_signed[dep] += cleared
+    for i in range(n):
+        if pending[i] and signers_left[i] == 0:
+            approved[i] = True
+            stages_left[i] = 0
+    return approved
