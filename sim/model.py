@@ -37,7 +37,6 @@ from sim import outputs
 from sim.agents import Department, Enterprise, School
 from sim.depth import Depth
 from sim.mechanisms import (
-    assessment,
     coordination,
     departments,
     enterprise_payoff,
@@ -46,7 +45,6 @@ from sim.mechanisms import (
     planning,
     poaching,
     regulation,
-    reporting,
     service,
 )
 from sim.mechanisms.departments import APPROVE, AUDIT, BROKER
@@ -64,10 +62,6 @@ from sim.partnerships import PairIndex, Partnerships
 
 #: A step is a month: every per-step quantity in the parameters is monthly.
 STEPS_PER_YEAR = 12
-#: The honest alternative of each rung (index into ALTERNATIVES).
-HONEST = np.arange(4)
-#: Alternatives that invest in practice or content (need a trainee place).
-_DEEP_INVEST = (INVEST >= Depth.PRACTICE)[None, :]
 #: ``signers_left`` of an application no department has taken up yet.
 _NOT_TAKEN_UP = -1
 
@@ -479,22 +473,16 @@ class CooperationModel(mesa.Model):
         n_s, n_e = len(self.schools), len(self.enterprises)
         if n_s == 0 or n_e == 0:
             return
-        have = np.bincount(pt.school, minlength=n_s)
         # What one more agreement is worth to each school: the count credit while
-        # below the quota plus the outcomes its partnerships bring on average.
-        outcome_sum = np.bincount(pt.school, weights=self.outcome_by_rung[pt.depth], minlength=n_s)
-        expected_outcome = np.where(have > 0, outcome_sum / np.maximum(have, 1),
-                                    self.outcome_by_rung[Depth.PRACTICE])
+        # below the quota plus the outcomes its partnerships bring on average; outcomes
+        # need students, so a new partner adds them only from the intake its partners
+        # do not already want (assessment.agreement_value, compiled: kernels.school_worth).
         quality = self.fit_by_industry.mean(axis=1) * self._quality_of_school
-        # Outcomes need students: a new partner adds them only from the intake its
-        # partners do not already want.
-        wanted = np.bincount(pt.school, weights=self._students_wanted(), minlength=n_s)
-        spare = np.minimum(np.maximum(1.0 - wanted / np.maximum(self.school_intake, 1), 0.0), 1.0)
-        value = assessment.agreement_value(p.assessment_outcome_weight,
-                                           (have < p.target_partnerships_per_school).astype(float),
-                                           expected_outcome * quality * spare,
-                                           p.school_placement_value)
-        worth = value - self.school_cost_by_rung[Depth.FORM]
+        worth = kernels.school_worth(pt.school, pt.depth, self._students_wanted(), n_s,
+                                     self.outcome_by_rung, quality, self.school_intake,
+                                     p.target_partnerships_per_school, p.assessment_outcome_weight,
+                                     p.school_placement_value,
+                                     float(self.school_cost_by_rung[Depth.FORM]))
         takeup = (np.ascontiguousarray(self.dept_takeup[:, BROKER]) if len(self.departments)
                   else np.zeros(0))
         schools, firms, broker = kernels.propose(
@@ -524,38 +512,17 @@ class CooperationModel(mesa.Model):
             self.dept_brokered += np.bincount(b[by], minlength=len(self.dept_brokered))
             self._service_log.append((b[by], e[by]))
 
-    def _claims_incentives(self, firms: np.ndarray) -> np.ndarray:
-        """Firms that would claim a subsidy or tax offset on a deeper rung (aware, and one is on offer)."""
-        return self.ent_aware[firms] & self._on_offer
-
     def _deep_commitments(self) -> np.ndarray:
         """Practice or content partnerships each firm is in or invests for."""
         pt = self.partnerships
         deep = np.maximum(pt.depth, pt.target_enterprise) >= Depth.PRACTICE
         return np.bincount(pt.enterprise[deep], minlength=len(self.enterprises))
 
-    def _school_quality(self, schools: np.ndarray) -> np.ndarray:
-        return self._quality_of_school[schools]
-
     def _set_teacher_capacity(self, capacity: np.ndarray) -> None:
         """Teachers' practical capacity, and the training quality it gives each school."""
         self.school_teacher_capacity = capacity
         floor = self.p.school_quality_floor
         self._quality_of_school = floor + (1.0 - floor) * capacity
-
-    def _incentive_weights(self, depth: np.ndarray, expected_delay: float | None = None
-                           ) -> tuple[np.ndarray, np.ndarray]:
-        """Weights (n, 4) of the subsidy and the tax offset claimed on each rung.
-
-        Credibility, last year's budget payout (subsidy only) and, for a rung
-        above the current depth, the approval-delay discount: the claim is
-        paid only once the application clears.
-        """
-        upgrade = np.arange(4)[None, :] > depth[:, None]
-        waited = self.expected_delay if expected_delay is None else expected_delay
-        delay = np.where(upgrade, coordination.incentive_discount(waited, STEPS_PER_YEAR), 1.0)
-        tax_weight = self.credibility * delay
-        return tax_weight * self.payout_ratio, tax_weight
 
     def _enterprise_inputs(self, expected_delay: float | None = None) -> tuple:
         """Arrays and scalars of the firm's payoff (kernels.enterprise_alternatives), read now.
@@ -622,56 +589,6 @@ class CooperationModel(mesa.Model):
                        pt.false_report, pt.broker, self.ent_last_choice, self.ent_deep_cap,
                        peers.indptr, peers.indices, *self._enterprise_inputs(),
                        *self._school_inputs(), p.choice_temperature, self.rng, self._scratch)
-
-    def _within_deep_capacity(self, firms: np.ndarray, chosen: np.ndarray,
-                              held: np.ndarray) -> np.ndarray:
-        """Where this month's choices would overfill a firm's trainee places, keep a random few.
-
-        ``held`` is the deep commitments each firm has outside these choices;
-        the choices over capacity fall back to honest form.
-        """
-        wants_deep = (INVEST[chosen] >= Depth.PRACTICE).nonzero()[0]
-        out = chosen.copy()
-        over = self._over_capacity(firms[wants_deep], held, self.ent_deep_cap)
-        out[wants_deep[over]] = HONEST[Depth.FORM]
-        return out
-
-    def _over_capacity(self, firms: np.ndarray, held: np.ndarray, cap: np.ndarray) -> np.ndarray:
-        """Which of this month's requests (one per entry of ``firms``) a firm has no room for.
-
-        Requests to the same firm are served in random order until ``held`` plus
-        those served reaches its ``cap``.
-        """
-        over = np.zeros(firms.size, dtype=bool)
-        if firms.size == 0:
-            return over
-        # Requests per firm asked (sorted runs: the cost grows with requests, not firms).
-        ranked = np.sort(firms)
-        last = np.ones(ranked.size, dtype=bool)
-        last[:-1] = ranked[1:] != ranked[:-1]
-        ends = last.nonzero()[0]
-        asked = ranked[ends]
-        counts = ends + 1
-        counts[1:] -= ends[:-1] + 1
-        if not (held[asked] + counts > cap[asked]).any():
-            return over  # room for every request: nothing to ration
-        order = self.rng.permutation(firms.size)
-        sort = np.argsort(firms[order], kind="stable")
-        ranked = firms[order][sort]
-        first = np.ones(ranked.size, dtype=bool)
-        first[1:] = ranked[1:] != ranked[:-1]
-        position = np.arange(ranked.size)
-        rank = position - np.maximum.accumulate(np.where(first, position, 0))
-        over[order[sort]] = held[ranked] + rank >= cap[ranked]
-        return over
-
-    def _random_peer(self, firms: np.ndarray) -> np.ndarray:
-        """A random peer of each firm, -1 where it has none."""
-        indptr, indices = self.population.peers.indptr, self.population.peers.indices
-        degree = indptr[firms + 1] - indptr[firms]
-        pick = (self.rng.random(firms.size) * np.maximum(degree, 1)).astype(np.int64)
-        return np.where(degree > 0, indices[np.minimum(indptr[firms] + pick, len(indices) - 1)]
-                        if len(indices) else -1, -1)
 
     # -- 4. approvals and movement on the ladder ------------------------------
     def _process_applications(self) -> np.ndarray:
@@ -759,31 +676,32 @@ class CooperationModel(mesa.Model):
     def _update_fit(self) -> None:
         """Fit = relevance of majors to the industry x the school's capacity to supply it."""
         pt = self.partnerships
-        self.fit_by_industry = self.relevance * planning.supply_adequacy(
-            self.school_majors, self.school_intake, pt.school, self.ent_industry[pt.enterprise],
-            self._students_wanted())
+        self.fit_by_industry = kernels.fit_by_industry(
+            self.relevance, self.school_majors, self.school_intake, pt.school, pt.enterprise,
+            self.ent_industry, self._students_wanted())
 
     def _students_wanted(self) -> np.ndarray:
         """Students per year each partnership wants, at the rung it is at or heading to."""
         pt = self.partnerships
-        rung = np.maximum(pt.depth, np.minimum(pt.target_enterprise, pt.target_school))
-        return self.placements_by_rung[rung] * self.ent_value_scale[pt.enterprise]
+        return kernels.students_wanted(pt.depth, pt.target_enterprise, pt.target_school,
+                                       pt.enterprise, self.placements_by_rung, self.ent_value_scale)
 
     def _update_retention(self) -> None:
         pt = self.partnerships
-        training = np.zeros(len(self.enterprises))
-        training[pt.enterprise[pt.depth >= Depth.PRACTICE]] = 1.0
         peers = self.population.peers
         if self._training is None:
+            training = np.zeros(len(self.enterprises))
+            training[pt.enterprise[pt.depth >= Depth.PRACTICE]] = 1.0
             self._free_riders = poaching.free_riders(peers, training)
             firms = slice(None)
         else:
-            # Only the peers of firms that started or stopped training see a change.
-            changed = (training != self._training).nonzero()[0]
-            if changed.size == 0:
+            # Only the peers of firms that started or stopped training see a change
+            # (poaching.update_free_riders, compiled: kernels.training_changes).
+            training, firms = kernels.training_changes(
+                pt.enterprise, pt.depth, self._training, self._free_riders, peers.indptr,
+                peers.indices, peers.data, self._scratch)
+            if firms.size == 0:
                 return
-            firms = poaching.update_free_riders(self._free_riders, peers, changed,
-                                                self._training[changed] - training[changed])
         self._training = training
         self._retained_mean = None  # recomputed when next reported
         self.ent_loss[firms] = poaching.loss_from_free_riders(self._free_riders[firms],
@@ -937,18 +855,6 @@ class TallyCollector(mesa.DataCollector):
             self._agenttype_records[model.time] = {
                 agent_type: list(self._record_agenttype(model, agent_type))
                 for agent_type in self.agenttype_reporters}
-
-
-def _first_occurrence(keys: np.ndarray, taken: PairIndex) -> np.ndarray:
-    """True at the first occurrence of each key not already ``taken``."""
-    order = np.argsort(keys, kind="stable")
-    ranked = keys[order]
-    first = np.ones(keys.size, dtype=bool)
-    first[1:] = ranked[1:] != ranked[:-1]
-    new = np.zeros(keys.size, dtype=bool)
-    new[order[first]] = True
-    new &= ~taken.contains(keys)
-    return new
 
 
 def _shift_by_rank(mean: float, rank: np.ndarray, spread: float) -> np.ndarray:

@@ -534,3 +534,97 @@ def _process_applications(stages_left, signers_left, handler, approve_takeup, ca
             approved[i] = True
             stages_left[i] = 0
     return approved
+
+
+@njit(cache=True)
+def students_wanted(pt_depth, pt_target_enterprise, pt_target_school, pt_enterprise,
+                    placements_by_rung, value_scale):
+    """model._students_wanted: students a year each partnership wants, at its rung or the one it heads to."""
+    n = pt_depth.size
+    out = np.empty(n)
+    for i in range(n):
+        rung = max(pt_depth[i], min(pt_target_enterprise[i], pt_target_school[i]))
+        out[i] = placements_by_rung[rung] * value_scale[pt_enterprise[i]]
+    return out
+
+
+@njit(cache=True)
+def fit_by_industry(relevance, majors, intake, pt_school, pt_enterprise, industry, wanted_by_row):
+    """Relevance x planning.supply_adequacy: fit of each school to each industry."""
+    n_s, n_k = majors.shape
+    wanted = np.zeros((n_s, n_k))
+    for i in range(pt_school.size):
+        wanted[pt_school[i], industry[pt_enterprise[i]]] += wanted_by_row[i]
+    fit = np.empty((n_s, n_k))
+    for s in range(n_s):
+        for k in range(n_k):
+            w = wanted[s, k]
+            if w > 0:
+                adequacy = min(1.0, intake[s] * majors[s, k] / max(w, 1e-9))
+            else:
+                adequacy = 1.0
+            fit[s, k] = relevance[s, k] * adequacy
+    return fit
+
+
+@njit(cache=True)
+def school_worth(pt_school, pt_depth, wanted_by_row, n_schools, outcome_by_rung, quality, intake,
+                 quota, outcome_weight, placement_value, form_cost):
+    """What one more agreement is worth to each school, less its cost at form (model._schools_search).
+
+    The count credit while below the quota plus the outcomes its partnerships
+    bring on average, times quality and the share of its intake still free.
+    """
+    have = np.zeros(n_schools, dtype=np.int64)
+    outcome_sum = np.zeros(n_schools)
+    wanted = np.zeros(n_schools)
+    for i in range(pt_school.size):
+        s = pt_school[i]
+        have[s] += 1
+        outcome_sum[s] += outcome_by_rung[pt_depth[i]]
+        wanted[s] += wanted_by_row[i]
+    worth = np.empty(n_schools)
+    for s in range(n_schools):
+        expected = outcome_sum[s] / max(have[s], 1) if have[s] > 0 else outcome_by_rung[2]
+        spare = min(max(1.0 - wanted[s] / max(intake[s], 1), 0.0), 1.0)
+        below = 1.0 if have[s] < quota else 0.0
+        worth[s] = ((1.0 - outcome_weight) * below
+                    + (outcome_weight + placement_value) * (expected * quality[s] * spare)) - form_cost
+    return worth
+
+
+@njit(cache=True)
+def training_changes(pt_enterprise, pt_depth, training, free_riders, indptr, indices, data,
+                     scratch):
+    """Firms now training (a partnership at practice or deeper), and the free-rider counts updated.
+
+    ``free_riders`` (non-training peers of each firm, a sum of whole tie
+    weights) is updated in place for the firms that started or stopped
+    training. Returns (the new training array, the firms whose count may have
+    changed: the peers of those firms), as poaching.update_free_riders.
+    """
+    n = training.size
+    now = np.zeros(n)
+    for i in range(pt_enterprise.size):
+        if pt_depth[i] >= 2:
+            now[pt_enterprise[i]] = 1.0
+    touched = np.empty(0, dtype=np.int64)
+    n_touched = 0
+    for f in range(n):
+        if now[f] != training[f]:
+            stopped = training[f] - now[f]
+            for j in range(indptr[f], indptr[f + 1]):
+                g = indices[j]
+                free_riders[g] += data[j] * stopped
+                if scratch[g] == 0:
+                    scratch[g] = 1
+                    if n_touched == touched.size:
+                        grown = np.empty(max(16, 2 * touched.size), dtype=np.int64)
+                        grown[:n_touched] = touched[:n_touched]
+                        touched = grown
+                    touched[n_touched] = g
+                    n_touched += 1
+    touched = touched[:n_touched].copy()
+    for g in touched:
+        scratch[g] = 0
+    return now, touched
