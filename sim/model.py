@@ -485,17 +485,16 @@ class CooperationModel(mesa.Model):
                                      float(self.school_cost_by_rung[Depth.FORM]))
         takeup = (np.ascontiguousarray(self.dept_takeup[:, BROKER]) if len(self.departments)
                   else np.zeros(0))
-        schools, firms, broker = kernels.propose(
+        # Attempts, brokering, candidates, then the firms' answers (compiled: kernels.search).
+        fit_by_industry, industry, *firm_inputs = self._enterprise_inputs()
+        schools, firms, broker, rows, alt, school_choice, declined = kernels.search(
             worth, p.search_attempts_per_step, p.partner_search_cost, takeup, self._capacity_left,
-            self.fit_by_industry, self.ent_industry, p.partner_info_noise, p.broker_shortlist,
-            p.own_shortlist, self.rng)
+            p.partner_info_noise, p.broker_shortlist, p.own_shortlist, *self._paired.lookup(),
+            pt.enterprise, pt.depth, pt.target_enterprise, self.ent_agreement_cap,
+            self.ent_deep_cap, fit_by_industry, industry, *firm_inputs, *self._school_inputs(),
+            p.choice_temperature, self.rng, self._scratch)
         if schools.size == 0:
             return
-        taken = self._paired.contains(schools * n_e + firms)
-        rows, alt, school_choice, declined = kernels.respond(
-            schools, firms, broker, taken, pt.enterprise, pt.depth, pt.target_enterprise,
-            self.ent_agreement_cap, self.ent_deep_cap, *self._enterprise_inputs(),
-            *self._school_inputs(), p.choice_temperature, self.rng, self._scratch)
         flows["proposals_declined"] = float(declined)
         s, e, b = schools[rows], firms[rows], broker[rows]
         if s.size == 0:

@@ -286,6 +286,15 @@ def propose(worth, attempts_per_step, search_cost, broker_takeup, capacity_left,
 
 
 @njit(cache=True)
+def is_paired(key, table, sorted_keys):
+    """Whether a pair key holds a partnership (sim.partnerships.PairIndex.lookup)."""
+    if table.size:
+        return table[key]
+    pos = np.searchsorted(sorted_keys, key)
+    return pos < sorted_keys.size and sorted_keys[pos] == key
+
+
+@njit(cache=True)
 def first_new(keys, taken):
     """True at the first occurrence of each key that is not ``taken`` (model._first_occurrence)."""
     order = np.argsort(keys, kind="mergesort")
@@ -312,7 +321,7 @@ def peer_of(firms, indptr, indices, rng):
 
 
 @njit(cache=True)
-def respond(schools, firms, broker, taken, pt_enterprise, pt_depth, pt_target, agreement_cap,
+def respond(schools, firms, broker, table, sorted_keys, pt_enterprise, pt_depth, pt_target, agreement_cap,
             deep_cap, fit_by_industry, industry, value_scale, retained, school_quality, risk, cost,
             yield_by_rung, aware, esc, teacher_capacity, acting_awareness, outcome_credit,
             school_cost, ssc, temperature, rng, scratch):
@@ -323,7 +332,11 @@ def respond(schools, firms, broker, taken, pt_enterprise, pt_depth, pt_target, a
     school's rung. Returns (accepted rows, the firm's alternative and the
     school's rung of each accepted row, proposals declined).
     """
-    new = first_new(schools * industry.size + firms, taken)
+    keys = schools * industry.size + firms
+    taken = np.empty(keys.size, dtype=np.bool_)
+    for i in range(keys.size):
+        taken[i] = is_paired(keys[i], table, sorted_keys)
+    new = first_new(keys, taken)
     held, committed = firm_loads(pt_enterprise, pt_depth, pt_target, industry.size)
     candidates = new.nonzero()[0]
     over = over_capacity(firms[candidates], held, agreement_cap, rng, scratch)
@@ -628,3 +641,24 @@ def training_changes(pt_enterprise, pt_depth, training, free_riders, indptr, ind
     for g in touched:
         scratch[g] = 0
     return now, touched
+
+
+@njit(cache=True)
+def search(worth, attempts_per_step, search_cost, broker_takeup, capacity_left, info_noise,
+           broker_shortlist, own_shortlist, table, sorted_keys, pt_enterprise, pt_depth, pt_target,
+           agreement_cap, deep_cap, fit_by_industry, industry, value_scale, retained,
+           school_quality, risk, cost, yield_by_rung, aware, esc, teacher_capacity,
+           acting_awareness, outcome_credit, school_cost, ssc, temperature, rng, scratch):
+    """One month of partner search: :func:`propose`, then :func:`respond`.
+
+    Returns (schools, firms, broker of the attempts made, then respond's results).
+    """
+    schools, firms, broker = propose(worth, attempts_per_step, search_cost, broker_takeup,
+                                     capacity_left, fit_by_industry, industry, info_noise,
+                                     broker_shortlist, own_shortlist, rng)
+    rows, alt, school_choice, declined = respond(
+        schools, firms, broker, table, sorted_keys, pt_enterprise, pt_depth, pt_target,
+        agreement_cap, deep_cap, fit_by_industry, industry, value_scale, retained, school_quality,
+        risk, cost, yield_by_rung, aware, esc, teacher_capacity, acting_awareness, outcome_credit,
+        school_cost, ssc, temperature, rng, scratch)
+    return schools, firms, broker, rows, alt, school_choice, declined
