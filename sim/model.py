@@ -446,8 +446,8 @@ class CooperationModel(mesa.Model):
         audited = np.zeros(len(pt), dtype=bool)
         if mandated == 0 or len(self.departments) == 0:
             return audited
-        doer = departments.assign_tasks(mandated, self.dept_takeup[:, AUDIT], self._capacity_left,
-                                        self.rng)
+        doer = kernels.assign_tasks(mandated, np.ascontiguousarray(self.dept_takeup[:, AUDIT]),
+                                    self._capacity_left, self.rng)
         for dep, n in enumerate(np.bincount(doer[doer >= 0], minlength=len(self.departments))):
             if n == 0:
                 continue
