@@ -32,6 +32,7 @@ CASES = {
                        "department_capacity_per_step": 2.0, "subsidy_budget_per_year": 100.0},
     "noisy_reporting": {**FULL, "coordination_body": False, "reporting_noise": 0.3},
     "small": {"n_schools": 3, "n_enterprises": 60, "n_departments": 2, **FULL},
+    "few_peers": {**FULL, "peer_degree": 0.5, "n_departments": 1},
 }
 SEEDS = [0, 1, 2]
 STEPS = 120

@@ -353,8 +353,7 @@ class CooperationModel(mesa.Model):
         self._departments_act(flows)
         existing = len(self.partnerships)  # signed before this month's search
         self._schools_search(flows)
-        self._partners_revise(existing)
-        self._partnerships_move(flows)
+        self._revise_and_move(existing, flows)
         if self._step_no % STEPS_PER_YEAR == 0:
             self._year_end()
         self._tally_state(flows)
@@ -572,94 +571,47 @@ class CooperationModel(mesa.Model):
         return kernels.school_alternatives(schools, firms, broker, fit_by_industry, industry,
                                            capacity, acting, quality, credit, cost, scalars)
 
-    # -- 3. revision of investment and reporting -----------------------------
-    def _partners_revise(self, existing: int) -> None:
-        """Revisit investment and reporting of partnerships older than this month.
+    # -- 3-4. revision, movement on the ladder, approvals ---------------------
+    def _revise_and_move(self, existing: int, flows: dict[str, float]) -> None:
+        """Revise partnerships older than this month, move them on the ladder, process approvals.
 
-        Each revised firm re-chooses (logit), copies a random peer's latest
-        choice with ``imitation_prob`` if that choice is open to it, within its
-        trainee places; its school re-chooses its rung (compiled:
-        :func:`sim.mechanisms.kernels.revise`).
+        Revision: each revised firm re-chooses investment and report (logit),
+        copies a random peer's latest choice with ``imitation_prob`` if that
+        choice is open to it, within its trainee places; its school re-chooses
+        its rung. Then rungs move (up when both invest for it, down by decay),
+        reports are filed and read through noise, claims above the certified
+        rung wait for approval, applications are taken up and signed, and
+        partnerships long at none dissolve. Compiled:
+        :func:`sim.mechanisms.kernels.revise_and_move`; parameters are read
+        from ``self.p`` here, at every step.
         """
-        p, pt = self.p, self.partnerships
-        peers = self.population.peers
-        kernels.revise(existing, p.revision_prob_per_step, p.imitation_prob, pt.school,
-                       pt.enterprise, pt.depth, pt.target_enterprise, pt.target_school, pt.report,
-                       pt.false_report, pt.broker, self.ent_last_choice, self.ent_deep_cap,
-                       peers.indptr, peers.indices, *self._enterprise_inputs(),
-                       *self._school_inputs(), p.choice_temperature, self.rng, self._scratch)
-
-    # -- 4. approvals and movement on the ladder ------------------------------
-    def _process_applications(self) -> np.ndarray:
-        """One month of approvals; returns the rows whose upgrade cleared.
-
-        An application first waits to be taken up by a holder of the approval
-        function, then needs the sign-off of every department in
-        ``sign_offs_needed``, consulted in parallel; both use the departments'
-        monthly capacity.
-        """
-        pt, p = self.partnerships, self.p
-        approved = np.zeros(len(pt), dtype=bool)
-        pending = pt.stages_left > 0
-        if len(self.departments) == 0:
-            approved[pending] = True
-            pt.stages_left[approved] = 0
-            return approved
-        if not pending.any():
-            return approved  # no file to take up or sign: nothing is drawn
-        waiting = (pending & (pt.signers_left == _NOT_TAKEN_UP)).nonzero()[0]
-        taker = departments.assign_tasks(waiting.size, self.dept_takeup[:, APPROVE],
-                                         self._capacity_left, self.rng)
-        taken = waiting[taker >= 0]
-        pt.signers_left[taken] = self._all_signers
-        if self.dept_lead is None:
-            # The department that takes the file up pays its subsidy if it pays at all.
-            pays = self.dept_held[taker[taker >= 0], APPROVE]
-            pt.handler[taken[pays]] = taker[taker >= 0][pays]
-        signing = pending & (pt.signers_left > 0)
-        signing[taken] = False  # taken up this month: signatures from next month
-        for dep in self.sign_offs_needed:
-            bit = np.int64(1) << dep
-            rows = (signing & ((pt.signers_left & bit) > 0)).nonzero()[0]
-            if rows.size == 0:
-                continue
-            clears = rows[self.rng.random(rows.size) < coordination.sign_off_prob(
-                p.approval_stage_prob_per_step, self.acting_awareness[dep], p.sign_off_routine_share)]
-            clears = clears[:int(max(0, self._capacity_left[dep]))]
-            self._capacity_left[dep] -= clears.size
-            self.dept_signed[dep] += clears.size
-            pt.signers_left[clears] &= ~bit
-        approved = pending & (pt.signers_left == 0)
-        pt.stages_left[approved] = 0
-        return approved
-
-    def _partnerships_move(self, flows: dict[str, float]) -> None:
         p, pt = self.p, self.partnerships
         if len(pt) == 0:
             return
-        # Rungs move, reports are filed and read through noise, claims above the certified
-        # rung wait for approval, and applications move (compiled: kernels.move).
+        peers = self.population.peers
         has_departments = len(self.departments) > 0
-        n_approved, delay_sum = kernels.move(
-            pt.depth, pt.target_enterprise, pt.target_school, pt.steps_at_none, pt.false_report,
-            pt.report, pt.misreporting, pt.filed, pt.reported, pt.certified, pt.stages_left,
-            pt.signers_left, pt.filed_at, pt.handler, pt.enterprise, pt.given_depth,
-            self.ent_aware, bool(self._on_offer), p.decay_prob_per_step, p.reporting_noise,
-            self._step_no,
+        n_approved, delay_sum, dissolve, training, touched, fit = kernels.revise_and_move(
+            existing, p.revision_prob_per_step, p.imitation_prob, pt.school, pt.enterprise,
+            pt.depth, pt.target_enterprise, pt.target_school, pt.report, pt.false_report, pt.broker,
+            self.ent_last_choice, self.ent_deep_cap, peers.indptr, peers.indices,
+            *self._enterprise_inputs(), *self._school_inputs(), p.choice_temperature,
+            pt.steps_at_none, pt.misreporting, pt.filed, pt.reported, pt.certified, pt.stages_left,
+            pt.signers_left, pt.filed_at, pt.handler, pt.given_depth, bool(self._on_offer),
+            p.decay_prob_per_step, p.reporting_noise, self._step_no,
             np.ascontiguousarray(self.dept_takeup[:, APPROVE]) if has_departments else np.zeros(0),
             self._capacity_left, self._all_signers, self.dept_lead is None,
             np.ascontiguousarray(self.dept_held[:, APPROVE]), self.sign_offs_needed,
             coordination.sign_off_prob(p.approval_stage_prob_per_step,
                                        self.acting_awareness[self.sign_offs_needed],
                                        p.sign_off_routine_share),
-            self.dept_signed, has_departments, self.rng)
+            self.dept_signed, has_departments, p.dissolve_after_steps, self._training,
+            self._free_riders, peers.data, self.relevance, self.school_majors, self.school_intake,
+            self.placements_by_rung, self.rng, self._scratch)
         self._recent_delays.append((float(delay_sum), n_approved))
         if n_approved:
             # Enterprises learn how long certification takes (exponential smoothing).
             w = p.delay_learning_rate
             self.expected_delay = (1 - w) * self.expected_delay + w * (delay_sum / n_approved)
-
-        dissolve = pt.steps_at_none >= p.dissolve_after_steps
         self._network_stale = True
         n_dissolved = int(np.count_nonzero(dissolve))
         flows["partnerships_dissolved"] = float(n_dissolved)
@@ -669,13 +621,13 @@ class CooperationModel(mesa.Model):
             self._paired.remove(gone)
             self._dissolved_log.append(gone)
             pt.keep(~dissolve)
-        self._update_retention()
-        self._update_fit()
+        self._set_retention(training, touched)
+        self.fit_by_industry = fit
 
     def _update_fit(self) -> None:
         """Fit = relevance of majors to the industry x the school's capacity to supply it."""
         pt = self.partnerships
-        self.fit_by_industry = kernels.fit_by_industry(
+        self.fit_by_industry = kernels.fit_by_industry_of(
             self.relevance, self.school_majors, self.school_intake, pt.school, pt.enterprise,
             self.ent_industry, self._students_wanted())
 
@@ -686,22 +638,22 @@ class CooperationModel(mesa.Model):
                                        pt.enterprise, self.placements_by_rung, self.ent_value_scale)
 
     def _update_retention(self) -> None:
+        """Poaching loss and retained share of every firm, from the partnerships as they are."""
         pt = self.partnerships
-        peers = self.population.peers
-        if self._training is None:
-            training = np.zeros(len(self.enterprises))
-            training[pt.enterprise[pt.depth >= Depth.PRACTICE]] = 1.0
-            self._free_riders = poaching.free_riders(peers, training)
-            firms = slice(None)
-        else:
-            # Only the peers of firms that started or stopped training see a change
-            # (poaching.update_free_riders, compiled: kernels.training_changes).
-            training, firms = kernels.training_changes(
-                pt.enterprise, pt.depth, self._training, self._free_riders, peers.indptr,
-                peers.indices, peers.data, self._scratch)
-            if firms.size == 0:
-                return
+        training = np.zeros(len(self.enterprises))
+        training[pt.enterprise[pt.depth >= Depth.PRACTICE]] = 1.0
+        self._free_riders = poaching.free_riders(self.population.peers, training)
+        self._set_retention(training, np.arange(len(self.enterprises)))
+
+    def _set_retention(self, training: np.ndarray, firms: np.ndarray) -> None:
+        """Record who trains; recompute loss and retention of ``firms`` (whose free riders changed).
+
+        Only the peers of firms that started or stopped training see a change
+        (poaching.update_free_riders; compiled: kernels.training_changes).
+        """
         self._training = training
+        if firms.size == 0:
+            return
         self._retained_mean = None  # recomputed when next reported
         self.ent_loss[firms] = poaching.loss_from_free_riders(self._free_riders[firms],
                                                               self.p.poaching_prob_per_tie)

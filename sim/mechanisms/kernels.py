@@ -562,7 +562,7 @@ def students_wanted(pt_depth, pt_target_enterprise, pt_target_school, pt_enterpr
 
 
 @njit(cache=True)
-def fit_by_industry(relevance, majors, intake, pt_school, pt_enterprise, industry, wanted_by_row):
+def fit_by_industry_of(relevance, majors, intake, pt_school, pt_enterprise, industry, wanted_by_row):
     """Relevance x planning.supply_adequacy: fit of each school to each industry."""
     n_s, n_k = majors.shape
     wanted = np.zeros((n_s, n_k))
@@ -662,3 +662,55 @@ def search(worth, attempts_per_step, search_cost, broker_takeup, capacity_left, 
         risk, cost, yield_by_rung, aware, esc, teacher_capacity, acting_awareness, outcome_credit,
         school_cost, ssc, temperature, rng, scratch)
     return schools, firms, broker, rows, alt, school_choice, declined
+
+
+@njit(cache=True)
+def revise_and_move(existing, revision_prob, imitation_prob, pt_school, pt_enterprise, pt_depth,
+                    pt_target, pt_target_school, pt_report, pt_false, pt_broker, last_choice,
+                    deep_cap, peer_indptr, peer_indices, fit_by_industry, industry, value_scale,
+                    retained, school_quality, risk, cost, yield_by_rung, aware, esc,
+                    teacher_capacity, acting_awareness, outcome_credit, school_cost, ssc,
+                    temperature, pt_steps_at_none, pt_misreporting, pt_filed, pt_reported,
+                    pt_certified, pt_stages_left, pt_signers_left, pt_filed_at, pt_handler,
+                    pt_given_depth, on_offer, decay_prob, noise, step_no, approve_takeup,
+                    capacity_left, all_signers, pays_own, approve_held, sign_offs, sign_prob,
+                    dept_signed, has_departments, dissolve_after, training, free_riders,
+                    peer_data, relevance, majors, intake, placements_by_rung, rng, scratch):
+    """Revision (:func:`revise`), movement and approvals (:func:`move`), then what follows from them.
+
+    Returns (approved, sum of their delays, rows to dissolve, firms training
+    now, firms whose poaching loss may have changed, the new fit by industry).
+    The last three are worked out without the rows to dissolve (at none, they
+    train nobody and want no students), as after the table drops them.
+    """
+    revise(existing, revision_prob, imitation_prob, pt_school, pt_enterprise, pt_depth, pt_target,
+           pt_target_school, pt_report, pt_false, pt_broker, last_choice, deep_cap, peer_indptr,
+           peer_indices, fit_by_industry, industry, value_scale, retained, school_quality, risk,
+           cost, yield_by_rung, aware, esc, teacher_capacity, acting_awareness, outcome_credit,
+           school_cost, ssc, temperature, rng, scratch)
+    n_approved, delay_sum = move(
+        pt_depth, pt_target, pt_target_school, pt_steps_at_none, pt_false, pt_report,
+        pt_misreporting, pt_filed, pt_reported, pt_certified, pt_stages_left, pt_signers_left,
+        pt_filed_at, pt_handler, pt_enterprise, pt_given_depth, aware, on_offer, decay_prob, noise,
+        step_no, approve_takeup, capacity_left, all_signers, pays_own, approve_held, sign_offs,
+        sign_prob, dept_signed, has_departments, rng)
+    n = pt_depth.size
+    dissolve = np.empty(n, dtype=np.bool_)
+    n_keep = 0
+    for i in range(n):
+        dissolve[i] = pt_steps_at_none[i] >= dissolve_after
+        if not dissolve[i]:
+            n_keep += 1
+    keep = np.empty(n_keep, dtype=np.int64)
+    j = 0
+    for i in range(n):
+        if not dissolve[i]:
+            keep[j] = i
+            j += 1
+    k_ent, k_depth = pt_enterprise[keep], pt_depth[keep]
+    now, touched = training_changes(k_ent, k_depth, training, free_riders, peer_indptr,
+                                    peer_indices, peer_data, scratch)
+    wanted = students_wanted(k_depth, pt_target[keep], pt_target_school[keep], k_ent,
+                             placements_by_rung, value_scale)
+    fit = fit_by_industry_of(relevance, majors, intake, pt_school[keep], k_ent, industry, wanted)
+    return n_approved, delay_sum, dissolve, now, touched, fit
