@@ -404,6 +404,12 @@ class CooperationModel(mesa.Model):
         """Audit reports, fine the false ones found and claw back what they were overpaid."""
         p, pt = self.p, self.partnerships
         audited = self._audit(pt)
+        if audited is None:
+            # Nothing audited this month: nothing found, fined or clawed back; firms see no audit.
+            self._learn_detection_risk(pt, 0, 0)
+            flows.update(audits=0.0, misreports_detected=0.0, penalties_collected=0.0,
+                         clawbacks_collected=0.0, spending_audit=0.0 * p.cost_per_audit)
+            return
         detected = audited & pt.misreporting
         self._learn_detection_risk(pt, audited, detected)
         clawback = pt.overpaid[detected].sum()
@@ -419,8 +425,8 @@ class CooperationModel(mesa.Model):
             spending_audit=float(n_audited) * p.cost_per_audit,
         )
 
-    def _learn_detection_risk(self, pt: Partnerships, audited: np.ndarray,
-                              detected: np.ndarray) -> None:
+    def _learn_detection_risk(self, pt: Partnerships, audited: np.ndarray | int,
+                              detected: np.ndarray | int) -> None:
         """Firms update the chance they expect a false report to be found in a month.
 
         They learn from the share of false reports found; with none around, from
@@ -438,13 +444,16 @@ class CooperationModel(mesa.Model):
         self.expected_detection = (1 - w) * self.expected_detection + w * rate
 
     def _audit(self, pt: Partnerships) -> np.ndarray:
-        """Audits this month: the mandated number, made by the departments that take them up."""
+        """Audits this month: the mandated number, made by the departments that take them up.
+
+        None when no audit is mandated (or no department could make one).
+        """
         p = self.p
         eligible = pt.reported >= Depth.PRACTICE
         mandated = int(self.rng.binomial(np.count_nonzero(eligible), p.audit_prob_per_step))
-        audited = np.zeros(len(pt), dtype=bool)
         if mandated == 0 or len(self.departments) == 0:
-            return audited
+            return None
+        audited = np.zeros(len(pt), dtype=bool)
         doer = kernels.assign_tasks(mandated, np.ascontiguousarray(self.dept_takeup[:, AUDIT]),
                                     self._capacity_left, self.rng)
         for dep, n in enumerate(np.bincount(doer[doer >= 0], minlength=len(self.departments))):
@@ -696,9 +705,9 @@ class CooperationModel(mesa.Model):
     # -- 6. outputs -----------------------------------------------------------
     def _tally_state(self, step_flows: dict[str, float]) -> None:
         pt = self.partnerships
-        counts = np.bincount(pt.depth, minlength=4)
+        tallied = kernels.tally_counts(pt.depth, pt.reported, pt.misreporting, pt.stages_left)
+        counts, reported = tallied[:4], tallied[4:8]
         active = counts[1] + counts[2] + counts[3]
-        reported = np.bincount(pt.reported, minlength=4)
         delay_sum = sum(d for d, _ in self._recent_delays)
         delay_n = sum(n for _, n in self._recent_delays)
         self.tally = {
@@ -714,9 +723,9 @@ class CooperationModel(mesa.Model):
             "depth_index": float((counts[2] + 2 * counts[3]) / (2 * active))
             if active else 0.0,
             "reported_content_share": reported[3] / active if active else 0.0,
-            "misreporting_share": float(np.count_nonzero(pt.misreporting) / active) if active else 0.0,
+            "misreporting_share": float(tallied[8] / active) if active else 0.0,
             "approval_delay": delay_sum / delay_n if delay_n else float("nan"),
-            "applications_pending": float(np.count_nonzero(pt.stages_left > 0)),
+            "applications_pending": float(tallied[9]),
             "aware_enterprise_share": self._aware_share(),
             "mean_retained_share": self._mean_retained(),
             "budget_left": self.budget_left,

@@ -714,3 +714,17 @@ def revise_and_move(existing, revision_prob, imitation_prob, pt_school, pt_enter
                              placements_by_rung, value_scale)
     fit = fit_by_industry_of(relevance, majors, intake, pt_school[keep], k_ent, industry, wanted)
     return n_approved, delay_sum, dissolve, now, touched, fit
+
+
+@njit(cache=True)
+def tally_counts(depth, reported, misreporting, stages_left):
+    """Partnerships at each rung (4), reported at each rung (4), misreporting, with an application pending."""
+    out = np.zeros(10, dtype=np.int64)
+    for i in range(depth.size):
+        out[depth[i]] += 1
+        out[4 + reported[i]] += 1
+        if misreporting[i]:
+            out[8] += 1
+        if stages_left[i] > 0:
+            out[9] += 1
+    return out
