@@ -33,6 +33,8 @@ CASES = {
     "noisy_reporting": {**FULL, "coordination_body": False, "reporting_noise": 0.3},
     "small": {"n_schools": 3, "n_enterprises": 60, "n_departments": 2, **FULL},
     "few_peers": {**FULL, "peer_degree": 0.5, "n_departments": 1},
+    "heavy_audit": {**FULL, "audit_prob_per_step": 0.5, "department_capacity_per_step": 5.0},
+    "exact_audit": {**FULL, "audit_prob_per_step": 0.3, "audit_signal_noise": 0.0},
 }
 SEEDS = [0, 1, 2]
 STEPS = 120

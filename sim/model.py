@@ -449,6 +449,14 @@ class CooperationModel(mesa.Model):
         None when no audit is mandated (or no department could make one).
         """
         p = self.p
+        noise = p.audit_signal_noise / (p.audit_skill_floor + self.acting_awareness)
+        if p.audit_signal_noise > 0 and np.isfinite(noise).all():
+            # Compiled (kernels.audit); with no noise, ties among equally suspicious reports
+            # are broken as numpy's partition does, below.
+            audited = kernels.audit(pt.reported, pt.depth, p.audit_prob_per_step,
+                                    np.ascontiguousarray(self.dept_takeup[:, AUDIT]),
+                                    self._capacity_left, noise, self.dept_audits, self.rng)
+            return audited if audited.size else None
         eligible = pt.reported >= Depth.PRACTICE
         mandated = int(self.rng.binomial(np.count_nonzero(eligible), p.audit_prob_per_step))
         if mandated == 0 or len(self.departments) == 0:
@@ -459,9 +467,8 @@ class CooperationModel(mesa.Model):
         for dep, n in enumerate(np.bincount(doer[doer >= 0], minlength=len(self.departments))):
             if n == 0:
                 continue
-            noise = p.audit_signal_noise / (p.audit_skill_floor + self.acting_awareness[dep])
             picked = departments.pick_suspicious(int(n), pt.reported, pt.depth, eligible & ~audited,
-                                                 noise, self.rng)
+                                                 noise[dep], self.rng)
             audited[picked] = True
             self.dept_audits[dep] += picked.size
         return audited

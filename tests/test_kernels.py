@@ -111,3 +111,26 @@ def test_proposals_are_the_brokering_and_candidate_draws_of_the_mechanisms():
     assert np.array_equal(firms, want_firms)
     assert a.bit_generator.state == b.bit_generator.state
     assert (broker >= 0).any() and (broker < 0).any()  # both kinds of search are exercised
+
+
+def test_audits_pick_the_reports_the_numpy_departments_pick():
+    rng = np.random.default_rng(8)
+    depth = rng.integers(0, 4, 300)
+    reported = np.minimum(3, depth + (rng.random(300) < 0.3))
+    takeup, noise = np.array([0.5, 0.8, 0.3]), np.array([0.4, 1.1, 0.7])
+    a, b = np.random.default_rng(12), np.random.default_rng(12)
+    cap_a, cap_b = np.full(3, 40.0), np.full(3, 40.0)
+    audits_a, audits_b = np.zeros(3, dtype=np.int64), np.zeros(3, dtype=np.int64)
+    got = kernels.audit(reported, depth, 0.3, takeup, cap_a, noise, audits_a, a)
+    eligible = reported >= 2
+    mandated = int(b.binomial(np.count_nonzero(eligible), 0.3))
+    doer = departments.assign_tasks(mandated, takeup, cap_b, b)
+    want = np.zeros(300, dtype=bool)
+    for dep, n in enumerate(np.bincount(doer[doer >= 0], minlength=3)):
+        if n:
+            picked = departments.pick_suspicious(int(n), reported, depth, eligible & ~want, noise[dep], b)
+            want[picked] = True
+            audits_b[dep] += picked.size
+    assert np.array_equal(got, want) and np.array_equal(audits_a, audits_b)
+    assert 0 < np.count_nonzero(got) < np.count_nonzero(eligible)  # a real selection was made
+    assert a.bit_generator.state == b.bit_generator.state

@@ -728,3 +728,52 @@ def tally_counts(depth, reported, misreporting, stages_left):
         if stages_left[i] > 0:
             out[9] += 1
     return out
+
+
+@njit(cache=True)
+def audit(reported, depth, audit_prob, takeup, capacity_left, noise_by_department, dept_audits,
+          rng):
+    """This month's audits (model._audit): the mandated number, by the departments that take them up.
+
+    Each auditing department picks the eligible reports (read at practice or
+    above) that look most suspicious to it, through its own noise
+    (departments.pick_suspicious). Every noise must be positive: then no two
+    reports look equally suspicious and the picked set is the numpy one.
+    Returns the audited rows (bool), or an empty array when none is mandated.
+    """
+    n = reported.size
+    eligible = np.empty(n, dtype=np.bool_)
+    n_eligible = 0
+    for i in range(n):
+        eligible[i] = reported[i] >= 2
+        if eligible[i]:
+            n_eligible += 1
+    mandated = rng.binomial(n_eligible, audit_prob)
+    if mandated == 0 or takeup.size == 0:
+        return np.zeros(0, dtype=np.bool_)
+    audited = np.zeros(n, dtype=np.bool_)
+    doer = assign_tasks(mandated, takeup, capacity_left, rng)
+    tasks = np.zeros(takeup.size, dtype=np.int64)
+    for t in range(doer.size):
+        if doer[t] >= 0:
+            tasks[doer[t]] += 1
+    for dep in range(takeup.size):
+        k = tasks[dep]
+        if k == 0:
+            continue
+        open_rows = (eligible & ~audited).nonzero()[0]
+        if open_rows.size == 0:
+            continue
+        reading = noise_by_department[dep] * rng.standard_normal(open_rows.size)
+        if k >= open_rows.size:
+            picked = open_rows
+        else:
+            suspicion = np.empty(open_rows.size)
+            for j in range(open_rows.size):
+                r = open_rows[j]
+                suspicion[j] = reported[r] - (depth[r] + reading[j])
+            picked = open_rows[np.argsort(-suspicion, kind="mergesort")[:k]]
+        for r in picked:
+            audited[r] = True
+        dept_audits[dep] += picked.size
+    return audited
