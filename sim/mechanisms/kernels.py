@@ -164,7 +164,11 @@ def assign_tasks(n_tasks, x, capacity_left, rng):
 
 @njit(cache=True)
 def over_capacity(firms, held, cap, rng, scratch):
-    """CooperationModel._over_capacity: requests a firm has no room for (random order within a firm).
+    """Which requests (one per entry of ``firms``) a firm has no room for.
+
+    Requests to one firm are served in random order (a permutation, drawn only
+    if some firm is asked more than it has room for) until ``held`` plus those
+    served reaches its ``cap``.
 
     ``scratch`` is a zero int64 array with one entry per firm; it is zero again on return.
     """
@@ -196,7 +200,7 @@ def over_capacity(firms, held, cap, rng, scratch):
 
 @njit(cache=True)
 def within_deep_capacity(firms, chosen, held, deep_cap, rng, scratch):
-    """CooperationModel._within_deep_capacity: choices over a firm's trainee places fall back to form."""
+    """Choices that would overfill a firm's trainee places (``held`` outside them) fall back to form."""
     out = chosen.copy()
     n_deep = 0
     for i in range(chosen.size):
@@ -296,7 +300,7 @@ def is_paired(key, table, sorted_keys):
 
 @njit(cache=True)
 def first_new(keys, taken):
-    """True at the first occurrence of each key that is not ``taken`` (model._first_occurrence)."""
+    """True at the first occurrence of each key that is not ``taken`` (one proposal per new pair)."""
     order = np.argsort(keys, kind="mergesort")
     new = np.zeros(keys.size, dtype=np.bool_)
     for j in range(keys.size):
@@ -308,7 +312,7 @@ def first_new(keys, taken):
 
 @njit(cache=True)
 def peer_of(firms, indptr, indices, rng):
-    """CooperationModel._random_peer: a random peer of each firm, -1 where it has none."""
+    """A random peer of each firm (CSR adjacency ``indptr``/``indices``), -1 where it has none."""
     draws = rng.random(firms.size)
     out = np.full(firms.size, -1, dtype=np.int64)
     for i in range(firms.size):
@@ -325,7 +329,7 @@ def respond(schools, firms, broker, table, sorted_keys, pt_enterprise, pt_depth,
             deep_cap, fit_by_industry, industry, value_scale, retained, school_quality, risk, cost,
             yield_by_rung, aware, esc, teacher_capacity, acting_awareness, outcome_credit,
             school_cost, ssc, temperature, rng, scratch):
-    """Firms answer this month's proposals (model._schools_search after the candidates are picked).
+    """Firms answer this month's proposals (after :func:`propose` picked the candidates).
 
     New pairs only, within each firm's agreement capacity, then the firm's
     joint choice of investment and report (within its trainee places) and the
@@ -381,7 +385,11 @@ def revise(existing, revision_prob, imitation_prob, pt_school, pt_enterprise, pt
            peer_indices, fit_by_industry, industry, value_scale, retained, school_quality, risk,
            cost, yield_by_rung, aware, esc, teacher_capacity, acting_awareness, outcome_credit,
            school_cost, ssc, temperature, rng, scratch):
-    """model._partners_revise: partnerships older than this month revisit investment and report.
+    """Partnerships older than this month (rows below ``existing``) revisit investment and report.
+
+    A row is revised with ``revision_prob``; the firm re-chooses (logit),
+    copies a random peer's latest choice with ``imitation_prob`` if that is
+    open to it, within its trainee places; then the school re-chooses its rung.
 
     Changes the partnership arrays and ``last_choice`` in place.
     """
@@ -458,7 +466,7 @@ def move(depth, target_enterprise, target_school, steps_at_none, false_report, r
          enterprise, given_depth, aware, on_offer, decay_prob, noise, step_no, approve_takeup,
          capacity_left, all_signers, pays_own, approve_held, sign_offs, sign_prob, dept_signed,
          has_departments, rng):
-    """model._partnerships_move up to the approvals: rungs move, reports are filed and read.
+    """Rungs move, reports are filed and read through noise, applications are filed and processed.
 
     Changes the partnership arrays in place (as the numpy step reassigned
     them). Returns (number approved, sum of their delays in steps).
@@ -505,7 +513,11 @@ def move(depth, target_enterprise, target_school, steps_at_none, false_report, r
 def _process_applications(stages_left, signers_left, handler, approve_takeup, capacity_left,
                           all_signers, pays_own, approve_held, sign_offs, sign_prob, dept_signed,
                           has_departments, rng):
-    """model._process_applications: take-up, then the sign-offs; the rows that cleared."""
+    """One month of approvals: take-up by a holder, then every needed sign-off; the rows that cleared.
+
+    A file taken up this month is signed from next month; sign-offs use the
+    departments' monthly capacity.
+    """
     n = stages_left.size
     approved = np.zeros(n, dtype=np.bool_)
     pending = stages_left > 0
@@ -552,7 +564,7 @@ def _process_applications(stages_left, signers_left, handler, approve_takeup, ca
 @njit(cache=True)
 def students_wanted(pt_depth, pt_target_enterprise, pt_target_school, pt_enterprise,
                     placements_by_rung, value_scale):
-    """model._students_wanted: students a year each partnership wants, at its rung or the one it heads to."""
+    """Students a year each partnership wants, at its rung or the one both sides head to."""
     n = pt_depth.size
     out = np.empty(n)
     for i in range(n):
@@ -583,7 +595,7 @@ def fit_by_industry_of(relevance, majors, intake, pt_school, pt_enterprise, indu
 @njit(cache=True)
 def school_worth(pt_school, pt_depth, wanted_by_row, n_schools, outcome_by_rung, quality, intake,
                  quota, outcome_weight, placement_value, form_cost):
-    """What one more agreement is worth to each school, less its cost at form (model._schools_search).
+    """What one more agreement is worth to each school, less its cost at form.
 
     The count credit while below the quota plus the outcomes its partnerships
     bring on average, times quality and the share of its intake still free.
@@ -733,7 +745,7 @@ def tally_counts(depth, reported, misreporting, stages_left):
 @njit(cache=True)
 def audit(reported, depth, audit_prob, takeup, capacity_left, noise_by_department, dept_audits,
           rng):
-    """This month's audits (model._audit): the mandated number, by the departments that take them up.
+    """This month's audits: the mandated number (binomial), by the departments that take them up.
 
     Each auditing department picks the eligible reports (read at practice or
     above) that look most suspicious to it, through its own noise
