@@ -144,16 +144,27 @@ def scaling() -> None:
         sys.stdout.flush()
 
 
-def startup() -> None:
+def _time_command(args: list[str], checkout: str | None) -> float:
+    env = None
+    if checkout:
+        env = {**os.environ, "PYTHONPATH": checkout}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, *args], check=True, cwd=checkout or ROOT, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def startup(against: str | None = None) -> None:
     for label, args in STARTUP.items():
-        times = []
-        for _ in range(STARTUP_REPEATS):
-            start = time.perf_counter()
-            subprocess.run([sys.executable, *args], check=True, cwd=ROOT,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            times.append(time.perf_counter() - start)
+        times, other = [], []
+        for _ in range(STARTUP_REPEATS):  # alternating with the other checkout, if any
+            times.append(_time_command(args, None))
+            if against:
+                other.append(_time_command(args, against))
         key = label.replace(" ", "_").replace("-", "").replace("__", "_")
         print(f"startup_{key}_seconds_median: {statistics.median(times):.3f}")
+        if against:
+            print(f"startup_{key}_against_seconds_median: {statistics.median(other):.3f}")
     bare = []
     for _ in range(STARTUP_REPEATS):
         start = time.perf_counter()
@@ -166,7 +177,7 @@ def startup() -> None:
 
 PARTS = {"county": lambda against: scale("county", against),
          "province": lambda against: scale("province", against),
-         "scaling": lambda against: scaling(), "startup": lambda against: startup()}
+         "scaling": lambda against: scaling(), "startup": startup}
 
 
 if __name__ == "__main__":
