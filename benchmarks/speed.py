@@ -127,20 +127,29 @@ def scale(name: str, against: str | None = None) -> None:
     sys.stdout.flush()
 
 
-def scaling() -> None:
+def scaling(against: str | None = None) -> None:
     cfg = SCALING
     print(f"scaling_steps: {cfg['steps']}")
-    print("scaling_columns: firms schools agents build_s ms_per_step us_per_agent_step peak_mb")
+    print("scaling_columns: firms schools agents build_s ms_per_step us_per_agent_step peak_mb"
+          + (" against_ms_per_step speedup_vs_against" if against else ""))
     for firms in cfg["firms"]:
         params = {"n_enterprises": firms, "n_schools": max(1, firms // cfg["firms_per_school"]),
                   "n_departments": cfg["n_departments"]}
-        runs = [_model_child(params, cfg["steps"], seed) for seed in cfg["seeds"]]
+        runs, other = [], []
+        for seed in cfg["seeds"]:  # alternating with the other checkout, if any
+            runs.append(_model_child(params, cfg["steps"], seed))
+            if against:
+                other.append(_model_child(params, cfg["steps"], seed, against=against))
         run_s = statistics.median(r["run_s"] for r in runs)
         agents = runs[0]["agents"]
         per_step = run_s / cfg["steps"]
-        print(f"scaling_{firms}: {firms} {params['n_schools']} {agents} "
-              f"{statistics.median(r['build_s'] for r in runs):.4f} {1000 * per_step:.3f} "
-              f"{1e6 * per_step / agents:.4f} {max(r['peak_mb'] for r in runs):.0f}")
+        line = (f"scaling_{firms}: {firms} {params['n_schools']} {agents} "
+                f"{statistics.median(r['build_s'] for r in runs):.4f} {1000 * per_step:.3f} "
+                f"{1e6 * per_step / agents:.4f} {max(r['peak_mb'] for r in runs):.0f}")
+        if against:
+            other_s = statistics.median(r["run_s"] for r in other)
+            line += f" {1000 * other_s / cfg['steps']:.3f} {other_s / run_s:.2f}"
+        print(line)
         sys.stdout.flush()
 
 
@@ -177,7 +186,7 @@ def startup(against: str | None = None) -> None:
 
 PARTS = {"county": lambda against: scale("county", against),
          "province": lambda against: scale("province", against),
-         "scaling": lambda against: scaling(), "startup": startup}
+         "scaling": scaling, "startup": startup}
 
 
 if __name__ == "__main__":
