@@ -46,6 +46,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def _measure_model(params: dict, steps: int, seed: int) -> dict:
     from sim import CooperationModel
 
+    # The first model of a process starts numba and loads the compiled step from its
+    # cache (a one-off per process, timed by the start-up part): a tiny run does it here.
+    CooperationModel(rng=0, n_schools=2, n_enterprises=40, n_departments=2).run_for(3)
     start = time.perf_counter()
     model = CooperationModel(rng=seed, **params)
     built = time.perf_counter()
@@ -61,6 +64,7 @@ def _measure_boltzmann(n_agents: int, steps: int, seed: int) -> dict:
     from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, BoltzmannWealth
 
     side = math.ceil(math.sqrt(n_agents))
+    BoltzmannWealth(BoltzmannScenario(n=40, width=7, height=7, rng=0)).run_for(3)  # as the model's
     start = time.perf_counter()
     model = BoltzmannWealth(BoltzmannScenario(n=n_agents, width=side, height=side, rng=seed))
     model.run_for(steps)
@@ -123,33 +127,53 @@ def scale(name: str, against: str | None = None) -> None:
     sys.stdout.flush()
 
 
-def scaling() -> None:
+def scaling(against: str | None = None) -> None:
     cfg = SCALING
     print(f"scaling_steps: {cfg['steps']}")
-    print("scaling_columns: firms schools agents build_s ms_per_step us_per_agent_step peak_mb")
+    print("scaling_columns: firms schools agents build_s ms_per_step us_per_agent_step peak_mb"
+          + (" against_ms_per_step speedup_vs_against" if against else ""))
     for firms in cfg["firms"]:
         params = {"n_enterprises": firms, "n_schools": max(1, firms // cfg["firms_per_school"]),
                   "n_departments": cfg["n_departments"]}
-        runs = [_model_child(params, cfg["steps"], seed) for seed in cfg["seeds"]]
+        runs, other = [], []
+        for seed in cfg["seeds"]:  # alternating with the other checkout, if any
+            runs.append(_model_child(params, cfg["steps"], seed))
+            if against:
+                other.append(_model_child(params, cfg["steps"], seed, against=against))
         run_s = statistics.median(r["run_s"] for r in runs)
         agents = runs[0]["agents"]
         per_step = run_s / cfg["steps"]
-        print(f"scaling_{firms}: {firms} {params['n_schools']} {agents} "
-              f"{statistics.median(r['build_s'] for r in runs):.4f} {1000 * per_step:.3f} "
-              f"{1e6 * per_step / agents:.4f} {max(r['peak_mb'] for r in runs):.0f}")
+        line = (f"scaling_{firms}: {firms} {params['n_schools']} {agents} "
+                f"{statistics.median(r['build_s'] for r in runs):.4f} {1000 * per_step:.3f} "
+                f"{1e6 * per_step / agents:.4f} {max(r['peak_mb'] for r in runs):.0f}")
+        if against:
+            other_s = statistics.median(r["run_s"] for r in other)
+            line += f" {1000 * other_s / cfg['steps']:.3f} {other_s / run_s:.2f}"
+        print(line)
         sys.stdout.flush()
 
 
-def startup() -> None:
+def _time_command(args: list[str], checkout: str | None) -> float:
+    env = None
+    if checkout:
+        env = {**os.environ, "PYTHONPATH": checkout}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, *args], check=True, cwd=checkout or ROOT, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def startup(against: str | None = None) -> None:
     for label, args in STARTUP.items():
-        times = []
-        for _ in range(STARTUP_REPEATS):
-            start = time.perf_counter()
-            subprocess.run([sys.executable, *args], check=True, cwd=ROOT,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            times.append(time.perf_counter() - start)
+        times, other = [], []
+        for _ in range(STARTUP_REPEATS):  # alternating with the other checkout, if any
+            times.append(_time_command(args, None))
+            if against:
+                other.append(_time_command(args, against))
         key = label.replace(" ", "_").replace("-", "").replace("__", "_")
         print(f"startup_{key}_seconds_median: {statistics.median(times):.3f}")
+        if against:
+            print(f"startup_{key}_against_seconds_median: {statistics.median(other):.3f}")
     bare = []
     for _ in range(STARTUP_REPEATS):
         start = time.perf_counter()
@@ -162,7 +186,7 @@ def startup() -> None:
 
 PARTS = {"county": lambda against: scale("county", against),
          "province": lambda against: scale("province", against),
-         "scaling": lambda against: scaling(), "startup": lambda against: startup()}
+         "scaling": scaling, "startup": startup}
 
 
 if __name__ == "__main__":

@@ -17,8 +17,10 @@ Prints ``name: value`` lines:
 - ``store_ms_per_run``: storing one result (part file, run-table rows, its share of the
   compaction),
   timed alone: the part of the overhead that does not shrink with load;
+- ``sweep_runs_per_s_per_core``: runs per second per core of that sweep (CPU time);
 - ``runs_per_min_1_worker`` / ``runs_per_min_2_workers``: throughput through a
-  process pool of 1 and of 2 workers, and ``speedup_2_vs_1`` (target >= 1.8).
+  process pool of 1 and of 2 workers, ``pool_runs_per_s_per_core``, and
+  ``speedup_2_vs_1`` (target >= 1.8), the median of the per-round ratios.
 
 Overhead is measured in CPU time of this process (``time.process_time``), so
 other load on the machine does not distort it; throughput is wall time.
@@ -146,6 +148,8 @@ def main() -> None:
         overhead = [100 * (s - m) / m for m, s in zip(model_cpu, sweep_cpu, strict=True)]
         print(f"model_s_per_run: {statistics.median(model_cpu):.4f}")
         print(f"sweep_s_per_run_jobs1: {statistics.median(sweep_cpu):.4f}")
+        print(f"sweep_runs_per_s_per_core: {1 / statistics.median(sweep_cpu):.1f} "
+              "(CPU time of the whole jobs-1 sweep: engine, model and store)")
         print(f"runner_overhead_pct: {statistics.median(overhead):.1f} "
               f"(CPU; per round: {', '.join(f'{o:.1f}' for o in overhead)})")
         print(f"runner_overhead_wall_pct: {statistics.median(wall_overhead):.1f} "
@@ -175,6 +179,8 @@ def main() -> None:
     print(f"throughput_runs_per_round: {len(specs)} x {rounds} rounds")
     print(f"runs_per_min_1_worker: {rate1:.1f}")
     print(f"runs_per_min_2_workers: {rate2:.1f}")
+    print(f"pool_runs_per_s_per_core: {rate1 / 60:.1f} (1 worker), {rate2 / 120:.1f} (2 workers; "
+          "wall time, so other load on the machine lowers it)")
     print(f"speedup_2_vs_1: {statistics.median(ratios):.2f} "
           f"(per round: {', '.join(f'{x:.2f}' for x in ratios)})")
 

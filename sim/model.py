@@ -37,17 +37,15 @@ from sim import outputs, schedules
 from sim.agents import Department, Enterprise, School
 from sim.depth import Depth
 from sim.mechanisms import (
-    assessment,
-    choice,
     coordination,
     departments,
     enterprise_payoff,
     experience,
     incentives,
+    kernels,
     planning,
     poaching,
     regulation,
-    reporting,
     service,
 )
 from sim.mechanisms.departments import APPROVE, AUDIT, BROKER
@@ -65,10 +63,6 @@ from sim.partnerships import PairIndex, Partnerships
 
 #: A step is a month: every per-step quantity in the parameters is monthly.
 STEPS_PER_YEAR = 12
-#: The honest alternative of each rung (index into ALTERNATIVES).
-HONEST = np.arange(4)
-#: Alternatives that invest in practice or content (need a trainee place).
-_DEEP_INVEST = (INVEST >= Depth.PRACTICE)[None, :]
 #: ``signers_left`` of an application no department has taken up yet.
 _NOT_TAKEN_UP = -1
 
@@ -152,6 +146,7 @@ class CooperationModel(mesa.Model):
         self._retained_mean: float | None = None
         self.ent_last_choice = np.full(n_e, -1, dtype=np.int64)  # alternative index
         self.ent_experience = np.zeros(n_e)  # learning by doing (off unless its rate is > 0)
+        self._scratch = np.zeros(n_e, dtype=np.int64)  # zero work array of the compiled step
         # Vacancies, and so placements and trainee places, grow less than proportionally with size.
         self.ent_value_scale = pop.size ** p.value_size_elasticity
         self.ent_training_slots = p.placements_content * self.ent_value_scale
@@ -361,12 +356,13 @@ class CooperationModel(mesa.Model):
         """Advance one month (see the module docstring for the order)."""
         flows = _zero_flows()
         self._step_no = self.step_count
+        p = self.p
+        self._on_offer = p.subsidy_per_content_step > 0 or p.tax_offset_rate > 0
         self._capacity_left = self._monthly_capacity.copy()
         self._departments_act(flows)
         existing = len(self.partnerships)  # signed before this month's search
         self._schools_search(flows)
-        self._partners_revise(existing)
-        self._partnerships_move(flows)
+        self._revise_and_move(existing, flows)
         if self._step_no % STEPS_PER_YEAR == 0:
             self._year_end()
         self._tally_state(flows)
@@ -419,6 +415,12 @@ class CooperationModel(mesa.Model):
         """Audit reports, fine the false ones found and claw back what they were overpaid."""
         p, pt = self.p, self.partnerships
         audited = self._audit(pt)
+        if audited is None:
+            # Nothing audited this month: nothing found, fined or clawed back; firms see no audit.
+            self._learn_detection_risk(pt, 0, 0)
+            flows.update(audits=0.0, misreports_detected=0.0, penalties_collected=0.0,
+                         clawbacks_collected=0.0, spending_audit=0.0 * p.cost_per_audit)
+            return
         detected = audited & pt.misreporting
         self._learn_detection_risk(pt, audited, detected)
         clawback = pt.overpaid[detected].sum()
@@ -434,8 +436,8 @@ class CooperationModel(mesa.Model):
             spending_audit=float(n_audited) * p.cost_per_audit,
         )
 
-    def _learn_detection_risk(self, pt: Partnerships, audited: np.ndarray,
-                              detected: np.ndarray) -> None:
+    def _learn_detection_risk(self, pt: Partnerships, audited: np.ndarray | int,
+                              detected: np.ndarray | int) -> None:
         """Firms update the chance they expect a false report to be found in a month.
 
         They learn from the share of false reports found; with none around, from
@@ -453,21 +455,31 @@ class CooperationModel(mesa.Model):
         self.expected_detection = (1 - w) * self.expected_detection + w * rate
 
     def _audit(self, pt: Partnerships) -> np.ndarray:
-        """Audits this month: the mandated number, made by the departments that take them up."""
+        """Audits this month: the mandated number, made by the departments that take them up.
+
+        None when no audit is mandated (or no department could make one).
+        """
         p = self.p
+        noise = p.audit_signal_noise / (p.audit_skill_floor + self.acting_awareness)
+        if p.audit_signal_noise > 0 and np.isfinite(noise).all():
+            # Compiled (kernels.audit); with no noise, ties among equally suspicious reports
+            # are broken as numpy's partition does, below.
+            audited = kernels.audit(pt.reported, pt.depth, p.audit_prob_per_step,
+                                    np.ascontiguousarray(self.dept_takeup[:, AUDIT]),
+                                    self._capacity_left, noise, self.dept_audits, self.rng)
+            return audited if audited.size else None
         eligible = pt.reported >= Depth.PRACTICE
         mandated = int(self.rng.binomial(np.count_nonzero(eligible), p.audit_prob_per_step))
-        audited = np.zeros(len(pt), dtype=bool)
         if mandated == 0 or len(self.departments) == 0:
-            return audited
-        doer = departments.assign_tasks(mandated, self.dept_takeup[:, AUDIT], self._capacity_left,
-                                        self.rng)
+            return None
+        audited = np.zeros(len(pt), dtype=bool)
+        doer = kernels.assign_tasks(mandated, np.ascontiguousarray(self.dept_takeup[:, AUDIT]),
+                                    self._capacity_left, self.rng)
         for dep, n in enumerate(np.bincount(doer[doer >= 0], minlength=len(self.departments))):
             if n == 0:
                 continue
-            noise = p.audit_signal_noise / (p.audit_skill_floor + self.acting_awareness[dep])
             picked = departments.pick_suspicious(int(n), pt.reported, pt.depth, eligible & ~audited,
-                                                 noise, self.rng)
+                                                 noise[dep], self.rng)
             audited[picked] = True
             self.dept_audits[dep] += picked.size
         return audited
@@ -487,64 +499,33 @@ class CooperationModel(mesa.Model):
         n_s, n_e = len(self.schools), len(self.enterprises)
         if n_s == 0 or n_e == 0:
             return
-        have = np.bincount(pt.school, minlength=n_s)
         # What one more agreement is worth to each school: the count credit while
-        # below the quota plus the outcomes its partnerships bring on average.
-        outcome_sum = np.bincount(pt.school, weights=self.outcome_by_rung[pt.depth], minlength=n_s)
-        expected_outcome = np.where(have > 0, outcome_sum / np.maximum(have, 1),
-                                    self.outcome_by_rung[Depth.PRACTICE])
+        # below the quota plus the outcomes its partnerships bring on average; outcomes
+        # need students, so a new partner adds them only from the intake its partners
+        # do not already want (assessment.agreement_value, compiled: kernels.school_worth).
         quality = self.fit_by_industry.mean(axis=1) * self._quality_of_school
-        # Outcomes need students: a new partner adds them only from the intake its
-        # partners do not already want.
-        wanted = np.bincount(pt.school, weights=self._students_wanted(), minlength=n_s)
-        spare = np.minimum(np.maximum(1.0 - wanted / np.maximum(self.school_intake, 1), 0.0), 1.0)
-        value = assessment.agreement_value(p.assessment_outcome_weight,
-                                           (have < p.target_partnerships_per_school).astype(float),
-                                           expected_outcome * quality * spare,
-                                           p.school_placement_value)
-        worth = value - self.school_cost_by_rung[Depth.FORM]
-        attempts = np.where(worth > 0, p.search_attempts_per_step, 0)
-        schools = np.repeat(np.arange(n_s), attempts)
+        worth = kernels.school_worth(pt.school, pt.depth, self._students_wanted(), n_s,
+                                     self.outcome_by_rung, quality, self.school_intake,
+                                     p.target_partnerships_per_school, p.assessment_outcome_weight,
+                                     p.school_placement_value,
+                                     float(self.school_cost_by_rung[Depth.FORM]))
+        takeup = (np.ascontiguousarray(self.dept_takeup[:, BROKER]) if len(self.departments)
+                  else np.zeros(0))
+        # Attempts, brokering, candidates, then the firms' answers (compiled: kernels.search).
+        fit_by_industry, industry, *firm_inputs = self._enterprise_inputs()
+        schools, firms, broker, rows, alt, school_choice, declined = kernels.search(
+            worth, p.search_attempts_per_step, p.partner_search_cost, takeup, self._capacity_left,
+            p.partner_info_noise, p.broker_shortlist, p.own_shortlist, *self._paired.lookup(),
+            pt.enterprise, pt.depth, pt.target_enterprise, self.ent_agreement_cap,
+            self.ent_deep_cap, fit_by_industry, industry, *firm_inputs, *self._school_inputs(),
+            p.choice_temperature, self.rng, self._scratch)
         if schools.size == 0:
             return
-        broker = (departments.assign_tasks(schools.size, self.dept_takeup[:, BROKER],
-                                           self._capacity_left, self.rng)
-                  if len(self.departments) else np.full(schools.size, -1))
-        brokered = broker >= 0
-        # Unbrokered, a school searches only when the agreement is worth its search cost.
-        keep = brokered | (worth[schools] > p.partner_search_cost)
-        schools, broker, brokered = schools[keep], broker[keep], brokered[keep]
-        if schools.size == 0:
-            return
-        firms = service.choose_candidates(self.fit_by_industry, self.ent_industry, schools,
-                                          brokered, p.partner_info_noise, self.rng,
-                                          p.broker_shortlist, p.own_shortlist)
-        new = _first_occurrence(schools * n_e + firms, self._paired)
-        # A firm holding as many agreements as it is willing to declines.
-        held = np.bincount(pt.enterprise, minlength=n_e)
-        candidates = new.nonzero()[0]
-        new[candidates[self._over_capacity(firms[candidates], held, self.ent_agreement_cap)]] = False
-        schools, firms, broker = schools[new], firms[new], broker[new]
-        flows["proposals_declined"] = float(new.size - np.count_nonzero(new))
-        if schools.size == 0:
-            return
-        # Firms already deep in as many partnerships as they can host have no deep option.
-        committed = self._deep_commitments()
-        deep_full = committed[firms] >= self.ent_deep_cap[firms]
-        u_ent = self._enterprise_alternatives(schools, firms, np.full(schools.size, int(Depth.FORM)),
-                                              deep_full)
-        ent_choice = self._within_deep_capacity(
-            firms, choice.logit_choice(u_ent, p.choice_temperature, self.rng), committed)
-        accepted = INVEST[ent_choice] > Depth.NONE
-        flows["proposals_declined"] += float(accepted.size - np.count_nonzero(accepted))
-        u_school = self._school_utility(schools, firms, broker)
-        u_school[:, Depth.NONE] = -np.inf  # the school proposed: it wants at least form
-        school_choice = choice.logit_choice(u_school, p.choice_temperature, self.rng)
-        s, e, b = schools[accepted], firms[accepted], broker[accepted]
-        alt = ent_choice[accepted]
+        flows["proposals_declined"] = float(declined)
+        s, e, b = schools[rows], firms[rows], broker[rows]
         if s.size == 0:
             return  # every proposal declined (the school's draw is made all the same)
-        pt.add(s, e, np.full(s.size, int(Depth.FORM)), INVEST[alt], school_choice[accepted], b,
+        pt.add(s, e, np.full(s.size, int(Depth.FORM)), INVEST[alt], school_choice, b,
                self._default_handler(b), report=REPORT[alt], false_report=REPORT[alt] > INVEST[alt])
         self.ent_last_choice[e] = alt
         self._paired.add(s * n_e + e)
@@ -556,18 +537,11 @@ class CooperationModel(mesa.Model):
             self.dept_brokered += np.bincount(b[by], minlength=len(self.dept_brokered))
             self._service_log.append((b[by], e[by]))
 
-    def _claims_incentives(self, firms: np.ndarray) -> np.ndarray:
-        """Firms that would claim a subsidy or tax offset on a deeper rung (aware, and one is on offer)."""
-        return self.ent_aware[firms] & self._on_offer
-
     def _deep_commitments(self) -> np.ndarray:
         """Practice or content partnerships each firm is in or invests for."""
         pt = self.partnerships
         deep = np.maximum(pt.depth, pt.target_enterprise) >= Depth.PRACTICE
         return np.bincount(pt.enterprise[deep], minlength=len(self.enterprises))
-
-    def _school_quality(self, schools: np.ndarray) -> np.ndarray:
-        return self._quality_of_school[schools]
 
     def _set_teacher_capacity(self, capacity: np.ndarray) -> None:
         """Teachers' practical capacity, and the training quality it gives each school."""
@@ -575,61 +549,62 @@ class CooperationModel(mesa.Model):
         floor = self.p.school_quality_floor
         self._quality_of_school = floor + (1.0 - floor) * capacity
 
-    def _incentive_weights(self, depth: np.ndarray, expected_delay: float | None = None
-                           ) -> tuple[np.ndarray, np.ndarray]:
-        """Weights (n, 4) of the subsidy and the tax offset claimed on each rung.
+    def _enterprise_inputs(self, expected_delay: float | None = None) -> tuple:
+        """Arrays and scalars of the firm's payoff (kernels.enterprise_alternatives), read now.
 
-        Credibility, last year's budget payout (subsidy only) and, for a rung
-        above the current depth, the approval-delay discount: the claim is
-        paid only once the application clears.
+        Parameters are read from ``self.p`` at each call, so a lever changed
+        between steps is seen at the next one.
         """
-        upgrade = np.arange(4)[None, :] > depth[:, None]
+        p = self.p
         waited = self.expected_delay if expected_delay is None else expected_delay
-        delay = np.where(upgrade, coordination.incentive_discount(waited, STEPS_PER_YEAR), 1.0)
-        tax_weight = self.credibility * delay
-        return tax_weight * self.payout_ratio, tax_weight
+        scalars = np.array([
+            p.training_value_per_step, p.symbolic_value_per_step, float(self._on_offer),
+            p.subsidy_per_content_step * (1.0 - p.school_compensation_share), p.tax_offset_rate,
+            self.credibility, self.payout_ratio,
+            coordination.incentive_discount(waited, STEPS_PER_YEAR), self.expected_detection,
+            p.penalty_per_misreport, p.misreport_horizon_steps, p.fabrication_cost], dtype=float)
+        return (self.fit_by_industry, self.ent_industry, self.ent_value_scale,
+                self._kept_value_weight(),
+                self._quality_of_school, self._risk_of_school, self.ent_content_cost,
+                self.yield_by_rung, self.ent_aware, scalars)
+
+    def _school_inputs(self) -> tuple:
+        """Arrays and scalars of the school's payoff (kernels.school_alternatives), read now."""
+        p = self.p
+        scalars = np.array([
+            p.teacher_cost_relief, p.service_school_support,
+            p.subsidy_per_content_step * p.school_compensation_share * self.credibility
+            * self.payout_ratio, p.assessment_outcome_weight, p.school_placement_value], dtype=float)
+        return (self.school_teacher_capacity, self.acting_awareness, self.outcome_by_rung,
+                self.school_cost_by_rung, scalars)
 
     def _enterprise_alternatives(self, schools: np.ndarray, firms: np.ndarray, depth: np.ndarray,
                                  deep_full: np.ndarray, expected_delay: float | None = None
                                  ) -> np.ndarray:
         """Payoff of every (investment, report) alternative, (n, len(ALTERNATIVES)).
 
+        The formulas of :mod:`sim.mechanisms.enterprise_payoff`, compiled
+        (:func:`sim.mechanisms.kernels.enterprise_alternatives`). No trainee
+        places left (``deep_full``): practice and content are not options.
         ``expected_delay`` replaces the certification delay firms learnt (None: theirs).
         """
-        p = self.p
-        fit = self.fit_by_industry[schools, self.ent_industry[firms]]
-        cost = self.ent_content_cost[firms]
-        base = enterprise_payoff.honest_payoff(
-            value_scale=self.ent_value_scale[firms], retained=self.ent_retained[firms], fit=fit,
-            school_quality=self._school_quality(schools),
-            risk=self._risk_of_school[schools],
-            cost=cost, training_value=self._training_value(firms),
-            symbolic_value=p.symbolic_value_per_step, yield_by_rung=self.yield_by_rung)
-        if not self._on_offer:
-            u = enterprise_payoff.honest_only(base)
-            u[deep_full[:, None] & _DEEP_INVEST] = -np.inf
-            return u
-        subsidy_weight, tax_weight = self._incentive_weights(depth, expected_delay)
-        claimed = enterprise_payoff.incentives(
-            aware=self.ent_aware[firms].astype(float),
-            subsidy=p.subsidy_per_content_step * (1.0 - p.school_compensation_share),
-            tax_rate=p.tax_offset_rate, cost=cost, subsidy_weight=subsidy_weight,
-            tax_weight=tax_weight)
-        u = enterprise_payoff.joint_payoff(base, claimed, self.expected_detection,
-                                           p.penalty_per_misreport, p.misreport_horizon_steps,
-                                           p.fabrication_cost)
-        # No trainee places left: investing in practice or content is not an option.
-        u[deep_full[:, None] & _DEEP_INVEST] = -np.inf
-        return u
+        return kernels.enterprise_alternatives(schools, firms, depth, deep_full,
+                                               *self._enterprise_inputs(expected_delay))
 
-    def _training_value(self, firms: np.ndarray) -> float | np.ndarray:
-        """Training value the firms see: the parameter, or more with experience (if switched on)."""
+    def _kept_value_weight(self) -> np.ndarray:
+        """Per firm, the share of training value it keeps x what experience adds to it.
+
+        The compiled payoff multiplies ``training_value_per_step`` by this array
+        (``retained`` in :func:`sim.mechanisms.kernels.enterprise_alternatives`,
+        read nowhere else), so learning by doing (:mod:`sim.mechanisms.experience`)
+        enters as ``training_value_per_step`` x (1 + premium x experience). Off: the
+        retained shares themselves, so the run is the same.
+        """
         p = self.p
         if p.experience_learning_rate <= 0:  # off: no firm ever gains experience
-            return p.training_value_per_step
-        return experience.perceived_training_value(p.training_value_per_step,
-                                                   p.experience_value_premium,
-                                                   self.ent_experience[firms])
+            return self.ent_retained
+        return self.ent_retained * experience.perceived_training_value(
+            1.0, p.experience_value_premium, self.ent_experience)
 
     def _learn_from_experience(self) -> None:
         """Year end: each firm learns from the share of its partnerships at content."""
@@ -644,186 +619,53 @@ class CooperationModel(mesa.Model):
 
     def _school_utility(self, schools: np.ndarray, firms: np.ndarray,
                         broker: np.ndarray) -> np.ndarray:
-        p = self.p
-        fit = self.fit_by_industry[schools, self.ent_industry[firms]]
-        cap = self.school_teacher_capacity[schools]
-        served = np.where(broker >= 0, self.acting_awareness[np.maximum(broker, 0)], 0.0) \
-            if len(self.departments) else np.zeros(schools.size)
-        relief = 1.0 - (1.0 - p.teacher_cost_relief * cap) * (1.0 - p.service_school_support * served)
-        compensation = np.full(schools.size, p.subsidy_per_content_step * p.school_compensation_share
-                               * self.credibility * self.payout_ratio)
-        return assessment.school_utility(
-            outcome_weight=p.assessment_outcome_weight, placement_value=p.school_placement_value,
-            outcome_credit=self.outcome_by_rung, quality=fit * self._school_quality(schools),
-            cost=self.school_cost_by_rung, relief=relief, compensation=compensation)
+        """The school's payoff of each rung (:func:`sim.mechanisms.assessment.school_utility`)."""
+        fit_by_industry, industry, _, _, quality = self._enterprise_inputs()[:5]
+        capacity, acting, credit, cost, scalars = self._school_inputs()
+        return kernels.school_alternatives(schools, firms, broker, fit_by_industry, industry,
+                                           capacity, acting, quality, credit, cost, scalars)
 
-    # -- 3. revision of investment and reporting -----------------------------
-    def _partners_revise(self, existing: int) -> None:
-        """Revisit investment and reporting of partnerships older than this month."""
-        p, pt = self.p, self.partnerships
-        rows = (self.rng.random(existing) < p.revision_prob_per_step).nonzero()[0]
-        if rows.size == 0:
-            return
-        s, e = pt.school[rows], pt.enterprise[rows]
-        # Trainee places taken by the firm's other partnerships.
-        own_deep = (np.maximum(pt.depth[rows], pt.target_enterprise[rows]) >= Depth.PRACTICE)
-        deep_full = self._deep_commitments()[e] - own_deep >= self.ent_deep_cap[e]
-        u = self._enterprise_alternatives(s, e, pt.depth[rows], deep_full)
-        ent_choice = choice.logit_choice(u, p.choice_temperature, self.rng)
-        # Imitation: copy the latest choice of a random peer in the same industry, if open to it.
-        imitating = self.rng.random(rows.size) < p.imitation_prob
-        if imitating.any():
-            idx = (imitating).nonzero()[0]
-            peer = self._random_peer(e[idx])
-            copied = np.where(peer >= 0, self.ent_last_choice[np.maximum(peer, 0)], -1)
-            open_to = copied >= 0
-            open_to[open_to] = np.isfinite(u[idx[open_to], copied[open_to]])
-            ent_choice[idx[open_to]] = copied[open_to]
-        others = np.ones(len(pt), dtype=bool)
-        others[rows] = False
-        deep = others & (np.maximum(pt.depth, pt.target_enterprise) >= Depth.PRACTICE)
-        ent_choice = self._within_deep_capacity(
-            e, ent_choice, np.bincount(pt.enterprise[deep], minlength=len(self.enterprises)))
-        pt.target_enterprise[rows] = INVEST[ent_choice]
-        pt.report[rows] = REPORT[ent_choice]
-        pt.false_report[rows] = REPORT[ent_choice] > INVEST[ent_choice]
-        self.ent_last_choice[e] = ent_choice
-        pt.target_school[rows] = choice.logit_choice(self._school_utility(s, e, pt.broker[rows]),
-                                                     p.choice_temperature, self.rng)
+    # -- 3-4. revision, movement on the ladder, approvals ---------------------
+    def _revise_and_move(self, existing: int, flows: dict[str, float]) -> None:
+        """Revise partnerships older than this month, move them on the ladder, process approvals.
 
-    def _within_deep_capacity(self, firms: np.ndarray, chosen: np.ndarray,
-                              held: np.ndarray) -> np.ndarray:
-        """Where this month's choices would overfill a firm's trainee places, keep a random few.
-
-        ``held`` is the deep commitments each firm has outside these choices;
-        the choices over capacity fall back to honest form.
+        Revision: each revised firm re-chooses investment and report (logit),
+        copies a random peer's latest choice with ``imitation_prob`` if that
+        choice is open to it, within its trainee places; its school re-chooses
+        its rung. Then rungs move (up when both invest for it, down by decay),
+        reports are filed and read through noise, claims above the certified
+        rung wait for approval, applications are taken up and signed, and
+        partnerships long at none dissolve. Compiled:
+        :func:`sim.mechanisms.kernels.revise_and_move`; parameters are read
+        from ``self.p`` here, at every step.
         """
-        wants_deep = (INVEST[chosen] >= Depth.PRACTICE).nonzero()[0]
-        out = chosen.copy()
-        over = self._over_capacity(firms[wants_deep], held, self.ent_deep_cap)
-        out[wants_deep[over]] = HONEST[Depth.FORM]
-        return out
-
-    def _over_capacity(self, firms: np.ndarray, held: np.ndarray, cap: np.ndarray) -> np.ndarray:
-        """Which of this month's requests (one per entry of ``firms``) a firm has no room for.
-
-        Requests to the same firm are served in random order until ``held`` plus
-        those served reaches its ``cap``.
-        """
-        over = np.zeros(firms.size, dtype=bool)
-        if firms.size == 0:
-            return over
-        # Requests per firm asked (sorted runs: the cost grows with requests, not firms).
-        ranked = np.sort(firms)
-        last = np.ones(ranked.size, dtype=bool)
-        last[:-1] = ranked[1:] != ranked[:-1]
-        ends = last.nonzero()[0]
-        asked = ranked[ends]
-        counts = ends + 1
-        counts[1:] -= ends[:-1] + 1
-        if not (held[asked] + counts > cap[asked]).any():
-            return over  # room for every request: nothing to ration
-        order = self.rng.permutation(firms.size)
-        sort = np.argsort(firms[order], kind="stable")
-        ranked = firms[order][sort]
-        first = np.ones(ranked.size, dtype=bool)
-        first[1:] = ranked[1:] != ranked[:-1]
-        position = np.arange(ranked.size)
-        rank = position - np.maximum.accumulate(np.where(first, position, 0))
-        over[order[sort]] = held[ranked] + rank >= cap[ranked]
-        return over
-
-    def _random_peer(self, firms: np.ndarray) -> np.ndarray:
-        """A random peer of each firm, -1 where it has none."""
-        indptr, indices = self.population.peers.indptr, self.population.peers.indices
-        degree = indptr[firms + 1] - indptr[firms]
-        pick = (self.rng.random(firms.size) * np.maximum(degree, 1)).astype(np.int64)
-        return np.where(degree > 0, indices[np.minimum(indptr[firms] + pick, len(indices) - 1)]
-                        if len(indices) else -1, -1)
-
-    # -- 4. approvals and movement on the ladder ------------------------------
-    def _process_applications(self) -> np.ndarray:
-        """One month of approvals; returns the rows whose upgrade cleared.
-
-        An application first waits to be taken up by a holder of the approval
-        function, then needs the sign-off of every department in
-        ``sign_offs_needed``, consulted in parallel; both use the departments'
-        monthly capacity.
-        """
-        pt, p = self.partnerships, self.p
-        approved = np.zeros(len(pt), dtype=bool)
-        pending = pt.stages_left > 0
-        if len(self.departments) == 0:
-            approved[pending] = True
-            pt.stages_left[approved] = 0
-            return approved
-        if not pending.any():
-            return approved  # no file to take up or sign: nothing is drawn
-        waiting = (pending & (pt.signers_left == _NOT_TAKEN_UP)).nonzero()[0]
-        taker = departments.assign_tasks(waiting.size, self.dept_takeup[:, APPROVE],
-                                         self._capacity_left, self.rng)
-        taken = waiting[taker >= 0]
-        pt.signers_left[taken] = self._all_signers
-        if self.dept_lead is None:
-            # The department that takes the file up pays its subsidy if it pays at all.
-            pays = self.dept_held[taker[taker >= 0], APPROVE]
-            pt.handler[taken[pays]] = taker[taker >= 0][pays]
-        signing = pending & (pt.signers_left > 0)
-        signing[taken] = False  # taken up this month: signatures from next month
-        for dep in self.sign_offs_needed:
-            bit = np.int64(1) << dep
-            rows = (signing & ((pt.signers_left & bit) > 0)).nonzero()[0]
-            if rows.size == 0:
-                continue
-            clears = rows[self.rng.random(rows.size) < coordination.sign_off_prob(
-                p.approval_stage_prob_per_step, self.acting_awareness[dep], p.sign_off_routine_share)]
-            clears = clears[:int(max(0, self._capacity_left[dep]))]
-            self._capacity_left[dep] -= clears.size
-            self.dept_signed[dep] += clears.size
-            pt.signers_left[clears] &= ~bit
-        approved = pending & (pt.signers_left == 0)
-        pt.stages_left[approved] = 0
-        return approved
-
-    def _partnerships_move(self, flows: dict[str, float]) -> None:
         p, pt = self.p, self.partnerships
         if len(pt) == 0:
             return
-        before = pt.depth.copy()
-        target = np.minimum(pt.target_enterprise, pt.target_school)
-        wants_up = target > pt.depth
-        # Deepening is the partners' own business: a rung up when both invest for it.
-        pt.depth[wants_up] += 1
-        slides = (target < pt.depth) & (self.rng.random(len(pt)) < p.decay_prob_per_step)
-        pt.depth[slides] -= 1
-        pt.steps_at_none = np.where(pt.depth == Depth.NONE, pt.steps_at_none + 1, 0)
-
-        pt.misreporting = pt.false_report & (pt.report > pt.depth) & (pt.depth >= Depth.FORM)
-        # What the firm files is paid (once certified); what government reads of it, for
-        # monitoring and for picking audits, comes through noise.
-        pt.filed = np.where(pt.misreporting, pt.report, pt.depth)
-        pt.reported = reporting.observe(pt.filed, p.reporting_noise, self.rng)
-        # A claim on a rung above the certified one waits for government to certify it.
-        pt.certified = np.minimum(pt.certified, np.maximum(pt.filed, Depth.FORM))
-        claims = self._claims_incentives(pt.enterprise) & (pt.filed > pt.certified)
-        pt.stages_left[~claims] = 0
-        filing = claims & (pt.stages_left == 0)
-        pt.stages_left[filing] = 1
-        pt.signers_left[filing] = _NOT_TAKEN_UP
-        pt.filed_at[filing] = self._step_no
-        approved = self._process_applications()
-        pt.certified[approved] = pt.filed[approved]
-        delays = self._step_no + 1 - pt.filed_at[approved]  # filed and cleared same step = 1
-        n_approved = np.count_nonzero(approved)
-        self._recent_delays.append((float(np.add.reduce(delays)), n_approved))
+        peers = self.population.peers
+        has_departments = len(self.departments) > 0
+        n_approved, delay_sum, dissolve, training, touched, fit = kernels.revise_and_move(
+            existing, p.revision_prob_per_step, p.imitation_prob, pt.school, pt.enterprise,
+            pt.depth, pt.target_enterprise, pt.target_school, pt.report, pt.false_report, pt.broker,
+            self.ent_last_choice, self.ent_deep_cap, peers.indptr, peers.indices,
+            *self._enterprise_inputs(), *self._school_inputs(), p.choice_temperature,
+            pt.steps_at_none, pt.misreporting, pt.filed, pt.reported, pt.certified, pt.stages_left,
+            pt.signers_left, pt.filed_at, pt.handler, pt.given_depth, bool(self._on_offer),
+            p.decay_prob_per_step, p.reporting_noise, self._step_no,
+            np.ascontiguousarray(self.dept_takeup[:, APPROVE]) if has_departments else np.zeros(0),
+            self._capacity_left, self._all_signers, self.dept_lead is None,
+            np.ascontiguousarray(self.dept_held[:, APPROVE]), self.sign_offs_needed,
+            coordination.sign_off_prob(p.approval_stage_prob_per_step,
+                                       self.acting_awareness[self.sign_offs_needed],
+                                       p.sign_off_routine_share),
+            self.dept_signed, has_departments, p.dissolve_after_steps, self._training,
+            self._free_riders, peers.data, self.relevance, self.school_majors, self.school_intake,
+            self.placements_by_rung, self.rng, self._scratch)
+        self._recent_delays.append((float(delay_sum), n_approved))
         if n_approved:
             # Enterprises learn how long certification takes (exponential smoothing).
             w = p.delay_learning_rate
-            self.expected_delay = (1 - w) * self.expected_delay + w * float(delays.mean())
-
-        dissolve = pt.steps_at_none >= p.dissolve_after_steps
-        if self._given_edges:
-            pt.given_depth &= pt.depth == before
+            self.expected_delay = (1 - w) * self.expected_delay + w * (delay_sum / n_approved)
         self._network_stale = True
         n_dissolved = int(np.count_nonzero(dissolve))
         flows["partnerships_dissolved"] = float(n_dissolved)
@@ -833,38 +675,39 @@ class CooperationModel(mesa.Model):
             self._paired.remove(gone)
             self._dissolved_log.append(gone)
             pt.keep(~dissolve)
-        self._update_retention()
-        self._update_fit()
+        self._set_retention(training, touched)
+        self.fit_by_industry = fit
 
     def _update_fit(self) -> None:
         """Fit = relevance of majors to the industry x the school's capacity to supply it."""
         pt = self.partnerships
-        self.fit_by_industry = self.relevance * planning.supply_adequacy(
-            self.school_majors, self.school_intake, pt.school, self.ent_industry[pt.enterprise],
-            self._students_wanted())
+        self.fit_by_industry = kernels.fit_by_industry_of(
+            self.relevance, self.school_majors, self.school_intake, pt.school, pt.enterprise,
+            self.ent_industry, self._students_wanted())
 
     def _students_wanted(self) -> np.ndarray:
         """Students per year each partnership wants, at the rung it is at or heading to."""
         pt = self.partnerships
-        rung = np.maximum(pt.depth, np.minimum(pt.target_enterprise, pt.target_school))
-        return self.placements_by_rung[rung] * self.ent_value_scale[pt.enterprise]
+        return kernels.students_wanted(pt.depth, pt.target_enterprise, pt.target_school,
+                                       pt.enterprise, self.placements_by_rung, self.ent_value_scale)
 
     def _update_retention(self) -> None:
+        """Poaching loss and retained share of every firm, from the partnerships as they are."""
         pt = self.partnerships
         training = np.zeros(len(self.enterprises))
         training[pt.enterprise[pt.depth >= Depth.PRACTICE]] = 1.0
-        peers = self.population.peers
-        if self._training is None:
-            self._free_riders = poaching.free_riders(peers, training)
-            firms = slice(None)
-        else:
-            # Only the peers of firms that started or stopped training see a change.
-            changed = (training != self._training).nonzero()[0]
-            if changed.size == 0:
-                return
-            firms = poaching.update_free_riders(self._free_riders, peers, changed,
-                                                self._training[changed] - training[changed])
+        self._free_riders = poaching.free_riders(self.population.peers, training)
+        self._set_retention(training, np.arange(len(self.enterprises)))
+
+    def _set_retention(self, training: np.ndarray, firms: np.ndarray) -> None:
+        """Record who trains; recompute loss and retention of ``firms`` (whose free riders changed).
+
+        Only the peers of firms that started or stopped training see a change
+        (poaching.update_free_riders; compiled: kernels.training_changes).
+        """
         self._training = training
+        if firms.size == 0:
+            return
         self._retained_mean = None  # recomputed when next reported
         self.ent_loss[firms] = poaching.loss_from_free_riders(self._free_riders[firms],
                                                               self.p.poaching_prob_per_tie)
@@ -909,9 +752,9 @@ class CooperationModel(mesa.Model):
     # -- 6. outputs -----------------------------------------------------------
     def _tally_state(self, step_flows: dict[str, float]) -> None:
         pt = self.partnerships
-        counts = np.bincount(pt.depth, minlength=4)
+        tallied = kernels.tally_counts(pt.depth, pt.reported, pt.misreporting, pt.stages_left)
+        counts, reported = tallied[:4], tallied[4:8]
         active = counts[1] + counts[2] + counts[3]
-        reported = np.bincount(pt.reported, minlength=4)
         delay_sum = sum(d for d, _ in self._recent_delays)
         delay_n = sum(n for _, n in self._recent_delays)
         self.tally = {
@@ -927,9 +770,9 @@ class CooperationModel(mesa.Model):
             "depth_index": float((counts[2] + 2 * counts[3]) / (2 * active))
             if active else 0.0,
             "reported_content_share": reported[3] / active if active else 0.0,
-            "misreporting_share": float(np.count_nonzero(pt.misreporting) / active) if active else 0.0,
+            "misreporting_share": float(tallied[8] / active) if active else 0.0,
             "approval_delay": delay_sum / delay_n if delay_n else float("nan"),
-            "applications_pending": float(np.count_nonzero(pt.stages_left > 0)),
+            "applications_pending": float(tallied[9]),
             "aware_enterprise_share": self._aware_share(),
             "mean_retained_share": self._mean_retained(),
             "budget_left": self.budget_left,
@@ -1028,18 +871,6 @@ class TallyCollector(mesa.DataCollector):
             self._agenttype_records[model.time] = {
                 agent_type: list(self._record_agenttype(model, agent_type))
                 for agent_type in self.agenttype_reporters}
-
-
-def _first_occurrence(keys: np.ndarray, taken: PairIndex) -> np.ndarray:
-    """True at the first occurrence of each key not already ``taken``."""
-    order = np.argsort(keys, kind="stable")
-    ranked = keys[order]
-    first = np.ones(keys.size, dtype=bool)
-    first[1:] = ranked[1:] != ranked[:-1]
-    new = np.zeros(keys.size, dtype=bool)
-    new[order[first]] = True
-    new &= ~taken.contains(keys)
-    return new
 
 
 def _shift_by_rank(mean: float, rank: np.ndarray, spread: float) -> np.ndarray:

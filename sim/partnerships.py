@@ -94,8 +94,10 @@ class PairIndex:
     """Which (school, enterprise) pair keys hold a partnership, kept in step with the table.
 
     Up to :data:`DENSE_LIMIT` possible pairs it is a flat boolean table (one
-    numpy lookup per step); above, a set of keys, because writing into a table
-    of 10^8 bytes touches a fresh memory page for almost every new pair.
+    lookup per key); above, a sorted array of keys (binary search), because
+    writing into a table of 10^8 bytes touches a fresh memory page for almost
+    every new pair. Both forms are read by the compiled step
+    (:func:`sim.mechanisms.kernels.is_paired`) through :meth:`lookup`.
     """
 
     #: Largest number of possible pairs (schools x enterprises) kept as a dense table.
@@ -103,31 +105,37 @@ class PairIndex:
 
     def __init__(self, n_pairs: int):
         self._table = np.zeros(n_pairs, dtype=bool) if n_pairs <= self.DENSE_LIMIT else None
-        self._set: set[int] = set()
+        self._sorted = np.zeros(0, dtype=np.int64)
+        self._no_table = np.zeros(0, dtype=bool)
+
+    def lookup(self) -> tuple[np.ndarray, np.ndarray]:
+        """(dense table or an empty one, sorted keys): what the compiled step reads."""
+        return (self._no_table if self._table is None else self._table), self._sorted
 
     def contains(self, keys: np.ndarray) -> np.ndarray:
         """True where a key's pair holds a partnership."""
         if self._table is not None:
             return self._table[keys]
-        held = self._set
-        return np.array([k in held for k in keys.tolist()], dtype=bool).reshape(keys.shape)
+        pos = np.minimum(np.searchsorted(self._sorted, keys), max(0, self._sorted.size - 1))
+        return (self._sorted[pos] == keys) if self._sorted.size else np.zeros(keys.shape, dtype=bool)
 
     def add(self, keys: np.ndarray) -> None:
-        """Record new partnerships."""
+        """Record new partnerships (keys not held yet, each once)."""
         if self._table is not None:
             self._table[keys] = True
         else:
-            self._set.update(keys.tolist())
+            new = np.sort(keys)
+            self._sorted = np.insert(self._sorted, np.searchsorted(self._sorted, new), new)
 
     def remove(self, keys: np.ndarray) -> None:
         """Forget dissolved partnerships."""
         if self._table is not None:
             self._table[keys] = False
         else:
-            self._set.difference_update(keys.tolist())
+            self._sorted = np.delete(self._sorted, np.searchsorted(self._sorted, keys))
 
     def keys(self) -> np.ndarray:
         """Every key held, sorted."""
         if self._table is not None:
             return np.flatnonzero(self._table)
-        return np.array(sorted(self._set), dtype=np.int64)
+        return self._sorted.copy()
