@@ -134,3 +134,32 @@ def test_audits_pick_the_reports_the_numpy_departments_pick():
     assert np.array_equal(got, want) and np.array_equal(audits_a, audits_b)
     assert 0 < np.count_nonzero(got) < np.count_nonzero(eligible)  # a real selection was made
     assert a.bit_generator.state == b.bit_generator.state
+
+
+def test_learning_by_doing_enters_the_compiled_payoff_as_the_perceived_training_value():
+    """With experience, the model's payoff is the formula at value x (1 + premium x experience)."""
+    from sim import CooperationModel
+    from sim.mechanisms import experience
+
+    model = CooperationModel(rng=5, n_schools=3, n_enterprises=80, experience_learning_rate=0.5,
+                             experience_value_premium=0.8)
+    model.run_for(3)  # some partnerships to price
+    model.ent_experience = np.random.default_rng(1).random(80)  # some firms experienced
+    pt = model.partnerships
+    s, e, d = pt.school, pt.enterprise, pt.depth
+    deep_full = np.zeros(s.size, dtype=bool)
+    got = model._enterprise_alternatives(s, e, d, deep_full)
+    p = model.p
+    want = enterprise_payoff.honest_payoff(
+        value_scale=model.ent_value_scale[e], retained=model.ent_retained[e],
+        fit=model.fit_by_industry[s, model.ent_industry[e]],
+        school_quality=model._quality_of_school[s], risk=model._risk_of_school[s],
+        cost=model.ent_content_cost[e],
+        training_value=experience.perceived_training_value(
+            p.training_value_per_step, p.experience_value_premium, model.ent_experience[e]),
+        symbolic_value=p.symbolic_value_per_step, yield_by_rung=model.yield_by_rung)
+    assert s.size > 0 and not model._on_offer  # status quo: honest alternatives only
+    assert np.allclose(got, enterprise_payoff.honest_only(want))
+    off = CooperationModel(rng=5, n_schools=3, n_enterprises=80)
+    off.ent_experience = model.ent_experience  # experience has no effect while learning is off
+    assert off._kept_value_weight() is off.ent_retained
