@@ -130,22 +130,55 @@ CHARTS = ".coopsim-charts canvas.marks"
 CONTROLS = (".coopsim-step", ".coopsim-play", ".coopsim-reset")
 
 
+def settled(page, script: str, arg) -> bool:
+    """Whether the page condition ``script(arg)`` holds once the layout settles.
+
+    Vuetify lays a page out in several passes (charts are drawn wide, then
+    fitted; a message is re-rendered), so a condition read once can catch a
+    passing frame. This waits, up to the page's timeout, for the condition to
+    hold: on a loaded machine it simply takes longer, and a layout that never
+    gets there still fails.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(script, arg=arg)
+        return True
+    except PlaywrightTimeout:
+        return False
+
+
 def inside_viewport(page, selector: str, index: int = 0) -> bool:
     """Whether the element's whole bounding box lies inside the viewport (no scrolling)."""
-    box = page.locator(selector).nth(index).bounding_box()
-    size = page.viewport_size
-    return (box is not None and box["x"] >= 0 and box["y"] >= 0
-            and box["x"] + box["width"] <= size["width"] + 1
-            and box["y"] + box["height"] <= size["height"] + 1)
+    return settled(page, """([s, i]) => {
+        const el = document.querySelectorAll(s)[i];
+        if (!el) return false;
+        const r = el.getBoundingClientRect();
+        return r.x >= 0 && r.y >= 0 && r.x + r.width <= window.innerWidth + 1
+            && r.y + r.height <= window.innerHeight + 1;
+    }""", [selector, index])
 
 
 def uncovered(page, selector: str) -> bool:
     """Whether the element under the centre of ``selector`` is it (nothing lies over it)."""
-    return page.evaluate("""(s) => {
-        const el = document.querySelector(s), r = el.getBoundingClientRect();
+    return settled(page, """(s) => {
+        const el = document.querySelector(s);
+        if (!el) return false;
+        const r = el.getBoundingClientRect();
         const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
         return !!hit && (hit === el || el.contains(hit));
     }""", selector)
+
+
+def below_within(page, upper: str, lower: str, gap_px: float) -> bool:
+    """Whether ``lower`` starts below the bottom of ``upper``, at most ``gap_px`` under it."""
+    return settled(page, """([u, l, gap]) => {
+        const a = document.querySelector(u), b = document.querySelector(l);
+        if (!a || !b) return false;
+        const ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
+        const d = rb.y - (ra.y + ra.height);
+        return rb.height > 0 && d >= -1 && d < gap;
+    }""", [upper, lower, gap_px])
 
 
 def status(page) -> str:
@@ -182,9 +215,12 @@ def test_controls_are_reachable_and_uncovered_at_1024x768(small, shots):
     for control in CONTROLS:
         assert inside_viewport(small, control) and uncovered(small, control), control
     # The network starts on screen, beside the panel, not under it.
-    net = small.locator(NETWORK).bounding_box()
-    panel = small.locator(".coopsim-panel").bounding_box()
-    assert net["x"] >= panel["x"] + panel["width"] - 1 and net["y"] < 768
+    assert settled(small, """([n, p]) => {
+        const net = document.querySelector(n), panel = document.querySelector(p);
+        if (!net || !panel) return false;
+        const a = net.getBoundingClientRect(), b = panel.getBoundingClientRect();
+        return a.x >= b.x + b.width - 1 && a.y < 768;
+    }""", [NETWORK, ".coopsim-panel"])
     # A lever deep in the panel scrolls into view and is then uncovered.
     field = ".coopsim-field-penalty_per_misreport input"
     small.locator(field).scroll_into_view_if_needed()
@@ -221,12 +257,11 @@ def test_typed_thousands_separator_and_refused_value_beside_its_field(laptop):
     message = laptop.locator(".coopsim-lever-subsidy_per_content_step .coopsim-field-error")
     message.wait_for()
     assert "comma" in message.inner_text()
-    kept = laptop.locator(".coopsim-field-subsidy_per_content_step input")
     laptop.wait_for_function("(s) => document.querySelector(s).value === '0'",
                              arg=".coopsim-field-subsidy_per_content_step input")
     # Beside its field: right under it, not at the top of the panel.
-    gap = message.bounding_box()["y"] - (kept.bounding_box()["y"] + kept.bounding_box()["height"])
-    assert 0 <= gap < 40
+    assert below_within(laptop, ".coopsim-field-subsidy_per_content_step input",
+                        ".coopsim-lever-subsidy_per_content_step .coopsim-field-error", 40)
     assert field.input_value() == "2000"
     type_into(laptop, "seed", "3.7")
     laptop.locator(".coopsim-field-seed", has_text="").wait_for()
@@ -294,6 +329,5 @@ def test_bad_scenario_shows_the_error_beside_the_picker_and_the_run_goes_on(lapt
     error = laptop.locator(".coopsim-scenario-error")
     error.wait_for()
     assert "zz-broken" in error.inner_text() and "audit_prob_per_step" in error.inner_text()
-    picker = laptop.locator(".coopsim-scenario").bounding_box()
-    assert error.bounding_box()["y"] - (picker["y"] + picker["height"]) < 40
+    assert below_within(laptop, ".coopsim-scenario", ".coopsim-scenario-error", 40)
     click_step(laptop)  # the server still answers
