@@ -321,3 +321,20 @@ def test_every_figure_phrase_has_both_languages_with_the_same_fields():
     assert figure_text("budget", "zh", limit=1500.0) == "预算 1500"
     with pytest.raises(KeyError, match="no figure text"):
         figure_text("nope")
+
+
+def test_sim_sweep_takes_the_same_output_options_as_analyze(tmp_path, capsys):
+    """--baseline, --lang and --figure-titles work on the sweep command itself, not only later."""
+    path = tmp_path / "grid.toml"
+    path.write_text(textwrap.dedent(GRID))
+    out = tmp_path / "sweep"
+    assert cli.main(["sweep", str(path), "--out", str(out), "-j", "1", "-q", "--baseline", "0",
+                     "--lang", "zh"]) == 0
+    assert (out / "analysis" / "tables" / "comparisons.csv").is_file()
+    assert (out / "analysis" / "README.md").read_text(encoding="utf-8").startswith("# 参数扫描")
+    capsys.readouterr()
+    assert cli.main(["sweep", str(path), "--out", str(out), "-j", "1", "-q",
+                     "--baseline", "99"]) == 2
+    err = capsys.readouterr().err
+    assert "'99' is not one of the compared design points" in err
+    assert "the runs are kept" in err and "Traceback" not in err

@@ -13,6 +13,13 @@ import sys
 from pathlib import Path
 
 
+#: ``--baseline`` of a sweep's analysis (``sim analyze`` and ``sim sweep``).
+BASELINE_HELP = ("design point the others are compared with (paired differences, effect sizes, "
+                 "cost of content, forest plot): a scenario name for a scenarios design (default "
+                 "its first scenario), else a design_point number from design.parquet (no "
+                 "comparison by default)")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the ``analyze`` command's options.
 
@@ -22,10 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from sim.batch.cli import add_output_arguments
 
     parser.add_argument("directory", help="a sweep directory (the --out of python -m sim sweep)")
-    add_output_arguments(parser, baseline_help=(
-        "design point the others are compared with (paired differences, effect sizes, cost of "
-        "content, forest plot): a scenario name for a scenarios design (default its first "
-        "scenario), else a design_point number from design.parquet (no comparison by default)"))
+    add_output_arguments(parser, baseline_help=BASELINE_HELP)
 
 
 def main(args: argparse.Namespace) -> int:

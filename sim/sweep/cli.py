@@ -50,6 +50,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="replace the results of a different sweep in --out")
     parser.add_argument("--no-analyze", action="store_true",
                         help="run only; analyse later with python -m sim analyze DIR")
+    from sim.batch.cli import add_output_arguments
+    from sim.sweep.analyze_cli import BASELINE_HELP
+
+    add_output_arguments(parser, baseline_help=BASELINE_HELP)
     parser.add_argument("--retries", type=int, default=RETRIES,
                         help=f"extra attempts for a run that raises (default {RETRIES})")
     parser.add_argument("--no-progress", "--quiet", "-q", dest="no_progress",
@@ -109,7 +113,12 @@ def main(args: argparse.Namespace) -> int:
         from sim.sweep.analyze_cli import print_report
         from sim.sweep.report import analyze_sweep
 
-        print_report(analyze_sweep(directory))
+        try:
+            print_report(analyze_sweep(directory, baseline=args.baseline, lang=args.lang,
+                                       figure_titles=args.figure_titles))
+        except ExperimentError as err:  # e.g. a --baseline the design does not have
+            return _error(f"{err}; the runs are kept: analyse them with python -m sim analyze "
+                          f"{directory}")
     return 1 if counts["failed"] else 0
 
 
