@@ -12,7 +12,6 @@ import argparse
 import sys
 from pathlib import Path
 
-
 #: ``--baseline`` of a sweep's analysis (``sim analyze`` and ``sim sweep``).
 BASELINE_HELP = ("design point the others are compared with (paired differences, effect sizes, "
                  "cost of content, forest plot): a scenario name for a scenarios design (default "
