@@ -21,6 +21,8 @@ import numpy as np  # noqa: E402
 
 from sim.analysis import style  # noqa: E402
 from sim.analysis.style import CAPTION, OKABE_ITO  # noqa: E402
+from sim.figure_style import journal_style  # noqa: E402
+from sim.labels import LabelError, label  # noqa: E402
 from sim.robustness.run import EFFECT, Results  # noqa: E402
 from sim.store import atomic_write_text  # noqa: E402
 
@@ -52,7 +54,10 @@ def write(results: Results, directory: Path, *, command: str) -> list[Path]:
     summary = summarise(results, command=command, previous=read_summary(directory),
                         directory=directory)
     atomic_write_text(directory / SUMMARY_JSON, json.dumps(summary, indent=2, default=float) + "\n")
-    text = "\n".join([f"# {results.plan.title}", "", *markdown_section(summary, level=2)])
+    captions = ["## Figures", ""] + [f"- `figures/{stem}.pdf|svg|png`: {caption} {CAPTION}"
+                                     for stem, caption in FIGURE_CAPTIONS.items()]
+    text = "\n".join([f"# {results.plan.title}", "", *markdown_section(summary, level=2), "",
+                      *captions])
     atomic_write_text(directory / SUMMARY_MD, text + "\n")
     return [*files, directory / SUMMARY_JSON, directory / SUMMARY_MD]
 
@@ -204,49 +209,69 @@ def _ci(pair: Any, fmt: str = "+.3f") -> str:
 
 
 # ------------------------------------------------------------------ figures
+# Journal figures (sim/figure_style.py): print size, text >= 7 pt, readable parameter
+# labels; the caption goes into summary.md, not into the image.
+FIGURE_CAPTIONS = {
+    "morris": "Morris screening of the structural parameters: mu* (mean absolute elementary "
+              "effect per full range) against sigma, one panel per output; dotted: sigma = mu*.",
+    "levers": "Effect of each lever at every sampled model structure (box: quartiles, "
+              "whiskers 5-95 %; points: structures).",
+    "reversal": "Treatment minus baseline with one structural parameter at a time at the low or "
+                "high end of its range (95 % CI); dashed: all parameters at their defaults.",
+}
+
+
+def _name(parameter: str) -> str:
+    """A parameter's readable label (its code name when it has none)."""
+    try:
+        return label(parameter, with_unit=False)
+    except LabelError:
+        return parameter
+
+
 def morris_figure(results: Results, stem: Path) -> list[Path]:
     """mu* against sigma, one panel per output; the first :data:`SHOWN` labelled."""
     outputs = list(dict.fromkeys(results.screening["output"]))
-    fig, axes = plt.subplots(1, len(outputs), figsize=(4.4 * len(outputs), 4.6), squeeze=False)
-    for ax, output in zip(axes[0], outputs, strict=True):
-        sub = results.screening[results.screening["output"] == output]
-        ax.errorbar(sub["mu_star"], sub["sigma"], xerr=sub["mu_star_conf"], fmt="o", ms=3,
-                    color=OKABE_ITO[0], ecolor="grey", elinewidth=0.6, capsize=0)
-        for row in sub[sub["rank"] <= SHOWN].itertuples():
-            ax.annotate(row.parameter, (row.mu_star, row.sigma), fontsize=6, xytext=(2, 2),
-                        textcoords="offset points")
-        top = float(max(sub["mu_star"].max(), sub["sigma"].max(), 1e-9))
-        ax.plot([0, top], [0, top], color="grey", linestyle=":", linewidth=0.8)
-        ax.set_xlabel(f"mu* (|effect| on {results.plan.output} per full range)", fontsize=8)
-        ax.set_title(output if output != EFFECT else f"effect: {results.plan.treatment.key} "
-                     f"minus {results.plan.baseline.key}", fontsize=8)
-    axes[0][0].set_ylabel("sigma (sd of elementary effects)", fontsize=8)
-    fig.suptitle(_wrap(f"Morris screening of {len(results.plan.factors)} structural parameters "
-                       "(dotted: sigma = mu*). " + CAPTION), fontsize=8)
-    fig.tight_layout()
-    return style.save(fig, stem, dpi=200, tight=True)
+    with journal_style(width="double") as st:
+        fig, axes = plt.subplots(1, len(outputs), figsize=st.figsize(0.42), squeeze=False)
+        for ax, output in zip(axes[0], outputs, strict=True):
+            sub = results.screening[results.screening["output"] == output]
+            ax.errorbar(sub["mu_star"], sub["sigma"], xerr=sub["mu_star_conf"], fmt="o", ms=3,
+                        color=OKABE_ITO[0], ecolor="grey", elinewidth=0.6, capsize=0)
+            for row in sub[sub["rank"] <= SHOWN].itertuples():
+                ax.annotate(_wrap(_name(row.parameter), 22), (row.mu_star, row.sigma),
+                            xytext=(2, 2), textcoords="offset points", annotation_clip=True)
+            top = float(max((sub["mu_star"] + sub["mu_star_conf"]).max(), sub["sigma"].max(),
+                            1e-9))
+            ax.plot([0, top], [0, top], color="grey", linestyle=":", linewidth=0.8)
+            ax.set_xlim(-0.05 * top, 1.35 * top)  # room for the labels of the largest
+            ax.set_xlabel("mu* (per full range)")
+            ax.set_title(_wrap(output if output != EFFECT else
+                               f"effect: {results.plan.treatment.key} minus "
+                               f"{results.plan.baseline.key}", 30), loc="left")
+        axes[0][0].set_ylabel("sigma")
+        return style.save(fig, stem)
 
 
 def lever_figure(results: Results, stem: Path) -> list[Path]:
     """Each lever's effect at every sampled structure: box plot and points."""
     effects = results.lever_effects
     levers = list(dict.fromkeys(effects["lever"]))
-    fig, ax = plt.subplots(figsize=(6.4, 0.5 * len(levers) + 1.6))
-    data = [effects.loc[effects["lever"] == k, "effect"].to_numpy(dtype=float) for k in levers]
-    ax.boxplot(data, orientation="horizontal", whis=(5, 95), showfliers=False, widths=0.5,
-               medianprops={"color": OKABE_ITO[5]})
-    jitter = np.random.default_rng(0)  # fixed: the figure's bytes do not change between runs
-    for i, values in enumerate(data, start=1):
-        ax.scatter(values, i + jitter.uniform(-0.15, 0.15, len(values)), s=6, alpha=0.5,
-                   color=OKABE_ITO[0])
-    ax.set_yticks(range(1, len(levers) + 1), levers, fontsize=7)
-    ax.axvline(0, color="black", linewidth=0.7)
-    ax.set_xlabel(f"effect on {results.plan.output} (lever minus {results.plan.baseline.key}, "
-                  "paired)", fontsize=8)
-    ax.set_title(_wrap(f"Effect of each lever over {results.plan.sizes.structures} model "
-                       "structures (box: quartiles, whiskers 5-95 %). " + CAPTION), fontsize=8)
-    fig.tight_layout()
-    return style.save(fig, stem, dpi=200, tight=True)
+    with journal_style(width="single") as st:
+        fig, ax = plt.subplots(figsize=(st.width_in, 0.3 * len(levers) + 1.0))
+        data = [effects.loc[effects["lever"] == k, "effect"].to_numpy(dtype=float)
+                for k in levers]
+        ax.boxplot(data, orientation="horizontal", whis=(5, 95), showfliers=False, widths=0.5,
+                   medianprops={"color": OKABE_ITO[5]})
+        jitter = np.random.default_rng(0)  # fixed: the figure's bytes do not change between runs
+        for i, values in enumerate(data, start=1):
+            ax.scatter(values, i + jitter.uniform(-0.15, 0.15, len(values)), s=6, alpha=0.5,
+                       color=OKABE_ITO[0])
+        ax.set_yticks(range(1, len(levers) + 1), levers)
+        ax.axvline(0, color="black", linewidth=0.7)
+        ax.set_xlabel(_wrap(f"effect on {_name(results.plan.output)} (lever minus "
+                            f"{results.plan.baseline.key}, paired)", 50))
+        return style.save(fig, stem)
 
 
 def reversal_figure(results: Results, stem: Path) -> list[Path]:
@@ -254,28 +279,27 @@ def reversal_figure(results: Results, stem: Path) -> list[Path]:
     table = results.reversal
     moved = table[table["end"] != "-"]
     params = list(dict.fromkeys(moved["parameter"]))
-    fig, ax = plt.subplots(figsize=(6.4, 0.16 * len(params) + 1.6))
-    for k, (end, colour, shift) in enumerate((("low", OKABE_ITO[0], -0.15),
-                                              ("high", OKABE_ITO[5], 0.15))):
-        sub = moved[moved["end"] == end].set_index("parameter").reindex(params)
-        y = np.arange(len(params)) + shift
-        err = np.vstack([sub["difference"] - sub["ci_low"], sub["ci_high"] - sub["difference"]])
-        ax.errorbar(sub["difference"], y, xerr=np.nan_to_num(err), fmt="o", ms=2.5,
-                    color=colour, elinewidth=0.5, label=f"at the {end} end", zorder=2 + k)
-    default = table.loc[table["end"] == "-", "difference"]
-    if len(default):
-        ax.axvline(float(default.iloc[0]), color="grey", linestyle="--", linewidth=0.8,
-                   label="all at defaults")
-    ax.axvline(0, color="black", linewidth=0.7)
-    ax.set_yticks(range(len(params)), params, fontsize=5)
-    ax.invert_yaxis()
-    ax.set_xlabel(f"{results.plan.treatment.key} minus {results.plan.baseline.key}: "
-                  f"{results.plan.output} (95 % CI)", fontsize=8)
-    ax.legend(fontsize=7, loc="upper left")
-    ax.set_title(_wrap("One structural parameter at a time at the ends of its range. "
-                       + CAPTION), fontsize=8)
-    fig.tight_layout()
-    return style.save(fig, stem, dpi=200, tight=True)
+    with journal_style(width="double") as st:
+        fig, ax = plt.subplots(figsize=(st.width_in, 0.13 * len(params) + 1.2))
+        for k, (end, colour, shift) in enumerate((("low", OKABE_ITO[0], -0.15),
+                                                  ("high", OKABE_ITO[5], 0.15))):
+            sub = moved[moved["end"] == end].set_index("parameter").reindex(params)
+            y = np.arange(len(params)) + shift
+            err = np.vstack([sub["difference"] - sub["ci_low"],
+                             sub["ci_high"] - sub["difference"]])
+            ax.errorbar(sub["difference"], y, xerr=np.nan_to_num(err), fmt="o", ms=2.5,
+                        color=colour, elinewidth=0.5, label=f"at the {end} end", zorder=2 + k)
+        default = table.loc[table["end"] == "-", "difference"]
+        if len(default):
+            ax.axvline(float(default.iloc[0]), color="grey", linestyle="--", linewidth=0.8,
+                       label="all at defaults")
+        ax.axvline(0, color="black", linewidth=0.7)
+        ax.set_yticks(range(len(params)), [_name(p) for p in params])
+        ax.set_ylim(len(params) - 0.5, -0.5)
+        ax.set_xlabel(f"{results.plan.treatment.key} minus {results.plan.baseline.key}: "
+                      f"{_name(results.plan.output)} (95 % CI)")
+        fig.legend(loc="outside upper center", ncol=3)
+        return style.save(fig, stem)
 
 
 def _wrap(text: str, width: int = 90) -> str:
