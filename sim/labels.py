@@ -164,6 +164,8 @@ PARAMETERS: dict[str, Label] = {
     "major_adjust_rate_per_year": Label("Rate at which schools adjust majors", "专业调整速度"),
     "service_awareness": Label("Public service awareness of departments", "政府部门公共服务意识"),
     "subsidy_per_content_step": Label("Subsidy per content partnership", "实质合作补贴"),
+    "subsidy_practice_share": Label("Subsidy for practice, share of the content subsidy",
+                                    "实践合作补贴占实质合作补贴的比例"),
     "subsidy_budget_per_year": Label("Subsidy budget", "补贴预算"),
     "school_compensation_share": Label("Share of subsidy paid to the school", "补贴中支付给学校的比例"),
     "tax_offset_rate": Label("Tax offset rate for certified firms", "产教融合型企业税收抵免比例"),

@@ -389,7 +389,7 @@ class CooperationModel(mesa.Model):
         claimed = np.minimum(pt.filed, pt.certified)
         claims, offsets = incentives.entitlement(
             p.subsidy_per_content_step, p.tax_offset_rate, claimed,
-            self.ent_content_cost[pt.enterprise, claimed], aware)
+            self.ent_content_cost[pt.enterprise, claimed], aware, p.subsidy_practice_share)
         paid = np.zeros(len(pt))
         for dep in np.flatnonzero(np.bincount(pt.handler[claims > 0], minlength=1)):
             rows = ((pt.handler == dep) & (claims > 0)).nonzero()[0]
@@ -399,7 +399,7 @@ class CooperationModel(mesa.Model):
         self._year_paid += paid.sum()
         due_subsidy, due_tax = incentives.entitlement(
             p.subsidy_per_content_step, p.tax_offset_rate, pt.depth,
-            self.ent_content_cost[pt.enterprise, pt.depth], aware)
+            self.ent_content_cost[pt.enterprise, pt.depth], aware, p.subsidy_practice_share)
         over_subsidy = np.maximum(paid - due_subsidy, 0.0)
         over_tax = np.maximum(offsets - due_tax, 0.0)
         pt.overpaid += over_subsidy + over_tax
@@ -562,7 +562,8 @@ class CooperationModel(mesa.Model):
             p.subsidy_per_content_step * (1.0 - p.school_compensation_share), p.tax_offset_rate,
             self.credibility, self.payout_ratio,
             coordination.incentive_discount(waited, STEPS_PER_YEAR), self.expected_detection,
-            p.penalty_per_misreport, p.misreport_horizon_steps, p.fabrication_cost], dtype=float)
+            p.penalty_per_misreport, p.misreport_horizon_steps, p.fabrication_cost,
+            p.subsidy_practice_share], dtype=float)
         return (self.fit_by_industry, self.ent_industry, self.ent_value_scale,
                 self._kept_value_weight(),
                 self._quality_of_school, self._risk_of_school, self.ent_content_cost,
@@ -574,7 +575,8 @@ class CooperationModel(mesa.Model):
         scalars = np.array([
             p.teacher_cost_relief, p.service_school_support,
             p.subsidy_per_content_step * p.school_compensation_share * self.credibility
-            * self.payout_ratio, p.assessment_outcome_weight, p.school_placement_value], dtype=float)
+            * self.payout_ratio, p.assessment_outcome_weight, p.school_placement_value,
+            p.subsidy_practice_share], dtype=float)
         return (self.school_teacher_capacity, self.acting_awareness, self.outcome_by_rung,
                 self.school_cost_by_rung, scalars)
 

@@ -176,7 +176,7 @@ class Parameters:
         "fixed fractions of it (see ODD)", "enterprises")
     legal_risk_per_step: float = _p(
         0.5, 0.0, 100.0, "MU/step", "priced legal and safety risk of hosting students at content "
-        "depth with no regulation (practice: half)", "enterprises",
+        "depth with no regulation (practice: risk_exposure_practice of it)", "enterprises",
         "Sichuan study: 'regulations and policies are not systematic'")
     policy_awareness: float = _p(
         0.3, 0.0, 1.0, "share", "initial share of enterprises that know the incentives on offer",
@@ -272,8 +272,12 @@ class Parameters:
     # --- lever: financial support -------------------------------------------
     subsidy_per_content_step: float = _p(
         0.0, 0.0, 100.0, "MU/step", "subsidy paid per reported content partnership per step "
-        "(practice: half)", "financial_support",
+        "(practice: subsidy_practice_share of it)", "financial_support",
         "Sichuan: 'insufficient financial support'; no typical local amount is known")
+    subsidy_practice_share: float = _p(
+        0.5, 0.0, 1.0, "share", "subsidy paid per reported practice partnership, as a share of "
+        "the content subsidy (a signed agreement alone is never paid)", "financial_support",
+        "assumption")
     subsidy_budget_per_year: float = _p(
         0.0, 0.0, 1e7, "MU/year", "annual budget for subsidies; payments stop when it runs out",
         "financial_support", "Sichuan: 'raise financial support'")

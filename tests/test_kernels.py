@@ -29,11 +29,11 @@ def test_enterprise_alternatives_equal_the_payoff_formulas(on_offer):
     c = _firm_case(rng)
     scalars = dict(training_value=1.3, symbolic=0.2, subsidy=0.8 if on_offer else 0.0,
                    tax=0.3 if on_offer else 0.0, credibility=0.7, payout=0.9, discount=0.6,
-                   detection=0.05, penalty=5.0, horizon=12, fabrication=0.4)
+                   detection=0.05, penalty=5.0, horizon=12, fabrication=0.4, practice_share=0.35)
     sc = np.array([scalars["training_value"], scalars["symbolic"], float(on_offer), scalars["subsidy"],
                    scalars["tax"], scalars["credibility"], scalars["payout"], scalars["discount"],
                    scalars["detection"], scalars["penalty"], scalars["horizon"],
-                   scalars["fabrication"]])
+                   scalars["fabrication"], scalars["practice_share"]])
     got = kernels.enterprise_alternatives(
         c["schools"], c["firms"], c["depth"], c["deep_full"], c["fit_by_industry"], c["industry"],
         c["value_scale"], c["retained"], c["school_quality"], c["risk"], c["cost"],
@@ -49,7 +49,8 @@ def test_enterprise_alternatives_equal_the_payoff_formulas(on_offer):
         tax_weight = scalars["credibility"] * np.where(upgrade, scalars["discount"], 1.0)
         claimed = enterprise_payoff.incentives(
             aware=c["aware"][e].astype(float), subsidy=scalars["subsidy"], tax_rate=scalars["tax"],
-            cost=c["cost"][e], subsidy_weight=tax_weight * scalars["payout"], tax_weight=tax_weight)
+            cost=c["cost"][e], subsidy_weight=tax_weight * scalars["payout"], tax_weight=tax_weight,
+            practice_share=scalars["practice_share"])
         want = enterprise_payoff.joint_payoff(base, claimed, scalars["detection"], scalars["penalty"],
                                               scalars["horizon"], scalars["fabrication"])
         assert np.isfinite(want[:, 4:]).any()  # some false report pays: the branch is exercised
@@ -66,7 +67,7 @@ def test_school_alternatives_equal_the_assessment_formula():
     acting = rng.random(3)
     capacity = rng.random(4)
     credit, cost = np.array([0.0, 0.1, 0.6, 1.0]), np.array([0.0, 0.05, 0.3, 0.8])
-    sc = np.array([0.4, 0.5, 0.12, 0.7, 0.2])
+    sc = np.array([0.4, 0.5, 0.12, 0.7, 0.2, 0.65])  # the last: subsidy_practice_share
     got = kernels.school_alternatives(c["schools"], c["firms"], broker, c["fit_by_industry"],
                                       c["industry"], capacity, acting, c["school_quality"], credit,
                                       cost, sc)
@@ -76,7 +77,7 @@ def test_school_alternatives_equal_the_assessment_formula():
     want = assessment.school_utility(
         outcome_weight=sc[3], placement_value=sc[4], outcome_credit=credit,
         quality=c["fit_by_industry"][s, c["industry"][e]] * c["school_quality"][s], cost=cost,
-        relief=relief, compensation=np.full(s.size, sc[2]))
+        relief=relief, compensation=np.full(s.size, sc[2]), practice_share=sc[5])
     assert np.array_equal(got, want)
 
 

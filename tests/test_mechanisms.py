@@ -177,3 +177,18 @@ def test_supply_adequacy_falls_when_partners_want_more_students_than_the_school_
     assert adequacy[0, 1] == 0.0                  # no students in that major at all
     free = planning.supply_adequacy(majors, intake, school[:0], industry[:0], np.zeros(0))
     assert (free == 1.0).all()
+
+
+def test_practice_is_paid_the_declared_share_of_the_content_subsidy():
+    import numpy as np
+
+    from sim.mechanisms.incentives import entitlement
+
+    rung = np.array([0, 1, 2, 3])
+    cost = np.array([0.0, 0.1, 0.5, 1.0])
+    aware = np.ones(4, dtype=bool)
+    for share in (0.0, 0.5, 0.8):
+        subsidy, _ = entitlement(2.0, 0.3, rung, cost, aware, share)
+        assert subsidy.tolist() == [0.0, 0.0, 2.0 * share, 2.0]  # form is never paid
+    unaware, _ = entitlement(2.0, 0.3, rung, cost, np.zeros(4, dtype=bool), 0.5)
+    assert not unaware.any()

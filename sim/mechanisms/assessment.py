@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms.incentives import SUBSIDY_SHARE_BY_RUNG
+from sim.mechanisms.incentives import subsidy_share_by_rung
 
 COUNTED = np.array([0.0, 1.0, 1.0, 1.0])
 
 
 def school_utility(*, outcome_weight: float, placement_value: float, outcome_credit: np.ndarray,
                    quality: np.ndarray, cost: np.ndarray, relief: np.ndarray,
-                   compensation: np.ndarray) -> np.ndarray:
+                   compensation: np.ndarray, practice_share: float) -> np.ndarray:
     """Payoff per step of each rung for the school side of each partnership, shape (n, 4).
 
     Args:
@@ -35,11 +35,12 @@ def school_utility(*, outcome_weight: float, placement_value: float, outcome_cre
         cost: the school's cost of each rung, (4,).
         relief: share of that cost saved (teachers' capacity, service), (n,).
         compensation: the school's expected part of the content subsidy, (n,).
+        practice_share: ``subsidy_practice_share``.
     """
     return ((1.0 - outcome_weight) * COUNTED
             + (outcome_weight + placement_value) * outcome_credit * quality[:, None]
             - (1.0 - relief)[:, None] * cost
-            + compensation[:, None] * SUBSIDY_SHARE_BY_RUNG)
+            + compensation[:, None] * subsidy_share_by_rung(practice_share))
 
 
 def agreement_value(outcome_weight: float, below_quota: np.ndarray, expected_outcome: np.ndarray,

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms.incentives import SUBSIDY_SHARE_BY_RUNG, TAX_ELIGIBLE_BY_RUNG
+from sim.mechanisms.incentives import TAX_ELIGIBLE_BY_RUNG, subsidy_share_by_rung
 
 #: The alternatives: (rung invested in, rung reported), honest first.
 ALTERNATIVES = np.array([(0, 0), (1, 1), (2, 2), (3, 3), (1, 2), (1, 3), (2, 3)])
@@ -56,13 +56,15 @@ def honest_payoff(*, value_scale: np.ndarray, retained: np.ndarray, fit: np.ndar
 
 
 def incentives(*, aware: np.ndarray, subsidy: float, tax_rate: float, cost: np.ndarray,
-               subsidy_weight: np.ndarray, tax_weight: np.ndarray) -> np.ndarray:
+               subsidy_weight: np.ndarray, tax_weight: np.ndarray,
+               practice_share: float) -> np.ndarray:
     """Expected incentives per step claimed on each reported rung, shape (n, 4).
 
     ``subsidy`` is the firm's part of the content subsidy; the weights (n, 4)
-    fold in credibility, budget payout and the approval-delay discount.
+    fold in credibility, budget payout and the approval-delay discount;
+    ``practice_share`` is ``subsidy_practice_share``.
     """
-    return aware[:, None] * (subsidy * SUBSIDY_SHARE_BY_RUNG * subsidy_weight
+    return aware[:, None] * (subsidy * subsidy_share_by_rung(practice_share) * subsidy_weight
                              + tax_rate * cost * TAX_ELIGIBLE_BY_RUNG * tax_weight)
 
 

@@ -11,8 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Subsidy paid at each rung as a share of the content subsidy (practice half).
-SUBSIDY_SHARE_BY_RUNG = np.array([0.0, 0.0, 0.5, 1.0])
+
+def subsidy_share_by_rung(practice_share: float) -> np.ndarray:
+    """Subsidy paid at each rung as a share of the content subsidy (``subsidy_practice_share``).
+
+    None and form are never paid: a signed agreement is not cooperation the
+    subsidy is for.
+    """
+    return np.array([0.0, 0.0, practice_share, 1.0])
+
+
 #: Rungs whose investment qualifies for the tax offset (running vocational
 #: education: placements and deeper; a signed agreement alone does not).
 TAX_ELIGIBLE_BY_RUNG = np.array([0.0, 0.0, 1.0, 1.0])
@@ -47,12 +55,12 @@ def pay_subsidies(claims: np.ndarray, budget_left: float,
 
 
 def entitlement(subsidy: float, rate: float, rung: np.ndarray, cost_of_rung: np.ndarray,
-                aware: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                aware: np.ndarray, practice_share: float) -> tuple[np.ndarray, np.ndarray]:
     """Subsidy and tax offset a partnership may claim at ``rung`` (its claims if honest).
 
     Tax offsets are not budget-limited (forgone surcharge revenue); subsidies
     are paid from the claims by :func:`pay_subsidies`.
     """
     eligible = (rung >= 2) & aware
-    return (np.where(eligible, subsidy * SUBSIDY_SHARE_BY_RUNG[rung], 0.0),
+    return (np.where(eligible, subsidy * subsidy_share_by_rung(practice_share)[rung], 0.0),
             np.where(eligible, rate * cost_of_rung, 0.0))

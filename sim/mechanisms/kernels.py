@@ -29,16 +29,23 @@ from numba import njit
 _INVEST = np.array([0, 1, 2, 3, 1, 1, 2])
 _REPORT = np.array([0, 1, 2, 3, 2, 3, 3])
 _N_ALT = 7
-_SUBSIDY_SHARE = np.array([0.0, 0.0, 0.5, 1.0])   # incentives.SUBSIDY_SHARE_BY_RUNG
 _TAX_ELIGIBLE = np.array([0.0, 0.0, 1.0, 1.0])    # incentives.TAX_ELIGIBLE_BY_RUNG
 _COUNTED = np.array([0.0, 1.0, 1.0, 1.0])         # assessment.COUNTED
 _SYMBOLIC = np.array([0.0, 1.0, 1.0, 1.0])
 
 # Indices into the scalar vector of the enterprise's payoff (see enterprise_scalars).
 E_TRAINING_VALUE, E_SYMBOLIC, E_ON_OFFER, E_SUBSIDY, E_TAX_RATE, E_CREDIBILITY, E_PAYOUT, \
-    E_DISCOUNT, E_DETECTION, E_PENALTY, E_HORIZON, E_FABRICATION = range(12)
+    E_DISCOUNT, E_DETECTION, E_PENALTY, E_HORIZON, E_FABRICATION, E_PRACTICE_SHARE = range(13)
 # Indices into the scalar vector of the school's payoff (see school_scalars).
-S_RELIEF, S_SUPPORT, S_COMPENSATION, S_OUTCOME_WEIGHT, S_PLACEMENT_VALUE = range(5)
+S_RELIEF, S_SUPPORT, S_COMPENSATION, S_OUTCOME_WEIGHT, S_PLACEMENT_VALUE, S_PRACTICE_SHARE = range(6)
+
+
+@njit(cache=True)
+def _subsidy_share(rung, practice_share):
+    """incentives.subsidy_share_by_rung, one rung."""
+    if rung == 3:
+        return 1.0
+    return practice_share if rung == 2 else 0.0
 
 
 @njit(cache=True)
@@ -70,7 +77,8 @@ def enterprise_alternatives(schools, firms, depth, deep_full, fit_by_industry, i
                 delay = sc[E_DISCOUNT] if r > depth[i] else 1.0
                 tax_weight = sc[E_CREDIBILITY] * delay
                 subsidy_weight = tax_weight * sc[E_PAYOUT]
-                claimed[r] = a_e * (sc[E_SUBSIDY] * _SUBSIDY_SHARE[r] * subsidy_weight
+                claimed[r] = a_e * (sc[E_SUBSIDY] * _subsidy_share(r, sc[E_PRACTICE_SHARE])
+                                    * subsidy_weight
                                     + sc[E_TAX_RATE] * cost[e, r] * _TAX_ELIGIBLE[r] * tax_weight)
             horizon = sc[E_HORIZON]
             for a in range(_N_ALT):
@@ -105,7 +113,8 @@ def school_alternatives(schools, firms, broker, fit_by_industry, industry, teach
         quality = fit * school_quality[s]
         for r in range(4):
             u[i, r] = ((1.0 - ow) * _COUNTED[r] + (ow + pv) * outcome_credit[r] * quality
-                       - (1.0 - relief) * school_cost[r] + sc[S_COMPENSATION] * _SUBSIDY_SHARE[r])
+                       - (1.0 - relief) * school_cost[r]
+                       + sc[S_COMPENSATION] * _subsidy_share(r, sc[S_PRACTICE_SHARE]))
     return u
 
 
