@@ -212,8 +212,9 @@ def _ci(pair: Any, fmt: str = "+.3f") -> str:
 # Journal figures (sim/figure_style.py): print size, text >= 7 pt, readable parameter
 # labels; the caption goes into summary.md, not into the image.
 FIGURE_CAPTIONS = {
-    "morris": "Morris screening of the structural parameters: mu* (mean absolute elementary "
-              "effect per full range) against sigma, one panel per output; dotted: sigma = mu*.",
+    "morris": "Morris screening of the structural parameters: the largest mu* (mean absolute "
+              "elementary effect per full range, with its 95 % CI) of each output; sigma and "
+              "every parameter are in tables/morris.csv.",
     "levers": "Effect of each lever at every sampled model structure (box: quartiles, "
               "whiskers 5-95 %; points: structures).",
     "reversal": "Treatment minus baseline with one structural parameter at a time at the low or "
@@ -230,26 +231,27 @@ def _name(parameter: str) -> str:
 
 
 def morris_figure(results: Results, stem: Path) -> list[Path]:
-    """mu* against sigma, one panel per output; the first :data:`SHOWN` labelled."""
+    """mu* of the :data:`SHOWN` largest parameters per output, as labelled bars with CIs.
+
+    Bars rather than SALib's mu*-sigma scatter: at 45 parameters the labels of a
+    scatter pile up; sigma is in ``tables/morris.csv``.
+    """
     outputs = list(dict.fromkeys(results.screening["output"]))
     with journal_style(width="double") as st:
-        fig, axes = plt.subplots(1, len(outputs), figsize=st.figsize(0.42), squeeze=False)
-        for ax, output in zip(axes[0], outputs, strict=True):
+        fig, axes = plt.subplots(len(outputs), 1, squeeze=False,
+                                 figsize=(st.width_in, (0.17 * SHOWN + 0.55) * len(outputs)))
+        for ax, output in zip(axes[:, 0], outputs, strict=True):
             sub = results.screening[results.screening["output"] == output]
-            ax.errorbar(sub["mu_star"], sub["sigma"], xerr=sub["mu_star_conf"], fmt="o", ms=3,
-                        color=OKABE_ITO[0], ecolor="grey", elinewidth=0.6, capsize=0)
-            for row in sub[sub["rank"] <= SHOWN].itertuples():
-                ax.annotate(_wrap(_name(row.parameter), 22), (row.mu_star, row.sigma),
-                            xytext=(2, 2), textcoords="offset points", annotation_clip=True)
-            top = float(max((sub["mu_star"] + sub["mu_star_conf"]).max(), sub["sigma"].max(),
-                            1e-9))
-            ax.plot([0, top], [0, top], color="grey", linestyle=":", linewidth=0.8)
-            ax.set_xlim(-0.05 * top, 1.35 * top)  # room for the labels of the largest
-            ax.set_xlabel("mu* (per full range)")
-            ax.set_title(_wrap(output if output != EFFECT else
-                               f"effect: {results.plan.treatment.key} minus "
-                               f"{results.plan.baseline.key}", 30), loc="left")
-        axes[0][0].set_ylabel("sigma")
+            top = sub.nsmallest(SHOWN, "rank")
+            y = np.arange(len(top))
+            ax.barh(y, top["mu_star"], xerr=top["mu_star_conf"], color=OKABE_ITO[0],
+                    ecolor="black", error_kw={"elinewidth": 0.6}, height=0.6)
+            ax.set_yticks(y, [_name(p) for p in top["parameter"]])
+            ax.set_ylim(len(top) - 0.5, -0.5)
+            ax.set_title(output if output != EFFECT else f"effect: {results.plan.treatment.key} "
+                         f"minus {results.plan.baseline.key}", loc="left")
+        axes[-1, 0].set_xlabel(f"mu* (mean |elementary effect| on {_name(results.plan.output)} "
+                               "per full range, 95 % CI)")
         return style.save(fig, stem)
 
 
@@ -269,8 +271,8 @@ def lever_figure(results: Results, stem: Path) -> list[Path]:
                        color=OKABE_ITO[0])
         ax.set_yticks(range(1, len(levers) + 1), levers)
         ax.axvline(0, color="black", linewidth=0.7)
-        ax.set_xlabel(_wrap(f"effect on {_name(results.plan.output)} (lever minus "
-                            f"{results.plan.baseline.key}, paired)", 50))
+        ax.set_xlabel(f"effect on {_name(results.plan.output).lower()}\n(lever minus "
+                      f"{results.plan.baseline.key}, paired)")
         return style.save(fig, stem)
 
 
