@@ -254,3 +254,18 @@ def test_defect_13_11_a_large_sweep_says_it_is_planning_before_it_starts(tmp_pat
     with pytest.raises(Planned):
         sweep_run.run_sweep(load_experiment(path), tmp_path / "out", ExecutorChoice(), stream=stream)
     assert "planning 30 runs" in stream.getvalue()
+
+
+@pytest.mark.parametrize("command", [
+    ["sweep", "subsidy-vs-audit"], ["robustness"],
+    ["discover", "full-package-failure", "--outcome", "content_share", "--below", "0.25"],
+    ["optimize", "policy-mix-robust"],
+    ["calibrate", "experiments/calibration/made-up-county-survey.toml"]])
+def test_every_command_that_runs_many_models_refuses_a_bad_jobs_count_alike(command, tmp_path,
+                                                                          capsys):
+    from sim import cli
+
+    assert cli.main([*command, "--jobs", "0", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "--jobs: 0: must be at least 1 worker" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()  # refused before any work

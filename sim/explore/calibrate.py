@@ -431,7 +431,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Run the calibration described by ``args``; return the exit code."""
     from sim.runner import ExecutorLostError
-    from sim.sweep.executors import ExecutorChoice, ExecutorError, check_choice, make_executor
+    from sim.sweep.executors import ExecutorError, choice_from_args, make_executor
 
     try:
         calibration = load_targets(args.targets)
@@ -439,12 +439,10 @@ def main(args: argparse.Namespace) -> int:
         return _error(str(err))
     if args.generations is not None and args.generations < 1:
         return _error(f"--generations: {args.generations}: must be 1 or more")
-    choice = ExecutorChoice(jobs=args.jobs, dask_scheduler=args.dask_scheduler,
-                            dask_local=args.dask_local)
     try:
-        check_choice(choice)
+        choice = choice_from_args(args)
     except ExecutorError as err:
-        return _error(f"{executor_option(args)}: {err}")
+        return _error(str(err))
     directory = Path(args.out) if args.out else DEFAULT_OUT / Path(args.targets).stem
     print(f"calibrate {Path(args.targets).name}: ABC-SMC of {', '.join(calibration.parameters)} "
           f"to {len(calibration.targets)} targets; {choice.describe()}; history in "

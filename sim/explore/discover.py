@@ -129,15 +129,13 @@ def main(args: argparse.Namespace) -> int:
     from sim.network_io import NetworkFileError
     from sim.runner import ExecutorLostError
     from sim.store import StoreMismatchError
-    from sim.sweep.executors import ExecutorChoice, ExecutorError, check_choice
+    from sim.sweep.executors import ExecutorError, choice_from_args
     from sim.sweep.experiment import ExperimentError
 
-    choice = ExecutorChoice(jobs=args.jobs, dask_scheduler=args.dask_scheduler,
-                            dask_local=args.dask_local)
     try:
-        check_choice(choice)
+        choice = choice_from_args(args)
     except ExecutorError as err:
-        return _error(f"{executor_option(args)}: {err}")
+        return _error(str(err))
     if not 0.0 < args.min_coverage <= 1.0:
         return _error(f"--min-coverage: {args.min_coverage:g}: must be in (0, 1]")
     if not 0.0 < args.mass_min < 0.5:

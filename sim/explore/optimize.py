@@ -723,7 +723,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Run the search described by ``args``; return the exit code."""
     from sim.runner import ExecutorLostError
-    from sim.sweep.executors import ExecutorChoice, ExecutorError, check_choice, make_executor
+    from sim.sweep.executors import ExecutorError, choice_from_args, make_executor
     from sim.sweep.experiment import ExperimentError, load_experiment, resolve_path
 
     try:
@@ -733,12 +733,10 @@ def main(args: argparse.Namespace) -> int:
         return _error(str(err))
     if args.generations is not None and args.generations < 1:
         return _error(f"--generations: {args.generations}: must be 1 or more")
-    choice = ExecutorChoice(jobs=args.jobs, dask_scheduler=args.dask_scheduler,
-                            dask_local=args.dask_local)
     try:
-        check_choice(choice)
+        choice = choice_from_args(args)
     except ExecutorError as err:
-        return _error(f"{executor_option(args)}: {err}")
+        return _error(str(err))
     directory = Path(args.out) if args.out else DEFAULT_OUT / experiment.name
     print(f"optimize {experiment.name}: NSGA-II, {spec.population} mixes x "
           f"{args.generations or spec.generations} generations, each at "

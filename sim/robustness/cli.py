@@ -57,7 +57,7 @@ def main(args: argparse.Namespace) -> int:
     from sim.runner import ExecutorLostError
     from sim.scenarios import ScenarioError
     from sim.store import StoreMismatchError
-    from sim.sweep.executors import ExecutorChoice, ExecutorError, check_choice
+    from sim.sweep.executors import ExecutorError, choice_from_args
     from sim.sweep.experiment import ExperimentError
 
     try:
@@ -69,12 +69,10 @@ def main(args: argparse.Namespace) -> int:
         return _error(f"{option}: {err}")
     except ExperimentError as err:
         return _error(str(err))
-    choice = ExecutorChoice(jobs=args.jobs, dask_scheduler=args.dask_scheduler,
-                            dask_local=args.dask_local)
     try:
-        check_choice(choice)
+        choice = choice_from_args(args)
     except ExecutorError as err:
-        return _error(f"{executor_option(args)}: {err}")
+        return _error(str(err))
     directory = args.out or default_out(plan)
     command = _command(args, directory)
     try:

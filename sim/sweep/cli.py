@@ -66,7 +66,7 @@ def main(args: argparse.Namespace) -> int:
     from sim.network_io import NetworkFileError
     from sim.runner import ExecutorLostError
     from sim.store import StoreMismatchError
-    from sim.sweep.executors import ExecutorChoice, ExecutorError, check_choice
+    from sim.sweep.executors import ExecutorError, choice_from_args
     from sim.sweep.experiment import ExperimentError, load_experiment, resolve_path
 
     if args.list or not args.experiment:
@@ -80,12 +80,10 @@ def main(args: argparse.Namespace) -> int:
         source = resolve_path(args.experiment).read_text(encoding="utf-8")
     except ExperimentError as err:
         return _error(str(err))
-    choice = ExecutorChoice(jobs=args.jobs, dask_scheduler=args.dask_scheduler,
-                            dask_local=args.dask_local)
     try:
-        check_choice(choice)
+        choice = choice_from_args(args)
     except ExecutorError as err:
-        return _error(f"{executor_option(args)}: {err}")
+        return _error(str(err))
     directory = Path(args.out) if args.out else DEFAULT_OUT / experiment.name
 
     from sim.sweep.run import run_sweep

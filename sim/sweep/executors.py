@@ -80,6 +80,21 @@ def executor_option(args: argparse.Namespace) -> str:
     return "--jobs"
 
 
+def choice_from_args(args: argparse.Namespace) -> ExecutorChoice:
+    """The executor the options of :func:`add_executor_arguments` ask for, checked.
+
+    Raises:
+        ExecutorError: the message starts with the option at fault (``--jobs: ...``).
+    """
+    choice = ExecutorChoice(jobs=args.jobs, dask_scheduler=getattr(args, "dask_scheduler", None),
+                            dask_local=getattr(args, "dask_local", None))
+    try:
+        check_choice(choice)
+    except ExecutorError as err:
+        raise ExecutorError(f"{executor_option(args)}: {err}") from None
+    return choice
+
+
 def check_choice(choice: ExecutorChoice) -> None:
     """Refuse contradictory or impossible choices before any work starts.
 
