@@ -509,3 +509,18 @@ def test_the_shaded_depth_figure_of_a_scheduled_batch_is_clean(tmp_path):
     with layout_checked() as found:
         depth_shares_over_time(steps, tmp_path / "depth", ["a", "b"], lever_periods=periods)
     assert list(found.values()) == [[]], found
+
+
+def test_many_scheduled_levers_get_thin_unlabelled_strips_that_leave_the_data_visible():
+    import matplotlib.pyplot as plt
+
+    from sim.analysis.figures import LEVER_STRIPS_MAX, shade_lever_periods
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 180], [0, 1])
+    periods = {f"lever_{i}": [(24 + i, None)] for i in range(9)}  # a policy history
+    shade_lever_periods(ax, periods)
+    strips = [p for p in ax.patches if p.get_height() < 1.0]  # the union band spans the panel
+    assert len(strips) == 9 and not ax.texts
+    assert min(p.get_y() for p in strips) >= 1 - LEVER_STRIPS_MAX - 1e-9
+    plt.close(fig)

@@ -106,9 +106,12 @@ def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
         return save(fig, path_stem)
 
 
-#: Height of one lever's strip (axes fraction, room for a 7 pt label) and the shade of the
-#: periods any lever is on.
+#: Height of one lever's strip (axes fraction, room for a 7 pt label), how many levers get
+#: labelled strips, the whole height unlabelled strips of more levers may take, and the shade
+#: of the periods any lever is on.
 LEVER_STRIP = 0.07
+LABELLED_LEVERS = 3
+LEVER_STRIPS_MAX = 0.2
 LEVER_SHADE = "#bdbdbd"
 
 
@@ -116,8 +119,11 @@ def shade_lever_periods(ax: plt.Axes, periods: dict[str, list], lang: str = "en"
     """Shade the steps in which each scheduled lever is on.
 
     A light band over the whole panel where any lever is on, and one thin
-    labelled strip per lever along the top (a different grey for each next
-    lever), so overlapping levers stay apart in greyscale.
+    strip per lever along the top (a different grey for each next lever), so
+    overlapping levers stay apart in greyscale. Up to :data:`LABELLED_LEVERS`
+    levers the strips carry the lever's label; with more (a policy history)
+    they are thinner and unlabelled, so they never cover the data: the
+    report's scenario table says which lever is which.
 
     Args:
         ax: the panel (x in steps).
@@ -138,13 +144,15 @@ def shade_lever_periods(ax: plt.Axes, periods: dict[str, list], lang: str = "en"
             merged.append([a, b])
     for a, b in merged:
         ax.axvspan(a, b, color=LEVER_SHADE, alpha=0.25, linewidth=0, zorder=0)
+    labelled = len(periods) <= LABELLED_LEVERS
+    strip = LEVER_STRIP if labelled else LEVER_STRIPS_MAX / len(periods)
     for i, (lever, spans) in enumerate(periods.items()):
-        low, high = 1 - (i + 1) * LEVER_STRIP, 1 - i * LEVER_STRIP
+        low, high = 1 - (i + 1) * strip, 1 - i * strip
         for start, end in spans:
             end = right if end is None else end
             ax.axvspan(start, end, ymin=low, ymax=high, color=greys[i % len(greys)], alpha=0.7,
                        linewidth=0, zorder=0)
-        if spans:
+        if spans and labelled:
             ax.text(spans[0][0], (low + high) / 2, f" {label(lever, lang)}",
                     transform=ax.get_xaxis_transform(), fontsize=figure_style.MIN_FONT_PT,
                     va="center", ha="left", color="black", clip_on=True)
