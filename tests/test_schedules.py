@@ -524,3 +524,15 @@ def test_many_scheduled_levers_get_thin_unlabelled_strips_that_leave_the_data_vi
     assert len(strips) == 9 and not ax.texts
     assert min(p.get_y() for p in strips) >= 1 - LEVER_STRIPS_MAX - 1e-9
     plt.close(fig)
+
+
+def test_a_batch_report_states_a_schedule_in_words_not_as_a_raw_mapping():
+    from sim.analysis.sections import scenarios_section
+    from sim.scenarios import load_scenario
+    from sim.sweep.experiment import scenario_point
+
+    text = "\n".join(scenarios_section([scenario_point(load_scenario("fund-three-years"))]).lines)
+    assert "subsidy_per_content_step=[1 from year 0 to 3; else 0]" in text
+    history = "\n".join(scenarios_section(
+        [scenario_point(load_scenario("policy-history-ruian"))]).lines)
+    assert "{'steps'" not in history and "from year 1.92" in history  # December 2017

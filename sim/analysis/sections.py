@@ -221,9 +221,29 @@ def bullets_section(title: str, items: Iterable[str]) -> Section:
     return Section(title, [f"- {item}" for item in items])
 
 
+def _schedule_words(schedule: dict) -> str:
+    """A lever schedule as a short phrase: years since the run's start, to 3 digits."""
+    def year(y: float) -> str:
+        return f"{y:.3g}"
+
+    if "steps" in schedule:
+        text = ", ".join(f"{v:g} from year {year(y)}" for y, v in schedule["steps"])
+    else:
+        text = f"{schedule['value']:g} from year {year(schedule.get('start_year', 0.0))}"
+        if schedule.get("end_year") is not None:
+            text += f" to {year(schedule['end_year'])}"
+        if schedule.get("ramp_years"):
+            text += f" (ramp {year(schedule['ramp_years'])} years)"
+    if schedule.get("setup_cost"):
+        text += f", set-up {schedule['setup_cost']:g} MU"
+    return f"[{text}; else {schedule.get('off', 0.0):g}]"
+
+
 def _short(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, dict):  # a lever schedule (sim.schedules), in words
+        return _schedule_words(value)
     if isinstance(value, str) and "/" in value:
         return Path(value).name
     return str(value).lower() if isinstance(value, bool) else str(value)
