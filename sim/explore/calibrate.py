@@ -372,7 +372,8 @@ def figure_posterior(result: CalibrationResult, stem: Path) -> None:
     """One panel per parameter: the posterior's 90 % interval and median on its prior range."""
     import matplotlib.pyplot as plt
 
-    from sim.figure_style import journal_style, save
+    from sim.analysis import style
+    from sim.figure_style import journal_style
     from sim.labels import label
 
     post = result.posterior
@@ -391,15 +392,15 @@ def figure_posterior(result: CalibrationResult, stem: Path) -> None:
         ax.set_xlim(-0.05, 1.05)
         ax.set_ylim(-0.6, len(post) - 0.4)
         ax.set_xlabel("position in the prior range (grey); 90 % posterior interval (colour)")
-        save(fig, stem, ("png", "svg"))
-        plt.close(fig)
+        style.save(fig, stem)  # PDF, SVG and PNG, like every project figure; closes it
 
 
 def figure_predictive(result: CalibrationResult, stem: Path) -> None:
     """Each output's predictive 90 % interval (bar) against the observation (point ± sd)."""
     import matplotlib.pyplot as plt
 
-    from sim.figure_style import journal_style, save
+    from sim.analysis import style
+    from sim.figure_style import journal_style
 
     pred = result.predictive
     with journal_style():
@@ -411,8 +412,7 @@ def figure_predictive(result: CalibrationResult, stem: Path) -> None:
             ax.set_title(row["output"].replace("_", " ") + ("\n(held out)" if row["role"]
                                                            == "held out" else ""), fontsize=7)
             ax.set_xlim(-1, 1)
-        save(fig, stem, ("png", "svg"))
-        plt.close(fig)
+        style.save(fig, stem)  # PDF, SVG and PNG, like every project figure; closes it
 
 
 # ------------------------------------------------------------------------ command line

@@ -463,7 +463,8 @@ def figure_tradeoff(found: Discovery, stem: Path) -> None:
     """Coverage against density along the trajectory, the chosen box circled."""
     import matplotlib.pyplot as plt
 
-    from sim.figure_style import journal_style, save
+    from sim.analysis import style
+    from sim.figure_style import journal_style
 
     t = found.trajectory
     with journal_style():
@@ -478,15 +479,15 @@ def figure_tradeoff(found: Discovery, stem: Path) -> None:
         ax.set_xlim(0, 1.02)
         ax.set_ylim(0, 1.02)
         ax.legend(loc="lower left")
-        save(fig, stem, ("png", "svg"))
-        plt.close(fig)
+        style.save(fig, stem)  # PDF, SVG and PNG, like every project figure; closes it
 
 
 def figure_box(found: Discovery, stem: Path) -> None:
     """The chosen box: each restricted input's limits within its full range (0 to 1)."""
     import matplotlib.pyplot as plt
 
-    from sim.figure_style import journal_style, save
+    from sim.analysis import style
+    from sim.figure_style import journal_style
 
     box = found.box
     with journal_style(width="double"):
@@ -506,8 +507,7 @@ def figure_box(found: Discovery, stem: Path) -> None:
         stats = found.trajectory.loc[found.chosen]
         ax.set_title(f"box {found.chosen}: coverage {stats['coverage']:.2f}, "
                      f"density {stats['density']:.2f}")
-        save(fig, stem, ("png", "svg"))
-        plt.close(fig)
+        style.save(fig, stem)  # PDF, SVG and PNG, like every project figure; closes it
 
 
 def _error(message: str) -> int:

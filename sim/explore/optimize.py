@@ -644,7 +644,8 @@ def figure_parallel(front: pd.DataFrame, experiment: Any, spec: SearchSpec, stem
     """
     import matplotlib.pyplot as plt
 
-    from sim.figure_style import journal_style, save
+    from sim.analysis import style
+    from sim.figure_style import journal_style
     from sim.labels import label
 
     levers = experiment.factor_names
@@ -683,23 +684,22 @@ def figure_parallel(front: pd.DataFrame, experiment: Any, spec: SearchSpec, stem
         ax.spines["left"].set_visible(False)
         bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax)
         bar.set_label(stats[0])
-        save(fig, stem, ("png", "svg"))
-        plt.close(fig)
+        style.save(fig, stem)  # PDF, SVG and PNG, like every project figure; closes it
 
 
 def figure_convergence(convergence: pd.DataFrame, stem: Path) -> None:
     """Hypervolume of the front after each generation."""
     import matplotlib.pyplot as plt
 
-    from sim.figure_style import journal_style, save
+    from sim.analysis import style
+    from sim.figure_style import journal_style
 
     with journal_style():
         fig, ax = plt.subplots()
         ax.plot(convergence["generation"], convergence["hypervolume"], marker="o")
         ax.set_xlabel("generation")
         ax.set_ylabel("hypervolume of the front (scaled)")
-        save(fig, stem, ("png", "svg"))
-        plt.close(fig)
+        style.save(fig, stem)  # PDF, SVG and PNG, like every project figure; closes it
 
 
 # ------------------------------------------------------------------------ command line
