@@ -4,13 +4,9 @@ separately (``dask scheduler`` and ``dask worker`` processes on 127.0.0.1), with
 
 from __future__ import annotations
 
-import json
-import os
-import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +15,6 @@ import pytest
 pytest.importorskip("distributed")
 pytest.importorskip("ema_workbench")
 ROOT = Path(__file__).resolve().parents[1]
-DASK = Path(sys.executable).with_name("dask")
 
 SWEEP = """
     title = "tiny discovery"
@@ -80,43 +75,13 @@ TARGETS = """
 """
 
 
-def _wait_for(predicate, what, processes=(), timeout=120.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        for proc in processes:
-            assert proc.poll() is None, f"{proc.args[:3]} exited while waiting for {what}"
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.fixture
-def address(tmp_path):
-    """A scheduler and two single-threaded workers on loopback, started as on a cluster."""
-    scheduler_file = tmp_path / "scheduler.json"
-    procs = []
-
-    def spawn(args):
-        proc = subprocess.Popen([str(DASK), *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
-        procs.append(proc)
-        return proc
-
-    spawn(["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-           "--scheduler-file", str(scheduler_file)])
-    _wait_for(scheduler_file.is_file, "the scheduler file", procs)
-    where = json.loads(scheduler_file.read_text())["address"]
+def address(dask_cluster):
+    """The shared loopback cluster (tests/conftest.py) with two single-threaded workers."""
+    where, start_worker, _ = dask_cluster
     for _ in range(2):
-        spawn(["worker", where, "--nthreads", "1", "--no-nanny", "--no-dashboard", "--host",
-               "127.0.0.1"])
-    try:
-        yield where
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        start_worker()
+    return where
 
 
 def _sim(*args):

@@ -10,17 +10,16 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import wait_for
 
 from sim.store import RunStore
 
 pytest.importorskip("distributed")
 ROOT = Path(__file__).resolve().parents[1]
-DASK = Path(sys.executable).with_name("dask")
 EXPERIMENT = """
     title = "grid on a cluster"
     steps = 12
@@ -35,46 +34,10 @@ EXPERIMENT = """
 """
 
 
-def _wait_for(predicate, what: str, processes=(), timeout: float = 120.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        for proc in processes:
-            assert proc.poll() is None, f"{proc.args[:3]} exited while waiting for {what}"
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.fixture
-def cluster(tmp_path):
-    """A scheduler on loopback; ``start_worker(env)`` adds a worker process to it."""
-    scheduler_file = tmp_path / "scheduler.json"
-    procs = []
-
-    def spawn(args, env=None):
-        proc = subprocess.Popen([str(DASK), *args], cwd=ROOT, env={**os.environ, **(env or {})},
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
-        procs.append(proc)
-        return proc
-
-    scheduler = spawn(["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                       "--scheduler-file", str(scheduler_file)])
-    _wait_for(scheduler_file.is_file, "the scheduler file", procs)
-    address = json.loads(scheduler_file.read_text())["address"]
-
-    def start_worker(env=None):
-        return spawn(["worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                      "--host", "127.0.0.1"], env)
-
-    try:
-        yield address, start_worker, scheduler
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+def cluster(dask_cluster):
+    """The shared loopback cluster (tests/conftest.py): address, start_worker, scheduler."""
+    return dask_cluster
 
 
 def _sweep(experiment: Path, out: Path, *extra: str, env=None) -> subprocess.Popen:
@@ -99,7 +62,7 @@ def test_a_sweep_on_a_separately_started_dask_cluster_equals_jobs_1_and_survives
     doomed = start_worker({"COOPSIM_TEST_HOLD_RUNS": "*", "COOPSIM_TEST_HOLD_NOTE": str(held)})
     out = tmp_path / "on-cluster"
     sweep = _sweep(experiment, out, "--dask-scheduler", address)
-    _wait_for(lambda: held.is_dir() and any(held.iterdir()), "worker A to take a run",
+    wait_for(lambda: held.is_dir() and any(held.iterdir()), "worker A to take a run",
               [sweep, doomed])
     start_worker()
     taken = sorted(p.name for p in held.iterdir())
@@ -129,7 +92,7 @@ def test_defect_13_08_a_killed_scheduler_is_a_clear_error_and_the_cut_off_runs_a
     worker = start_worker({"COOPSIM_TEST_HOLD_RUNS": "*", "COOPSIM_TEST_HOLD_NOTE": str(held)})
     out = tmp_path / "orphaned"
     sweep = _sweep(experiment, out, "--dask-scheduler", address)
-    _wait_for(lambda: held.is_dir() and any(held.iterdir()), "the worker to take a run",
+    wait_for(lambda: held.is_dir() and any(held.iterdir()), "the worker to take a run",
               [sweep, worker])
     scheduler.send_signal(signal.SIGKILL)
     _, err = sweep.communicate(timeout=120)  # bounded: no hang
