@@ -9,7 +9,7 @@ Examples::
 Runs every stage of ``experiments/robustness.toml`` (or ``FILE``) into
 ``--out`` (default ``out/robustness``, ``out/robustness-<scenario>`` for a
 user's scenario, ``-quick`` added for ``--quick``), then writes
-``tables/*.csv``, ``figures/*.png|svg``, ``summary.md`` and ``summary.json``.
+``tables/*.csv``, ``figures/*.pdf|svg|png``, ``summary.md`` and ``summary.json``.
 Started again with the same arguments it resumes and recomputes nothing that
 finished. Errors print ``error: ...`` naming the file and field and return 2.
 """
