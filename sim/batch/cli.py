@@ -18,7 +18,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from sim.sweep.executors import add_executor_arguments, executor_option
+from sim.cli_errors import fail, run_failure, run_failure_types
+from sim.sweep.executors import add_executor_arguments
 
 DEFAULT_REPLICATES = 10
 DEFAULT_STEPS = 120
@@ -72,10 +73,8 @@ def main(args: argparse.Namespace) -> int:
     """Run the batch described by ``args``; return the exit code (0, 1 failed runs, 2 bad input)."""
     from sim.batch.scenario_batch import BatchInputError, run_scenario_batch
     from sim.network_io import NetworkFileError
-    from sim.runner import ExecutorLostError
     from sim.scenarios import ScenarioError, list_scenarios, load_scenario, scenario_dir
-    from sim.store import StoreMismatchError
-    from sim.sweep.executors import ExecutorChoice, ExecutorError, check_choice
+    from sim.sweep.executors import ExecutorChoice, check_choice
     from sim.sweep.experiment import ExperimentError
 
     if args.list:
@@ -96,17 +95,10 @@ def main(args: argparse.Namespace) -> int:
             jobs=args.jobs, out=out, force=args.force, retries=args.retries,
             command=command_line(args, out), progress=not args.quiet, choice=choice,
             baseline=args.baseline, lang=args.lang, figure_titles=args.figure_titles)
-    except (ScenarioError, NetworkFileError, StoreMismatchError, BatchInputError,
-            ExperimentError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except ExecutorError as err:
-        print(f"error: {executor_option(args)}: {err}", file=sys.stderr)
-        return 2
-    except ExecutorLostError as err:
-        print(f"error: {executor_option(args)}: {err}; finished runs are kept on disk and the "
-              "cut-off ones are pending: run the same command to resume", file=sys.stderr)
-        return 2
+    except (ScenarioError, NetworkFileError, BatchInputError, ExperimentError) as err:
+        return fail(str(err))
+    except run_failure_types() as err:
+        return fail(run_failure(err, args))
     reused = len(result.outcomes) - result.recomputed
     print(f"{len(result.outcomes)} runs ({result.recomputed} computed, {reused} reused from "
           f"{result.out})")

@@ -40,8 +40,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.cli_errors import fail as _error
+from sim.cli_errors import run_failure, run_failure_types
 from sim.explore.targets import Calibration, TargetsError, load_targets
-from sim.sweep.executors import add_executor_arguments, executor_option
+from sim.sweep.executors import add_executor_arguments
 
 DEFAULT_OUT = Path("out") / "calibrate"
 DB = "abc.db"
@@ -430,7 +432,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run the calibration described by ``args``; return the exit code."""
-    from sim.runner import ExecutorLostError
     from sim.sweep.executors import ExecutorError, choice_from_args, make_executor
 
     try:
@@ -453,18 +454,12 @@ def main(args: argparse.Namespace) -> int:
                                force=args.force, generations=args.generations)
     except TargetsError as err:
         return _error(str(err))
-    except ExecutorError as err:
-        return _error(f"{executor_option(args)}: {err}")
-    except ExecutorLostError as err:
-        return _error(f"{executor_option(args)}: {err}; finished populations are kept in "
-                      f"{directory / DB}: run the same command to continue")
+    except run_failure_types() as err:
+        return _error(run_failure(err, args,
+                                  kept=f"finished populations are kept in {directory / DB}"))
     print(f"runs: {result.simulations} by ABC-SMC over {len(result.populations)} populations, "
           f"{result.predictive_runs} for the predictive check; {result.seconds:.0f} s",
           file=sys.stderr)
     print(f"posterior in {directory / 'posterior.csv'}; report in {directory / 'report.md'}")
     return 0
 
-
-def _error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2

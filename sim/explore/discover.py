@@ -38,7 +38,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.sweep.executors import add_executor_arguments, executor_option
+from sim.cli_errors import fail as _error
+from sim.cli_errors import run_failure, run_failure_types
+from sim.sweep.executors import add_executor_arguments
 
 DEFAULT_SWEEPS = Path("out") / "sweeps"
 #: Default: the densest box on the trajectory that still covers half the cases of interest.
@@ -127,8 +129,6 @@ class Discovery:
 def main(args: argparse.Namespace) -> int:
     """Run (or resume) the sweep, then PRIM and CART; return the exit code."""
     from sim.network_io import NetworkFileError
-    from sim.runner import ExecutorLostError
-    from sim.store import StoreMismatchError
     from sim.sweep.executors import ExecutorError, choice_from_args
     from sim.sweep.experiment import ExperimentError
 
@@ -152,13 +152,8 @@ def main(args: argparse.Namespace) -> int:
                          inputs=args.inputs, drop_insignificant=not args.keep_insignificant)
     except (ExperimentError, NetworkFileError, DiscoveryError) as err:
         return _error(str(err))
-    except ExecutorError as err:
-        return _error(f"{executor_option(args)}: {err}")
-    except StoreMismatchError as err:
-        return _error(f"--out: {err}")
-    except ExecutorLostError as err:
-        return _error(f"{executor_option(args)}: {err}; finished runs are kept on disk: run "
-                      "the same command to resume")
+    except run_failure_types() as err:
+        return _error(run_failure(err, args))
     print(found.sentence)
     print(f"trade-off, box, CART leaves and figures in {found.directory}")
     return 0
@@ -509,7 +504,3 @@ def figure_box(found: Discovery, stem: Path) -> None:
                      f"density {stats['density']:.2f}")
         style.save(fig, stem)  # PDF, SVG and PNG, like every project figure; closes it
 
-
-def _error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2

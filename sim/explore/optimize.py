@@ -49,7 +49,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.sweep.executors import add_executor_arguments, executor_option
+from sim.cli_errors import fail as _error
+from sim.cli_errors import run_failure, run_failure_types
+from sim.sweep.executors import add_executor_arguments
 
 DEFAULT_OUT = Path("out") / "optimize"
 OPTIMIZE_KEYS = ("population", "generations", "structure_sample", "structure", "objectives",
@@ -722,7 +724,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run the search described by ``args``; return the exit code."""
-    from sim.runner import ExecutorLostError
     from sim.sweep.executors import ExecutorError, choice_from_args, make_executor
     from sim.sweep.experiment import ExperimentError, load_experiment, resolve_path
 
@@ -749,18 +750,11 @@ def main(args: argparse.Namespace) -> int:
                             compare=Path(args.compare_sweep) if args.compare_sweep else None)
     except ExperimentError as err:
         return _error(str(err))
-    except ExecutorError as err:
-        return _error(f"{executor_option(args)}: {err}")
-    except ExecutorLostError as err:
-        return _error(f"{executor_option(args)}: {err}; finished runs are kept in the store: "
-                      "run the same command to resume")
+    except run_failure_types() as err:
+        return _error(run_failure(err, args, kept="finished runs are kept in the store"))
     print(f"runs: {result.computed} computed, {result.reused} reused from the store; "
           f"{result.seconds:.0f} s", file=sys.stderr)
     print(f"front of {len(result.front)} mixes in {directory / 'front.csv'}; report in "
           f"{directory / 'report.md'}")
     return 0
 
-
-def _error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2

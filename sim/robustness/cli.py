@@ -21,7 +21,9 @@ import shlex
 import sys
 from pathlib import Path
 
-from sim.sweep.executors import add_executor_arguments, executor_option
+from sim.cli_errors import fail as _error
+from sim.cli_errors import run_failure, run_failure_types
+from sim.sweep.executors import add_executor_arguments
 
 DEFAULT_OUT = Path("out")
 
@@ -54,9 +56,7 @@ def main(args: argparse.Namespace) -> int:
     from sim.robustness.run import run_robustness
     from sim.robustness.spec import DEFAULT_FILE, load_plan
     from sim.robustness.stages import UnpairedError
-    from sim.runner import ExecutorLostError
     from sim.scenarios import ScenarioError
-    from sim.store import StoreMismatchError
     from sim.sweep.executors import ExecutorError, choice_from_args
     from sim.sweep.experiment import ExperimentError
 
@@ -80,11 +80,8 @@ def main(args: argparse.Namespace) -> int:
                                  progress=not args.no_progress, command=command)
     except (ExperimentError, NetworkFileError) as err:
         return _error(str(err))
-    except StoreMismatchError as err:
-        return _error(f"--out: {err}")
-    except ExecutorLostError as err:
-        return _error(f"{executor_option(args)}: {err}; finished runs are kept on disk: run the "
-                      "same command to resume")
+    except run_failure_types() as err:
+        return _error(run_failure(err, args))
     except UnpairedError as err:
         return _error(f"{directory}: {err}")
     files = write(results, directory, command=command)
@@ -121,6 +118,3 @@ def _command(args: argparse.Namespace, directory: Path) -> str:
     return shlex.join([*parts, "--out", str(directory), "-j", str(args.jobs)])
 
 
-def _error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2

@@ -20,7 +20,9 @@ import shlex
 import sys
 from pathlib import Path
 
-from sim.sweep.executors import add_executor_arguments, executor_option
+from sim.cli_errors import fail as _error
+from sim.cli_errors import run_failure, run_failure_types
+from sim.sweep.executors import add_executor_arguments
 
 DEFAULT_OUT = Path("out") / "sweeps"
 #: A failed run is attempted once more before it is recorded as failed.
@@ -64,8 +66,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Run the sweep described by ``args``; return the exit code."""
     from sim.network_io import NetworkFileError
-    from sim.runner import ExecutorLostError
-    from sim.store import StoreMismatchError
     from sim.sweep.executors import ExecutorError, choice_from_args
     from sim.sweep.experiment import ExperimentError, load_experiment, resolve_path
 
@@ -94,13 +94,8 @@ def main(args: argparse.Namespace) -> int:
                            retries=retries, command=_command(args, directory))
     except (ExperimentError, NetworkFileError) as err:
         return _error(str(err))
-    except ExecutorError as err:
-        return _error(f"{executor_option(args)}: {err}")
-    except StoreMismatchError as err:
-        return _error(f"{directory}: --out: {str(err).removeprefix(f'{directory}: ')}")
-    except ExecutorLostError as err:
-        return _error(f"{executor_option(args)}: {err}; finished runs are kept on disk and the "
-                      "cut-off ones are pending: run the same command to resume")
+    except run_failure_types() as err:
+        return _error(run_failure(err, args))
     counts = result.counts
     print(f"runs: {counts['computed']} computed, {counts['resumed']} already done, "
           f"{counts['failed']} failed", file=sys.stderr)
@@ -147,6 +142,3 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2
