@@ -176,3 +176,14 @@ def test_a_calibration_stopped_before_its_first_population_starts_afresh(tmp_pat
     assert len(history.all_runs()) == 1  # started afresh, not as a second run beside it
     history.id = 1
     assert history.n_populations == 1
+
+
+@pytest.mark.slow
+def test_a_one_process_calibration_repeats_exactly(tmp_path):
+    # docs/exploration.md promises this; only pooled samplers depend on timing.
+    path = _synthetic(tmp_path)
+    calibration = load_targets(path)
+    runs = [calibrate(calibration, tmp_path / f"out{k}", generations=2, jobs=1,
+                      stream=io.StringIO()) for k in (1, 2)]
+    pd.testing.assert_frame_equal(runs[0].posterior, runs[1].posterior)
+    assert runs[0].simulations == runs[1].simulations

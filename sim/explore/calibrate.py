@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.tables import sig
 from sim.cli_errors import fail as _error
 from sim.cli_errors import run_failure, run_failure_types
 from sim.explore.targets import Calibration, TargetsError, load_targets
@@ -342,16 +343,16 @@ def report(result: CalibrationResult, calibration: Calibration) -> str:
                   f"{f.name} [{f.low:g}, {f.high:g}]" for f in calibration.experiment.factors)
               + ".",
               f"ABC-SMC (pyabc): {len(pops)} populations of {calibration.abc['population']} "
-              f"particles, adaptive (median) threshold from {pops['epsilon'].iloc[0]:.3g} to "
-              f"{pops['epsilon'].iloc[-1]:.3g}; {result.simulations} model runs, acceptance rate "
+              f"particles, adaptive (median) threshold from {sig(pops['epsilon'].iloc[0])} to "
+              f"{sig(pops['epsilon'].iloc[-1])}; {result.simulations} model runs, acceptance rate "
               f"of the last population "
               f"{pops['particles'].iloc[-1] / max(pops['samples'].iloc[-1], 1):.2f}.", "",
               "| parameter | posterior mean | 90 % interval | prior | width ratio | |",
               "|---|---|---|---|---|---|"]
     for _, row in result.posterior.iterrows():
         lines.append(f"| {label(row['parameter'], with_unit=False)} (`{row['parameter']}`) | "
-                     f"{row['mean']:.3g} | [{row['q05']:.3g}, {row['q95']:.3g}] | "
-                     f"[{row['prior_low']:.3g}, {row['prior_high']:.3g}] | "
+                     f"{sig(row['mean'])} | [{sig(row['q05'])}, {sig(row['q95'])}] | "
+                     f"[{sig(row['prior_low'])}, {sig(row['prior_high'])}] | "
                      f"{row['width_ratio']:.2f} | {row['identification']} |")
     weak = result.posterior[result.posterior["identification"] == "not identified"]
     lines += ["", "Identifiability: width ratio = 90 % posterior interval / 90 % prior interval; "
@@ -363,8 +364,8 @@ def report(result: CalibrationResult, calibration: Calibration) -> str:
               "new seeds):", "", "| output | role | observed | predicted 90 % | inside |",
               "|---|---|---|---|---|"]
     for _, row in result.predictive.iterrows():
-        lines.append(f"| {row['output']} | {row['role']} | {row['observed']:.3g} ± "
-                     f"{row['sd']:.3g} | [{row['q05']:.3g}, {row['q95']:.3g}] | "
+        lines.append(f"| {row['output']} | {row['role']} | {sig(row['observed'])} ± "
+                     f"{sig(row['sd'])} | [{sig(row['q05'])}, {sig(row['q95'])}] | "
                      f"{'yes' if row['inside_90'] else 'no'} |")
     lines += ["", "Every value is a modelling assumption unless a source says otherwise.", ""]
     return "\n".join(lines)

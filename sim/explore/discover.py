@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.tables import sig
 from sim.cli_errors import fail as _error
 from sim.cli_errors import run_failure, run_failure_types
 from sim.sweep.executors import add_executor_arguments
@@ -246,7 +247,7 @@ def discover(directory: Path, experiment: Any, outcome: str, *, below: float | N
     option = f"--{side}"
     if not y.any():
         raise DiscoveryError(f"{option}: no design point has {outcome} {side} {threshold:g} "
-                             f"(range {values.min():.3g} to {values.max():.3g} over {len(y)} "
+                             f"(range {sig(values.min())} to {sig(values.max())} over {len(y)} "
                              "points): nothing to discover")
     if y.all():
         raise DiscoveryError(f"{option}: every design point has {outcome} {side} "
@@ -356,7 +357,7 @@ def cart_table(tree: Any, x: pd.DataFrame) -> pd.DataFrame:
             lo, hi = lims[name].iloc[0], lims[name].iloc[1]
             init_lo, init_hi = box_init[name].iloc[0], box_init[name].iloc[1]
             if lo > init_lo or hi < init_hi:
-                parts.append(f"{name} in [{lo:.3g}, {hi:.3g}]")
+                parts.append(f"{name} in [{sig(lo)}, {sig(hi)}]")
         rows.append({"leaf": leaf, "coverage": float(stats["coverage"]),
                      "density": float(stats["density"]), "mass": float(stats["mass"]),
                      "restricted": int(stats["res dim"]), "limits": "; ".join(parts)})
@@ -371,10 +372,10 @@ def condition(row: pd.Series) -> str:
     low_cut = row["low"] > row["range_low"]
     high_cut = row["high"] < row["range_high"]
     if low_cut and high_cut:
-        return f"{row['low']:.3g} < {name} < {row['high']:.3g}"
+        return f"{sig(row['low'])} < {name} < {sig(row['high'])}"
     if low_cut:
-        return f"{name} > {row['low']:.3g}"
-    return f"{name} < {row['high']:.3g}"
+        return f"{name} > {sig(row['low'])}"
+    return f"{name} < {sig(row['high'])}"
 
 
 def describe(experiment: Any, outcome: str, side: str, threshold: float, limits: pd.DataFrame,
@@ -436,8 +437,8 @@ def report(found: Discovery, experiment: Any, outcome: str, side: str, threshold
     for _, row in found.box.iterrows():
         qps = ", ".join("-" if math.isnan(v) else f"{v:.2g}" for v in (row["qp_low"],
                                                                         row["qp_high"]))
-        lines.append(f"| {row['label']} (`{row['parameter']}`) | [{row['low']:.3g}, "
-                     f"{row['high']:.3g}] | [{row['range_low']:.3g}, {row['range_high']:.3g}] "
+        lines.append(f"| {row['label']} (`{row['parameter']}`) | [{sig(row['low'])}, "
+                     f"{sig(row['high'])}] | [{sig(row['range_low'])}, {sig(row['range_high'])}] "
                      f"| {qps} |")
     weak = [r["parameter"] for _, r in found.box.iterrows()
             if any(v > QP_SIGNIFICANT for v in (r["qp_low"], r["qp_high"]) if not math.isnan(v))]
@@ -493,8 +494,8 @@ def figure_box(found: Discovery, stem: Path) -> None:
             hi = (row["high"] - row["range_low"]) / span
             ax.plot([0, 1], [k, k], color="0.85", lw=4, solid_capstyle="butt")
             ax.plot([lo, hi], [k, k], lw=4, solid_capstyle="butt")
-            ax.text(lo, k + 0.25, f"{row['low']:.3g}", ha="center", fontsize=7)
-            ax.text(hi, k + 0.25, f"{row['high']:.3g}", ha="center", fontsize=7)
+            ax.text(lo, k + 0.25, f"{sig(row['low'])}", ha="center", fontsize=7)
+            ax.text(hi, k + 0.25, f"{sig(row['high'])}", ha="center", fontsize=7)
         ax.set_yticks(range(len(box)), [row["label"] for _, row in box.iterrows()])
         ax.set_ylim(-0.6, len(box) - 0.2)
         ax.set_xlim(-0.05, 1.05)

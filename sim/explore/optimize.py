@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.tables import sig
 from sim.cli_errors import fail as _error
 from sim.cli_errors import run_failure, run_failure_types
 from sim.sweep.executors import add_executor_arguments
@@ -565,7 +566,7 @@ def mix_text(row: pd.Series, factors: Any) -> str:
     parts = []
     for f in factors:
         value = row[f.name]
-        shown = ("yes" if value else "no") if f.kind is bool else f"{value:.3g}"
+        shown = ("yes" if value else "no") if f.kind is bool else f"{sig(value)}"
         parts.append(f"{label(f.name, with_unit=False).lower()} {shown}")
     return ", ".join(parts)
 
@@ -596,7 +597,7 @@ def report(result: SearchResult, experiment: Any, spec: SearchSpec) -> str:
               f"{spec.objectives[0].stat.describe()}:", ""]
     stat_columns = [c for c in result.front.columns if c not in experiment.factor_names]
     for _, row in result.front.head(5).iterrows():
-        values = ", ".join(f"{c} {row[c]:.3g}" for c in stat_columns)
+        values = ", ".join(f"{c} {sig(row[c])}" for c in stat_columns)
         lines.append(f"- {values}: {mix_text(row, experiment.factors)}")
     lines += comparison_lines(result, spec)
     lines += ["", "Every value is a modelling assumption, not data.", ""]
@@ -618,8 +619,8 @@ def comparison_lines(result: SearchResult, spec: SearchSpec) -> list[str]:
              "sample:", ""]
     for _, row in table.iterrows():
         where = ("" if math.isnan(row[world]) else
-                 f"mean {row[world]:.3g} in the one world; ")
-        values = ", ".join(f"{c} {row[c]:.3g}" for c in table.columns
+                 f"mean {sig(row[world])} in the one world; ")
+        values = ", ".join(f"{c} {sig(row[c])}" for c in table.columns
                            if c.startswith(tuple(s.stat.output for s in spec.objectives))
                            and c != world)
         within = "" if row["within_constraints"] else " (breaks the constraints over the sample)"
@@ -632,8 +633,8 @@ def comparison_lines(result: SearchResult, spec: SearchSpec) -> list[str]:
         else:
             best = kept.sort_values(robust, ascending=spec.objectives[0].sense == "min").iloc[0]
             tail = (f"the best of the sweep's mixes that stay within the constraints over the "
-                    f"sample ({best['source']}) {best[robust]:.3g}.")
-        lines += ["", f"{first.describe().capitalize()}: the front's best mix {front_best:.3g}; "
+                    f"sample ({best['source']}) {sig(best[robust])}.")
+        lines += ["", f"{first.describe().capitalize()}: the front's best mix {sig(front_best)}; "
                   + tail]
     return lines
 
@@ -678,8 +679,8 @@ def figure_parallel(front: pd.DataFrame, experiment: Any, spec: SearchSpec, stem
                     alpha=0.85)
         for i in range(len(axes_names)):
             ax.axvline(i, color="0.6", lw=0.5)
-            ax.text(i, -0.06, f"{lows[i]:.3g}", ha="center", va="top", fontsize=7)
-            ax.text(i, 1.04, f"{highs[i]:.3g}", ha="center", va="bottom", fontsize=7)
+            ax.text(i, -0.06, f"{sig(lows[i])}", ha="center", va="top", fontsize=7)
+            ax.text(i, 1.04, f"{sig(highs[i])}", ha="center", va="bottom", fontsize=7)
         ax.set_xticks(range(len(axes_names)), titles, rotation=35, ha="right")
         ax.set_yticks([])
         ax.set_ylim(-0.15, 1.12)
