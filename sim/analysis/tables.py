@@ -234,11 +234,11 @@ def parameter_table(scenarios: Sequence, lang: str = "en") -> tuple[pd.DataFrame
         else:
             source = "; ".join(f"{k}: {v}" for k, v in own.items())
             if len(own) < len(scenarios):
-                source += f"; {'otherwise' if lang == 'en' else '其余'}: {spec.source}"
+                source += f"; {term('otherwise', lang)}: {spec.source}"
         rows.append({"parameter": name, "group": spec.group, "unit": spec.unit, **values,
                      "source": source})
         shown.append({term("parameter", lang): label(name, lang, with_unit=False),
-                      "unit" if lang == "en" else "单位": unit(name, lang) or spec.unit,
+                      term("unit", lang): unit(name, lang) or spec.unit,
                       **values, term("source", lang): source})
     return pd.DataFrame(shown), pd.DataFrame(rows)
 

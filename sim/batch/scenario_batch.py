@@ -213,7 +213,8 @@ def run_scenario_batch(scenarios: Sequence[Scenario], *, replicates: int, steps:
                                      result.failed, settling(depth),
                                      comparisons=result.comparisons,
                                      tables=[t for t in tables if t.suffix == ".tex"], lang=lang,
-                                     extra=[s for s in [persistence_section(scenarios, depth)] if s])
+                                     extra=[s for s in [persistence_section(scenarios, depth, lang)]
+                                            if s])
         result.files.append(result.report)
     return result
 

@@ -4,7 +4,8 @@ Journal figures (:mod:`sim.figure_style`): print size, text of 7 pt or more,
 Okabe–Ito colours (corners by stability in colours and markers that differ
 for colour-blind readers and in grey), PDF, SVG and 300 dpi PNG. The game's
 title is drawn only with ``titles`` (``--figure-titles``). Axis words follow
-``lang``; population and strategy names are the game file's.
+``lang``; population and strategy names are translated where sim/labels.py
+``GAME_NAMES`` has them, else shown as the game file gives them.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sim.figure_style import CYCLE, OKABE_ITO, journal_style  # noqa: E402
 from sim.games.replicator import Equilibrium, Trajectory  # noqa: E402
 from sim.games.runs import AgentRun  # noqa: E402
 from sim.games.spec import GameSpec  # noqa: E402
-from sim.labels import GAME_WORDS  # noqa: E402
+from sim.labels import game_name, game_word, term, title  # noqa: E402
 
 _STABILITY_STYLE = {
     "ESS": {"color": OKABE_ITO["bluish_green"], "marker": "o", "s": 40},
@@ -30,16 +31,15 @@ _STABILITY_STYLE = {
     "unstable": {"color": OKABE_ITO["vermillion"], "marker": "X", "s": 26},
     "non-hyperbolic": {"color": "#666666", "marker": "s", "s": 20},
 }
-_WORDS = GAME_WORDS
-
-
-def _w(key: str, lang: str) -> str:
-    return _WORDS[key][0 if lang == "en" else 1]
+_w = game_word
 
 
 def _axis_labels(game: GameSpec, lang: str = "en") -> list[str]:
     word = _w("share", lang)
-    return [f"{pop}: {word} {game.strategies[p][0]}" for p, pop in enumerate(game.populations)]
+    return [term("game_axis", lang).format(
+        population=game_name(pop, lang), word=word,
+        strategy=game_name(game.strategies[p][0], lang, population=pop))
+        for p, pop in enumerate(game.populations)]
 
 
 def _save(fig, stem: Path) -> list[Path]:
@@ -86,7 +86,7 @@ def plot_phase(game: GameSpec, trajectories: list[Trajectory],
         ax.set_box_aspect(None, zoom=0.8)
         fig.legend(loc="outside upper center", ncol=4)
         if titles:
-            fig.suptitle(game.title)
+            fig.suptitle(title(game.title, lang))
         return _save(fig, stem)
 
 
@@ -118,7 +118,7 @@ def plot_shares(game: GameSpec, trajectories: list[Trajectory], stem: Path, *,
         fig.legend(*axes[-1].get_legend_handles_labels(), title=_w("start", lang),
                    loc="outside right upper")
         if titles:
-            fig.suptitle(game.title)
+            fig.suptitle(title(game.title, lang))
         return _save(fig, stem)
 
 
