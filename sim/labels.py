@@ -426,6 +426,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "caption_parameters": (
         "Every parameter value per scenario, with its unit and source",
         "各情景全部参数取值、单位与来源"),
+    "table_part": (" (part {part} of {parts})", "（第 {part} 部分，共 {parts} 部分）"),
+    "continued": ("Continued on next page", "续下页"),
     "multiple_comparisons": (
         "Many scenarios are compared with one baseline: intervals are not adjusted for "
         "multiple comparisons, so expect some to exclude zero by chance.",
@@ -1058,6 +1060,12 @@ def unit(name: str | Depth, lang: str = "en") -> str:
     if key not in UNITS:
         raise LabelError(f"unit {key!r} of {_key(name)!r} has no translation in sim/labels.py UNITS")
     return UNITS[key][i]
+
+
+def declared_unit(key: str, lang: str = "en") -> str:
+    """A unit as ``sim.params`` declares it, in ``lang`` (Chinese from :data:`UNITS`)."""
+    i = _check_lang(lang)
+    return key if i == 0 else UNITS.get(key, ("", key))[1]
 
 
 def label(name: str | Depth, lang: str = "en", *, with_unit: bool = True) -> str:

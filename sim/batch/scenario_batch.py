@@ -231,17 +231,17 @@ def _write_tables(result: BatchResult, scenarios: Sequence[Scenario], out: Path,
         paths += paper_tables.write_table(
             paper_tables.comparison_table(result.comparisons, lang), out / "comparisons",
             caption=term("caption_comparisons", lang).format(baseline=baseline),
-            label="tab:comparisons", key_columns=2, csv=result.comparisons, note=note)
+            label="tab:comparisons", key_columns=2, csv=result.comparisons, note=note, lang=lang)
     outputs = [o for o in KEY_OUTPUTS if o in set(result.summary["output"])]
     paths += paper_tables.write_table(
         paper_tables.end_of_run_table(result.summary, outputs, lang), out / TABLES / "end_of_run",
         caption=term("caption_end_of_run", lang),
-        label="tab:end-of-run", csv=result.summary)
+        label="tab:end-of-run", csv=result.summary, lang=lang)
     shown, raw = paper_tables.parameter_table(scenarios, lang)
     paths += paper_tables.write_table(
         shown, out / TABLES / "parameters",
         caption=term("caption_parameters", lang),
-        label="tab:parameters", key_columns=2, csv=raw, long=True)
+        label="tab:parameters", key_columns=2, csv=raw, long=True, lang=lang)
     return paths
 
 

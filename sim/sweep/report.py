@@ -129,7 +129,8 @@ def analyze_sweep(directory: Path, *, baseline: str | None = None, lang: str = "
                                            caption=term("caption_points", lang).format(
                                                title=title(exp.title, lang)),
                                            label=f"tab:{exp.name}-points",
-                                           key_columns=len(names), csv=summary[summary_cols])
+                                           key_columns=len(names), csv=summary[summary_cols],
+                                           lang=lang)
     else:
         atomic_write_text(tdir / "design_points.csv", summary.to_csv())
         report.files.append(tdir / "design_points.csv")
@@ -215,7 +216,7 @@ def _phase(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path, report: 
             caption=term("caption_phase", lang).format(
                 title=title(exp.title, lang), output=_described(out, lang), x=spec.x, y=spec.y)
             + (f" ({panel})" if panel else ""), label=f"tab:{exp.name}-phase{suffix}",
-            csv=csv.reset_index())
+            csv=csv.reset_index(), lang=lang)
         above = int((table.to_numpy() >= spec.threshold).sum())
         straddle = (low <= spec.threshold) & (high >= spec.threshold)
         report.notes.append(term("note_phase", lang).format(
@@ -261,7 +262,7 @@ def _sobol(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Path
             _readable_index(indices, exp, report.lang), tdir / f"sobol_{out.name}",
             caption=term("caption_sobol", report.lang).format(
                 title=title(exp.title, report.lang), output=_described(out, report.lang)),
-            label=f"tab:{exp.name}-sobol-{out.name}", csv=indices)
+            label=f"tab:{exp.name}-sobol-{out.name}", csv=indices, lang=report.lang)
         report.files += figures.sobol_bars(indices, fdir / f"sobol_{out.name}",
                                            output_label=_output_label(out, report.lang,
                                                                       unit=False),
@@ -291,7 +292,7 @@ def _morris(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Pat
             _readable_index(indices, exp, report.lang), tdir / f"morris_{out.name}",
             caption=term("caption_morris", report.lang).format(
                 title=title(exp.title, report.lang), output=_described(out, report.lang)),
-            label=f"tab:{exp.name}-morris-{out.name}", csv=indices)
+            label=f"tab:{exp.name}-morris-{out.name}", csv=indices, lang=report.lang)
         report.files += figures.morris_plot(indices, fdir / f"morris_{out.name}",
                                             output_label=_output_label(out, report.lang,
                                                                        unit=False),
@@ -366,7 +367,7 @@ def _budget(exp: Experiment, summary: pd.DataFrame, tdir: Path, fdir: Path,
             title=title(exp.title, lang), cost=_described(cost, lang), limit=f"{spec.limit:g}",
             output=value.column if lang == "en" else _output_label(value, lang, unit=False)),
         label=f"tab:{exp.name}-budget",
-        key_columns=0, csv=best.reset_index(drop=True))
+        key_columns=0, csv=best.reset_index(drop=True), lang=lang)
     report.files += figures.frontier_plot(
         summary, fdir / "frontier", cost=spec.cost, output=spec.output,
         cost_label=_output_label(cost, lang), output_label=_output_label(value, lang),
@@ -503,7 +504,7 @@ def _comparisons(exp: Experiment, runs: pd.DataFrame, baseline: str | None, tdir
         caption=term("caption_sweep_comparisons", lang).format(title=title(exp.title, lang),
                                                               base=base),
         label=f"tab:{exp.name}-comparisons",
-        key_columns=2, csv=table)
+        key_columns=2, csv=table, lang=lang)
     if note:
         report.notes.append(note)
     report.files += batch_figures.comparison_forest(
