@@ -888,6 +888,20 @@ FIGURE_TEXTS: dict[str, tuple[str, str]] = {
     "title_leakage": ("Leakage and approval delay", "补贴流失与审批时长"),
     "title_forest": ("Difference from {base} (paired, 95 % CI)",
                      "与{base}的配对差异（95% 置信区间）"),
+    # sweep figure titles (with --figure-titles; sim/sweep/report.py)
+    "title_response": ("{name}: {output} vs {factor}", "{name}：{output}随{factor}的变化"),
+    "response_by": ("one curve per value of {by}", "{by} 每个取值一条曲线"),
+    "response_marginal": ("marginal over the other factors", "对其他因素取边际"),
+    "title_phase": ("{name}: mean {output}", "{name}：{output}均值"),
+    "title_sobol": ("{name}: Sobol indices of {output}", "{name}：{output}的 Sobol 指数"),
+    "title_morris": ("{name}: Morris screening of {output}", "{name}：{output}的 Morris 筛选"),
+    "title_adequacy": ("{name}: replicate adequacy", "{name}：重复运行充分性"),
+    "title_budget": ("{name}: {output} against cost", "{name}：{output}与成本"),
+    # game figure title (with --figure-titles; sim/games/plots.py)
+    "title_agents": ("{title}: agents ({matching}, {n} replicates) vs replicator dynamics",
+                     "{title}：主体模型（{matching}，{n} 次重复运行）与复制动态"),
+    "matching_network": ("network {network}", "网络 {network}"),
+    "matching_mixed": ("well-mixed", "均匀混合"),
 }
 
 #: Words of the live view's own interface (sim/viz/): key -> (English, Chinese).

@@ -337,7 +337,10 @@ def _write_figures(steps: pd.DataFrame, summary: pd.DataFrame, out: Path,
     names = [s.name for s in scenarios if s.name in set(steps["scenario"])]
     folder = out / FIGURES
     style = {"lang": lang, "figure_titles": figure_titles}
-    titles = {s.name: f"{s.name}: {s.title}" for s in scenarios} if figure_titles else None
+    from sim.labels import title
+
+    titles = ({s.name: f"{s.name}: {title(s.title, lang)}" for s in scenarios} if figure_titles
+              else None)
     paths = figures.depth_shares_over_time(steps, folder / "depth_shares_over_time", names,
                                            titles, lever_periods=lever_periods(scenarios), **style)
     paths += figures.content_vs_spending(summary, folder / "content_vs_spending", names, **style)

@@ -23,7 +23,7 @@ from sim.figure_style import CYCLE, OKABE_ITO, journal_style  # noqa: E402
 from sim.games.replicator import Equilibrium, Trajectory  # noqa: E402
 from sim.games.runs import AgentRun  # noqa: E402
 from sim.games.spec import GameSpec  # noqa: E402
-from sim.labels import game_name, game_word, term, title  # noqa: E402
+from sim.labels import figure_text, game_name, game_word, term, title  # noqa: E402
 
 _STABILITY_STYLE = {
     "ESS": {"color": OKABE_ITO["bluish_green"], "marker": "o", "s": 40},
@@ -154,9 +154,10 @@ def plot_agents(game: GameSpec, ode: Trajectory, run: AgentRun, stem: Path,
         axes[0].set_ylabel(_w("share", lang))
         fig.legend(*axes[-1].get_legend_handles_labels(), loc="outside upper center", ncol=3)
         if titles:
-            matching = f"network {network}" if network else "well-mixed"
-            fig.suptitle(f"{game.title}: agents ({matching}, {run.shares.shape[0]} replicates) "
-                         "vs replicator dynamics")
+            matching = (figure_text("matching_network", lang, network=network) if network
+                        else figure_text("matching_mixed", lang))
+            fig.suptitle(figure_text("title_agents", lang, title=title(game.title, lang),
+                                     matching=matching, n=run.shares.shape[0]))
         return _save(fig, stem)
 
 

@@ -39,7 +39,7 @@ from sim.analysis.sensitivity import (
     stable_replicates,
 )
 from sim.analysis.stats import is_bounded
-from sim.labels import LabelError, label, term, title
+from sim.labels import LabelError, figure_text, label, term, title
 from sim.store import atomic_write_text
 from sim.sweep.designs import sampler_seed, unit_problem
 from sim.sweep.experiment import Experiment, ExperimentError, Factor, Output, PhaseSpec, parse_reducer
@@ -167,15 +167,18 @@ def _responses(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
                                       bounded=main.name in _bounded(exp))
         atomic_write_text(tdir / f"response_{name}.csv", table.to_csv(index=False))
         rest = [f for f in others if f != by]
-        how = ", ".join(filter(None, [f"one curve per value of {by}" if by else "",
-                                      "marginal over the other factors" if rest else ""]))
+        how = term("list_sep", lang).join(filter(None, [
+            figure_text("response_by", lang, by=by) if by else "",
+            figure_text("response_marginal", lang) if rest else ""]))
+        heading = figure_text("title_response", lang, name=exp.name,
+                              output=_figure_name(main, lang), factor=name)
         report.files.append(tdir / f"response_{name}.csv")
         report.files += figures.response_curve(
             table, fdir / f"response_{name}", factor=name, x_label=_factor_label(factor, lang),
             y_label=_output_label(main, lang), by=by,
             by_label=_factor_label(_factor(exp, by), lang) if by else "",
-            title=report.title(f"{exp.name}: {main.column} vs {name}" + (f" ({how})" if how
-                                                                          else "")), lang=lang)
+            title=report.title(term("reduce_of", lang).format(column=heading, how=how)
+                               if how else heading), lang=lang)
 
 
 def _phase(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path, report: Report) -> None:
@@ -237,7 +240,8 @@ def _phase(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path, report: 
         x_label=_factor_label(_factor(exp, spec.x), lang),
         y_label=_factor_label(_factor(exp, spec.y), lang),
         value_label=_output_label(out, lang), threshold=spec.threshold,
-        title=report.title(f"{exp.name}: mean {out.column}"),
+        title=report.title(figure_text("title_phase", lang, name=exp.name,
+                                       output=_figure_name(out, lang))),
         uncertain=bands if spec.by else bands[""], lang=lang)
 
 
@@ -266,8 +270,9 @@ def _sobol(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Path
         report.files += figures.sobol_bars(indices, fdir / f"sobol_{out.name}",
                                            output_label=_output_label(out, report.lang,
                                                                       unit=False),
-                                           title=report.title(f"{exp.name}: Sobol indices of "
-                                                              f"{out.column}"),
+                                           title=report.title(figure_text(
+                                               "title_sobol", report.lang, name=exp.name,
+                                               output=_figure_name(out, report.lang))),
                                            names=_factor_names(exp, report.lang),
                                            lang=report.lang)
         top = indices["ST"].sort_values(ascending=False).head(3)
@@ -296,8 +301,9 @@ def _morris(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Pat
         report.files += figures.morris_plot(indices, fdir / f"morris_{out.name}",
                                             output_label=_output_label(out, report.lang,
                                                                        unit=False),
-                                            title=report.title(f"{exp.name}: Morris screening "
-                                                               f"of {out.column}"),
+                                            title=report.title(figure_text(
+                                                "title_morris", report.lang, name=exp.name,
+                                                output=_figure_name(out, report.lang))),
                                             names=_factor_names(exp, report.lang),
                                             lang=report.lang)
         top = indices["mu_star"].sort_values(ascending=False).head(3)
@@ -338,7 +344,8 @@ def _adequacy(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
                                           output_label=_output_label(main, report.lang,
                                                                      unit=False),
                                           n_stable=n_stable, tolerance=tol,
-                                          title=report.title(f"{exp.name}: replicate adequacy"),
+                                          title=report.title(figure_text(
+                                              "title_adequacy", report.lang, name=exp.name)),
                                           lang=report.lang)
 
 
@@ -372,7 +379,8 @@ def _budget(exp: Experiment, summary: pd.DataFrame, tdir: Path, fdir: Path,
         summary, fdir / "frontier", cost=spec.cost, output=spec.output,
         cost_label=_output_label(cost, lang), output_label=_output_label(value, lang),
         limit=spec.limit, on_frontier=front,
-        title=report.title(f"{exp.name}: {value.column} against cost"), lang=lang)
+        title=report.title(figure_text("title_budget", lang, name=exp.name,
+                                       output=_figure_name(value, lang))), lang=lang)
     if best.empty:
         report.notes.append(term("note_budget_none", lang).format(limit=f"{spec.limit:g}"))
     else:
@@ -385,6 +393,11 @@ def _budget(exp: Experiment, summary: pd.DataFrame, tdir: Path, fdir: Path,
 # ------------------------------------------------------------------ helpers
 def _factor(exp: Experiment, name: str) -> Factor:
     return next(f for f in exp.factors if f.name == name)
+
+
+def _figure_name(out: Output, lang: str) -> str:
+    """How a figure title names an output: its column in English, its label in Chinese."""
+    return out.column if lang == "en" else _output_label(out, lang, unit=False)
 
 
 def _described(out: Output, lang: str) -> str:
