@@ -372,7 +372,7 @@ def _budget(exp: Experiment, summary: pd.DataFrame, tdir: Path, fdir: Path,
         shown, tdir / "budget_best",
         caption=term("caption_budget", lang).format(
             title=title(exp.title, lang), cost=_described(cost, lang), limit=f"{spec.limit:g}",
-            output=value.column if lang == "en" else _output_label(value, lang, unit=False)),
+            output=_figure_name(value, lang)),
         label=f"tab:{exp.name}-budget",
         key_columns=0, csv=best.reset_index(drop=True), lang=lang)
     report.files += figures.frontier_plot(
