@@ -428,6 +428,8 @@ TERMS: dict[str, tuple[str, str]] = {
         "各情景全部参数取值、单位与来源"),
     "table_part": (" (part {part} of {parts})", "（第 {part} 部分，共 {parts} 部分）"),
     "continued": ("Continued on next page", "续下页"),
+    "n_of": (" (n={n} of {of})", "（共 {of} 次中的 {n} 次）"),
+    "not_available": ("n/a", "无数据"),
     "multiple_comparisons": (
         "Many scenarios are compared with one baseline: intervals are not adjusted for "
         "multiple comparisons, so expect some to exclude zero by chance.",

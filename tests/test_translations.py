@@ -313,3 +313,20 @@ def test_a_table_with_special_characters_and_many_columns_is_escaped_and_split(t
         assert tex_problems(text) == [], tex_problems(text)
     assert "(part 1 of 2)" in (tmp_path / "wide-en.tex").read_text()
     assert "第 1 部分" in (tmp_path / "wide-zh.tex").read_text(encoding="utf-8")
+
+
+def test_a_results_cell_from_fewer_runs_says_so_in_the_report_language():
+    import numpy as np
+    import pandas as pd
+
+    from sim.analysis.batch import wide
+
+    summary = pd.DataFrame([
+        {"scenario": "a", "output": "x", "mean": 1.0, "ci95_low": 0.5, "ci95_high": 1.5, "n": 1},
+        {"scenario": "a", "output": "y", "mean": np.nan, "ci95_low": np.nan,
+         "ci95_high": np.nan, "n": 0},
+        {"scenario": "a", "output": "z", "mean": 1.0, "ci95_low": 0.5, "ci95_high": 1.5, "n": 5}])
+    assert wide(summary, ["x", "y"]).loc["a"].tolist() == ["1 [0.5, 1.5] (n=1 of 5)", "n/a"]
+    zh = wide(summary, ["x", "y"], lang="zh").loc["a"].tolist()
+    assert "5" in zh[0] and "1" in zh[0] and " of " not in zh[0] and HANZI.search(zh[0])
+    assert HANZI.search(zh[1])

@@ -80,7 +80,7 @@ def results_section(summary: pd.DataFrame, replicates: int,
         lang: language of the headings.
     """
     outputs = [o for o in KEY_OUTPUTS if o in set(summary["output"])]
-    table = wide(summary, outputs)
+    table = wide(summary, outputs, lang=lang)
     n = summary.groupby("scenario")["n"].max()  # runs that finished
     shown = outputs if lang == "en" else [label(o, lang) for o in outputs]
     lines = [f"| {term('scenario', lang)} | " + " | ".join(shown) + " | n |",
