@@ -285,6 +285,24 @@ def test_game_figures_are_clean_and_the_ess_table_matches_the_eigenvalues(tmp_pa
             assert float(sympy.sympify(expr).subs(values)) == pytest.approx(number)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_game_figures_with_titles_keep_a_long_title_inside_the_figure(tmp_path, lang):
+    # The hand example's title is wider than a figure: it was cut at both edges.
+    from sim.games import cli as game_cli
+
+    parser = __import__("argparse").ArgumentParser()
+    game_cli.add_arguments(parser)
+    with layout_checked() as found, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        args = parser.parse_args([str(HAND), "--out", str(tmp_path), "--t-max", "3", "--agents",
+                                  "--sizes", "40", "--replicates", "2", "--figure-titles",
+                                  "--lang", lang])
+        assert game_cli.main(args) == 0
+    assert {Path(k).name for k in found} == {"phase3d", "shares", "agents"}
+    assert not _problems(found), _problems(found)
+    assert not [str(w.message) for w in caught if "missing from" in str(w.message)]
+
+
 def test_the_depth_figure_legend_clears_the_panel_titles_with_two_scenarios(tmp_path):
     # Issue 14 named this bug: with two scenarios the legend lay over the panel titles.
     from sim.analysis import figures
