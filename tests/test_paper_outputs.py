@@ -323,6 +323,31 @@ def test_the_depth_figure_legend_clears_the_panel_titles_with_two_scenarios(tmp_
 
 
 
+def test_with_figure_titles_the_depth_legend_stays_clear_of_the_title(tmp_path):
+    # The layout check does not look at the figure title: measure it here.
+    from sim import figure_style
+    from sim.analysis import figures
+
+    rows = [{"scenario": s, "replicate": r, "step": t, "partnerships_active": 10,
+             "form_share": 0.5, "practice_share": 0.3, "content_share": 0.2}
+            for s in ("a", "b") for r in range(2) for t in range(13)]
+    overlaps = []
+
+    def observe(fig, stem):
+        fig.canvas.draw()
+        title = fig._suptitle.get_window_extent()
+        overlaps.append([lg for lg in fig.legends if lg.get_window_extent().overlaps(title)])
+
+    figure_style._OBSERVERS.append(observe)
+    try:
+        for lang in ("en", "zh"):
+            figures.depth_shares_over_time(pd.DataFrame(rows), tmp_path / f"depth-{lang}",
+                                           lang=lang, figure_titles=True)
+    finally:
+        figure_style._OBSERVERS.remove(observe)
+    assert overlaps == [[], []]
+
+
 def test_every_figure_phrase_has_both_languages_with_the_same_fields():
     import re
     import string
