@@ -535,6 +535,8 @@ TERMS: dict[str, tuple[str, str]] = {
         "数值为相对单位（模型货币单位）下的模型假设，并非实测数据。"),
     "sweep_what_scenarios": ("{n} scenarios", "{n} 个情景"),
     "sweep_what_factors": ("{n} varied parameters ({names})", "{n} 个变动参数（{names}）"),
+    "analysis_written": ("tables and figures: {directory} ({files} files; see README.md)",
+                         "表与图：{directory}（共 {files} 个文件；见 README.md）"),
     "on_frontier": ("on the frontier", "位于前沿"),
     "ci95_bracket": (" [95 % CI]", " [95% 置信区间]"),
     "note_finished": ("{done} of {expected} runs finished", "{expected} 次运行中已完成 {done} 次"),
