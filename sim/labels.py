@@ -22,6 +22,8 @@ means adding its line here; ``tests/test_labels.py`` lists any that are missing.
 from __future__ import annotations
 
 import difflib
+import re
+import string
 from dataclasses import dataclass
 from enum import Enum
 
@@ -424,10 +426,244 @@ TERMS: dict[str, tuple[str, str]] = {
     "caption_parameters": (
         "Every parameter value per scenario, with its unit and source",
         "各情景全部参数取值、单位与来源"),
+    "table_part": (" (part {part} of {parts})", "（第 {part} 部分，共 {parts} 部分）"),
+    "continued": ("Continued on next page", "续下页"),
+    "n_of": (" (n={n} of {of})", "（共 {of} 次中的 {n} 次）"),
+    "not_available": ("n/a", "无数据"),
     "multiple_comparisons": (
         "Many scenarios are compared with one baseline: intervals are not adjusted for "
         "multiple comparisons, so expect some to exclude zero by chance.",
         "多个情景与同一基准情景比较，置信区间未作多重比较校正，个别区间可能因偶然而不含零。"),
+    # batch report: title, notes and the sections built in sim/analysis/sections.py
+    "batch_title": ("Scenario batch: {names}", "情景批量运行：{names}"),
+    "nothing_to_compare": ("(nothing to compare)", "（无可比较的情景）"),
+    "also_as": ("also as", "另有"),
+    "results_note_batch": (
+        "All outputs, with standard deviations: `summary.csv`; every step of every run: "
+        "`steps.parquet` / `steps.csv`.",
+        "全部输出指标及其标准差见 `summary.csv`；每次运行的逐步结果见 `steps.parquet` / `steps.csv`。"),
+    "results_note_sweep": (
+        "Per scenario with standard deviations: `tables/design_points.csv`.",
+        "各情景结果及其标准差见 `tables/design_points.csv`。"),
+    "failed_intro": (
+        "These runs raised an error and are left out above (tracebacks in `runs.csv`); run the "
+        "same command again to retry them.",
+        "以下运行出错，未计入上文结果（错误追溯信息见 `runs.csv`）；再次执行同一命令即可重试。"),
+    "unit": ("unit", "单位"),
+    "otherwise": ("otherwise", "其余"),
+    # how an output is reduced to its end-of-run value (sim.outputs.EndRule.describe and
+    # sim.sweep.experiment.Output.describe); :func:`reword` translates these texts
+    "rule_state": ("value at the last step", "末步取值"),
+    "rule_flow": ("mean per step over the last {window} steps", "最后 {window} 步的每步均值"),
+    "rule_ratio": ("sum of {numerator} / sum of {denominator} over the last {window} steps",
+                   "最后 {window} 步 {numerator} 合计 / {denominator} 合计"),
+    "reduce_ratio_run": ("sum of {numerator} / sum of {denominator} over the run",
+                         "全程 {numerator} 合计 / {denominator} 合计"),
+    "reduce_ratio_last": ("sum of {numerator} / sum of {denominator} over last {n} steps",
+                          "最后 {n} 步 {numerator} 合计 / {denominator} 合计"),
+    "reduce_final": ("at the last step", "末步"),
+    "reduce_mean": ("mean over the run", "全程均值"),
+    "reduce_min": ("minimum over the run", "全程最小值"),
+    "reduce_max": ("maximum over the run", "全程最大值"),
+    "reduce_mean_last": ("mean of last {n} steps", "最后 {n} 步均值"),
+    "reduce_sum_last": ("sum of last {n} steps", "最后 {n} 步合计"),
+    # a sweep output's reducer beside its label (sim/sweep/report.py)
+    "how_final": ("at the last step", "末步"),
+    "how_mean": ("mean over the run", "全程均值"),
+    "how_min": ("minimum", "最小值"),
+    "how_max": ("maximum", "最大值"),
+    "how_mean_last": ("mean of the last {n} steps", "最后 {n} 步均值"),
+    "how_sum_last": ("sum of the last {n} steps", "最后 {n} 步合计"),
+    "how_money": (", MU", "，模型货币单位"),
+    # a lever schedule in words (sim/analysis/sections.py)
+    "schedule_from": ("{value} from year {year}", "自第 {year} 年起为 {value}"),
+    "schedule_to": (" to {year}", "，至第 {year} 年"),
+    "schedule_ramp": (" (ramp {years} years)", "（{years} 年内逐步达到）"),
+    "schedule_setup": (", set-up {cost} MU", "，启动成本 {cost} 模型货币单位"),
+    "schedule_else": ("[{text}; else {off}]", "[{text}；其余时间为 {off}]"),
+    # "Has it settled?" (sim/analysis/sections.py)
+    "settling_intro": (
+        "A scenario has settled when the mean change of its content share over the runs' last "
+        "two years (last year's mean minus the year before's) has a 95 % CI within ±{tolerance} "
+        "a year.",
+        "若各次运行最后两年实质合作占比的平均变化（最后一年均值减去前一年均值）的 95% "
+        "置信区间落在每年 ±{tolerance} 以内，则该情景视为已稳定。"),
+    "settling_too_short": ("Runs shorter than two years cannot be judged.",
+                           "运行不足两年，无法判断。"),
+    "settling_trend": ("content share trend a year [95 % CI]", "实质合作占比年变化 [95% 置信区间]"),
+    "one_run": ("(one run)", "（仅一次运行）"),
+    "settling_transient": (
+        "**These results may be a transient:** where a scenario is rising or falling its shares "
+        "are still moving at the end of the run; where settling is not shown the replicates are "
+        "too few to tell (more replicates narrow the CI). The ODD lists the slow state variables; "
+        "`python -m sim validate` reports the defaults at longer horizons.",
+        "**以上结果可能仍处于过渡状态：**仍在上升或下降的情景，其比例在运行结束时仍在变化；"
+        "未能判断稳定的情景，重复运行次数不足以下结论（增加重复次数可收窄置信区间）。"
+        "ODD 列出了变化缓慢的状态变量；`python -m sim validate` 给出默认设定在更长时间跨度的结果。"),
+    "settling_all": ("Every scenario has settled.", "所有情景均已稳定。"),
+    # "After support ends" (sim/analysis/persistence.py)
+    "section_persistence": ("After support ends", "政策支持结束之后"),
+    "persistence_intro": (
+        "Scenarios whose scheduled levers all end within the run: content share in the last "
+        "year of support, and how much of the gain (yearly means, against the reference named) "
+        "is left later. Mean over replicates with 95 % CI; a blank means too few replicates or "
+        "the run ends too soon. Half-life: years until the gain first falls to half; runs where "
+        "it never does are censored (counted, not averaged). See docs/ODD.md, \"Schedules and "
+        "persistence\".",
+        "按时间表实施的政策工具均在运行期内结束的情景：支持最后一年的实质合作占比，以及此后增益"
+        "（年均值，相对于所列参照）还剩多少。数值为重复运行均值及 95% 置信区间；空白表示重复运行"
+        "次数不足或运行过早结束。半衰期：增益首次降至一半所需的年数；始终未降至一半的运行记为删失"
+        "（只计数，不参与平均）。见 docs/ODD.md 的“Schedules and persistence”一节。"),
+    "reference": ("reference", "参照"),
+    "measure": ("measure", "指标"),
+    "censored": ("censored", "删失数"),
+    "persist_level_before": ("level before support", "支持开始前一年的水平"),
+    "persist_initial": ("initial state", "初始状态"),
+    "persist_at_end": ("content share, last year of support", "支持最后一年的实质合作占比"),
+    "persist_gain": ("gain at end of support", "支持结束时的增益"),
+    "persist_left_one": ("share of gain left after {years} year", "{years} 年后保留的增益比例"),
+    "persist_left_many": ("share of gain left after {years} years", "{years} 年后保留的增益比例"),
+    "persist_half_life": ("half-life of gain (years)", "增益半衰期（年）"),
+    # sweep analysis README (sim/sweep/report.py)
+    "sweep_title": ("Analysis of sweep `{name}`", "参数扫描 `{name}` 的分析"),
+    "section_findings": ("Findings and notes", "发现与说明"),
+    "section_files": ("Files", "文件"),
+    "sweep_intro": (
+        "Design {design}, {what}, {replicates} replicates, {steps} steps, root seed {seed}. "
+        "Values are model assumptions in relative units (MU), not data.",
+        "设计 {design}，{what}，{replicates} 次重复运行，{steps} 步，根种子 {seed}。"
+        "数值为相对单位（模型货币单位）下的模型假设，并非实测数据。"),
+    "sweep_what_scenarios": ("{n} scenarios", "{n} 个情景"),
+    "sweep_what_factors": ("{n} varied parameters ({names})", "{n} 个变动参数（{names}）"),
+    "analysis_written": ("tables and figures: {directory} ({files} files; see README.md)",
+                         "表与图：{directory}（共 {files} 个文件；见 README.md）"),
+    "on_frontier": ("on the frontier", "位于前沿"),
+    "ci95_bracket": (" [95 % CI]", " [95% 置信区间]"),
+    "note_finished": ("{done} of {expected} runs finished", "{expected} 次运行中已完成 {done} 次"),
+    "note_failed": (", {failed} failed (see runs.csv, column error)",
+                    "，{failed} 次失败（见 runs.csv 的 error 列）"),
+    "note_nothing": ("nothing to analyse yet", "尚无可分析的结果"),
+    "note_phase_grid": (
+        "phase diagram skipped: it needs a grid design (the values of a sampled design do not "
+        "repeat)",
+        "未绘制相图：相图需要网格设计（抽样设计的取值不重复）"),
+    "note_phase": (
+        "phase diagram{panel}: {above} of {cells} ({x}, {y}) cells reach mean {output} >= "
+        "{threshold} (the form/content boundary); in {straddle} the 95 % CI contains {threshold} "
+        "(hatched: the boundary's uncertainty band)",
+        "相图{panel}：{cells} 个 ({x}, {y}) 格中有 {above} 个的 {output} 均值 >= {threshold}"
+        "（形式合作 / 实质合作的分界）；其中 {straddle} 个的 95% 置信区间包含 {threshold}"
+        "（阴影：分界的不确定带）"),
+    "note_phase_numeric": (
+        "phase diagram figure skipped: {x} or {y} is not numeric (the tables are written)",
+        "未绘制相图：{x} 或 {y} 不是数值（表已写出）"),
+    "note_sobol_failed": (
+        "Sobol indices of {output} not computed: {error} (run the sweep again to retry failed "
+        "or missing runs)",
+        "未计算 {output} 的 Sobol 指数：{error}（再次运行参数扫描可重试失败或缺失的运行）"),
+    "note_sobol": ("Sobol {output}: largest total indices {top}",
+                   "{output} 的 Sobol 分析：总效应指数最大的为 {top}"),
+    "note_morris_failed": ("Morris statistics of {output} not computed: {error}",
+                           "未计算 {output} 的 Morris 统计量：{error}"),
+    "note_morris": ("Morris {output}: largest mu* {top}",
+                    "{output} 的 Morris 筛选：mu* 最大的为 {top}"),
+    "note_adequacy_few": ("replicate adequacy skipped: it needs 3 or more replicates",
+                          "未检验重复运行充分性：需要 3 次或更多重复运行"),
+    "note_adequacy_zero": (
+        "replicate adequacy: the mean of {output} is 0 at every design point, so its CV is "
+        "undefined",
+        "重复运行充分性：{output} 在每个设计点的均值均为 0，变异系数无定义"),
+    "adequacy_stable_from": ("stable from n = {n} of {replicates}",
+                             "自 n = {n} 起稳定（共 {replicates} 次）"),
+    "adequacy_not_stable": ("not shown stable within {replicates} replicates: use more",
+                            "在 {replicates} 次重复运行内未显示稳定：需增加重复次数"),
+    "note_adequacy": (
+        "replicate adequacy (Lorscheid et al. 2012): the median CV of {output} over design points "
+        "is {verdict} (rule: stays within {tolerance} of its {replicates}-replicate value from n "
+        "on); {statement}",
+        "重复运行充分性（Lorscheid 等，2012）：{output} 在各设计点的变异系数中位数{verdict}"
+        "（规则：自 n 起保持在其 {replicates} 次重复运行值的 {tolerance} 以内）；{statement}"),
+    "adequacy_points": (
+        "per design point, {stable} of {points} are shown stable within the {replicates} "
+        "replicates",
+        "按设计点计，{points} 个中有 {stable} 个在 {replicates} 次重复运行内显示稳定"),
+    "adequacy_latest": (" (by n = {n} at the latest)", "（最晚于 n = {n}）"),
+    "adequacy_undefined": ("; {n} have a mean of 0, so no CV", "；{n} 个均值为 0，无变异系数"),
+    "note_budget_none": ("budget: no mix stays within {limit} MU",
+                         "预算：没有组合的成本在 {limit} 模型货币单位以内"),
+    "note_budget": (
+        "budget {limit} MU: best mix reaches mean {output} {value} at mean cost {cost} MU "
+        "({frontier} mixes on the frontier)",
+        "预算 {limit} 模型货币单位：最佳组合的 {output} 均值为 {value}，平均成本 {cost} 模型货币单位"
+        "（前沿上有 {frontier} 个组合）"),
+    "note_comparisons_skipped": (
+        "comparisons skipped: name a design point to compare with (python -m sim analyze DIR "
+        "--baseline POINT, POINT a design_point number of design.parquet)",
+        "未作比较：请指定一个比较基准设计点（python -m sim analyze DIR --baseline POINT，"
+        "POINT 为 design.parquet 中的 design_point 编号）"),
+    "note_no_cost": (
+        "cost of content not computed: it needs outputs reading spending_total (end or "
+        "sum_last_12) and partnerships_content (end)",
+        "未计算实质合作成本：需要读取 spending_total（end 或 sum_last_12）与 "
+        "partnerships_content（end）的输出指标"),
+    # sweep table captions (LaTeX: \\% is a per cent sign)
+    "caption_points": ("{title}: replicate means and 95\\% confidence intervals per design point",
+                       "{title}：各设计点的重复运行均值与 95\\% 置信区间"),
+    "caption_phase": ("{title}: mean {output} [95\\% CI] over {x} and {y}",
+                      "{title}：{output}在 {x} 与 {y} 上的均值 [95\\% 置信区间]"),
+    "caption_sobol": ("{title}: Sobol indices of {output} (half-width of 95\\% bootstrap CI in "
+                      "the conf columns)",
+                      "{title}：{output}的 Sobol 指数（conf 列为 95\\% 自助法置信区间的半宽）"),
+    "caption_morris": ("{title}: Morris statistics of {output} per full range of each parameter",
+                       "{title}：{output}的 Morris 统计量（按各参数的完整取值范围）"),
+    "caption_budget": ("{title}: lever mixes with mean {cost} within {limit} MU, best mean "
+                       "{output} first (95\\% CI)",
+                       "{title}：平均{cost}不超过 {limit} 模型货币单位的对策组合，按{output}均值由高到低排列"
+                       "（95\\% 置信区间）"),
+    "caption_sweep_comparisons": (
+        "{title}: each design point minus {base}, paired over common seeds [95\\% CI], with the "
+        "paired effect size d_z",
+        "{title}：各设计点与 {base} 的配对差异（共同随机种子）[95\\% 置信区间] 及配对效应量 d_z"),
+    # game: the printed stability table (sim/games/cli.py) and the ESS table (sim/games/tables.py)
+    "game_source": ("source: {source}", "来源：{source}"),
+    "game_shares": ("shares: {shares}", "比例：{shares}"),
+    "game_share_of": ("{v} = {population} playing {strategy}",
+                      "{v} = {population}中选择“{strategy}”的比例"),
+    "game_parameters": ("parameters: {parameters}", "参数：{parameters}"),
+    "game_overridden": ("(* = set on the command line)", "（* = 在命令行中设定）"),
+    "game_eig": ("eig {population}", "特征值 {population}"),
+    "game_profile": ("profile", "策略组合"),
+    "game_stability": ("stability", "稳定性"),
+    "game_ess_list": ("ESS: {corners}", "演化稳定策略：{corners}"),
+    "game_no_ess": ("ESS: none among the pure corners (trajectories may cycle or stall)",
+                    "演化稳定策略：纯策略均衡点中没有（轨迹可能循环或停滞）"),
+    "game_stability_help": (
+        "ESS = all eigenvalues negative; unstable = all positive; saddle = mixed signs; "
+        "non-hyperbolic = some |eigenvalue| <= {tol} (counted as zero)",
+        "演化稳定策略 = 特征值全为负；不稳定 = 全为正；鞍点 = 正负皆有；"
+        "非双曲 = 某个 |特征值| <= {tol}（视为零）"),
+    "ess_corner": ("Corner", "均衡点"),
+    "ess_profile": ("Profile", "策略组合"),
+    "ess_stability": ("Stability", "稳定性"),
+    "ess_when": ("ESS when", "成为 ESS 的条件"),
+    "ess_always": ("always", "恒成立"),
+    "ess_never": ("never", "不可能"),
+    "caption_eigenvalues": (
+        "{title}: eigenvalues of the eight pure corners, in symbols and at the parameter values "
+        "used; an eigenvalue is a population's gain from deviating alone",
+        "{title}：八个纯策略均衡点的特征值（符号式与所用参数取值下的数值）；特征值为单方偏离的收益变化"),
+    "caption_ess": (
+        "{title}: when each corner is an evolutionarily stable strategy (ESS): all three "
+        "eigenvalues negative",
+        "{title}：各均衡点成为演化稳定策略（ESS）的条件：三个特征值均为负"),
+}
+
+#: Punctuation and word order that differ by language, with no words of their own:
+#: key -> (English, Chinese), looked up by :func:`term` like :data:`TERMS`.
+LAYOUTS: dict[str, tuple[str, str]] = {
+    "list_sep": (", ", "、"),
+    "reduce_of": ("{column} ({how})", "{column}（{how}）"),
+    "game_axis": ("{population}: {word} {strategy}", "{population}：“{strategy}”{word}"),
 }
 
 #: Figure stem -> caption (English, Chinese) of the batch figures: captions go into the
@@ -470,6 +706,157 @@ GAME_WORDS: dict[str, tuple[str, str]] = {
     "non-hyperbolic": ("non-hyperbolic", "非双曲"),
 }
 
+#: Chinese definition of every output column; the English one is its declaration,
+#: :data:`sim.outputs.COLUMNS`. :func:`definition` gives either.
+OUTPUT_DEFINITIONS: dict[str, str] = {
+    "partnerships_none": "深度为“无合作”的合作关系数（已停滞，即将解除）",
+    "partnerships_form": "形式合作的合作关系数（签订协议、参观、名义实习）",
+    "partnerships_practice": "实践合作的合作关系数（真实实习岗位、企业兼职教师）",
+    "partnerships_content": "实质合作的合作关系数（共建课程、订单班、学徒制、实训基地、联合研发）",
+    "partnerships_active": "形式合作及更深的合作关系数",
+    "form_share": "partnerships_form / partnerships_active",
+    "practice_share": "partnerships_practice / partnerships_active",
+    "content_share": "partnerships_content / partnerships_active（无有效合作时为 0）",
+    "depth_index": "有效合作所处深度的均值，缩放到 [0, 1]：形式合作 0，实践合作 0.5，实质合作 1",
+    "reported_content_share": "政府认定为实质合作的有效合作比例",
+    "misreporting_share": "虚报为实质合作的有效合作比例",
+    "approval_delay": "最近一年获批的升级申请从提交到获批的平均步数（首次获批前为 NaN）",
+    "applications_pending": "等待审批签字的升级申请数",
+    "aware_enterprise_share": "知晓激励政策的企业比例",
+    "mean_retained_share": "企业在被挖走后留用的所培养毕业生比例的均值",
+    "budget_left": "本年剩余补贴预算（模型货币单位），各部门合计",
+    "expected_detection": (
+        "企业预期虚报在一步内被查出的概率（根据已查出虚报的比例学习"
+        "；无虚报时根据审计频率学习）"),
+    "service_reach": "牵线或服务请求被某一部门受理的概率（部门在各自职责下的决策）",
+    "binding_enterprise_share": (
+        "在未达实质合作、且有一方维持现有深度的有效合作中，由企业维持的比例"
+        "（企业的最优深度不更高，而学校的更高；每年末更新）"),
+    "binding_school_share": (
+        "其中由学校维持的比例（学校的最优深度不更高"
+        "，而企业的更高；每年末更新）"),
+    "binding_both_share": "其中双方都不愿加深的比例（每年末更新）",
+    "binding_approval_share": (
+        "其中受认定审批所限的比例：若申报能立即获认定，企业会加大投入"
+        "，学校也愿意加深（每年末更新）"),
+    "graduates_placed_locally": "最近一届毕业生中在本地合作企业就业的人数（每年；每年末更新）",
+    "graduates_poached": "其中被同行企业挖走的毕业生人数（每年）",
+    "skill_match": "最近一届毕业生按就业人数加权的匹配度 × 培养质量均值，在 [0, 1] 内",
+    "spending_total": "spending_subsidy + spending_tax_offset + spending_audit + spending_levers",
+    "leakage_share": "subsidy_leakage / spending_subsidy（未支付补贴时为 0）",
+    "spending_subsidy": "本步支付的补贴（模型货币单位）",
+    "spending_tax_offset": "本步给予的税收抵免（模型货币单位，即放弃的教育费附加收入）",
+    "spending_audit": "本步审计成本（模型货币单位）",
+    "spending_levers": (
+        "本步其他对策的运行成本"
+        "：统筹协调机构、公共服务、法规、统筹规划（模型货币单位）"),
+    "subsidy_leakage": "本步支付给实际深度为形式合作或无合作的合作关系的补贴（模型货币单位）",
+    "subsidy_overpaid": (
+        "本步超出实际深度应得额度的补贴（模型货币单位"
+        "；含流失补贴及按实质合作支付的实践合作）"),
+    "tax_offset_overpaid": "本步超出实际深度应得额度的税收抵免（模型货币单位）",
+    "clawbacks_collected": "本步通过审计查出虚报而追回的超额支付（模型货币单位）",
+    "audits": "本步审计的报告数",
+    "misreports_detected": "本步审计中查出上报高于实际深度的次数",
+    "penalties_collected": "本步收取的罚款（模型货币单位）",
+    "partnerships_formed": "本步新签的合作协议数",
+    "partnerships_dissolved": "本步解除的合作关系数",
+    "approvals": "本步获批的升级申请数",
+    "proposals_declined": "本步被企业拒绝的学校合作提议数（企业已满，或认为不值得）",
+}
+
+#: Titles of the shipped scenario and sweep files (English as the file gives it ->
+#: Chinese). A title not listed (a user's own file) is shown as written.
+TITLES: dict[str, str] = {
+    "Reference case Cixi (stylised): regulation-led county": (
+        "参照案例慈溪（程式化）"
+        "：以法规为主导的县"),
+    "Example county read from a network file": "从网络文件读入的示例县",
+    "Full package: every countermeasure of both studies together": (
+        "一揽子对策"
+        "：两项研究的全部对策同时实施"),
+    "Reformed county, no money: the reference of the funding scenarios": (
+        "改革后的县、不投入资金"
+        "：各资助情景的参照"),
+    "Fund for three years, then stop (6,000 MU in total)": (
+        "资助三年后停止"
+        "（共 6,000 模型货币单位）"),
+    "Fund for the whole run at the same total budget (600 MU a year for ten years)":
+        "以相同总预算资助整个运行期（每年 600 模型货币单位，共十年）",
+    "Reference case Guangdong (stylised): finance- and market-led province": (
+        "参照案例广东（程式化）"
+        "：以财政和市场为主导的省"),
+    "Reference case Jiangsu (stylised): coordination- and planning-led province": (
+        "参照案例江苏（程式化）"
+        "：以统筹协调和规划为主导的省"),
+    "Reference case Kunshan (stylised): service- and planning-led county": (
+        "参照案例昆山（程式化）"
+        "：以服务和规划为主导的县"),
+    "Single lever: coordination mechanism among departments": "单项对策：部门统筹协调机制",
+    "Single lever: financial support (subsidy, budget, tax offset)": (
+        "单项对策：财政支持"
+        "（补贴、预算、税收抵免）"),
+    "Single lever: legal and policy system": "单项对策：法律与政策体系",
+    "Single lever: overall planning of majors against local industry": (
+        "单项对策"
+        "：对接本地产业的专业统筹规划"),
+    "Single lever: public service ability and awareness": "单项对策：公共服务能力与意识",
+    "Single lever: supervision and outcome-based assessment": "单项对策：监管与成效考核",
+    "Policy history: a Ruian-like county from 2016, national measures at their dates, to 2030":
+        "政策历程：类似瑞安的县，2016 年起按实际时间实施国家措施，至 2030 年",
+    "Ruian status quo: a county where cooperation stays on paper": "瑞安现状：合作停留在纸面上的县",
+    "Sichuan status quo: a higher vocational college and its local government": (
+        "四川现状"
+        "：一所高职院校及其所在地政府"),
+    "Subsidy first, then supervision (from year 3)": "先补贴、后监管（自第 3 年起）",
+    "Subsidy without audit": "只补贴、不审计",
+    "Supervision first, then subsidy (from year 3)": "先监管、后补贴（自第 3 年起）",
+    "Coordination vs mandate overlap: does a coordination body undo 'many managers'?":
+        "统筹协调与职责交叉：统筹协调机构能否化解“多头管理”？",
+    "When does the full package fail? Scenario discovery across the structural assumptions":
+        "一揽子对策何时失效？跨结构性假设的情景发现",
+    "Funding timing: when and for how long to fund, under one total budget": (
+        "资助时机"
+        "：在同一总预算下何时资助、资助多久"),
+    "Policy mix under a budget, robust to the structural assumptions": (
+        "预算约束下对结构性"
+        "假设稳健的对策组合"),
+    "Policy mix under a budget: the most content per unit of government money":
+        "预算约束下的对策组合：单位政府资金带来最多实质合作",
+    "Robustness of the conclusions to the structural assumptions": "结论对结构性假设的稳健性",
+    "Sobol indices of every countermeasure lever": "各项对策的 Sobol 指数",
+    "Subsidy vs audit: which combination tips cooperation from form to content?":
+        "补贴与审计：何种组合使合作由形式合作转向实质合作？",
+    # the shipped game files (scenarios/games/)
+    "Form vs content: the main model's incentives as a tripartite game": (
+        "形式合作与实质合作"
+        "：主模型激励结构的三方博弈"),
+    "Hand-checkable example: two ESS, a saddle, unstable and non-hyperbolic corners":
+        "可手算的示例：两个演化稳定策略、鞍点、不稳定点与非双曲点",
+    "Tripartite government-school-enterprise cooperation game (literature shape)": (
+        "政府—学校—企业三方合作博弈"
+        "（文献中的形式）"),
+}
+
+#: Population and strategy names of the shipped game files -> Chinese. A strategy is
+#: looked up as ``population.strategy`` first (the same word can differ by population),
+#: then alone; a name not listed (a user's own game) is shown as the file gives it.
+GAME_NAMES: dict[str, str] = {
+    "government": "政府",
+    "school": "学校",
+    "enterprise": "企业",
+    "government.strict": "严格监管",
+    "government.loose": "宽松监管",
+    "government.active": "积极监管",
+    "government.passive": "消极监管",
+    "school.active": "积极投入",
+    "school.passive": "消极应付",
+    "content": "实质合作",
+    "form": "形式合作",
+    "positive": "积极合作",
+    "negative": "消极合作",
+}
+
 
 #: Axis words, legend entries and titles of the batch and sweep figures: key -> (English,
 #: Chinese), with str.format fields. :func:`figure_text` fills them in.
@@ -481,7 +868,8 @@ FIGURE_TEXTS: dict[str, tuple[str, str]] = {
     "sobol_axis": ("Sobol index of {output}, 95 % CI", "{output}的 Sobol 指数，95% 置信区间"),
     "morris_diagonal": ("sigma = mu* (non-linear or interacting above)",
                         "sigma = mu*（其上为非线性或交互作用）"),
-    "morris_x": ("mu* (mean |elementary effect| on {output})", "mu*（对{output}的基本效应绝对值均值）"),
+    "morris_x": ("mu* (mean |elementary effect| on {output})",
+                 "mu*（对{output}的基本效应绝对值均值）"),
     "morris_y": ("sigma (sd of elementary effects)", "sigma（基本效应标准差）"),
     "adequacy_median": ("median over design points", "各设计点的中位数"),
     "adequacy_stable": ("stable from n = {n} (within {tolerance:.0%})",
@@ -502,8 +890,150 @@ FIGURE_TEXTS: dict[str, tuple[str, str]] = {
     "no_subsidy": (" no subsidy paid", " 未支付补贴"),
     "no_approvals": (" no approvals", " 无审批通过"),
     "title_leakage": ("Leakage and approval delay", "补贴流失与审批时长"),
-    "title_forest": ("Difference from {base} (paired, 95 % CI)", "与{base}的配对差异（95% 置信区间）"),
+    "title_forest": ("Difference from {base} (paired, 95 % CI)",
+                     "与{base}的配对差异（95% 置信区间）"),
+    # sweep figure titles (with --figure-titles; sim/sweep/report.py)
+    "title_response": ("{name}: {output} vs {factor}", "{name}：{output}随{factor}的变化"),
+    "response_by": ("one curve per value of {by}", "{by} 每个取值一条曲线"),
+    "response_marginal": ("marginal over the other factors", "对其他因素取边际"),
+    "title_phase": ("{name}: mean {output}", "{name}：{output}均值"),
+    "title_sobol": ("{name}: Sobol indices of {output}", "{name}：{output}的 Sobol 指数"),
+    "title_morris": ("{name}: Morris screening of {output}", "{name}：{output}的 Morris 筛选"),
+    "title_adequacy": ("{name}: replicate adequacy", "{name}：重复运行充分性"),
+    "title_budget": ("{name}: {output} against cost", "{name}：{output}与成本"),
+    # game figure title (with --figure-titles; sim/games/plots.py)
+    "title_agents": ("{title}: agents ({matching}, {n} replicates) vs replicator dynamics",
+                     "{title}：主体模型（{matching}，{n} 次重复运行）与复制动态"),
+    "matching_network": ("network {network}", "网络 {network}"),
+    "matching_mixed": ("well-mixed", "均匀混合"),
 }
+
+#: Words of the live view's own interface (sim/viz/): key -> (English, Chinese).
+VIZ_TEXTS: dict[str, tuple[str, str]] = {
+    "app_title": ("coopsim: school–enterprise cooperation, form or content?",
+                  "coopsim：校企合作，重形式还是重实质？"),
+    "step": ("Step", "单步"),
+    "withdraw": ("Schedule a withdrawal", "安排政策退出"),
+    "withdraw_lever": ("Lever to stop", "要停止的政策工具"),
+    "withdraw_year": ("at year", "于第几年"),
+    "withdraw_button": ("Stop at year {year}", "第 {year} 年停止"),
+    "withdraw_done": ("{lever} stops at year {year} (now in the running model; Reset keeps it)",
+                      "{lever} 于第 {year} 年停止（已作用于正在运行的模型；重置后保留）"),
+    "scheduled": ("scheduled: {text}", "按时间表：{text}"),
+    "levers_now": ("Scheduled levers now", "按时间表的政策工具当前值"),
+    "play": ("Play", "运行"),
+    "pause": ("Pause", "暂停"),
+    "reset": ("Reset", "重置"),
+    "interval": ("Play interval (ms per step)", "运行间隔（毫秒/步）"),
+    "play_rate": ("Play: {rate:.1f} steps/s (asked {asked:.1f})",
+                  "运行：每秒 {rate:.1f} 步（设定 {asked:.1f}）"),
+    "play_slow": ("Play cannot keep this interval: it manages {rate:.1f} steps/s",
+                  "无法达到设定间隔：实际每秒 {rate:.1f} 步"),
+    "working": ("Computing replicates…", "正在计算重复运行……"),
+    "scenario_picker": ("Scenario (sets every lever)", "情景（设定全部政策工具）"),
+    "seed": ("Seed", "随机种子"),
+    "replicates_field": ("Replicates (same seeds in both runs)",
+                         "重复运行次数（两组使用相同种子）"),
+    "compare": ("Compare", "对比"),
+    "pin": ("Pin as baseline", "固定为基准"),
+    "unpin": ("Stop comparing", "结束对比"),
+    "baseline_picker": ("Baseline", "基准"),
+    "pinned": ("pinned settings", "固定的设定"),
+    "current": ("current", "当前"),
+    "run": ("run", "运行组"),
+    "pending": ("Controls differ from the running model: press Reset to rebuild it.",
+                "控件与正在运行的模型不一致：请按“重置”重新构建。"),
+    "refused": ("{text} refused: {why} (kept {kept})", "{text} 未被接受：{why}（保留 {kept}）"),
+    "meaning": ("What this means", "含义"),
+    "downloads": ("Take results away", "导出结果"),
+    "csv": ("Steps as CSV", "逐步结果 CSV"),
+    "toml": ("Levers as scenario TOML", "政策设定（情景 TOML）"),
+    "export_hint": ("Each chart's ⋯ menu saves it as PNG or SVG.",
+                    "每个图表的 ⋯ 菜单可保存为 PNG 或 SVG。"),
+    "language": ("中文", "English"),
+    "help_title": ("How to read this", "如何阅读本页"),
+    "status": ("Step {step} (month; year {year})", "第 {step} 步（月；第 {year} 年）"),
+    "status_run": ("{name}: {active} active, content {content} (reported {reported})",
+                   "{name}：有效合作 {active} 项，实质合作 {content}（上报 {reported}）"),
+    "key_current": ("thick lines: current levers", "粗线：当前设定"),
+    "key_baseline": ("thin lines: baseline ({name})", "细线：基准（{name}）"),
+    "key_band": ("bands: 95 % interval of the mean over {n} replicates",
+                 "色带：{n} 次重复运行均值的 95% 区间"),
+    "diff_title": ("Difference from baseline, mean of the last 12 steps (a year)",
+                   "与基准之差：最近 12 步（一年）的均值"),
+    "diff_noise": ("larger than seed noise", "超出随机波动"),
+    "diff_within": ("within seed noise", "在随机波动之内"),
+    "diff_one_seed": ("one seed: set replicates to 5–10 to see seed noise",
+                      "仅一个种子：将重复次数设为 5–10 以查看随机波动"),
+    "no_baseline": ("Pin a baseline (or pick a scenario as baseline) to compare.",
+                    "固定一个基准（或选择某一情景为基准）以进行对比。"),
+    "network_title": ("County network at step {step}", "第 {step} 步的县域网络"),
+    "network_sub": ("{s} schools, {e} enterprises, {d} departments, {a} active partnerships",
+                    "{s} 所学校、{e} 家企业、{d} 个部门，有效合作 {a} 项"),
+    "network_coarse": ("; drawn: {shown} of {e} enterprises (every partnership drawn)",
+                       "；图中显示 {e} 家企业中的 {shown} 家（全部合作关系均显示）"),
+    "peer_ties": ("show peer ties", "显示同行联系"),
+    "agents": ("agents", "主体"),
+    "ties": ("partnership depth", "合作深度"),
+    "tie_reporting": ("reports", "上报"),
+    "honest": ("reported as it is", "如实上报"),
+    "misreported": ("misreported (above real)", "虚报（高于实际）"),
+    "no_partnership": ("no partnership", "无合作"),
+    "lapsed": ("lapsed", "已停滞"),
+    "step_axis": ("step (month)", "步（月）"),
+    "chart_depth": ("Depth of active partnerships", "有效合作的深度构成"),
+    "chart_content": ("Content: real vs reported", "实质合作：实际与上报"),
+    "chart_spending": ("Government spending", "政府支出"),
+    "chart_leakage": ("Subsidy leakage and misreporting", "补贴流失与虚报"),
+    "chart_delay": ("Approval delay of upgrades", "升级审批时长"),
+    "money_note": ("Money is in model units (MU), a relative scale; every value is an assumption "
+                   "unless its source says otherwise (docs/ODD.md). Stylised model output, not data.",
+                   "金额以模型货币单位（MU）计，为相对尺度；除注明来源外，所有取值均为假设"
+                   "（见 docs/ODD.md）。程式化模型结果，并非实测数据。"),
+    "doc_english": ("", "（参数说明为英文）"),
+    "department": ("government department", "政府部门"),
+    "levers": ("Scenario and levers", "情景与政策工具"),
+}
+
+#: The live view's collapsible "how to read this", one paragraph per item, by language.
+VIZ_HELP: dict[str, tuple[str, ...]] = {
+    "en": (
+        "Each partnership between a school and an enterprise sits on a ladder: none → form "
+        "(an agreement on paper) → practice (students placed, some training) → content "
+        "(joint curricula, real training, graduates kept). 'Form over content' is a county "
+        "where agreements pile up but few climb to content.",
+        "Real vs reported: schools and firms report a depth to the government, which pays "
+        "subsidies and assesses schools on those reports. A report above the real depth is "
+        "misreporting: dashed ties in the network. The gap between the real and the "
+        "reported content share is the 'form' signal.",
+        "Network: departments (squares) in the centre, schools (triangles) on the inner ring, "
+        "enterprises (circles, sized by firm size) in one sector per industry. A tie's colour "
+        "is the partnership's real depth.",
+        "Charts: the share of active partnerships at each rung; real and reported content "
+        "share with the depth index; government spending with the subsidy paid and the part "
+        "that leaks to form-only partnerships; the leaked share and the misreporting share. "
+        "Solid lines: current levers; thin lines: the baseline. A band is the 95 % interval "
+        "of the mean over the replicates.",
+        "Compare: pin the current settings as the baseline (or pick a scenario), change "
+        "levers, press Reset. Both runs use the same seeds and step together; the table "
+        "gives each headline output's difference and whether it is larger than seed noise.",
+    ),
+    "zh": (
+        "每一项校企合作都处在一个阶梯上：无合作 → 形式合作（纸面协议）→ 实践合作（安排学生实习、"
+        "部分培训）→ 实质合作（共建课程、真实培养、留用毕业生）。“重形式、轻实质”指协议不断增加，"
+        "却很少上升到实质合作。",
+        "实际与上报：校企双方向政府上报合作深度，政府据此发放补贴并考核学校。上报高于实际即为虚报，"
+        "在网络图中以虚线表示。实际与上报的实质合作占比之差，正是“形式”的信号。",
+        "网络图：政府部门（方块）居中，学校（三角）在内圈，企业（圆点，大小表示企业规模）按产业分区。"
+        "联系的颜色表示合作的实际深度。",
+        "图表：有效合作在各深度的占比；实际与上报的实质合作占比及合作深度指数；政府支出、补贴支出及"
+        "流向形式合作的补贴；补贴流失比例与虚报比例。粗线为当前设定，细线为基准；色带为各重复运行"
+        "均值的 95% 区间。",
+        "对比：将当前设定固定为基准（或选择某一情景），调整政策工具后按“重置”。两组运行使用相同的"
+        "种子并同步推进；表格给出各主要指标之差及其是否超出随机波动。",
+    ),
+}
+
 
 _TABLES: tuple[tuple[str, dict[str, Label]], ...] = (
     ("parameter", PARAMETERS), ("output", OUTPUTS), ("group", GROUP_LABELS), ("rung", RUNGS))
@@ -550,6 +1080,12 @@ def unit(name: str | Depth, lang: str = "en") -> str:
     return UNITS[key][i]
 
 
+def declared_unit(key: str, lang: str = "en") -> str:
+    """A unit as ``sim.params`` declares it, in ``lang`` (Chinese from :data:`UNITS`)."""
+    i = _check_lang(lang)
+    return key if i == 0 else UNITS.get(key, ("", key))[1]
+
+
 def label(name: str | Depth, lang: str = "en", *, with_unit: bool = True) -> str:
     """The readable label of ``name`` in ``lang``, with its unit in brackets unless asked not to.
 
@@ -577,6 +1113,8 @@ def term(key: str, lang: str = "en") -> str:
         LabelError: unknown key or language.
     """
     i = _check_lang(lang)
+    if key in LAYOUTS:
+        return LAYOUTS[key][i]
     if key not in TERMS:
         close = difflib.get_close_matches(key, list(TERMS), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
@@ -606,3 +1144,87 @@ def figure_text(key: str, lang: str = "en", **fields: object) -> str:
     if key not in FIGURE_TEXTS:
         raise LabelError(f"no figure text {key!r} in sim/labels.py FIGURE_TEXTS")
     return FIGURE_TEXTS[key][i].format(**fields)
+
+
+def definition(name: str, lang: str = "en") -> str:
+    """What output column ``name`` measures, in ``lang`` (English: its :data:`sim.outputs.COLUMNS`).
+
+    Raises:
+        LabelError: unknown output or language.
+    """
+    i = _check_lang(lang)
+    if name not in COLUMNS:
+        raise LabelError(f"no output {name!r} in sim.outputs.COLUMNS")
+    if i == 0:
+        return COLUMNS[name]
+    if name not in OUTPUT_DEFINITIONS:
+        raise LabelError(f"output {name!r} has no Chinese definition in sim/labels.py "
+                         "OUTPUT_DEFINITIONS")
+    return OUTPUT_DEFINITIONS[name]
+
+
+def title(text: str, lang: str = "en") -> str:
+    """A scenario, sweep or game title in ``lang``.
+
+    The shipped files' titles are translated (:data:`TITLES`); any other is shown
+    as its file gives it.
+    """
+    _check_lang(lang)
+    return text if lang == "en" else TITLES.get(text, text)
+
+
+def game_name(name: str, lang: str = "en", population: str | None = None) -> str:
+    """A game's population or strategy name in ``lang`` (:data:`GAME_NAMES`), else as written."""
+    _check_lang(lang)
+    if lang == "en":
+        return name
+    if population is not None and f"{population}.{name}" in GAME_NAMES:
+        return GAME_NAMES[f"{population}.{name}"]
+    return GAME_NAMES.get(name, name)
+
+
+def game_word(key: str, lang: str = "en") -> str:
+    """An axis word, legend entry or stability class of the game figures (:data:`GAME_WORDS`)."""
+    i = _check_lang(lang)
+    if key not in GAME_WORDS:
+        raise LabelError(f"no game word {key!r} in sim/labels.py GAME_WORDS")
+    return GAME_WORDS[key][i]
+
+
+#: TERMS whose English is what sim.outputs and sim.sweep.experiment write to say how an
+#: output is reduced; :func:`reword` matches a text against them, most specific first.
+_REWORDED = ("rule_ratio", "rule_flow", "rule_state", "reduce_ratio_run", "reduce_ratio_last",
+             "reduce_mean_last", "reduce_sum_last", "reduce_final", "reduce_mean", "reduce_min",
+             "reduce_max", "reduce_of")
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field:
+            parts.append(f"(?P<{field}>.+?)")
+    return re.compile("".join(parts))
+
+
+def reword(text: str, lang: str = "en") -> str:
+    """How an output is reduced, in ``lang``.
+
+    For example ``"mean per step over the last 12 steps"``, or a sweep output's
+    ``"content_share (mean of last 12 steps)"``.
+
+    The English text is the one :meth:`sim.outputs.EndRule.describe` and
+    :meth:`sim.sweep.experiment.Output.describe` write; a text matching none of
+    those phrases is returned as it is.
+    """
+    _check_lang(lang)
+    if lang == "en":
+        return text
+    for key in _REWORDED:
+        found = _pattern(term(key)).fullmatch(text)
+        if found:
+            fields = found.groupdict()
+            if "how" in fields:
+                fields["how"] = reword(fields["how"], lang)
+            return term(key, lang).format(**fields)
+    return text

@@ -17,6 +17,7 @@ import pandas as pd
 from sim.analysis.reduce import KEYS, end_of_run
 from sim.analysis.reduce import _outputs as _outputs
 from sim.analysis.stats import mean_ci, over_time, summarise
+from sim.labels import term
 from sim.outputs import END_WINDOW, end_rule
 
 #: Steps over which flows are taken at the end of a run (a year of months).
@@ -78,12 +79,13 @@ def statistic_of(output: str, window: int = DEFAULT_WINDOW) -> str:
     return end_rule(output).describe(window)
 
 
-def wide(summary: pd.DataFrame, outputs: Sequence[str], *, digits: int = 3) -> pd.DataFrame:
+def wide(summary: pd.DataFrame, outputs: Sequence[str], *, digits: int = 3,
+         lang: str = "en") -> pd.DataFrame:
     """A scenario x output table of "mean [low, high]" strings, for a report.
 
     A cell computed from fewer replicates than its scenario has (an output that
     is NaN in some runs, e.g. ``approval_delay`` before any approval) says so:
-    ``"3 (n=1 of 5)"``.
+    ``"3 (n=1 of 5)"`` (in ``lang``).
     """
     full = summary.groupby("scenario", sort=False)["n"].max()
     index = pd.Index(list(dict.fromkeys(summary["scenario"])), name="scenario")
@@ -91,18 +93,19 @@ def wide(summary: pd.DataFrame, outputs: Sequence[str], *, digits: int = 3) -> p
     for output in outputs:
         part = summary[summary["output"] == output].set_index("scenario").reindex(index)
         table[output] = [
-            _cell(r["mean"], r["ci95_low"], r["ci95_high"], digits)
-            + (f" (n={int(r['n'])} of {int(full[s])})" if 0 < r["n"] < full[s] else "")
+            _cell(r["mean"], r["ci95_low"], r["ci95_high"], digits, lang)
+            + (term("n_of", lang).format(n=int(r["n"]), of=int(full[s]))
+               if 0 < r["n"] < full[s] else "")
             for s, r in part.iterrows()]
     return pd.DataFrame(table, index=index)
 
 
-def _cell(mean: float, low: float, high: float, digits: int) -> str:
+def _cell(mean: float, low: float, high: float, digits: int, lang: str = "en") -> str:
     """"mean [low, high]" to ``digits`` significant digits, written out (2970, not 2.97e+03)."""
     from sim.analysis.tables import sig
 
     if np.isnan(mean):
-        return "n/a"
+        return term("not_available", lang)
     if np.isnan(low):
         return sig(mean, digits)
     return f"{sig(mean, digits)} [{sig(low, digits)}, {sig(high, digits)}]"

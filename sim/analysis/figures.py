@@ -100,7 +100,9 @@ def depth_shares_over_time(steps: pd.DataFrame, path_stem: Path,
         for ax in axes[:, 0]:
             ax.set_ylabel(figure_text("share_of_active", lang))
         handles, labels = axes.flat[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside upper center", ncol=3)
+        # constrained layout would stack a top legend and the title on each other
+        fig.legend(handles, labels, ncol=3,
+                   loc="outside lower center" if figure_titles else "outside upper center")
         _title(fig, figure_text("title_depth", lang),
                figure_titles, lang)
         return save(fig, path_stem)

@@ -29,6 +29,7 @@ import pandas as pd
 
 from sim.analysis.sections import Section
 from sim.analysis.stats import mean_ci
+from sim.labels import term
 from sim.schedules import STEPS_PER_YEAR, off_value, scheduled
 
 #: Years after the end of support at which the remaining share of the gain is reported.
@@ -113,7 +114,7 @@ def half_life(gain: np.ndarray) -> float:
 
 def persistence_table(steps: pd.DataFrame, windows: Mapping[str, tuple[int, int]],
                       references: Mapping[str, str | None], *, column: str = "content_share",
-                      later: Sequence[int] = LATER_YEARS) -> pd.DataFrame:
+                      later: Sequence[int] = LATER_YEARS, lang: str = "en") -> pd.DataFrame:
     """Persistence measures of each scenario in ``windows``, over its replicates.
 
     Args:
@@ -122,6 +123,7 @@ def persistence_table(steps: pd.DataFrame, windows: Mapping[str, tuple[int, int]
         references: scenario to its no-support twin in ``steps`` (None: the level before support).
         column: the output measured.
         later: years after the end at which the remaining share is given.
+        lang: language of the ``reference`` and ``measure`` texts.
 
     Returns:
         Columns :data:`COLUMNS`: one row per scenario and measure.
@@ -153,35 +155,33 @@ def persistence_table(steps: pd.DataFrame, windows: Mapping[str, tuple[int, int]
             if np.isnan(life) and gain[0] > 0:
                 censored += 1
             lives.append(life)
-        label = ref_name or ("level before support" if start > 0 else "initial state")
-        measures = [("content share, last year of support", at_end, 0),
-                    ("gain at end of support", gains, 0)]
-        measures += [(f"share of gain left after {k} year{'s' if k > 1 else ''}", shares[k], 0)
-                     for k in later]
-        measures.append(("half-life of gain (years)", lives, censored))
+        label = ref_name or term("persist_level_before" if start > 0 else "persist_initial", lang)
+        measures = [(term("persist_at_end", lang), at_end, 0),
+                    (term("persist_gain", lang), gains, 0)]
+        measures += [(term("persist_left_many" if k > 1 else "persist_left_one", lang).format(
+            years=k), shares[k], 0) for k in later]
+        measures.append((term("persist_half_life", lang), lives, censored))
         for measure, values, cens in measures:
             mean, _, low, high, n = mean_ci(values)
             rows.append((name, label, measure, mean, low, high, n, cens))
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def persistence_section(scenarios: Sequence[Any], steps: pd.DataFrame) -> Section | None:
-    """The report section "After support ends", or None when no scenario's support ends."""
+def persistence_section(scenarios: Sequence[Any], steps: pd.DataFrame,
+                        lang: str = "en") -> Section | None:
+    """The report section "After support ends" in ``lang``; None when no support ends."""
     windows = {s.name: w for s in scenarios if (w := support_window(s.params)) is not None}
     if not windows:
         return None
-    table = persistence_table(steps, windows, find_references(scenarios))
-    lines = ["Scenarios whose scheduled levers all end within the run: content share in the "
-             "last year of support, and how much of the gain (yearly means, against the "
-             "reference named) is left later. Mean over replicates with 95 % CI; a blank "
-             "means too few replicates or the run ends too soon. Half-life: years until the "
-             "gain first falls to half; runs where it never does are censored (counted, not "
-             "averaged). See docs/ODD.md, \"Schedules and persistence\".", "",
-             "| scenario | reference | measure | mean | 95 % CI | n | censored |",
+    table = persistence_table(steps, windows, find_references(scenarios), lang=lang)
+    head = [term(k, lang) for k in ("scenario", "reference", "measure", "mean", "ci95")]
+    lines = [term("persistence_intro", lang), "",
+             "| " + " | ".join([*head, "n", term("censored", lang)]) + " |",
              "|---|---|---|---|---|---|---|"]
+    half_life = term("persist_half_life", lang)
     for row in table.itertuples(index=False):
         ci = (f"[{row.ci95_low:.3f}, {row.ci95_high:.3f}]" if np.isfinite(row.ci95_low) else "")
         mean = f"{row.mean:.3f}" if np.isfinite(row.mean) else ""
         lines.append(f"| `{row.scenario}` | {row.reference} | {row.measure} | {mean} | {ci} | "
-                     f"{row.n} | {row.censored if 'half-life' in row.measure else ''} |")
-    return Section("After support ends", lines)
+                     f"{row.n} | {row.censored if row.measure == half_life else ''} |")
+    return Section(term("section_persistence", lang), lines)

@@ -19,16 +19,13 @@ import pandas as pd
 from sim.analysis import compare
 from sim.analysis.batch import wide
 from sim.analysis.tables import sig
-from sim.labels import label, term
-from sim.outputs import COLUMNS
+from sim.labels import definition, label, reword, term, title
 
 #: Outputs in the results section, in order.
 KEY_OUTPUTS = ("content_share", "depth_index", "form_share", "reported_content_share",
                "spending_total", "leakage_share", "approval_delay", "graduates_placed_locally",
                "skill_match")
-DISCLAIMER = ("> These values are model outputs under stated assumptions (each scenario "
-              "value's provenance is in `manifest.json` and the scenario file), not data. "
-              "Money is in model units (MU), a relative scale.")
+DISCLAIMER = f"> {term('disclaimer')}"
 
 
 @dataclass
@@ -49,7 +46,7 @@ def render(title: str, intro: Iterable[str], sections: Iterable[Section]) -> str
 
 def disclaimer(lang: str = "en") -> str:
     """:data:`DISCLAIMER` in ``lang``."""
-    return DISCLAIMER if lang == "en" else f"> {term('disclaimer', lang)}"
+    return f"> {term('disclaimer', lang)}"
 
 
 def scenarios_section(points: Sequence[Any], lang: str = "en") -> Section:
@@ -64,15 +61,13 @@ def scenarios_section(points: Sequence[Any], lang: str = "en") -> Section:
     head = [term(k, lang) for k in ("scenario", "title", "extends", "changed_values")]
     lines = ["| " + " | ".join(head) + " |", "|---|---|---|---|"]
     for p in points:
-        changed = ", ".join(f"{k}={_short(v)}" for k, v in p.params.items()) or "-"
-        lines.append(f"| `{p.name}` | {p.title} | {' < '.join(p.extends) or '-'} | {changed} |")
+        changed = ", ".join(f"{k}={_short(v, lang)}" for k, v in p.params.items()) or "-"
+        lines.append(f"| `{p.name}` | {title(p.title, lang)} | {' < '.join(p.extends) or '-'} | {changed} |")
     return Section(term("section_scenarios", lang), lines)
 
 
 def results_section(summary: pd.DataFrame, replicates: int,
-                    note: str = "All outputs, with standard deviations: `summary.csv`; every "
-                                "step of every run: `steps.parquet` / `steps.csv`.",
-                    lang: str = "en") -> Section:
+                    note: str | None = None, lang: str = "en") -> Section:
     """End-of-run means with 95 % CIs per scenario (logit-scale CIs for shares).
 
     The column headers are the output names scripts read (in English) and the
@@ -81,11 +76,11 @@ def results_section(summary: pd.DataFrame, replicates: int,
     Args:
         summary: from :func:`sim.analysis.batch.summarise_ends`.
         replicates: replicates per scenario.
-        note: where the rest of the numbers are.
+        note: where the rest of the numbers are (default: a batch's files).
         lang: language of the headings.
     """
     outputs = [o for o in KEY_OUTPUTS if o in set(summary["output"])]
-    table = wide(summary, outputs)
+    table = wide(summary, outputs, lang=lang)
     n = summary.groupby("scenario")["n"].max()  # runs that finished
     shown = outputs if lang == "en" else [label(o, lang) for o in outputs]
     lines = [f"| {term('scenario', lang)} | " + " | ".join(shown) + " | n |",
@@ -96,8 +91,10 @@ def results_section(summary: pd.DataFrame, replicates: int,
     lines += ["", term("columns", lang), ""]
     for output in outputs:
         window = summary.loc[summary["output"] == output, "statistic"].iloc[0]
-        lines.append(f"- `{output}`: {label(output, lang)}: {COLUMNS[output]} ({window})")
-    lines += ["", term("share_intervals_note", lang), "", note]
+        lines.append(f"- `{output}`: {label(output, lang)}: {definition(output, lang)} "
+                     f"({reword(window, lang)})")
+    lines += ["", term("share_intervals_note", lang), "",
+              term("results_note_batch", lang) if note is None else note]
     heading = term("results_heading", lang).format(replicates=replicates)
     return Section(heading, lines)
 
@@ -112,7 +109,7 @@ def comparisons_section(table: pd.DataFrame, lang: str = "en",
     scenario is compared.
     """
     if table.empty:
-        return Section(term("section_comparisons", lang), ["(nothing to compare)"])
+        return Section(term("section_comparisons", lang), [term("nothing_to_compare", lang)])
     baseline = table["baseline"].iloc[0]
     lines = [term("comparisons_intro", lang).format(
         baseline=baseline, n=int(table["n_pairs"].max()),
@@ -158,40 +155,22 @@ def settling_section(table: pd.DataFrame, tolerance: float, lang: str = "en") ->
     """
     from sim.analysis.stats import mean_ci, settling_verdict
 
-    zh = lang != "en"
-    lines = [(f"A scenario has settled when the mean change of its content share over the runs' "
-              f"last two years (last year's mean minus the year before's) has a 95 % CI within "
-              f"±{tolerance:g} a year." if not zh else
-              f"若各次运行最后两年实质合作占比的平均变化（最后一年均值减去前一年均值）的 95% "
-              f"置信区间落在每年 ±{tolerance:g} 以内，则该情景视为已稳定。"), ""]
+    lines = [term("settling_intro", lang).format(tolerance=f"{tolerance:g}"), ""]
     judged = table.dropna(subset=["trend"])
     if judged.empty:
-        return Section(term("section_settling", lang), lines + [
-            "Runs shorter than two years cannot be judged." if not zh else "运行不足两年，无法判断。"])
-    head = (["scenario", "content share trend a year [95 % CI]", "settled"] if not zh
-            else ["情景", "实质合作占比年变化 [95% 置信区间]", "已稳定"])
+        return Section(term("section_settling", lang), lines + [term("settling_too_short", lang)])
+    head = [term(k, lang) for k in ("scenario", "settling_trend", "settled")]
     lines += ["| " + " | ".join(head) + " |", "|---|---|---|"]
     open_scenarios = 0
     for scenario, runs in judged.groupby("scenario", sort=False):
         mean, _, low, high, n = mean_ci(runs["trend"])
         verdict = settling_verdict(low, high, tolerance) if n > 1 else "not shown"
         open_scenarios += verdict != "settled"
-        interval = f"[{low:+.4f}, {high:+.4f}]" if n > 1 else ("(one run)" if not zh else "（仅一次运行）")
+        interval = f"[{low:+.4f}, {high:+.4f}]" if n > 1 else term("one_run", lang)
         shown = (term("yes", lang) if verdict == "settled"
                  else f"**{term('no', lang)}** ({term('settling_' + verdict.replace(' ', '_'), lang)})")
         lines.append(f"| `{scenario}` | {mean:+.4f} {interval} | {shown} |")
-    if not zh:
-        last = ("**These results may be a transient:** where a scenario is rising or falling "
-                "its shares are still moving at the end of the run; where settling is not shown "
-                "the replicates are too few to tell (more replicates narrow the CI). The ODD "
-                "lists the slow state variables; `python -m sim validate` reports the defaults "
-                "at longer horizons."
-                if open_scenarios else "Every scenario has settled.")
-    else:
-        last = ("**以上结果可能仍处于过渡状态：**仍在上升或下降的情景，其比例在运行结束时仍在变化；"
-                "未能判断稳定的情景，重复运行次数不足以下结论（增加重复次数可收窄置信区间）。"
-                "ODD 列出了变化缓慢的状态变量；`python -m sim validate` 给出默认设定在更长时间跨度的结果。"
-                if open_scenarios else "所有情景均已稳定。")
+    last = term("settling_transient" if open_scenarios else "settling_all", lang)
     lines += ["", last]
     return Section(term("section_settling", lang), lines)
 
@@ -204,16 +183,16 @@ def figures_section(figures: Sequence[Path], out: Path, captions: dict[str, str]
         caption = captions.get(figure.stem, figure.stem)
         rel = figure.relative_to(out).as_posix()
         pdf, svg = (Path(rel).with_suffix(s).as_posix() for s in (".pdf", ".svg"))
-        lines += [f"![{caption}]({rel})", "", f"*{caption}* ({'also as' if lang == 'en' else '另有'} "
+        lines += [f"![{caption}]({rel})", "", f"*{caption}* ({term('also_as', lang)} "
                   f"[PDF]({pdf}), [SVG]({svg}))", ""]
     return Section(term("section_figures", lang), lines)
 
 
-def failed_section(failed: Sequence[Any]) -> Section:
+def failed_section(failed: Sequence[Any], lang: str = "en") -> Section:
     """The runs that raised, with their errors (outcomes with ``run_id`` and ``error``)."""
-    lines = ["These runs raised an error and are left out above (tracebacks in `runs.csv`); "
-             "run the same command again to retry them.", ""]
-    return Section("Failed runs", lines + [f"- `{o.run_id}`: {o.error}" for o in failed])
+    lines = [term("failed_intro", lang), ""]
+    return Section(term("section_failed", lang),
+                   lines + [f"- `{o.run_id}`: {o.error}" for o in failed])
 
 
 def bullets_section(title: str, items: Iterable[str]) -> Section:
@@ -221,29 +200,32 @@ def bullets_section(title: str, items: Iterable[str]) -> Section:
     return Section(title, [f"- {item}" for item in items])
 
 
-def _schedule_words(schedule: dict) -> str:
+def _schedule_words(schedule: dict, lang: str = "en") -> str:
     """A lever schedule as a short phrase: years since the run's start, to 3 digits."""
     def year(y: float) -> str:
         return f"{y:.3g}"
 
     if "steps" in schedule:
-        text = ", ".join(f"{v:g} from year {year(y)}" for y, v in schedule["steps"])
+        text = term("list_sep", lang).join(
+            term("schedule_from", lang).format(value=f"{v:g}", year=year(y))
+            for y, v in schedule["steps"])
     else:
-        text = f"{schedule['value']:g} from year {year(schedule.get('start_year', 0.0))}"
+        text = term("schedule_from", lang).format(value=f"{schedule['value']:g}",
+                                                  year=year(schedule.get("start_year", 0.0)))
         if schedule.get("end_year") is not None:
-            text += f" to {year(schedule['end_year'])}"
+            text += term("schedule_to", lang).format(year=year(schedule["end_year"]))
         if schedule.get("ramp_years"):
-            text += f" (ramp {year(schedule['ramp_years'])} years)"
+            text += term("schedule_ramp", lang).format(years=year(schedule["ramp_years"]))
     if schedule.get("setup_cost"):
-        text += f", set-up {schedule['setup_cost']:g} MU"
-    return f"[{text}; else {schedule.get('off', 0.0):g}]"
+        text += term("schedule_setup", lang).format(cost=f"{schedule['setup_cost']:g}")
+    return term("schedule_else", lang).format(text=text, off=f"{schedule.get('off', 0.0):g}")
 
 
-def _short(value: Any) -> str:
+def _short(value: Any, lang: str = "en") -> str:
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, dict):  # a lever schedule (sim.schedules), in words
-        return _schedule_words(value)
+        return _schedule_words(value, lang)
     if isinstance(value, str) and "/" in value:
         return Path(value).name
     return str(value).lower() if isinstance(value, bool) else str(value)

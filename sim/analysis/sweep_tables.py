@@ -182,7 +182,7 @@ def budget_table(summary: pd.DataFrame, factors: Sequence[str], cost: str, outpu
 
 def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
                 float_format: str = "{:.3g}", key_columns: int = 1,
-                csv: pd.DataFrame | None = None) -> list[Path]:
+                csv: pd.DataFrame | None = None, lang: str = "en") -> list[Path]:
     r"""Write a table as CSV and as a booktabs LaTeX table (:func:`sim.analysis.tables.write_table`).
 
     Numbers go to three significant digits written out in full, tables wider
@@ -197,12 +197,13 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
         float_format: kept for callers; numbers take :data:`sim.analysis.tables.DIGITS`.
         key_columns: leading columns every part of a split table repeats.
         csv: the table to write as CSV instead (full precision, code names).
+        lang: language of the words the table adds itself.
 
     Returns:
         The two paths written.
     """
     return paper_tables.write_table(table, stem, caption=caption, label=label,
-                                    key_columns=key_columns, csv=csv)
+                                    key_columns=key_columns, csv=csv, lang=lang)
 
 
 tex_escape = paper_tables.tex_escape

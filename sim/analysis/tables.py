@@ -53,7 +53,7 @@ def with_ci(mean: float, low: float, high: float, digits: int = DIGITS) -> str:
 def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
                 key_columns: int = 1, digits: int = DIGITS, csv: pd.DataFrame | None = None,
                 note: str = "", long: bool = False, latex_columns: Sequence[str] = (),
-                widths: dict[str, str] | None = None) -> list[Path]:
+                widths: dict[str, str] | None = None, lang: str = "en") -> list[Path]:
     r"""Write ``table`` as ``stem.csv`` and ``stem.tex`` (booktabs, split when wide).
 
     Args:
@@ -72,6 +72,7 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
         widths: column -> LaTeX width (``"3cm"``): the column wraps at that width.
         long: a table of many rows: a ``longtable`` (needs ``\usepackage{longtable}``)
             that breaks across pages, its text columns wrapped.
+        lang: language of the words the table adds itself (yes/no cells, "part 1 of 2").
 
     Returns:
         The two paths.
@@ -86,14 +87,17 @@ def write_table(table: pd.DataFrame, stem: Path, *, caption: str, label: str,
     atomic_write_text(paths[1], to_latex(shown, caption=caption, label=label,
                                          key_columns=key_columns, digits=digits, note=note,
                                          long=long, latex_columns=latex_columns,
-                                         widths=widths))
+                                         widths=widths, lang=lang))
     return paths
 
 
 def to_latex(table: pd.DataFrame, *, caption: str, label: str, key_columns: int = 1,
              digits: int = DIGITS, note: str = "", long: bool = False,
-             latex_columns: Sequence[str] = (), widths: dict[str, str] | None = None) -> str:
+             latex_columns: Sequence[str] = (), widths: dict[str, str] | None = None,
+             lang: str = "en") -> str:
     """The booktabs LaTeX of ``table`` (no index), split into parts of :data:`MAX_COLUMNS` columns."""
+    from sim.labels import term
+
     keys = list(table.columns[:key_columns])
     rest = list(table.columns[key_columns:])
     width = max(1, MAX_COLUMNS - len(keys))
@@ -101,17 +105,20 @@ def to_latex(table: pd.DataFrame, *, caption: str, label: str, key_columns: int 
     parts = []
     for k, chunk in enumerate(chunks):
         part = table[keys + chunk]
-        suffix = f" (part {k + 1} of {len(chunks)})" if len(chunks) > 1 else ""
+        suffix = (term("table_part", lang).format(part=k + 1, parts=len(chunks))
+                  if len(chunks) > 1 else "")
         tag = f"-{chr(ord('a') + k)}" if len(chunks) > 1 else ""
         parts.append(_one(part, caption=escape_caption(caption) + suffix, label=label + tag,
                           digits=digits, note=note if k == len(chunks) - 1 else "", long=long,
-                          latex_columns=latex_columns, widths=widths))
+                          latex_columns=latex_columns, widths=widths, lang=lang))
     return "\n".join(parts)
 
 
 def _one(table: pd.DataFrame, *, caption: str, label: str, digits: int, note: str,
          long: bool = False, latex_columns: Sequence[str] = (),
-         widths: dict[str, str] | None = None) -> str:
+         widths: dict[str, str] | None = None, lang: str = "en") -> str:
+    from sim.labels import term
+
     numeric = [pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
                for c in table.columns]
     # Long tables wrap their first (a name) and last (a source) text columns; values stay narrow.
@@ -123,7 +130,9 @@ def _one(table: pd.DataFrame, *, caption: str, label: str, digits: int, note: st
     styler = frame.style.hide(axis="index")
     raw = [str(c) for c in latex_columns if str(c) in frame.columns]
     plain = [c for c in frame.columns if c not in raw]
-    styler = styler.format(lambda v: tex_escape(sig(v, digits)), subset=plain)
+    words = {True: term("yes", lang), False: term("no", lang)}
+    styler = styler.format(lambda v: tex_escape(words[bool(v)] if isinstance(v, bool | np.bool_)
+                                                else sig(v, digits)), subset=plain)
     if raw:
         styler = styler.format(str, subset=raw)
     # A header written as math ($...$) is LaTeX already.
@@ -133,6 +142,8 @@ def _one(table: pd.DataFrame, *, caption: str, label: str, digits: int, note: st
     if long:
         text = styler.to_latex(hrules=True, caption=caption, label=label, environment="longtable",
                                column_format=fmt)
+        # pandas writes this footer in English
+        text = text.replace("{Continued on next page}", "{" + term("continued", lang) + "}")
         return "\\footnotesize\n" + text + ("\\par\\footnotesize " + tex_escape(note) + "\n"
                                               if note else "") + "\\normalsize\n"
     text = styler.to_latex(hrules=True, caption=caption, label=label, position="htbp",
@@ -219,7 +230,7 @@ def parameter_table(scenarios: Sequence, lang: str = "en") -> tuple[pd.DataFrame
         source``. The source is the declaration's (``sim/params.py``) unless a
         scenario file sets the value, then ``scenario: source`` for each such file.
     """
-    from sim.labels import label, term, unit
+    from sim.labels import declared_unit, label, term, unit
     from sim.params import specs
 
     rows, shown = [], []
@@ -234,11 +245,11 @@ def parameter_table(scenarios: Sequence, lang: str = "en") -> tuple[pd.DataFrame
         else:
             source = "; ".join(f"{k}: {v}" for k, v in own.items())
             if len(own) < len(scenarios):
-                source += f"; {'otherwise' if lang == 'en' else '其余'}: {spec.source}"
+                source += f"; {term('otherwise', lang)}: {spec.source}"
         rows.append({"parameter": name, "group": spec.group, "unit": spec.unit, **values,
                      "source": source})
         shown.append({term("parameter", lang): label(name, lang, with_unit=False),
-                      "unit" if lang == "en" else "单位": unit(name, lang) or spec.unit,
+                      term("unit", lang): unit(name, lang) or declared_unit(spec.unit, lang),
                       **values, term("source", lang): source})
     return pd.DataFrame(shown), pd.DataFrame(rows)
 

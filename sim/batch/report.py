@@ -11,7 +11,7 @@ import pandas as pd
 from sim.analysis import sections
 from sim.analysis.sections import KEY_OUTPUTS  # noqa: F401 - the report's table, in order
 from sim.analysis.stats import SETTLED_TREND_PER_YEAR
-from sim.labels import FIGURE_CAPTION_TEXTS, term
+from sim.labels import FIGURE_CAPTION_TEXTS, LANGS, term
 from sim.runner import RunOutcome
 from sim.scenarios import Scenario
 from sim.store import atomic_write_text
@@ -25,7 +25,7 @@ FIGURE_CAPTIONS = {k: v[0] for k, v in CAPTIONS.items()}
 
 def captions(lang: str = "en") -> dict[str, str]:
     """Figure stem -> caption in ``lang``."""
-    return {k: v[0 if lang == "en" else 1] for k, v in CAPTIONS.items()}
+    return {k: v[LANGS.index(lang)] for k, v in CAPTIONS.items()}
 
 
 def write_report(out: Path, scenarios: Sequence[Scenario], summary: pd.DataFrame,
@@ -80,7 +80,7 @@ def render(scenarios: Sequence[Scenario], summary: pd.DataFrame, manifest: dict[
             term("section_tables", lang),
             [f"`{p.relative_to(out).as_posix()}`" for p in tables]))
     if failed:
-        parts.append(sections.failed_section(failed))
-    title = (f"Scenario batch: {', '.join(s.name for s in scenarios)}" if lang == "en"
-             else f"{term('report_batch', lang)}：{'、'.join(s.name for s in scenarios)}")
+        parts.append(sections.failed_section(failed, lang))
+    title = term("batch_title", lang).format(
+        names=term("list_sep", lang).join(s.name for s in scenarios))
     return sections.render(title, intro, parts)

@@ -213,7 +213,8 @@ def run_scenario_batch(scenarios: Sequence[Scenario], *, replicates: int, steps:
                                      result.failed, settling(depth),
                                      comparisons=result.comparisons,
                                      tables=[t for t in tables if t.suffix == ".tex"], lang=lang,
-                                     extra=[s for s in [persistence_section(scenarios, depth)] if s])
+                                     extra=[s for s in [persistence_section(scenarios, depth, lang)]
+                                            if s])
         result.files.append(result.report)
     return result
 
@@ -230,17 +231,17 @@ def _write_tables(result: BatchResult, scenarios: Sequence[Scenario], out: Path,
         paths += paper_tables.write_table(
             paper_tables.comparison_table(result.comparisons, lang), out / "comparisons",
             caption=term("caption_comparisons", lang).format(baseline=baseline),
-            label="tab:comparisons", key_columns=2, csv=result.comparisons, note=note)
+            label="tab:comparisons", key_columns=2, csv=result.comparisons, note=note, lang=lang)
     outputs = [o for o in KEY_OUTPUTS if o in set(result.summary["output"])]
     paths += paper_tables.write_table(
         paper_tables.end_of_run_table(result.summary, outputs, lang), out / TABLES / "end_of_run",
         caption=term("caption_end_of_run", lang),
-        label="tab:end-of-run", csv=result.summary)
+        label="tab:end-of-run", csv=result.summary, lang=lang)
     shown, raw = paper_tables.parameter_table(scenarios, lang)
     paths += paper_tables.write_table(
         shown, out / TABLES / "parameters",
         caption=term("caption_parameters", lang),
-        label="tab:parameters", key_columns=2, csv=raw, long=True)
+        label="tab:parameters", key_columns=2, csv=raw, long=True, lang=lang)
     return paths
 
 
@@ -336,7 +337,10 @@ def _write_figures(steps: pd.DataFrame, summary: pd.DataFrame, out: Path,
     names = [s.name for s in scenarios if s.name in set(steps["scenario"])]
     folder = out / FIGURES
     style = {"lang": lang, "figure_titles": figure_titles}
-    titles = {s.name: f"{s.name}: {s.title}" for s in scenarios} if figure_titles else None
+    from sim.labels import title
+
+    titles = ({s.name: f"{s.name}: {title(s.title, lang)}" for s in scenarios} if figure_titles
+              else None)
     paths = figures.depth_shares_over_time(steps, folder / "depth_shares_over_time", names,
                                            titles, lever_periods=lever_periods(scenarios), **style)
     paths += figures.content_vs_spending(summary, folder / "content_vs_spending", names, **style)

@@ -25,9 +25,6 @@ from pathlib import Path
 #: so a test can send Ctrl-C while a run is under way without racing it.
 HOLD_ENV = "COOPSIM_TEST_HOLD_GAME_AGENTS"
 
-STABILITY_HELP = ("ESS = all eigenvalues negative; unstable = all positive; saddle = mixed "
-                  "signs; non-hyperbolic = some |eigenvalue| <= {tol:.1e} (counted as zero)")
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the ``game`` command's options.
@@ -158,50 +155,60 @@ def _on_replicate(done: int, total: int) -> None:
             time.sleep(0.1)
 
 
-def _label(game, eq) -> str:
-    """Strategy names of a corner given in share notation (1 = first strategy)."""
-    return game.profile_label(tuple(1 - s for s in eq.profile))
+def _label(game, eq, lang: str = "en") -> str:
+    """Strategy names of a corner given in share notation (1 = first strategy), in ``lang``."""
+    from sim.games.tables import profile_label
+
+    return profile_label(game, eq.profile, lang)
 
 
-def format_table(game, equilibria, overridden=()) -> str:
+def format_table(game, equilibria, overridden=(), lang: str = "en") -> str:
     """The stability table as printed.
 
     Args:
         game: The game.
         equilibria: Its eight corners, as from ``pure_equilibria``.
         overridden: Names of parameters set on the command line (marked ``*``).
+        lang: Language of the words (``--lang``); names a game file gives stay as written
+            unless sim/labels.py translates them.
 
     Returns:
         Multi-line text.
     """
     from sim.games.replicator import zero_tolerance
+    from sim.labels import game_name, game_word, term, title
 
-    lines = [game.title, f"source: {game.source}"]
-    lines.append("shares: " + ", ".join(
-        f"{v} = {pop} playing {game.strategies[p][0]}"
-        for p, (v, pop) in enumerate(zip("xyz", game.populations, strict=True))))
+    def t(key: str, **fields) -> str:
+        return term(key, lang).format(**fields)
+
+    lines = [title(game.title, lang), t("game_source", source=game.source)]
+    lines.append(t("game_shares", shares=term("list_sep", lang).join(
+        t("game_share_of", v=v, population=game_name(pop, lang),
+          strategy=game_name(game.strategies[p][0], lang, population=pop))
+        for p, (v, pop) in enumerate(zip("xyz", game.populations, strict=True)))))
     params = "  ".join(f"{n}={p.value:g}{'*' if n in overridden else ''}"
                        for n, p in game.parameters.items())
-    lines.append(f"parameters: {params}")
+    lines.append(t("game_parameters", parameters=params))
     if overridden:
-        lines.append("(* = set on the command line)")
-    labels = [f"eig {pop}" for pop in game.populations]
-    width = max(len(_label(game, eq)) for eq in equilibria) + 2
-    header = f"{'E(x,y,z)':<10}{'profile':<{width}}" + "".join(f"{lab:>16}" for lab in labels)
+        lines.append(t("game_overridden"))
+    labels = [t("game_eig", population=game_name(pop, lang)) for pop in game.populations]
+    width = max(len(_label(game, eq, lang)) for eq in equilibria) + 2
+    header = (f"{'E(x,y,z)':<10}{t('game_profile'):<{width}}"
+              + "".join(f"{lab:>16}" for lab in labels))
     lines.append("")
-    lines.append(header + "  stability")
+    lines.append(header + "  " + t("game_stability"))
     for eq in equilibria:
-        row = f"{'E({},{},{})'.format(*eq.profile):<10}{_label(game, eq):<{width}}"
+        row = f"{'E({},{},{})'.format(*eq.profile):<10}{_label(game, eq, lang):<{width}}"
         row += "".join(f"{v:>16.6g}" for v in eq.eigenvalues)
-        lines.append(row + f"  {eq.stability}")
+        lines.append(row + f"  {game_word(eq.stability, lang)}")
     stable = [eq for eq in equilibria if eq.stability == "ESS"]
     lines.append("")
     if stable:
-        lines.append("ESS: " + "; ".join(
-            "E({},{},{}) ".format(*eq.profile) + _label(game, eq) for eq in stable))
+        lines.append(t("game_ess_list", corners="; ".join(
+            "E({},{},{}) ".format(*eq.profile) + _label(game, eq, lang) for eq in stable)))
     else:
-        lines.append("ESS: none among the pure corners (trajectories may cycle or stall)")
-    lines.append(STABILITY_HELP.format(tol=zero_tolerance(game.payoff_array())))
+        lines.append(t("game_no_ess"))
+    lines.append(t("game_stability_help", tol=f"{zero_tolerance(game.payoff_array()):.1e}"))
     return "\n".join(lines)
 
 
@@ -243,7 +250,7 @@ def _run(args: argparse.Namespace) -> int:
 
     payoffs = game.payoff_array()
     equilibria = pure_equilibria(payoffs)
-    print(format_table(game, equilibria, overridden=set(overrides)))
+    print(format_table(game, equilibria, overridden=set(overrides), lang=args.lang))
     unused = game.unused_parameters
     if unused:
         print(f"note: {game.path}: parameters used in no payoff: {', '.join(unused)}",

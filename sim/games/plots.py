@@ -4,11 +4,13 @@ Journal figures (:mod:`sim.figure_style`): print size, text of 7 pt or more,
 Okabe–Ito colours (corners by stability in colours and markers that differ
 for colour-blind readers and in grey), PDF, SVG and 300 dpi PNG. The game's
 title is drawn only with ``titles`` (``--figure-titles``). Axis words follow
-``lang``; population and strategy names are the game file's.
+``lang``; population and strategy names are translated where sim/labels.py
+``GAME_NAMES`` has them, else shown as the game file gives them.
 """
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -16,13 +18,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
 
 from sim.analysis import style  # noqa: E402
 from sim.figure_style import CYCLE, OKABE_ITO, journal_style  # noqa: E402
 from sim.games.replicator import Equilibrium, Trajectory  # noqa: E402
 from sim.games.runs import AgentRun  # noqa: E402
 from sim.games.spec import GameSpec  # noqa: E402
-from sim.labels import GAME_WORDS  # noqa: E402
+from sim.labels import figure_text, game_name, game_word, term, title  # noqa: E402
 
 _STABILITY_STYLE = {
     "ESS": {"color": OKABE_ITO["bluish_green"], "marker": "o", "s": 40},
@@ -30,16 +33,32 @@ _STABILITY_STYLE = {
     "unstable": {"color": OKABE_ITO["vermillion"], "marker": "X", "s": 26},
     "non-hyperbolic": {"color": "#666666", "marker": "s", "s": 20},
 }
-_WORDS = GAME_WORDS
-
-
-def _w(key: str, lang: str) -> str:
-    return _WORDS[key][0 if lang == "en" else 1]
+_w = game_word
 
 
 def _axis_labels(game: GameSpec, lang: str = "en") -> list[str]:
     word = _w("share", lang)
-    return [f"{pop}: {word} {game.strategies[p][0]}" for p, pop in enumerate(game.populations)]
+    return [term("game_axis", lang).format(
+        population=game_name(pop, lang), word=word,
+        strategy=game_name(game.strategies[p][0], lang, population=pop))
+        for p, pop in enumerate(game.populations)]
+
+
+def _suptitle(fig, text: str) -> None:
+    """A figure title wrapped to the figure's width (a game title alone can be wider)."""
+    size = FontProperties(size=plt.rcParams["figure.titlesize"]).get_size_in_points()
+    # about 0.55 em a Latin letter, 1 em a Chinese character
+    per_line = int(fig.get_figwidth() * 72 / (size * (0.55 if " " in text else 1.0)))
+    if " " in text:
+        lines = textwrap.wrap(text, per_line)
+    else:
+        lines = [text[i:i + per_line] for i in range(0, len(text), per_line)]
+    fig.suptitle("\n".join(lines))
+
+
+def _legend_place(titles: bool) -> str:
+    # constrained layout stacks an outside legend and a title at the top on each other
+    return "outside lower center" if titles else "outside upper center"
 
 
 def _save(fig, stem: Path) -> list[Path]:
@@ -84,9 +103,9 @@ def plot_phase(game: GameSpec, trajectories: list[Trajectory],
         for setter in (ax.set_xlim, ax.set_ylim, ax.set_zlim):
             setter(0, 1)
         ax.set_box_aspect(None, zoom=0.8)
-        fig.legend(loc="outside upper center", ncol=4)
-        if titles:
-            fig.suptitle(game.title)
+        if titles:  # the title takes the top: the legend goes below
+            _suptitle(fig, title(game.title, lang))
+        fig.legend(loc=_legend_place(titles), ncol=4)
         return _save(fig, stem)
 
 
@@ -118,7 +137,7 @@ def plot_shares(game: GameSpec, trajectories: list[Trajectory], stem: Path, *,
         fig.legend(*axes[-1].get_legend_handles_labels(), title=_w("start", lang),
                    loc="outside right upper")
         if titles:
-            fig.suptitle(game.title)
+            _suptitle(fig, title(game.title, lang))
         return _save(fig, stem)
 
 
@@ -150,13 +169,17 @@ def plot_agents(game: GameSpec, ode: Trajectory, run: AgentRun, stem: Path,
             ax.plot(ode.t, ode.shares[:, p], color="black", ls="--", lw=1.0, label=_w("ode", lang))
             ax.set_title(_axis_labels(game, lang)[p])
             ax.set_ylim(-0.02, 1.02)
-        fig.supxlabel(_w("agent_time", lang))
+        if titles:  # the legend goes below: the middle panel's label keeps clear of it
+            axes[1].set_xlabel(_w("agent_time", lang))
+        else:
+            fig.supxlabel(_w("agent_time", lang))
         axes[0].set_ylabel(_w("share", lang))
-        fig.legend(*axes[-1].get_legend_handles_labels(), loc="outside upper center", ncol=3)
-        if titles:
-            matching = f"network {network}" if network else "well-mixed"
-            fig.suptitle(f"{game.title}: agents ({matching}, {run.shares.shape[0]} replicates) "
-                         "vs replicator dynamics")
+        if titles:  # the title takes the top: the legend goes below
+            matching = (figure_text("matching_network", lang, network=network) if network
+                        else figure_text("matching_mixed", lang))
+            _suptitle(fig, figure_text("title_agents", lang, title=title(game.title, lang),
+                                       matching=matching, n=run.shares.shape[0]))
+        fig.legend(*axes[-1].get_legend_handles_labels(), loc=_legend_place(titles), ncol=3)
         return _save(fig, stem)
 
 

@@ -24,6 +24,7 @@ from sympy.parsing.sympy_parser import parse_expr
 from sim.analysis.tables import to_latex, write_table
 from sim.games.replicator import Equilibrium
 from sim.games.spec import GameSpec
+from sim.labels import game_name, game_word, term, title
 from sim.store import atomic_write_text
 
 
@@ -65,16 +66,15 @@ def ess_table(game: GameSpec, equilibria: list[Equilibrium], lang: str = "en"
         "$expression$ = value") and the ESS conditions (math); for CSV, all of
         it in SymPy's plain text and floats.
     """
-    zh = lang == "zh"
-    corner_h, profile_h = ("均衡点", "策略组合") if zh else ("Corner", "Profile")
+    corner_h, profile_h = term("ess_corner", lang), term("ess_profile", lang)
     rows, conds, plain = [], [], []
     for eq in equilibria:
         exprs = eigenvalue_expressions(game, eq.profile)
         condition = ess_condition(exprs)
         corner = "E({},{},{})".format(*eq.profile)
         profile = game.profile_label(tuple(1 - s for s in eq.profile))
-        row = {corner_h: corner, profile_h: profile,
-               ("稳定性" if zh else "Stability"): eq.stability}
+        row = {corner_h: corner, profile_h: profile_label(game, eq.profile, lang),
+               term("ess_stability", lang): game_word(eq.stability, lang)}
         flat = {"corner": corner, "profile": profile}
         for p, pop in enumerate(game.populations):
             value = float(eq.eigenvalues[p])
@@ -84,18 +84,25 @@ def ess_table(game: GameSpec, equilibria: list[Equilibrium], lang: str = "en"
         flat["stability"] = eq.stability
         flat["ess_condition"] = str(condition)
         rows.append(row)
-        conds.append({corner_h: corner, ("成为 ESS 的条件" if zh else "ESS when"):
-                      _condition_latex(exprs, condition, zh)})
+        conds.append({corner_h: corner,
+                      term("ess_when", lang): _condition_latex(exprs, condition, lang)})
         plain.append(flat)
     return pd.DataFrame(rows), pd.DataFrame(conds), pd.DataFrame(plain)
 
 
-def _condition_latex(exprs: list[sympy.Expr], condition: sympy.Basic, zh: bool) -> str:
+def profile_label(game: GameSpec, profile: tuple[int, int, int], lang: str = "en") -> str:
+    """A corner's strategy names in ``lang``, joined by "/" (``profile`` in share notation)."""
+    index = tuple(1 - s for s in profile)
+    return "/".join(game_name(game.strategies[p][s], lang, population=game.populations[p])
+                    for p, s in enumerate(index))
+
+
+def _condition_latex(exprs: list[sympy.Expr], condition: sympy.Basic, lang: str) -> str:
     """The conjunction in population order (SymPy's And would sort it); decided ones in words."""
     if condition is sympy.true:
-        return "always" if not zh else "恒成立"
+        return term("ess_always", lang)
     if condition is sympy.false:
-        return "never" if not zh else "不可能"
+        return term("ess_never", lang)
     parts = [sympy.latex(sympy.Lt(e, 0)) for e in exprs if not e.is_number]
     return "$" + r",\ ".join(parts) + "$"
 
@@ -104,19 +111,14 @@ def write_ess_table(game: GameSpec, equilibria: list[Equilibrium], stem: Path,
                     lang: str = "en") -> list[Path]:
     """Write ``stem.csv`` and ``stem.tex``: the eigenvalue table and the ESS-condition table."""
     eigen, conditions, csv = ess_table(game, equilibria, lang)
-    caption = (f"{game.title}: eigenvalues of the eight pure corners, in symbols and at the "
-               "parameter values used; an eigenvalue is a population's gain from deviating "
-               "alone" if lang == "en" else
-               f"{game.title}：八个纯策略均衡点的特征值（符号式与所用参数取值下的数值）；特征值为单方偏离的收益变化")
-    cond_caption = (f"{game.title}: when each corner is an evolutionarily stable strategy (ESS): "
-                    "all three eigenvalues negative" if lang == "en" else
-                    f"{game.title}：各均衡点成为演化稳定策略（ESS）的条件：三个特征值均为负")
+    caption = term("caption_eigenvalues", lang).format(title=title(game.title, lang))
+    cond_caption = term("caption_ess", lang).format(title=title(game.title, lang))
     math = [c for c in eigen.columns if c.startswith("$")]
     paths = write_table(eigen, stem, caption=caption, label=f"tab:{game.name}-eigenvalues",
                         key_columns=3, csv=csv, latex_columns=math,
-                        widths={c: "3.4cm" for c in math})
+                        widths={c: "3.4cm" for c in math}, lang=lang)
     second = to_latex(conditions, caption=cond_caption, label=f"tab:{game.name}-ess",
                       latex_columns=[conditions.columns[-1]],
-                      widths={conditions.columns[-1]: "12cm"})
+                      widths={conditions.columns[-1]: "12cm"}, lang=lang)
     atomic_write_text(paths[1], paths[1].read_text(encoding="utf-8") + "\n" + second)
     return paths

@@ -61,4 +61,7 @@ def print_report(report: object) -> None:
     """Print the notes and the folder of an analysis report."""
     for note in report.notes:
         print(f"- {note}")
-    print(f"tables and figures: {report.directory} ({len(report.files)} files; see README.md)")
+    from sim.labels import term
+
+    print(term("analysis_written", getattr(report, "lang", "en")).format(
+        directory=report.directory, files=len(report.files)))

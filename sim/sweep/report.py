@@ -39,7 +39,7 @@ from sim.analysis.sensitivity import (
     stable_replicates,
 )
 from sim.analysis.stats import is_bounded
-from sim.labels import LabelError, label, term
+from sim.labels import LabelError, figure_text, label, term, title
 from sim.store import atomic_write_text
 from sim.sweep.designs import sampler_seed, unit_problem
 from sim.sweep.experiment import Experiment, ExperimentError, Factor, Output, PhaseSpec, parse_reducer
@@ -103,10 +103,10 @@ def analyze_sweep(directory: Path, *, baseline: str | None = None, lang: str = "
     design = read_design(directory)
     failed = int((status["status"] == "failed").sum()) if len(status) else 0
     expected = len(design) * exp.replicates
-    report.notes.append(f"{len(runs)} of {expected} runs finished"
-                        + (f", {failed} failed (see runs.csv, column error)" if failed else ""))
+    report.notes.append(term("note_finished", lang).format(done=len(runs), expected=expected)
+                        + (term("note_failed", lang).format(failed=failed) if failed else ""))
     if runs.empty:
-        report.notes.append("nothing to analyse yet")
+        report.notes.append(term("note_nothing", lang))
         _write_readme(exp, report)
         return report
 
@@ -126,10 +126,11 @@ def analyze_sweep(directory: Path, *, baseline: str | None = None, lang: str = "
                 summary[f"{o.name}_mean"], summary[f"{o.name}_low"], summary[f"{o.name}_high"],
                 strict=True)]
         report.files += tables.write_table(shown.reset_index(drop=True), tdir / "design_points",
-                                           caption=f"{exp.title}: replicate means and 95\\% "
-                                           "confidence intervals per design point",
+                                           caption=term("caption_points", lang).format(
+                                               title=title(exp.title, lang)),
                                            label=f"tab:{exp.name}-points",
-                                           key_columns=len(names), csv=summary[summary_cols])
+                                           key_columns=len(names), csv=summary[summary_cols],
+                                           lang=lang)
     else:
         atomic_write_text(tdir / "design_points.csv", summary.to_csv())
         report.files.append(tdir / "design_points.csv")
@@ -166,15 +167,18 @@ def _responses(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
                                       bounded=main.name in _bounded(exp))
         atomic_write_text(tdir / f"response_{name}.csv", table.to_csv(index=False))
         rest = [f for f in others if f != by]
-        how = ", ".join(filter(None, [f"one curve per value of {by}" if by else "",
-                                      "marginal over the other factors" if rest else ""]))
+        how = term("list_sep", lang).join(filter(None, [
+            figure_text("response_by", lang, by=by) if by else "",
+            figure_text("response_marginal", lang) if rest else ""]))
+        heading = figure_text("title_response", lang, name=exp.name,
+                              output=_figure_name(main, lang), factor=name)
         report.files.append(tdir / f"response_{name}.csv")
         report.files += figures.response_curve(
             table, fdir / f"response_{name}", factor=name, x_label=_factor_label(factor, lang),
             y_label=_output_label(main, lang), by=by,
             by_label=_factor_label(_factor(exp, by), lang) if by else "",
-            title=report.title(f"{exp.name}: {main.column} vs {name}" + (f" ({how})" if how
-                                                                          else "")), lang=lang)
+            title=report.title(term("reduce_of", lang).format(column=heading, how=how)
+                               if how else heading), lang=lang)
 
 
 def _phase(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path, report: Report) -> None:
@@ -184,8 +188,7 @@ def _phase(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path, report: 
             return
         spec = PhaseSpec(exp.factor_names[0], exp.factor_names[1], exp.analysis.main)
     if exp.design != "grid":
-        report.notes.append("phase diagram skipped: it needs a grid design (the values of a "
-                            "sampled design do not repeat)")
+        report.notes.append(term("note_phase_grid", report.lang))
         return
     out = exp.output(spec.output)
     lang = report.lang
@@ -213,16 +216,16 @@ def _phase(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path, report: 
         shown.insert(0, _short_label(spec.y, lang), [_fmt(v) for v in table.index])
         report.files += tables.write_table(
             shown, tdir / f"phase_{out.name}{suffix}",
-            caption=f"{exp.title}: mean {out.describe()} [95\\% CI] over {spec.x} and {spec.y}"
+            caption=term("caption_phase", lang).format(
+                title=title(exp.title, lang), output=_described(out, lang), x=spec.x, y=spec.y)
             + (f" ({panel})" if panel else ""), label=f"tab:{exp.name}-phase{suffix}",
-            csv=csv.reset_index())
+            csv=csv.reset_index(), lang=lang)
         above = int((table.to_numpy() >= spec.threshold).sum())
         straddle = (low <= spec.threshold) & (high >= spec.threshold)
-        report.notes.append(f"phase diagram{f' ({panel})' if panel else ''}: {above} of "
-                            f"{table.size} ({spec.x}, {spec.y}) cells reach mean {out.name} >= "
-                            f"{spec.threshold:g} (the form/content boundary); in "
-                            f"{int(straddle.to_numpy().sum())} the 95 % CI contains "
-                            f"{spec.threshold:g} (hatched: the boundary's uncertainty band)")
+        report.notes.append(term("note_phase", lang).format(
+            panel=f" ({panel})" if panel else "", above=above, cells=table.size, x=spec.x,
+            y=spec.y, output=out.name, threshold=f"{spec.threshold:g}",
+            straddle=int(straddle.to_numpy().sum())))
         if _numeric(table):
             for frame in (table, straddle):
                 frame.index = np.asarray(frame.index, dtype=float)
@@ -230,15 +233,15 @@ def _phase(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path, report: 
             panels[panel] = table
             bands[panel] = straddle
     if len(panels) != n_groups:
-        report.notes.append(f"phase diagram figure skipped: {spec.x} or {spec.y} is not "
-                            "numeric (the tables are written)")
+        report.notes.append(term("note_phase_numeric", lang).format(x=spec.x, y=spec.y))
         return
     report.files += figures.phase_diagram(
         panels if spec.by else panels[""], fdir / f"phase_{out.name}",
         x_label=_factor_label(_factor(exp, spec.x), lang),
         y_label=_factor_label(_factor(exp, spec.y), lang),
         value_label=_output_label(out, lang), threshold=spec.threshold,
-        title=report.title(f"{exp.name}: mean {out.column}"),
+        title=report.title(figure_text("title_phase", lang, name=exp.name,
+                                       output=_figure_name(out, lang))),
         uncertain=bands if spec.by else bands[""], lang=lang)
 
 
@@ -256,24 +259,25 @@ def _sobol(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Path
             indices = sobol_indices(problem, y, second_order=exp.second_order,
                                     seed=sampler_seed(exp.seed) + 1)
         except SensitivityError as err:
-            report.notes.append(f"Sobol indices of {out.name} not computed: {err} (run the "
-                                "sweep again to retry failed or missing runs)")
+            report.notes.append(term("note_sobol_failed", report.lang).format(
+                output=out.name, error=err))
             continue
         report.files += tables.write_table(
             _readable_index(indices, exp, report.lang), tdir / f"sobol_{out.name}",
-            caption=f"{exp.title}: Sobol indices of "
-            f"{out.describe()} (half-width of 95\\% bootstrap CI in the conf columns)",
-            label=f"tab:{exp.name}-sobol-{out.name}", csv=indices)
+            caption=term("caption_sobol", report.lang).format(
+                title=title(exp.title, report.lang), output=_described(out, report.lang)),
+            label=f"tab:{exp.name}-sobol-{out.name}", csv=indices, lang=report.lang)
         report.files += figures.sobol_bars(indices, fdir / f"sobol_{out.name}",
                                            output_label=_output_label(out, report.lang,
                                                                       unit=False),
-                                           title=report.title(f"{exp.name}: Sobol indices of "
-                                                              f"{out.column}"),
+                                           title=report.title(figure_text(
+                                               "title_sobol", report.lang, name=exp.name,
+                                               output=_figure_name(out, report.lang))),
                                            names=_factor_names(exp, report.lang),
                                            lang=report.lang)
         top = indices["ST"].sort_values(ascending=False).head(3)
-        report.notes.append(f"Sobol {out.name}: largest total indices "
-                            + ", ".join(f"{k} {v:.2f}" for k, v in top.items()))
+        report.notes.append(term("note_sobol", report.lang).format(
+            output=out.name, top=", ".join(f"{k} {v:.2f}" for k, v in top.items())))
 
 
 def _morris(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Path, fdir: Path,
@@ -286,23 +290,25 @@ def _morris(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Pat
             indices = morris_indices(problem, x, y, levels=exp.levels,
                                      seed=sampler_seed(exp.seed) + 1)
         except SensitivityError as err:
-            report.notes.append(f"Morris statistics of {out.name} not computed: {err}")
+            report.notes.append(term("note_morris_failed", report.lang).format(
+                output=out.name, error=err))
             continue
         report.files += tables.write_table(
             _readable_index(indices, exp, report.lang), tdir / f"morris_{out.name}",
-            caption=f"{exp.title}: Morris statistics of "
-            f"{out.describe()} per full range of each parameter",
-            label=f"tab:{exp.name}-morris-{out.name}", csv=indices)
+            caption=term("caption_morris", report.lang).format(
+                title=title(exp.title, report.lang), output=_described(out, report.lang)),
+            label=f"tab:{exp.name}-morris-{out.name}", csv=indices, lang=report.lang)
         report.files += figures.morris_plot(indices, fdir / f"morris_{out.name}",
                                             output_label=_output_label(out, report.lang,
                                                                        unit=False),
-                                            title=report.title(f"{exp.name}: Morris screening "
-                                                               f"of {out.column}"),
+                                            title=report.title(figure_text(
+                                                "title_morris", report.lang, name=exp.name,
+                                                output=_figure_name(out, report.lang))),
                                             names=_factor_names(exp, report.lang),
                                             lang=report.lang)
         top = indices["mu_star"].sort_values(ascending=False).head(3)
-        report.notes.append(f"Morris {out.name}: largest mu* "
-                            + ", ".join(f"{k} {v:.3g}" for k, v in top.items()))
+        report.notes.append(term("note_morris", report.lang).format(
+            output=out.name, top=", ".join(f"{k} {v:.3g}" for k, v in top.items())))
 
 
 def _adequacy(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
@@ -310,7 +316,7 @@ def _adequacy(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
     main = exp.output(exp.analysis.main)
     replicates = int(runs.groupby("design_point").size().max())
     if replicates < 3:
-        report.notes.append("replicate adequacy skipped: it needs 3 or more replicates")
+        report.notes.append(term("note_adequacy_few", report.lang))
         return
     cv = replicate_cv(runs.rename(columns={main.name: "value"}))
     tol = exp.analysis.adequacy_tolerance
@@ -320,25 +326,26 @@ def _adequacy(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
     atomic_write_text(tdir / "adequacy_stable.csv", per_point.to_csv(index=False))
     report.files += [tdir / "adequacy_cv.csv", tdir / "adequacy_stable.csv"]
     if per_point.empty or median.empty:
-        report.notes.append(f"replicate adequacy: the mean of {main.name} is 0 at every design "
-                            "point, so its CV is undefined")
+        report.notes.append(term("note_adequacy_zero", report.lang).format(output=main.name))
         n_stable = None
     else:
         overall = stable_replicates(median.assign(design_point=0), tolerance=tol).iloc[0]
         n_stable = int(overall["n_stable"])
-        verdict = (f"stable from n = {n_stable} of {replicates}" if overall["shown_stable"]
-                   else f"not shown stable within {replicates} replicates: use more")
-        report.notes.append(
-            f"replicate adequacy (Lorscheid et al. 2012): the median CV of {main.name} over "
-            f"design points is {verdict} (rule: stays within {tol:.0%} of its {replicates}-"
-            f"replicate value from n on); {adequacy_statement(per_point, len(cv['design_point'].unique()))}")
+        lang = report.lang
+        verdict = (term("adequacy_stable_from", lang).format(n=n_stable, replicates=replicates)
+                   if overall["shown_stable"]
+                   else term("adequacy_not_stable", lang).format(replicates=replicates))
+        report.notes.append(term("note_adequacy", lang).format(
+            output=main.name, verdict=verdict, tolerance=f"{tol:.0%}", replicates=replicates,
+            statement=adequacy_statement(per_point, len(cv["design_point"].unique()), lang)))
         if not overall["shown_stable"]:
             n_stable = None
     report.files += figures.adequacy_plot(cv, fdir / "adequacy",
                                           output_label=_output_label(main, report.lang,
                                                                      unit=False),
                                           n_stable=n_stable, tolerance=tol,
-                                          title=report.title(f"{exp.name}: replicate adequacy"),
+                                          title=report.title(figure_text(
+                                              "title_adequacy", report.lang, name=exp.name)),
                                           lang=report.lang)
 
 
@@ -355,30 +362,32 @@ def _budget(exp: Experiment, summary: pd.DataFrame, tdir: Path, fdir: Path,
     shown = pd.DataFrame({_factor_label(_factor(exp, f), lang): best[f].to_numpy()
                           for f in exp.factor_names})
     shown[_output_label(cost, lang)] = best[f"{spec.cost}_mean"].to_numpy()
-    shown[_output_label(value, lang) + " [95 % CI]"] = [
+    shown[_output_label(value, lang) + term("ci95_bracket", lang)] = [
         paper_tables.with_ci(m, lo, hi) for m, lo, hi in zip(
             best[f"{spec.output}_mean"], best[f"{spec.output}_low"], best[f"{spec.output}_high"],
             strict=True)]
     shown["n"] = best["n"].to_numpy()
-    shown[_zh(lang, "on the frontier", "位于前沿")] = best["on_frontier"].to_numpy()
+    shown[term("on_frontier", lang)] = best["on_frontier"].to_numpy()
     report.files += tables.write_table(
         shown, tdir / "budget_best",
-        caption=f"{exp.title}: lever mixes with mean {cost.describe()} within {spec.limit:g} "
-        f"MU, best mean {value.column} first (95\\% CI)", label=f"tab:{exp.name}-budget",
-        key_columns=0, csv=best.reset_index(drop=True))
+        caption=term("caption_budget", lang).format(
+            title=title(exp.title, lang), cost=_described(cost, lang), limit=f"{spec.limit:g}",
+            output=_figure_name(value, lang)),
+        label=f"tab:{exp.name}-budget",
+        key_columns=0, csv=best.reset_index(drop=True), lang=lang)
     report.files += figures.frontier_plot(
         summary, fdir / "frontier", cost=spec.cost, output=spec.output,
         cost_label=_output_label(cost, lang), output_label=_output_label(value, lang),
         limit=spec.limit, on_frontier=front,
-        title=report.title(f"{exp.name}: {value.column} against cost"), lang=lang)
+        title=report.title(figure_text("title_budget", lang, name=exp.name,
+                                       output=_figure_name(value, lang))), lang=lang)
     if best.empty:
-        report.notes.append(f"budget: no mix stays within {spec.limit:g} MU")
+        report.notes.append(term("note_budget_none", lang).format(limit=f"{spec.limit:g}"))
     else:
         top = best.iloc[0]
-        report.notes.append(f"budget {spec.limit:g} MU: best mix reaches mean {spec.output} "
-                            f"{top[f'{spec.output}_mean']:.3f} at mean cost "
-                            f"{top[f'{spec.cost}_mean']:.0f} MU ({int(front.sum())} mixes on the "
-                            "frontier)")
+        report.notes.append(term("note_budget", lang).format(
+            limit=f"{spec.limit:g}", output=spec.output, value=f"{top[f'{spec.output}_mean']:.3f}",
+            cost=f"{top[f'{spec.cost}_mean']:.0f}", frontier=int(front.sum())))
 
 
 # ------------------------------------------------------------------ helpers
@@ -386,8 +395,14 @@ def _factor(exp: Experiment, name: str) -> Factor:
     return next(f for f in exp.factors if f.name == name)
 
 
-def _zh(lang: str, en: str, zh: str) -> str:
-    return en if lang == "en" else zh
+def _figure_name(out: Output, lang: str) -> str:
+    """How a figure title names an output: its column in English, its label in Chinese."""
+    return out.column if lang == "en" else _output_label(out, lang, unit=False)
+
+
+def _described(out: Output, lang: str) -> str:
+    """How a caption names an output: its code name and reducer in English, its label in Chinese."""
+    return out.describe() if lang == "en" else _output_label(out, lang, unit=False)
 
 
 def _factor_label(factor: Factor, lang: str = "en") -> str:
@@ -418,16 +433,13 @@ def _output_label(out: Output, lang: str = "en", *, unit: bool = True) -> str:
     if out.reduce == "end":
         return text
     kind, n = parse_reducer(out.reduce)
-    if lang == "en":
-        how = {"final": "at the last step", "mean": "mean over the run", "min": "minimum",
-               "max": "maximum"}.get(kind, "")
-        how = f"{'mean' if kind == 'mean' else 'sum'} of the last {n} steps" if n else how
-        money = out.column.startswith("spending_") or "(MU" in model_outputs.COLUMNS.get(
-            out.column, "")
-        return f"{text} ({how}{', MU' if money and unit else ''})"
-    how = {"final": "末步", "mean": "全程均值", "min": "最小值", "max": "最大值"}.get(kind, "")
-    how = f"最后 {n} 步{'均值' if kind == 'mean' else '合计'}" if n else how
-    return f"{text}（{how}）"
+    how = term(f"how_{kind}", lang) if kind in ("final", "mean", "min", "max") else ""
+    if n:
+        how = term("how_mean_last" if kind == "mean" else "how_sum_last", lang).format(n=n)
+    money = out.column.startswith("spending_") or "(MU" in model_outputs.COLUMNS.get(
+        out.column, "")
+    how += term("how_money", lang) if money and unit else ""
+    return term("reduce_of", lang).format(column=text, how=how)
 
 
 def _readable_index(indices: pd.DataFrame, exp: Experiment, lang: str) -> pd.DataFrame:
@@ -445,21 +457,23 @@ def _bounded(exp: Experiment) -> list[str]:
             if is_bounded(o.column) and parse_reducer(o.reduce)[0] != "sum"]
 
 
-def adequacy_statement(per_point: pd.DataFrame, points: int) -> str:
+def adequacy_statement(per_point: pd.DataFrame, points: int, lang: str = "en") -> str:
     """How many design points were shown stable, and by which n: counted, not assumed.
 
     Args:
         per_point: :func:`sim.analysis.sensitivity.stable_replicates` output.
         points: design points with runs (those with an undefined CV are not in ``per_point``).
+        lang: language of the statement.
     """
     stable = per_point[per_point["shown_stable"].astype(bool)]
     undefined = points - len(per_point)
-    text = (f"per design point, {len(stable)} of {points} are shown stable within the "
-            f"{int(per_point['replicates'].max()) if len(per_point) else 0} replicates")
+    text = term("adequacy_points", lang).format(
+        stable=len(stable), points=points,
+        replicates=int(per_point["replicates"].max()) if len(per_point) else 0)
     if len(stable):
-        text += f" (by n = {int(stable['n_stable'].max())} at the latest)"
+        text += term("adequacy_latest", lang).format(n=int(stable["n_stable"].max()))
     if undefined:
-        text += f"; {undefined} have a mean of 0, so no CV"
+        text += term("adequacy_undefined", lang).format(n=undefined)
     return text
 
 
@@ -473,9 +487,7 @@ def _comparisons(exp: Experiment, runs: pd.DataFrame, baseline: str | None, tdir
     present = set(runs[group].astype(str) if scenarios else runs[group].astype(int).astype(str))
     names = [n for n in names if n in present]
     if baseline is None and not scenarios:
-        report.notes.append("comparisons skipped: name a design point to compare with "
-                            "(python -m sim analyze DIR --baseline POINT, POINT a design_point "
-                            "number of design.parquet)")
+        report.notes.append(term("note_comparisons_skipped", report.lang))
         return
     try:
         base = compare.choose_baseline(names, baseline, kind="scenarios" if scenarios else
@@ -502,17 +514,17 @@ def _comparisons(exp: Experiment, runs: pd.DataFrame, baseline: str | None, tdir
     note = term("multiple_comparisons", lang) if compare.many(table) else ""
     report.files += tables.write_table(
         paper_tables.comparison_table(table, lang, names=labels), tdir / "comparisons",
-        caption=f"{exp.title}: each design point minus {base}, paired over common seeds "
-        "[95\\% CI], with the paired effect size d_z", label=f"tab:{exp.name}-comparisons",
-        key_columns=2, csv=table)
+        caption=term("caption_sweep_comparisons", lang).format(title=title(exp.title, lang),
+                                                              base=base),
+        label=f"tab:{exp.name}-comparisons",
+        key_columns=2, csv=table, lang=lang)
     if note:
         report.notes.append(note)
     report.files += batch_figures.comparison_forest(
         table, fdir / "comparisons_forest", lang=lang, figure_titles=report.titles,
         outputs=[o.name for o in exp.outputs][:6], names=labels)
     if cost is None or content is None:
-        report.notes.append("cost of content not computed: it needs outputs reading "
-                            "spending_total (end or sum_last_12) and partnerships_content (end)")
+        report.notes.append(term("note_no_cost", lang))
 
 
 def _fmt(value: object) -> str:
@@ -538,31 +550,30 @@ def _mkdir(path: Path) -> Path:
 
 
 def _write_readme(exp: Experiment, report: Report, runs: pd.DataFrame | None = None) -> None:
-    what = (f"{len(exp.scenarios)} scenarios" if exp.design == "scenarios" else
-            f"{len(exp.factors)} varied parameters ({', '.join(exp.factor_names)})")
-    intro = [exp.title, "",
-             f"Design {exp.design}, {what}, {exp.replicates} replicates, {exp.steps} steps, "
-             f"root seed {exp.seed}. Values are model assumptions in relative units (MU), "
-             "not data."]
-    parts = []
     lang = report.lang
+    what = (term("sweep_what_scenarios", lang).format(n=len(exp.scenarios))
+            if exp.design == "scenarios" else term("sweep_what_factors", lang).format(
+                n=len(exp.factors), names=", ".join(exp.factor_names)))
+    intro = [title(exp.title, lang), "",
+             term("sweep_intro", lang).format(design=exp.design, what=what,
+                                              replicates=exp.replicates, steps=exp.steps,
+                                              seed=exp.seed)]
+    parts = []
     if exp.design == "scenarios" and runs is not None and not runs.empty:
         parts += [sections.scenarios_section(exp.scenarios, lang),
                   sections.results_section(_scenario_summary(exp, runs), exp.replicates,
-                                           note="Per scenario with standard deviations: "
-                                                "`tables/design_points.csv`.", lang=lang)]
+                                           note=term("results_note_sweep", lang), lang=lang)]
     if not report.comparisons.empty:
         parts.append(sections.comparisons_section(
             report.comparisons, lang, files="`tables/comparisons.csv`, `tables/comparisons.tex`",
             names={o.name: _output_label(o, lang) for o in exp.outputs}))
-    parts.append(sections.bullets_section(_zh(lang, "Findings and notes", "发现与说明"),
-                                          report.notes))
+    parts.append(sections.bullets_section(term("section_findings", lang), report.notes))
     files = [f"`{p.relative_to(report.directory)}`" for p in report.files]
-    parts.append(sections.bullets_section(_zh(lang, "Files", "文件"), files))
+    parts.append(sections.bullets_section(term("section_files", lang), files))
     _mkdir(report.directory)
     path = report.directory / "README.md"
-    title = _zh(lang, f"Analysis of sweep `{exp.name}`", f"参数扫描 `{exp.name}` 的分析")
-    atomic_write_text(path, sections.render(title, intro, parts))
+    heading = term("sweep_title", lang).format(name=exp.name)
+    atomic_write_text(path, sections.render(heading, intro, parts))
     report.files.append(path)
 
 
