@@ -286,6 +286,31 @@ def _measure(fig: Figure, renderer, tolerance_px: float) -> list[LayoutProblem]:
             problems.append(LayoutProblem("clipped", f"axes {i + 1}", cut))
         problems.extend(_clipped_markers(ax, i, tolerance_px))
     problems.extend(_legend_overlaps(fig, renderer))
+    problems.extend(_axis_text_overlaps(fig, renderer, tolerance_px))
+    return problems
+
+
+def _axis_text_overlaps(fig: Figure, renderer, tolerance_px: float) -> list[LayoutProblem]:
+    """Tick labels, axis label and offset text (matplotlib's "1e-5") lying over each other."""
+    problems = []
+    for i, ax in enumerate(fig.axes):
+        if not ax.get_visible() or ax.name == "3d":
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            texts = [(f"tick label {t.get_text()!r}", t) for t in axis.get_ticklabels()
+                     if _shown(t) and _in_view(ax, t)]
+            texts += [(f"{kind} {t.get_text()!r}", t) for kind, t in (
+                ("axis label", axis.label), ("offset text", axis.get_offset_text())) if _shown(t)]
+            boxes = [(what, t.get_window_extent(renderer)) for what, t in texts]
+            for k, (what, box) in enumerate(boxes):
+                for other, other_box in boxes[k + 1:]:
+                    width = min(box.x1, other_box.x1) - max(box.x0, other_box.x0)
+                    height = min(box.y1, other_box.y1) - max(box.y0, other_box.y0)
+                    if width > tolerance_px and height > tolerance_px:
+                        problems.append(LayoutProblem(
+                            "overlap", f"axes {i + 1} {what}",
+                            f"lies over its {other} ({width * 72 / fig.dpi:.1f} x "
+                            f"{height * 72 / fig.dpi:.1f} pt)"))
     return problems
 
 

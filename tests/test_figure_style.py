@@ -11,8 +11,10 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from sim import figure_style  # noqa: E402
 from sim.depth import Depth  # noqa: E402
@@ -220,6 +222,29 @@ def test_check_layout_catches_a_marker_cut_by_the_axes():
         assert check_layout(fig) == []
     plt.close(fig)
     assert [(p.kind, p.what) for p in problems] == [("marker clipped", "axes 1 scenarios")]
+
+
+def test_check_layout_catches_crowded_tick_labels_and_an_offset_on_the_axis_label():
+    # The comparisons_forest bug: tiny differences got an offset ("1e-5") over the axis
+    # label, and six long tick labels in a third of a double column ran into each other.
+    with journal_style(width="double"):
+        fig, axes = plt.subplots(1, 3)
+        for ax in axes:
+            ax.plot([-3e-5, 4e-5], [0, 1])
+            ax.set_xlabel("Δ Government spending (MU/step)")
+        axes[1].set_xticks(np.linspace(-3e-5, 4e-5, 8))
+        axes[1].ticklabel_format(axis="x", style="plain", useOffset=False)
+        problems = check_layout(fig)
+        for ax in axes:  # the fix: fewer ticks, written out in full
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4, min_n_ticks=3))
+            ax.ticklabel_format(axis="x", style="plain", useOffset=False)
+        assert check_layout(fig) == []
+    plt.close(fig)
+    overlaps = {(p.kind, p.what.split(" ")[0] + " " + p.what.split(" ")[1]) for p in problems}
+    assert overlaps == {("overlap", "axes 1"), ("overlap", "axes 2"), ("overlap", "axes 3")}
+    assert any("offset text" in p.detail or "offset text" in p.what for p in problems)
+    assert any(p.what.startswith("axes 2 tick label") and "tick label" in p.detail
+               for p in problems)
 
 
 def chinese_figure():

@@ -19,6 +19,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from sim import figure_style  # noqa: E402
 from sim.analysis import style  # noqa: E402
@@ -301,6 +302,10 @@ def comparison_forest(table: pd.DataFrame, path_stem: Path, *, lang: str = "en",
             pad = 0.08 * max(hi - lo, span * 0.1)
             ax.set_xlim(lo - pad, hi + pad)
             ax.set_ylim(-0.7, len(scenarios) - 0.3)
+            # A third of a double column holds about four numbers; an offset ("1e-5")
+            # would sit on the axis label, so tiny differences are written out in full.
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4, min_n_ticks=3))
+            ax.ticklabel_format(axis="x", style="plain", useOffset=False)
         for ax in axes.flat[len(shown):]:
             ax.set_visible(False)
         base = table["baseline"].iloc[0] if len(table) else ""
