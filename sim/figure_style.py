@@ -416,6 +416,11 @@ def _legend_overlaps(fig: Figure, renderer) -> list[LayoutProblem]:
                 if _shown(text) and box.overlaps(text.get_window_extent(renderer)):
                     problems.append(LayoutProblem("overlap", name,
                                                   f"lies over axes {i + 1} {text.get_text()!r}"))
+        suptitle = getattr(fig, "_suptitle", None)  # no public getter for the Text itself
+        for text in (*fig.texts, *([suptitle] if suptitle is not None else [])):
+            if _shown(text) and box.overlaps(text.get_window_extent(renderer)):
+                problems.append(LayoutProblem("overlap", name,
+                                              f"lies over the figure text {text.get_text()!r}"))
     return problems
 
 

@@ -211,6 +211,19 @@ def test_check_layout_catches_a_legend_over_the_panel_titles():
     plt.close(fig)
 
 
+def test_check_layout_catches_a_legend_over_the_figure_title():
+    # With --figure-titles the depth figure's legend once covered the title and the note.
+    with journal_style(width="double"):
+        fig = draw(width="double", legend=False)
+        fig.suptitle("Depth shares over time")
+        handles, names = fig.axes[0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncols=4)
+        problems = check_layout(fig)
+    plt.close(fig)
+    assert "lies over the figure text 'Depth shares over time'" in {
+        p.detail for p in problems if p.what == "figure legend"}
+
+
 def test_check_layout_catches_a_marker_cut_by_the_axes():
     # The content_vs_spending bug: the right-most point sits on the axes edge.
     with journal_style():
