@@ -510,14 +510,33 @@ def until(name: str, value: Any, year: float) -> Any:
                                ramp_years=min(schedule.ramp_years, end - schedule.start_year))
 
 
-def describe(schedule: Schedule) -> str:
-    """A short reading of a schedule: ``1 from year 0 to 3`` or ``0.35 from 1.9, 0.5 from 2.1``."""
-    if schedule.steps:
-        return ", ".join(f"{v:g} from year {at:g}" for at, v in schedule.steps) + (
-            f" (else {schedule.off:g})")
-    end = f" to {schedule.end_year:g}" if schedule.end_year is not None else ""
-    ramp = f", ramp {schedule.ramp_years:g} y" if schedule.ramp_years else ""
-    return f"{schedule.value:g} from year {schedule.start_year:g}{end}{ramp} (else {schedule.off:g})"
+def describe(schedule: Schedule | Mapping[str, Any], lang: str = "en") -> str:
+    """A schedule as a short phrase in ``lang``: ``1 from year 0 to 3; else 0``.
+
+    Years count from the run's start, to 3 significant digits. Takes a
+    :class:`Schedule` or its :meth:`Schedule.to_dict` mapping (as manifests hold it).
+    """
+    from sim.labels import term
+
+    plan = schedule.to_dict() if isinstance(schedule, Schedule) else schedule
+
+    def year(y: float) -> str:
+        return f"{y:.3g}"
+
+    if "steps" in plan:
+        text = term("list_sep", lang).join(
+            term("schedule_from", lang).format(value=f"{v:g}", year=year(y))
+            for y, v in plan["steps"])
+    else:
+        text = term("schedule_from", lang).format(value=f"{plan['value']:g}",
+                                                  year=year(plan.get("start_year", 0.0)))
+        if plan.get("end_year") is not None:
+            text += term("schedule_to", lang).format(year=year(plan["end_year"]))
+        if plan.get("ramp_years"):
+            text += term("schedule_ramp", lang).format(years=year(plan["ramp_years"]))
+    if plan.get("setup_cost"):
+        text += term("schedule_setup", lang).format(cost=f"{plan['setup_cost']:g}")
+    return term("schedule_else", lang).format(text=text, off=f"{plan.get('off', 0.0):g}")
 
 
 def withdraw(model: CooperationModel, name: str, year: float) -> None:

@@ -225,6 +225,9 @@ _TABULAR = re.compile(r"\\begin\{(tabular|longtable)\}\{((?:[^{}]|\{[^{}]*\})*)\
 _SPECIAL = re.compile(r"(?<!\\)[_%#&^~]|(?<!\\)\$")
 
 
+_STACK = re.compile(r"\\begin\{tabular\}\[[bt]\]\{@\{\}[lrc]@\{\}\}(.*?)\\end\{tabular\}")
+
+
 def _columns(spec: str) -> int:
     """Columns of a tabular spec such as ``lrp{3cm}`` (rules ``|`` and ``@{}`` are none)."""
     spec = re.sub(r"@\{[^{}]*\}", "", spec)
@@ -247,6 +250,9 @@ def tex_problems(text: str) -> list[str]:
         elif not open_envs or open_envs.pop() != env:
             problems.append(f"\\end{{{env}}} closes an environment it did not open")
     problems += [f"\\begin{{{env}}} never closed" for env in open_envs]
+    # A cell of stacked lines (a header broken into lines, an interval under its mean) is a
+    # one-column tabular inside the cell: read as its lines' text.
+    text = _STACK.sub(lambda m: " ".join(m.group(1).split("\\\\{}")), text)
     for caption in re.findall(r"\\caption(?:\[\])?\{((?:[^{}]|\{[^{}]*\})*)\}", text):
         if _unescaped(caption):
             problems.append(f"unescaped {_unescaped(caption)} in caption {caption[:40]!r}")
@@ -309,7 +315,7 @@ def test_a_table_with_special_characters_and_many_columns_is_escaped_and_split(t
         paths = write_table(table, tmp_path / f"wide-{lang}", caption="costs_in % of $",
                             label="tab:wide", lang=lang)
         text = paths[1].read_text(encoding="utf-8")
-        assert text.count("\\begin{tabular}") == 2  # split to fit a page
+        assert text.count("\\begin{table}") == 2  # split to fit a page
         assert tex_problems(text) == [], tex_problems(text)
     assert "(part 1 of 2)" in (tmp_path / "wide-en.tex").read_text()
     assert "第 1 部分" in (tmp_path / "wide-zh.tex").read_text(encoding="utf-8")
@@ -330,3 +336,54 @@ def test_a_results_cell_from_fewer_runs_says_so_in_the_report_language():
     zh = wide(summary, ["x", "y"], lang="zh").loc["a"].tolist()
     assert "5" in zh[0] and "1" in zh[0] and " of " not in zh[0] and HANZI.search(zh[0])
     assert HANZI.search(zh[1])
+
+
+# ------------------------------------------------------------------ the tables compile
+#: What a paper needs for the project's tables (docs/figures.md, "LaTeX tables").
+PREAMBLE = r"""\documentclass{article}
+\usepackage[margin=2.5cm]{geometry}
+\usepackage{booktabs}
+\usepackage{longtable}
+\usepackage{amsmath}
+"""
+
+
+def _compile(engine: str, tables: list[Path], work: Path, extra: str = "") -> tuple[bool, str]:
+    """All ``tables`` in one document, one page each; returns (ok, the engine's log)."""
+    import subprocess
+
+    body = "".join(f"\\typeout{{TABLE {p.as_posix()}}}\n\\input{{{p.as_posix()}}}\n\\clearpage\n"
+                   for p in tables)
+    (work / "doc.tex").write_text(PREAMBLE + extra + "\\begin{document}\n" + body
+                                  + "\\end{document}\n", encoding="utf-8")
+    done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+                          cwd=work, capture_output=True, text=True, errors="replace",
+                          timeout=600)  # a hang guard only
+    return done.returncode == 0, done.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_latex_table_written_compiles(written, lang, tmp_path):
+    # .ci/run installs Debian's TeX Live (pdflatex, and xelatex with xeCJK for Chinese).
+    engine = "pdflatex" if lang == "en" else "xelatex"
+    if shutil.which(engine) is None:
+        pytest.skip(f"{engine} not found: install Debian's texlive-latex-recommended"
+                    + (", texlive-xetex and texlive-lang-chinese" if lang == "zh" else "")
+                    + " to compile the tables (.ci/run does)")
+    extra = ""
+    if lang == "zh":
+        from sim.fonts import _regular_instance
+
+        font = _regular_instance()
+        extra = ("\\usepackage{xeCJK}\n"
+                 f"\\setCJKmainfont[Path={font.parent.as_posix()}/]{{{font.name}}}\n")
+    _, tex = written
+    ok, log = _compile(engine, tex[lang], tmp_path, extra)
+    assert ok, log[log.rfind("TABLE "):]  # from the table that failed
+    pages = re.search(r"Output written on doc\.pdf \((\d+) pages?", log)
+    assert pages and int(pages.group(1)) >= len(tex[lang]), log[-2000:]
+    # Every table fits the text width of an A4/letter page with 2.5 cm margins.
+    overfull = [m.group(0) for m in re.finditer(r"Overfull \\hbox \((\d+\.?\d*)pt too wide\)[^\n]*",
+                                                log) if float(m.group(1)) > 1.0]
+    assert not overfull, overfull

@@ -200,32 +200,13 @@ def bullets_section(title: str, items: Iterable[str]) -> Section:
     return Section(title, [f"- {item}" for item in items])
 
 
-def _schedule_words(schedule: dict, lang: str = "en") -> str:
-    """A lever schedule as a short phrase: years since the run's start, to 3 digits."""
-    def year(y: float) -> str:
-        return f"{y:.3g}"
-
-    if "steps" in schedule:
-        text = term("list_sep", lang).join(
-            term("schedule_from", lang).format(value=f"{v:g}", year=year(y))
-            for y, v in schedule["steps"])
-    else:
-        text = term("schedule_from", lang).format(value=f"{schedule['value']:g}",
-                                                  year=year(schedule.get("start_year", 0.0)))
-        if schedule.get("end_year") is not None:
-            text += term("schedule_to", lang).format(year=year(schedule["end_year"]))
-        if schedule.get("ramp_years"):
-            text += term("schedule_ramp", lang).format(years=year(schedule["ramp_years"]))
-    if schedule.get("setup_cost"):
-        text += term("schedule_setup", lang).format(cost=f"{schedule['setup_cost']:g}")
-    return term("schedule_else", lang).format(text=text, off=f"{schedule.get('off', 0.0):g}")
-
-
 def _short(value: Any, lang: str = "en") -> str:
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, dict):  # a lever schedule (sim.schedules), in words
-        return _schedule_words(value, lang)
+        from sim.schedules import describe
+
+        return describe(value, lang)
     if isinstance(value, str) and "/" in value:
         return Path(value).name
     return str(value).lower() if isinstance(value, bool) else str(value)

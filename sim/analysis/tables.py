@@ -11,6 +11,7 @@ Chinese headers need ``\usepackage{ctex}`` (or xeCJK) in the paper.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import pandas as pd
 from sim.store import atomic_write_text
 
 #: Most columns (key columns included) in one LaTeX table; wider ones are split.
-MAX_COLUMNS = 7
+MAX_COLUMNS = 6
 #: Significant digits of numbers in LaTeX tables.
 DIGITS = 3
 
@@ -122,8 +123,16 @@ def _one(table: pd.DataFrame, *, caption: str, label: str, digits: int, note: st
     numeric = [pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
                for c in table.columns]
     # Long tables wrap their first (a name) and last (a source) text columns; values stay narrow.
-    wrap = {c: ("p{4.5cm}" if c == table.columns[-1] else "p{3.2cm}")
-            for c in (table.columns[0], table.columns[-1]) if long and len(table.columns) > 1}
+    wrap: dict[str, str] = {}
+    if long and len(table.columns) > 1:
+        # A long table's columns share the line: the first (a name) a fifth, the last (a
+        # source) three tenths, the text columns between (units, values, schedules in
+        # words) the rest; numbers stay as wide as they are.
+        between = [c for c, n in zip(table.columns[1:-1], numeric[1:-1], strict=True) if not n]
+        shares = {table.columns[0]: 0.2, table.columns[-1]: 0.3,
+                  **{c: 0.5 / len(between) for c in between}}
+        wrap = {c: f"p{{\\dimexpr {share:.3f}\\linewidth-2\\tabcolsep\\relax}}"
+                for c, share in shares.items()}
     wrap |= {c: f"p{{{w}}}" for c, w in (widths or {}).items() if c in table.columns}
     frame = table.copy()
     frame.columns = [str(c) for c in frame.columns]
@@ -131,14 +140,16 @@ def _one(table: pd.DataFrame, *, caption: str, label: str, digits: int, note: st
     raw = [str(c) for c in latex_columns if str(c) in frame.columns]
     plain = [c for c in frame.columns if c not in raw]
     words = {True: term("yes", lang), False: term("no", lang)}
-    styler = styler.format(lambda v: tex_escape(words[bool(v)] if isinstance(v, bool | np.bool_)
-                                                else sig(v, digits)), subset=plain)
+    align = {c: "r" if n else "l" for c, n in zip(frame.columns, numeric, strict=True)}
+    for c in plain:
+        styler = styler.format(lambda v, side=align[c], wrapped=c in wrap: _cell(
+            words[bool(v)] if isinstance(v, bool | np.bool_) else sig(v, digits),
+            side, wrapped), subset=[c])
     if raw:
         styler = styler.format(str, subset=raw)
-    # A header written as math ($...$) is LaTeX already.
-    styler = styler.format_index(lambda v: v if str(v).startswith("$") else tex_escape(v), axis=1)
-    fmt = "".join(wrap.get(c, "r" if n else "l") for c, n in zip(table.columns, numeric,
-                                                                  strict=True))
+    styler = styler.format_index(lambda v: _header(str(v), align.get(str(v), "l"), lang,
+                                                   str(v) in wrap), axis=1)
+    fmt = "".join(wrap.get(c, align[c]) for c in frame.columns)
     if long:
         text = styler.to_latex(hrules=True, caption=caption, label=label, environment="longtable",
                                column_format=fmt)
@@ -148,15 +159,55 @@ def _one(table: pd.DataFrame, *, caption: str, label: str, digits: int, note: st
                                               if note else "") + "\\normalsize\n"
     text = styler.to_latex(hrules=True, caption=caption, label=label, position="htbp",
                            position_float="centering", column_format=fmt)
+    # Journals set tables a size below the text; the widths above are measured at it.
+    text = text.replace("\\centering\n", "\\centering\n\\small\n", 1)
     if note:
         text = text.replace("\\end{tabular}\n", f"\\end{{tabular}}\n\\par\\footnotesize "
                             f"{tex_escape(note)}\n", 1)
     return text
 
 
+#: Symbols the labels use that pdfLaTeX's UTF-8 input does not set (dashes, quotes and the
+#: ellipsis it does): written as maths, so a table compiles with the plain preamble.
+#: Characters of a header line: headers break into lines, so a column is as wide as its
+#: numbers rather than its name (Chinese characters are about twice as wide as Latin).
+HEADER_CHARACTERS = {"en": 16, "zh": 8}
+_INTERVAL = re.compile(r"^(\S+) (\[.+\])$")
+
+
+def _stack(lines: Sequence[str], side: str, valign: str) -> str:
+    """Lines stacked in one cell, with no packages beyond LaTeX's own tabular."""
+    if len(lines) == 1:
+        return lines[0]
+    return (f"\\begin{{tabular}}[{valign}]{{@{{}}{side}@{{}}}}" + "\\\\{}".join(lines)
+            + "\\end{tabular}")
+
+
+def _header(text: str, side: str, lang: str, wrapped: bool) -> str:
+    """A header cell: math ($...$) as written; plain text escaped, broken into short lines."""
+    if text.startswith("$"):
+        return text
+    if wrapped:  # a p{} column wraps its header itself
+        return tex_escape(text)
+    width = HEADER_CHARACTERS.get(lang, HEADER_CHARACTERS["en"])
+    lines = textwrap.wrap(text, width, break_long_words=lang == "zh", break_on_hyphens=False)
+    return _stack([tex_escape(line) for line in lines] or [""], side, "b")
+
+
+def _cell(text: str, side: str, wrapped: bool) -> str:
+    """A value cell: a "mean [low, high]" cell puts its interval under the mean."""
+    match = None if wrapped else _INTERVAL.match(text)
+    if match is None:
+        return tex_escape(text)
+    return _stack([tex_escape(match.group(1)), tex_escape(match.group(2))], side, "t")
+
+
+_TEX_SYMBOLS = {"−": "$-$", "∞": r"$\infty$", "α": r"$\alpha$", "Δ": r"$\Delta$",
+                "→": r"$\rightarrow$", "×": r"$\times$", "±": r"$\pm$", "⋯": r"$\cdots$",
+                "·": r"$\cdot$"}
 _TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                 "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-                "^": r"\textasciicircum{}", "−": "$-$", "∞": r"$\infty$"}
+                "^": r"\textasciicircum{}", **_TEX_SYMBOLS}
 
 
 def tex_escape(text: str) -> str:
@@ -165,8 +216,9 @@ def tex_escape(text: str) -> str:
 
 
 def escape_caption(caption: str) -> str:
-    r"""Escape ``_ & % # $`` not already escaped (so ``\\%`` stays as written)."""
-    return re.sub(r"(?<!\\)([_&%#$])", r"\\\1", caption)
+    r"""Escape ``_ & % # $`` not already escaped (so ``\\%`` stays as written), and symbols."""
+    escaped = re.sub(r"(?<!\\)([_&%#$])", r"\\\1", caption)
+    return "".join(_TEX_SYMBOLS.get(ch, ch) for ch in escaped)
 
 
 def headers(columns: Sequence[str], names: dict[str, str]) -> list[str]:
@@ -235,7 +287,7 @@ def parameter_table(scenarios: Sequence, lang: str = "en") -> tuple[pd.DataFrame
 
     rows, shown = [], []
     for name, _default, _type, spec in specs():
-        values = {s.name: _value(getattr(s.params, name)) for s in scenarios}
+        values = {s.name: _value(getattr(s.params, name), lang) for s in scenarios}
         own = {s.name: s.provenance[name] for s in scenarios if name in s.provenance}
         distinct = list(dict.fromkeys(own.values()))
         if not own:
@@ -254,7 +306,11 @@ def parameter_table(scenarios: Sequence, lang: str = "en") -> tuple[pd.DataFrame
     return pd.DataFrame(shown), pd.DataFrame(rows)
 
 
-def _value(value: object) -> object:
+def _value(value: object, lang: str = "en") -> object:
+    from sim.schedules import Schedule, describe
+
+    if isinstance(value, Schedule):
+        return describe(value, lang)
     if isinstance(value, str) and "/" in value:
         return Path(value).name
     if isinstance(value, bool):

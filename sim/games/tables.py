@@ -116,9 +116,9 @@ def write_ess_table(game: GameSpec, equilibria: list[Equilibrium], stem: Path,
     math = [c for c in eigen.columns if c.startswith("$")]
     paths = write_table(eigen, stem, caption=caption, label=f"tab:{game.name}-eigenvalues",
                         key_columns=3, csv=csv, latex_columns=math,
-                        widths={c: "3.4cm" for c in math}, lang=lang)
+                        widths={c: "2.2cm" for c in math}, lang=lang)
     second = to_latex(conditions, caption=cond_caption, label=f"tab:{game.name}-ess",
                       latex_columns=[conditions.columns[-1]],
-                      widths={conditions.columns[-1]: "12cm"}, lang=lang)
+                      widths={conditions.columns[-1]: "9cm"}, lang=lang)
     atomic_write_text(paths[1], paths[1].read_text(encoding="utf-8") + "\n" + second)
     return paths
