@@ -3,10 +3,11 @@ sim/labels.py, and every LaTeX table the project writes is well formed.
 
 One small batch (a scenario whose support ends, so every report section is
 there), one small sweep and one game are written in English and in Chinese;
-the tests read what they wrote. No TeX engine installs from PyPI on this
-machine (see docs/figures.md, "LaTeX tables"), so the tables are checked
-structurally: balanced environments, booktabs rules, every row with as many
-cells as the column spec, and LaTeX special characters escaped.
+the tests read what they wrote. The tables are checked structurally (balanced
+environments, booktabs rules, every row with as many cells as the column spec,
+LaTeX special characters escaped) and, where TeX Live is installed (.ci/run
+installs Debian's), compiled and measured against the page (docs/figures.md,
+"Tables for papers").
 """
 
 from __future__ import annotations
