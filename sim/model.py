@@ -114,6 +114,7 @@ class CooperationModel(mesa.Model):
         self._dissolved_log: list[np.ndarray] = []   # pair keys dissolved since the last sync
         self._service_log: list[tuple[np.ndarray, np.ndarray]] = []  # (department, firm) ties
         self._network_stale = False
+        self._handle_of: np.random.Generator | None = None  # generator of self._handle
 
         # --- rung profiles (none, form, practice, content), content = 1 ---
         self.yield_by_rung = enterprise_payoff.profile(p.training_yield_form, p.training_yield_practice)
@@ -287,6 +288,18 @@ class CooperationModel(mesa.Model):
         self._dissolved_log.clear()
         self._service_log.clear()
         self._network_stale = False
+
+    @property
+    def _draws(self) -> np.ndarray:
+        """The run's generator as the compiled step takes it (:func:`kernels.rng_handle`).
+
+        Read from whatever ``self.rng`` is now; the generator is kept with its
+        handle, which points into its state.
+        """
+        rng = self.rng
+        if self._handle_of is not rng:
+            self._handle, self._handle_of = kernels.rng_handle(rng), rng
+        return self._handle
 
     # ------------------------------------------------------------ government
     def _decide_department_effort(self) -> None:
@@ -466,7 +479,7 @@ class CooperationModel(mesa.Model):
             # are broken as numpy's partition does, below.
             audited = kernels.audit(pt.reported, pt.depth, p.audit_prob_per_step,
                                     np.ascontiguousarray(self.dept_takeup[:, AUDIT]),
-                                    self._capacity_left, noise, self.dept_audits, self.rng)
+                                    self._capacity_left, noise, self.dept_audits, self._draws)
             return audited if audited.size else None
         eligible = pt.reported >= Depth.PRACTICE
         mandated = int(self.rng.binomial(np.count_nonzero(eligible), p.audit_prob_per_step))
@@ -474,7 +487,7 @@ class CooperationModel(mesa.Model):
             return None
         audited = np.zeros(len(pt), dtype=bool)
         doer = kernels.assign_tasks(mandated, np.ascontiguousarray(self.dept_takeup[:, AUDIT]),
-                                    self._capacity_left, self.rng)
+                                    self._capacity_left, self._draws)
         for dep, n in enumerate(np.bincount(doer[doer >= 0], minlength=len(self.departments))):
             if n == 0:
                 continue
@@ -518,7 +531,7 @@ class CooperationModel(mesa.Model):
             p.partner_info_noise, p.broker_shortlist, p.own_shortlist, *self._paired.lookup(),
             pt.enterprise, pt.depth, pt.target_enterprise, self.ent_agreement_cap,
             self.ent_deep_cap, fit_by_industry, industry, *firm_inputs, *self._school_inputs(),
-            p.choice_temperature, self.rng, self._scratch)
+            p.choice_temperature, self._draws, self._scratch)
         if schools.size == 0:
             return
         flows["proposals_declined"] = float(declined)
@@ -662,7 +675,7 @@ class CooperationModel(mesa.Model):
                                        p.sign_off_routine_share),
             self.dept_signed, has_departments, p.dissolve_after_steps, self._training,
             self._free_riders, peers.data, self.relevance, self.school_majors, self.school_intake,
-            self.placements_by_rung, self.rng, self._scratch)
+            self.placements_by_rung, self._draws, self._scratch)
         self._recent_delays.append((float(delay_sum), n_approved))
         if n_approved:
             # Enterprises learn how long certification takes (exponential smoothing).

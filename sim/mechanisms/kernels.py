@@ -22,8 +22,13 @@ machine compiles (seconds), later processes load the cache.
 
 from __future__ import annotations
 
+import ctypes
+
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic, overload
 
 # Alternatives (rung invested in, rung reported), as in enterprise_payoff.ALTERNATIVES.
 _INVEST = np.array([0, 1, 2, 3, 1, 1, 2])
@@ -38,6 +43,64 @@ E_TRAINING_VALUE, E_SYMBOLIC, E_ON_OFFER, E_SUBSIDY, E_TAX_RATE, E_CREDIBILITY, 
     E_DISCOUNT, E_DETECTION, E_PENALTY, E_HORIZON, E_FABRICATION, E_PRACTICE_SHARE = range(13)
 # Indices into the scalar vector of the school's payoff (see school_scalars).
 S_RELIEF, S_SUPPORT, S_COMPENSATION, S_OUTCOME_WEIGHT, S_PLACEMENT_VALUE, S_PRACTICE_SHARE = range(6)
+
+
+# ---------------------------------------------------------------- the run's generator, cheaply
+# Handing a numpy Generator to a compiled function costs about 13 us a call
+# (numba types it in Python and unboxes its bit generator through ctypes), more
+# than the arithmetic of a county stage. The entry points below also accept a
+# *handle*: the bit generator's state pointer and its three draw functions, read
+# once per run (:func:`rng_handle`). Inside, :func:`as_generator` rebuilds the
+# Generator numba would have unboxed from them, so the draws are the same draws
+# from the same state. The handle is valid while its generator lives: keep it
+# next to the generator (the model does).
+
+def rng_handle(rng: np.random.Generator) -> np.ndarray:
+    """(state pointer, next_uint64, next_uint32, next_double) of ``rng``'s bit generator."""
+    ct = rng.bit_generator.ctypes
+    address = [ctypes.cast(getattr(ct, name), ctypes.c_void_p).value
+               for name in ("next_uint64", "next_uint32", "next_double")]
+    return np.array([ct.state.value, *address], dtype=np.uint64)
+
+
+@intrinsic
+def _generator_from_handle(typingctx, handle):
+    """A NumPyRandomGeneratorType value over the bit generator of ``handle`` (no Python object)."""
+    gen_type = types.NumPyRandomGeneratorType("generator")
+    bit_type = types.NumPyRandomBitGeneratorType("bit_generator")
+
+    def codegen(context, builder, signature, args):
+        array = context.make_array(signature.args[0])(context, builder, args[0])
+        words = [builder.load(cgutils.gep(builder, array.data, i)) for i in range(4)]
+        bits = cgutils.create_struct_proxy(bit_type)(context, builder)
+        bits.state_address = words[0]
+        bits.state = words[0]
+        bits.fnptr_next_uint64 = words[1]
+        bits.fnptr_next_uint32 = words[2]
+        bits.fnptr_next_double = words[3]
+        bits.bit_generator = ir.Constant(bits.bit_generator.type, 0)
+        bits.parent = cgutils.get_null_value(bits.parent.type)
+        gen = cgutils.create_struct_proxy(gen_type)(context, builder)
+        gen.bit_generator = bits._getvalue()
+        gen.meminfo = cgutils.get_null_value(gen.meminfo.type)  # nothing to keep alive here
+        gen.parent = cgutils.get_null_value(gen.parent.type)
+        return gen._getvalue()
+
+    return gen_type(handle), codegen
+
+
+def as_generator(rng):
+    """The Generator itself, or the one a :func:`rng_handle` array stands for (compiled only)."""
+    raise NotImplementedError("as_generator is for compiled code")
+
+
+@overload(as_generator)
+def _as_generator(rng):
+    if isinstance(rng, types.NumPyRandomGeneratorType):
+        return lambda rng: rng
+    if isinstance(rng, types.Array) and rng.dtype == types.uint64:
+        return lambda rng: _generator_from_handle(rng)
+    return None
 
 
 @njit(cache=True)
@@ -148,12 +211,13 @@ def logit_rows(u, temperature, rng):
 @njit(cache=True)
 def assign_tasks(n_tasks, x, capacity_left, rng):
     """departments.assign_tasks: who does each task (-1: nobody); capacity reduced in place."""
+    gen = as_generator(rng)
     k = x.size
     doer = np.full(n_tasks, -1, dtype=np.int64)
     if n_tasks == 0:
         return doer
-    first = rng.random((n_tasks, k))
-    second = rng.random((n_tasks, k))
+    first = gen.random((n_tasks, k))
+    second = gen.random((n_tasks, k))
     done = np.zeros(k, dtype=np.int64)   # acts so far per department (the cumulative sum)
     counts = np.zeros(k, dtype=np.int64)
     for t in range(n_tasks):
@@ -674,14 +738,15 @@ def search(worth, attempts_per_step, search_cost, broker_takeup, capacity_left, 
 
     Returns (schools, firms, broker of the attempts made, then respond's results).
     """
+    gen = as_generator(rng)
     schools, firms, broker = propose(worth, attempts_per_step, search_cost, broker_takeup,
                                      capacity_left, fit_by_industry, industry, info_noise,
-                                     broker_shortlist, own_shortlist, rng)
+                                     broker_shortlist, own_shortlist, gen)
     rows, alt, school_choice, declined = respond(
         schools, firms, broker, table, sorted_keys, pt_enterprise, pt_depth, pt_target,
         agreement_cap, deep_cap, fit_by_industry, industry, value_scale, retained, school_quality,
         risk, cost, yield_by_rung, aware, esc, teacher_capacity, acting_awareness, outcome_credit,
-        school_cost, ssc, temperature, rng, scratch)
+        school_cost, ssc, temperature, gen, scratch)
     return schools, firms, broker, rows, alt, school_choice, declined
 
 
@@ -704,17 +769,18 @@ def revise_and_move(existing, revision_prob, imitation_prob, pt_school, pt_enter
     The last three are worked out without the rows to dissolve (at none, they
     train nobody and want no students), as after the table drops them.
     """
+    gen = as_generator(rng)
     revise(existing, revision_prob, imitation_prob, pt_school, pt_enterprise, pt_depth, pt_target,
            pt_target_school, pt_report, pt_false, pt_broker, last_choice, deep_cap, peer_indptr,
            peer_indices, fit_by_industry, industry, value_scale, retained, school_quality, risk,
            cost, yield_by_rung, aware, esc, teacher_capacity, acting_awareness, outcome_credit,
-           school_cost, ssc, temperature, rng, scratch)
+           school_cost, ssc, temperature, gen, scratch)
     n_approved, delay_sum = move(
         pt_depth, pt_target, pt_target_school, pt_steps_at_none, pt_false, pt_report,
         pt_misreporting, pt_filed, pt_reported, pt_certified, pt_stages_left, pt_signers_left,
         pt_filed_at, pt_handler, pt_enterprise, pt_given_depth, aware, on_offer, decay_prob, noise,
         step_no, approve_takeup, capacity_left, all_signers, pays_own, approve_held, sign_offs,
-        sign_prob, dept_signed, has_departments, rng)
+        sign_prob, dept_signed, has_departments, gen)
     n = pt_depth.size
     dissolve = np.empty(n, dtype=np.bool_)
     n_keep = 0
@@ -762,6 +828,7 @@ def audit(reported, depth, audit_prob, takeup, capacity_left, noise_by_departmen
     reports look equally suspicious and the picked set is the numpy one.
     Returns the audited rows (bool), or an empty array when none is mandated.
     """
+    gen = as_generator(rng)
     n = reported.size
     eligible = np.empty(n, dtype=np.bool_)
     n_eligible = 0
@@ -769,11 +836,11 @@ def audit(reported, depth, audit_prob, takeup, capacity_left, noise_by_departmen
         eligible[i] = reported[i] >= 2
         if eligible[i]:
             n_eligible += 1
-    mandated = rng.binomial(n_eligible, audit_prob)
+    mandated = gen.binomial(n_eligible, audit_prob)
     if mandated == 0 or takeup.size == 0:
         return np.zeros(0, dtype=np.bool_)
     audited = np.zeros(n, dtype=np.bool_)
-    doer = assign_tasks(mandated, takeup, capacity_left, rng)
+    doer = assign_tasks(mandated, takeup, capacity_left, gen)
     tasks = np.zeros(takeup.size, dtype=np.int64)
     for t in range(doer.size):
         if doer[t] >= 0:
@@ -785,7 +852,7 @@ def audit(reported, depth, audit_prob, takeup, capacity_left, noise_by_departmen
         open_rows = (eligible & ~audited).nonzero()[0]
         if open_rows.size == 0:
             continue
-        reading = noise_by_department[dep] * rng.standard_normal(open_rows.size)
+        reading = noise_by_department[dep] * gen.standard_normal(open_rows.size)
         if k >= open_rows.size:
             picked = open_rows
         else:
