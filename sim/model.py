@@ -338,6 +338,12 @@ class CooperationModel(mesa.Model):
         """The paying department of new partnerships: the broker if it pays, else the primary payer."""
         if len(self.dept_budget) == 0:
             return np.full(broker.shape, -1, dtype=np.int64)
+        return self._handler_table()[broker]
+
+    def _handler_table(self) -> np.ndarray:
+        """Paying department by broker (broker -1 last); empty without departments."""
+        if len(self.dept_budget) == 0:
+            return np.zeros(0, dtype=np.int64)
         if self._handler_of_broker is None:
             # Mandates and leads are fixed for the run: one lookup table, broker -1 last.
             primary = (self.dept_lead[APPROVE] if self.dept_lead is not None
@@ -347,7 +353,7 @@ class CooperationModel(mesa.Model):
                 pays = np.flatnonzero(self.dept_held[:, APPROVE])
                 table[pays] = pays
             self._handler_of_broker = table
-        return self._handler_of_broker[broker]
+        return self._handler_of_broker
 
     @property
     def budget_left(self) -> float:
@@ -538,8 +544,10 @@ class CooperationModel(mesa.Model):
         s, e, b = schools[rows], firms[rows], broker[rows]
         if s.size == 0:
             return  # every proposal declined (the school's draw is made all the same)
-        pt.add(s, e, np.full(s.size, int(Depth.FORM)), INVEST[alt], school_choice, b,
-               self._default_handler(b), report=REPORT[alt], false_report=REPORT[alt] > INVEST[alt])
+        # New rows at form (compiled: kernels.append_rows, what pt.add would append).
+        pt.reserve(len(pt) + s.size)
+        pt.resize(kernels.append_rows(len(pt), s, e, alt, school_choice, b, self._handler_table(),
+                                      *pt.buffers()))
         self.ent_last_choice[e] = alt
         self._paired.add(s * n_e + e)
         self._network_stale = True
@@ -689,7 +697,7 @@ class CooperationModel(mesa.Model):
             gone = pt.school[dissolve] * len(self.enterprises) + pt.enterprise[dissolve]
             self._paired.remove(gone)
             self._dissolved_log.append(gone)
-            pt.keep(~dissolve)
+            pt.resize(kernels.drop_rows(dissolve, *pt.buffers()))   # pt.keep(~dissolve)
         self._set_retention(training, touched)
         self.fit_by_industry = fit
 

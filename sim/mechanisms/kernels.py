@@ -865,3 +865,78 @@ def audit(reported, depth, audit_prob, takeup, capacity_left, noise_by_departmen
             audited[r] = True
         dept_audits[dep] += picked.size
     return audited
+
+
+@njit(cache=True)
+def _compact(buf, rows, n):
+    for j in range(rows.size):
+        buf[j] = buf[rows[j]]
+    for j in range(rows.size, n):
+        buf[j] = 0
+
+
+@njit(cache=True)
+def drop_rows(dissolve, school, enterprise, depth, target_enterprise, target_school, report,
+              false_report, misreporting, filed, reported, certified, steps_at_none, stages_left,
+              signers_left, filed_at, overpaid, broker, handler, given_depth):
+    """Partnerships.keep(~dissolve) on the table's buffers (sim.partnerships.FIELDS order), in place.
+
+    Returns the number of rows kept; the rows after them are zeroed.
+    """
+    n = dissolve.size
+    rows = (~dissolve).nonzero()[0]
+    _compact(school, rows, n)
+    _compact(enterprise, rows, n)
+    _compact(depth, rows, n)
+    _compact(target_enterprise, rows, n)
+    _compact(target_school, rows, n)
+    _compact(report, rows, n)
+    _compact(false_report, rows, n)
+    _compact(misreporting, rows, n)
+    _compact(filed, rows, n)
+    _compact(reported, rows, n)
+    _compact(certified, rows, n)
+    _compact(steps_at_none, rows, n)
+    _compact(stages_left, rows, n)
+    _compact(signers_left, rows, n)
+    _compact(filed_at, rows, n)
+    _compact(overpaid, rows, n)
+    _compact(broker, rows, n)
+    _compact(handler, rows, n)
+    _compact(given_depth, rows, n)
+    return rows.size
+
+
+@njit(cache=True)
+def append_rows(n, schools, firms, alt, school_choice, broker, handler_of_broker, school,
+                enterprise, depth, target_enterprise, target_school, report, false_report,
+                misreporting, filed, reported, certified, steps_at_none, stages_left, signers_left,
+                filed_at, overpaid, broker_col, handler, given_depth):
+    """Partnerships.add of this month's new agreements at form, into the buffers after row ``n``.
+
+    The firm's alternative ``alt`` gives its investment and report; the
+    paying department is ``handler_of_broker[broker]`` (the model's lookup
+    table; empty: none). The buffers must have room. Returns the new row count.
+    """
+    for j in range(schools.size):
+        i = n + j
+        school[i] = schools[j]
+        enterprise[i] = firms[j]
+        depth[i] = 1
+        target_enterprise[i] = _INVEST[alt[j]]
+        target_school[i] = school_choice[j]
+        report[i] = _REPORT[alt[j]]
+        false_report[i] = _REPORT[alt[j]] > _INVEST[alt[j]]
+        misreporting[i] = False
+        filed[i] = 1
+        reported[i] = 1
+        certified[i] = 1
+        steps_at_none[i] = 0
+        stages_left[i] = 0
+        signers_left[i] = 0
+        filed_at[i] = 0
+        overpaid[i] = 0.0
+        broker_col[i] = broker[j]
+        handler[i] = handler_of_broker[broker[j]] if handler_of_broker.size else -1
+        given_depth[i] = False
+    return n + schools.size
