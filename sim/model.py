@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import mesa
@@ -115,6 +116,7 @@ class CooperationModel(mesa.Model):
         self._service_log: list[tuple[np.ndarray, np.ndarray]] = []  # (department, firm) ties
         self._network_stale = False
         self._handle_of: np.random.Generator | None = None  # generator of self._handle
+        self._constants: _StageConstants | None = None
 
         # --- rung profiles (none, form, practice, content), content = 1 ---
         self.yield_by_rung = enterprise_payoff.profile(p.training_yield_form, p.training_yield_practice)
@@ -379,12 +381,10 @@ class CooperationModel(mesa.Model):
         self._on_offer = p.subsidy_per_content_step > 0 or p.tax_offset_rate > 0
         self._capacity_left = self._monthly_capacity.copy()
         self._departments_act(flows)
-        existing = len(self.partnerships)  # signed before this month's search
-        self._schools_search(flows)
-        self._revise_and_move(existing, flows)
+        self._month(flows)
         if self._step_no % STEPS_PER_YEAR == 0:
             self._year_end()
-        self._tally_state(flows)
+        self._tally_state(flows, self._counts)
         if self.levers is not None:
             self.levers.record(self.tally)  # scheduled levers' values and set-up costs
         self.datacollector.collect(self)
@@ -433,6 +433,22 @@ class CooperationModel(mesa.Model):
     def _audit_reports(self, flows: dict[str, float]) -> None:
         """Audit reports, fine the false ones found and claw back what they were overpaid."""
         p, pt = self.p, self.partnerships
+        c = self._stage_constants()
+        if c.audit_compiled:
+            # Compiled (kernels.audit_month): the audits and their bookkeeping below, in one call.
+            n_audited, n_detected, found, misreporting, eligible = kernels.audit_month(
+                pt.reported, pt.depth, pt.misreporting, pt.false_report, pt.overpaid,
+                p.audit_prob_per_step, c.audit_takeup, self._capacity_left, c.audit_noise,
+                self.dept_audits, self._draws)
+            self._learn_rate(misreporting, eligible, n_detected, n_audited)
+            flows.update(
+                audits=float(n_audited),
+                misreports_detected=float(n_detected),
+                penalties_collected=float(n_detected) * p.penalty_per_misreport,
+                clawbacks_collected=float(found.sum()) if n_detected else 0.0,
+                spending_audit=float(n_audited) * p.cost_per_audit,
+            )
+            return
         audited = self._audit(pt)
         if audited is None:
             # Nothing audited this month: nothing found, fined or clawed back; firms see no audit.
@@ -462,12 +478,16 @@ class CooperationModel(mesa.Model):
         They learn from the share of false reports found; with none around, from
         how often reports are audited at all (what anyone can see).
         """
-        misreporting = np.count_nonzero(pt.misreporting)
-        eligible = np.count_nonzero(pt.reported >= Depth.PRACTICE)
+        self._learn_rate(np.count_nonzero(pt.misreporting),
+                         np.count_nonzero(pt.reported >= Depth.PRACTICE),
+                         np.count_nonzero(detected), np.count_nonzero(audited))
+
+    def _learn_rate(self, misreporting: int, eligible: int, detected: int, audited: int) -> None:
+        """_learn_detection_risk from the counts: misreporting and eligible before the audits."""
         if misreporting:
-            rate = np.count_nonzero(detected) / misreporting
+            rate = detected / misreporting
         elif eligible:
-            rate = np.count_nonzero(audited) / eligible
+            rate = audited / eligible
         else:
             return
         w = self.p.detection_learning_rate
@@ -478,13 +498,12 @@ class CooperationModel(mesa.Model):
 
         None when no audit is mandated (or no department could make one).
         """
-        p = self.p
-        noise = p.audit_signal_noise / (p.audit_skill_floor + self.acting_awareness)
-        if p.audit_signal_noise > 0 and np.isfinite(noise).all():
+        p, c = self.p, self._stage_constants()
+        noise = c.audit_noise
+        if c.audit_compiled:
             # Compiled (kernels.audit); with no noise, ties among equally suspicious reports
             # are broken as numpy's partition does, below.
-            audited = kernels.audit(pt.reported, pt.depth, p.audit_prob_per_step,
-                                    np.ascontiguousarray(self.dept_takeup[:, AUDIT]),
+            audited = kernels.audit(pt.reported, pt.depth, p.audit_prob_per_step, c.audit_takeup,
                                     self._capacity_left, noise, self.dept_audits, self._draws)
             return audited if audited.size else None
         eligible = pt.reported >= Depth.PRACTICE
@@ -492,8 +511,7 @@ class CooperationModel(mesa.Model):
         if mandated == 0 or len(self.departments) == 0:
             return None
         audited = np.zeros(len(pt), dtype=bool)
-        doer = kernels.assign_tasks(mandated, np.ascontiguousarray(self.dept_takeup[:, AUDIT]),
-                                    self._capacity_left, self._draws)
+        doer = kernels.assign_tasks(mandated, c.audit_takeup, self._capacity_left, self._draws)
         for dep, n in enumerate(np.bincount(doer[doer >= 0], minlength=len(self.departments))):
             if n == 0:
                 continue
@@ -512,51 +530,104 @@ class CooperationModel(mesa.Model):
                   + p.assessment_outcome_weight * p.cost_outcome_assessment_per_year)
         return yearly / STEPS_PER_YEAR
 
-    # -- 2. partner search --------------------------------------------------
-    def _schools_search(self, flows: dict[str, float]) -> None:
+    # -- 2-4. partner search, revision, movement on the ladder, approvals ------
+    def _month(self, flows: dict[str, float]) -> None:
+        """Search, then revision, movement and approvals: one compiled call (kernels.month).
+
+        Search: what one more agreement is worth to each school (the count
+        credit while below the quota plus the outcomes its partnerships bring
+        on average; outcomes need students, so a new partner adds them only
+        from the intake its partners do not already want: assessment's
+        agreement value), attempts, brokering, candidates, then the firms'
+        answers; new rows at form. Revision: each revised firm re-chooses
+        investment and report (logit), copies a random peer's latest choice
+        with ``imitation_prob`` if that choice is open to it, within its trainee
+        places; its school re-chooses its rung. Then rungs move (up when both
+        invest for it, down by decay), reports are filed and read through
+        noise, claims above the certified rung wait for approval, applications
+        are taken up and signed, and partnerships long at none dissolve.
+        Parameters are read from ``self.p`` here, at every step.
+        """
         p, pt = self.p, self.partnerships
-        n_s, n_e = len(self.schools), len(self.enterprises)
-        if n_s == 0 or n_e == 0:
-            return
-        # What one more agreement is worth to each school: the count credit while
-        # below the quota plus the outcomes its partnerships bring on average; outcomes
-        # need students, so a new partner adds them only from the intake its partners
-        # do not already want (assessment.agreement_value, compiled: kernels.school_worth).
+        n_s, n_e = len(self.school_intake), len(self.ent_industry)
+        search_on = n_s > 0 and n_e > 0
+        # Room for one new row per attempt: the compiled call appends in place.
+        pt.reserve(len(pt) + (n_s * p.search_attempts_per_step if search_on else 0))
         quality = self.fit_by_industry.mean(axis=1) * self._quality_of_school
-        worth = kernels.school_worth(pt.school, pt.depth, self._students_wanted(), n_s,
-                                     self.outcome_by_rung, quality, self.school_intake,
-                                     p.target_partnerships_per_school, p.assessment_outcome_weight,
-                                     p.school_placement_value,
-                                     float(self.school_cost_by_rung[Depth.FORM]))
-        takeup = (np.ascontiguousarray(self.dept_takeup[:, BROKER]) if len(self.departments)
-                  else np.zeros(0))
-        # Attempts, brokering, candidates, then the firms' answers (compiled: kernels.search).
-        fit_by_industry, industry, *firm_inputs = self._enterprise_inputs()
-        schools, firms, broker, rows, alt, school_choice, declined = kernels.search(
-            worth, p.search_attempts_per_step, p.partner_search_cost, takeup, self._capacity_left,
-            p.partner_info_noise, p.broker_shortlist, p.own_shortlist, *self._paired.lookup(),
-            pt.enterprise, pt.depth, pt.target_enterprise, self.ent_agreement_cap,
-            self.ent_deep_cap, fit_by_industry, industry, *firm_inputs, *self._school_inputs(),
-            p.choice_temperature, self._draws, self._scratch)
-        if schools.size == 0:
+        c = self._stage_constants()
+        peers = self.population.peers
+        (rows, made, declined, new_s, new_e, new_b, revised, n_approved, delay_sum, gone,
+         training, touched, fit, counts) = kernels.month(
+            len(pt), search_on, n_s, self.outcome_by_rung, quality, self.school_intake,
+            p.target_partnerships_per_school, p.assessment_outcome_weight,
+            p.school_placement_value, float(self.school_cost_by_rung[Depth.FORM]),
+            p.search_attempts_per_step, p.partner_search_cost, c.broker_takeup,
+            self._capacity_left, p.partner_info_noise, p.broker_shortlist, p.own_shortlist,
+            *self._paired.lookup(), self.ent_agreement_cap, self.ent_deep_cap,
+            *self._enterprise_inputs(), *self._school_inputs(), p.choice_temperature,
+            self._handler_table(), p.revision_prob_per_step, p.imitation_prob,
+            self.ent_last_choice, peers.indptr, peers.indices, bool(self._on_offer),
+            p.decay_prob_per_step, p.reporting_noise, self._step_no, c.approve_takeup,
+            self._all_signers, self.dept_lead is None, c.approve_held, self.sign_offs_needed,
+            c.sign_prob, self.dept_signed, self.dept_brokered, len(self.dept_budget) > 0,
+            p.dissolve_after_steps, self._training, self._free_riders, peers.data,
+            self.relevance, self.school_majors, self.placements_by_rung, *pt.buffers(),
+            self._draws, self._scratch)
+        pt.resize(rows)
+        self._counts = counts
+        if made:
+            flows["proposals_declined"] = float(declined)
+        if new_s.size:
+            self._paired.add(new_s * n_e + new_e)
+            self._network_stale = True
+            flows["partnerships_formed"] = float(new_s.size)
+            # The department that brokered a match is the one that worked on it (a service tie).
+            by = new_b >= 0
+            if by.any():
+                self._service_log.append((new_b[by], new_e[by]))
+        if not revised:
             return
-        flows["proposals_declined"] = float(declined)
-        s, e, b = schools[rows], firms[rows], broker[rows]
-        if s.size == 0:
-            return  # every proposal declined (the school's draw is made all the same)
-        # New rows at form (compiled: kernels.append_rows, what pt.add would append).
-        pt.reserve(len(pt) + s.size)
-        pt.resize(kernels.append_rows(len(pt), s, e, alt, school_choice, b, self._handler_table(),
-                                      *pt.buffers()))
-        self.ent_last_choice[e] = alt
-        self._paired.add(s * n_e + e)
+        self._recent_delays.append((float(delay_sum), n_approved))
+        if n_approved:
+            # Enterprises learn how long certification takes (exponential smoothing).
+            w = p.delay_learning_rate
+            self.expected_delay = (1 - w) * self.expected_delay + w * (delay_sum / n_approved)
         self._network_stale = True
-        flows["partnerships_formed"] = float(s.size)
-        # The department that brokered a match is the one that worked on it (a service tie).
-        by = b >= 0
-        if by.any():
-            self.dept_brokered += np.bincount(b[by], minlength=len(self.dept_brokered))
-            self._service_log.append((b[by], e[by]))
+        flows["partnerships_dissolved"] = float(gone.size)
+        flows["approvals"] = float(n_approved)
+        if gone.size:
+            self._paired.remove(gone)
+            self._dissolved_log.append(gone)
+        self._set_retention(training, touched)
+        self.fit_by_industry = fit
+
+    def _stage_constants(self) -> _StageConstants:
+        """Per-step inputs that change only with the parameters or the departments' decisions.
+
+        Worked out again whenever ``self.p`` (levers replace it), the take-up,
+        the mandates or the acting awareness have been replaced since.
+        """
+        key = (self.p, self.dept_takeup, self.dept_held, self.acting_awareness,
+               self.sign_offs_needed)
+        cached = self._constants
+        if cached is not None and all(x is y for x, y in zip(cached.key, key, strict=True)):
+            return cached
+        p, n_dep = self.p, len(self.dept_budget)
+        noise = p.audit_signal_noise / (p.audit_skill_floor + self.acting_awareness)
+        self._constants = _StageConstants(
+            key=key,
+            broker_takeup=(np.ascontiguousarray(self.dept_takeup[:, BROKER]) if n_dep
+                           else np.zeros(0)),
+            approve_takeup=(np.ascontiguousarray(self.dept_takeup[:, APPROVE]) if n_dep
+                            else np.zeros(0)),
+            audit_takeup=np.ascontiguousarray(self.dept_takeup[:, AUDIT]),
+            approve_held=np.ascontiguousarray(self.dept_held[:, APPROVE]),
+            sign_prob=coordination.sign_off_prob(p.approval_stage_prob_per_step,
+                                                 self.acting_awareness[self.sign_offs_needed],
+                                                 p.sign_off_routine_share),
+            audit_noise=noise,
+            audit_compiled=bool(p.audit_signal_noise > 0 and np.isfinite(noise).all()))
+        return self._constants
 
     def _deep_commitments(self) -> np.ndarray:
         """Practice or content partnerships each firm is in or invests for."""
@@ -648,59 +719,6 @@ class CooperationModel(mesa.Model):
         return kernels.school_alternatives(schools, firms, broker, fit_by_industry, industry,
                                            capacity, acting, quality, credit, cost, scalars)
 
-    # -- 3-4. revision, movement on the ladder, approvals ---------------------
-    def _revise_and_move(self, existing: int, flows: dict[str, float]) -> None:
-        """Revise partnerships older than this month, move them on the ladder, process approvals.
-
-        Revision: each revised firm re-chooses investment and report (logit),
-        copies a random peer's latest choice with ``imitation_prob`` if that
-        choice is open to it, within its trainee places; its school re-chooses
-        its rung. Then rungs move (up when both invest for it, down by decay),
-        reports are filed and read through noise, claims above the certified
-        rung wait for approval, applications are taken up and signed, and
-        partnerships long at none dissolve. Compiled:
-        :func:`sim.mechanisms.kernels.revise_and_move`; parameters are read
-        from ``self.p`` here, at every step.
-        """
-        p, pt = self.p, self.partnerships
-        if len(pt) == 0:
-            return
-        peers = self.population.peers
-        has_departments = len(self.departments) > 0
-        n_approved, delay_sum, dissolve, training, touched, fit = kernels.revise_and_move(
-            existing, p.revision_prob_per_step, p.imitation_prob, pt.school, pt.enterprise,
-            pt.depth, pt.target_enterprise, pt.target_school, pt.report, pt.false_report, pt.broker,
-            self.ent_last_choice, self.ent_deep_cap, peers.indptr, peers.indices,
-            *self._enterprise_inputs(), *self._school_inputs(), p.choice_temperature,
-            pt.steps_at_none, pt.misreporting, pt.filed, pt.reported, pt.certified, pt.stages_left,
-            pt.signers_left, pt.filed_at, pt.handler, pt.given_depth, bool(self._on_offer),
-            p.decay_prob_per_step, p.reporting_noise, self._step_no,
-            np.ascontiguousarray(self.dept_takeup[:, APPROVE]) if has_departments else np.zeros(0),
-            self._capacity_left, self._all_signers, self.dept_lead is None,
-            np.ascontiguousarray(self.dept_held[:, APPROVE]), self.sign_offs_needed,
-            coordination.sign_off_prob(p.approval_stage_prob_per_step,
-                                       self.acting_awareness[self.sign_offs_needed],
-                                       p.sign_off_routine_share),
-            self.dept_signed, has_departments, p.dissolve_after_steps, self._training,
-            self._free_riders, peers.data, self.relevance, self.school_majors, self.school_intake,
-            self.placements_by_rung, self._draws, self._scratch)
-        self._recent_delays.append((float(delay_sum), n_approved))
-        if n_approved:
-            # Enterprises learn how long certification takes (exponential smoothing).
-            w = p.delay_learning_rate
-            self.expected_delay = (1 - w) * self.expected_delay + w * (delay_sum / n_approved)
-        self._network_stale = True
-        n_dissolved = int(np.count_nonzero(dissolve))
-        flows["partnerships_dissolved"] = float(n_dissolved)
-        flows["approvals"] = float(n_approved)
-        if n_dissolved:
-            gone = pt.school[dissolve] * len(self.enterprises) + pt.enterprise[dissolve]
-            self._paired.remove(gone)
-            self._dissolved_log.append(gone)
-            pt.resize(kernels.drop_rows(dissolve, *pt.buffers()))   # pt.keep(~dissolve)
-        self._set_retention(training, touched)
-        self.fit_by_industry = fit
-
     def _update_fit(self) -> None:
         """Fit = relevance of majors to the industry x the school's capacity to supply it."""
         pt = self.partnerships
@@ -773,9 +791,11 @@ class CooperationModel(mesa.Model):
         self._binding = self._binding_sides()
 
     # -- 6. outputs -----------------------------------------------------------
-    def _tally_state(self, step_flows: dict[str, float]) -> None:
-        pt = self.partnerships
-        tallied = kernels.tally_counts(pt.depth, pt.reported, pt.misreporting, pt.stages_left)
+    def _tally_state(self, step_flows: dict[str, float], tallied: np.ndarray | None = None) -> None:
+        """The outputs of this step (``tallied``: the table's counts, if already made)."""
+        if tallied is None:
+            pt = self.partnerships
+            tallied = kernels.tally_counts(pt.depth, pt.reported, pt.misreporting, pt.stages_left)
         counts, reported = tallied[:4], tallied[4:8]
         active = counts[1] + counts[2] + counts[3]
         delay_sum = sum(d for d, _ in self._recent_delays)
@@ -858,6 +878,20 @@ class CooperationModel(mesa.Model):
                 "binding_school_share": count(school_only) / held,
                 "binding_both_share": count(both) / held,
                 "binding_approval_share": count(approval) / held}
+
+
+@dataclass(frozen=True)
+class _StageConstants:
+    """What CooperationModel._stage_constants works out once per change of its ``key``."""
+
+    key: tuple
+    broker_takeup: np.ndarray
+    approve_takeup: np.ndarray
+    audit_takeup: np.ndarray
+    approve_held: np.ndarray
+    sign_prob: np.ndarray
+    audit_noise: np.ndarray
+    audit_compiled: bool
 
 
 class TallyCollector(mesa.DataCollector):

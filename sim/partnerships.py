@@ -37,27 +37,38 @@ class Partnerships:
 
     Each column (``school``, ``depth``, ... : :data:`FIELDS`) is a numpy array
     of ``len(self)`` entries. It is a view on the first rows of a buffer with
-    room to spare (``_buf_<column>``), so that a step can append and drop rows
-    in place, without allocating every column anew (the compiled step writes
-    the buffers directly, then calls :meth:`resize`). Assigning a column copies
-    the values into its buffer, so the table stays one table.
+    room to spare, so that a step can append and drop rows in place without
+    allocating every column anew (the compiled step writes the buffers
+    directly, then calls :meth:`resize`). Assigning a column copies the values
+    into its buffer, so the table stays one table. The columns are the
+    instance's only attributes (``vars(table)``); the buffers live in slots.
     """
+
+    __slots__ = ("_n", "_bufs", "__dict__")
 
     def __init__(self, capacity: int = 0):
         object.__setattr__(self, "_n", 0)
-        for name, dtype in FIELDS.items():
-            object.__setattr__(self, f"_buf_{name}", np.zeros(capacity, dtype=dtype))
+        object.__setattr__(self, "_bufs", tuple(np.zeros(capacity, dtype=dtype)
+                                                for dtype in FIELDS.values()))
         self._refresh()
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in FIELDS:
-            getattr(self, f"_buf_{name}")[:self._n] = value
+            self._bufs[_FIELD_NAMES.index(name)][:self._n] = value
         else:
             object.__setattr__(self, name, value)
 
+    def __getstate__(self) -> tuple[int, tuple[np.ndarray, ...]]:
+        return self._n, self._bufs
+
+    def __setstate__(self, state: tuple[int, tuple[np.ndarray, ...]]) -> None:
+        object.__setattr__(self, "_n", state[0])
+        object.__setattr__(self, "_bufs", state[1])
+        self._refresh()   # the columns are views on the buffers again
+
     def _refresh(self) -> None:
-        for name in _FIELD_NAMES:
-            object.__setattr__(self, name, getattr(self, f"_buf_{name}")[:self._n])
+        n = self._n
+        self.__dict__.update(zip(_FIELD_NAMES, [buf[:n] for buf in self._bufs], strict=True))
 
     def __len__(self) -> int:
         return self._n
@@ -65,26 +76,28 @@ class Partnerships:
     @property
     def capacity(self) -> int:
         """Rows the buffers hold (at least ``len(self)``)."""
-        return len(self._buf_school)
+        return len(self._bufs[0])
 
     def buffers(self) -> tuple[np.ndarray, ...]:
         """Every column's whole buffer, in :data:`FIELDS` order (for the compiled step)."""
-        return tuple(getattr(self, f"_buf_{name}") for name in _FIELD_NAMES)
+        return self._bufs
 
     def reserve(self, rows: int) -> None:
         """Make room for ``rows`` rows in all (the buffers at least double when they grow)."""
-        if rows <= self.capacity:
+        if rows <= len(self._bufs[0]):
             return
-        size = max(rows, 2 * self.capacity, 64)
-        for name, dtype in FIELDS.items():
-            grown = np.zeros(size, dtype=dtype)
-            grown[:self._n] = getattr(self, f"_buf_{name}")[:self._n]
-            object.__setattr__(self, f"_buf_{name}", grown)
+        size = max(rows, 2 * len(self._bufs[0]), 64)
+        grown = []
+        for buf in self._bufs:
+            new = np.zeros(size, dtype=buf.dtype)
+            new[:self._n] = buf[:self._n]
+            grown.append(new)
+        object.__setattr__(self, "_bufs", tuple(grown))
         self._refresh()
 
     def resize(self, rows: int) -> None:
         """The table now has ``rows`` rows (the buffers were written up to there)."""
-        if rows > self.capacity:
+        if rows > len(self._bufs[0]):
             raise ValueError(f"{rows} rows do not fit in a table of capacity {self.capacity}")
         object.__setattr__(self, "_n", int(rows))
         self._refresh()
@@ -108,15 +121,14 @@ class Partnerships:
         }
         start = self._n
         self.reserve(start + n)
-        for name in _FIELD_NAMES:
-            getattr(self, f"_buf_{name}")[start:start + n] = new[name]
+        for name, buf in zip(_FIELD_NAMES, self._bufs, strict=True):
+            buf[start:start + n] = new[name]
         self.resize(start + n)
 
     def keep(self, mask: np.ndarray) -> None:
         """Drop every row where ``mask`` is False (the rows kept keep their order)."""
         rows = mask.nonzero()[0]
-        for name in _FIELD_NAMES:
-            buf = getattr(self, f"_buf_{name}")
+        for buf in self._bufs:
             buf[:rows.size] = buf[rows]
             buf[rows.size:self._n] = 0   # dropped rows leave no trace in the buffers
         self.resize(rows.size)

@@ -940,3 +940,140 @@ def append_rows(n, schools, firms, alt, school_choice, broker, handler_of_broker
         handler[i] = handler_of_broker[broker[j]] if handler_of_broker.size else -1
         given_depth[i] = False
     return n + schools.size
+
+
+@njit(cache=True)
+def month(n, search_on, n_schools, outcome_by_rung, quality, intake, quota, outcome_weight,
+          placement_value, form_cost, attempts_per_step, search_cost, broker_takeup,
+          capacity_left, info_noise, broker_shortlist, own_shortlist, table, sorted_keys,
+          agreement_cap, deep_cap, fit_by_industry, industry, value_scale, retained,
+          school_quality, risk, cost, yield_by_rung, aware, esc, teacher_capacity,
+          acting_awareness, outcome_credit, school_cost, ssc, temperature, handler_of_broker,
+          revision_prob, imitation_prob, last_choice, peer_indptr, peer_indices, on_offer,
+          decay_prob, noise, step_no, approve_takeup, all_signers, pays_own, approve_held,
+          sign_offs, sign_prob, dept_signed, dept_brokered, has_departments, dissolve_after,
+          training, free_riders, peer_data, relevance, majors, placements_by_rung,
+          school, enterprise, depth, target_enterprise, target_school, report, false_report,
+          misreporting, filed, reported, certified, steps_at_none, stages_left, signers_left,
+          filed_at, overpaid, broker_col, handler, given_depth, rng, scratch):
+    """Stages 2-4 of a month in one call, on the partnership table's buffers (first ``n`` rows).
+
+    The same calls, in the same order, as the model's stage methods made one
+    by one: what each school's next agreement is worth (:func:`school_worth`),
+    the search (:func:`search`, if ``search_on``), the new rows appended
+    (:func:`append_rows`; the buffers must have room for one per attempt),
+    then, if the table is not empty, :func:`revise_and_move` and the dissolved
+    rows dropped (:func:`drop_rows`); last, the counts of :func:`tally_counts`.
+
+    Returns (rows now, whether any proposal was made, proposals declined,
+    school, firm and broker of each new row, whether rows were revised,
+    approvals, their delay sum, pair keys dissolved, firms training, firms
+    whose poaching loss may have changed, the new fit by industry, the tally
+    counts).
+    """
+    gen = as_generator(rng)
+    existing = n
+    made = False
+    declined = 0
+    none = np.zeros(0, dtype=np.int64)
+    new_s, new_e, new_b = none, none, none
+    if search_on:
+        wanted = students_wanted(depth[:n], target_enterprise[:n], target_school[:n],
+                                 enterprise[:n], placements_by_rung, value_scale)
+        worth = school_worth(school[:n], depth[:n], wanted, n_schools, outcome_by_rung, quality,
+                             intake, quota, outcome_weight, placement_value, form_cost)
+        schools, firms, brokers, rows, alt, school_choice, declined = search(
+            worth, attempts_per_step, search_cost, broker_takeup, capacity_left, info_noise,
+            broker_shortlist, own_shortlist, table, sorted_keys, enterprise[:n], depth[:n],
+            target_enterprise[:n], agreement_cap, deep_cap, fit_by_industry, industry, value_scale,
+            retained, school_quality, risk, cost, yield_by_rung, aware, esc, teacher_capacity,
+            acting_awareness, outcome_credit, school_cost, ssc, temperature, gen, scratch)
+        made = schools.size > 0
+        if rows.size:
+            new_s, new_e, new_b = schools[rows], firms[rows], brokers[rows]
+            n = append_rows(n, new_s, new_e, alt, school_choice, new_b, handler_of_broker, school,
+                            enterprise, depth, target_enterprise, target_school, report,
+                            false_report, misreporting, filed, reported, certified, steps_at_none,
+                            stages_left, signers_left, filed_at, overpaid, broker_col, handler,
+                            given_depth)
+            for j in range(new_e.size):
+                last_choice[new_e[j]] = alt[j]
+                if new_b[j] >= 0:
+                    dept_brokered[new_b[j]] += 1
+    revised = n > 0
+    n_approved, delay_sum = 0, 0
+    gone = none
+    now = training
+    touched = none
+    fit = fit_by_industry
+    if revised:
+        n_approved, delay_sum, dissolve, now, touched, fit = revise_and_move(
+            existing, revision_prob, imitation_prob, school[:n], enterprise[:n], depth[:n],
+            target_enterprise[:n], target_school[:n], report[:n], false_report[:n],
+            broker_col[:n], last_choice, deep_cap, peer_indptr, peer_indices, fit_by_industry,
+            industry, value_scale, retained, school_quality, risk, cost, yield_by_rung, aware,
+            esc, teacher_capacity, acting_awareness, outcome_credit, school_cost, ssc,
+            temperature, steps_at_none[:n], misreporting[:n], filed[:n], reported[:n],
+            certified[:n], stages_left[:n], signers_left[:n], filed_at[:n], handler[:n],
+            given_depth[:n], on_offer, decay_prob, noise, step_no, approve_takeup, capacity_left,
+            all_signers, pays_own, approve_held, sign_offs, sign_prob, dept_signed,
+            has_departments, dissolve_after, training, free_riders, peer_data, relevance, majors,
+            intake, placements_by_rung, gen, scratch)
+        n_gone = 0
+        for i in range(n):
+            if dissolve[i]:
+                n_gone += 1
+        if n_gone:
+            gone = np.empty(n_gone, dtype=np.int64)
+            j = 0
+            for i in range(n):
+                if dissolve[i]:
+                    gone[j] = school[i] * industry.size + enterprise[i]
+                    j += 1
+            n = drop_rows(dissolve, school, enterprise, depth, target_enterprise, target_school,
+                          report, false_report, misreporting, filed, reported, certified,
+                          steps_at_none, stages_left, signers_left, filed_at, overpaid,
+                          broker_col, handler, given_depth)
+    counts = tally_counts(depth[:n], reported[:n], misreporting[:n], stages_left[:n])
+    return (n, made, declined, new_s, new_e, new_b, revised, n_approved, delay_sum, gone, now,
+            touched, fit, counts)
+
+
+@njit(cache=True)
+def audit_month(reported, depth, misreporting, false_report, overpaid, audit_prob, takeup,
+                capacity_left, noise_by_department, dept_audits, rng):
+    """This month's audits (:func:`audit`) and what follows in the table, in place.
+
+    A false report found stops (``misreporting`` and ``false_report`` cleared);
+    every audited row's over-payment is settled (zeroed). Returns (reports
+    audited, false ones found, the over-payments of those found, in row order,
+    misreporting partnerships before the audits, reports eligible for audit):
+    what the model books and what firms learn the detection risk from.
+    """
+    gen = as_generator(rng)
+    n = reported.size
+    n_misreporting, n_eligible = 0, 0
+    for i in range(n):
+        if misreporting[i]:
+            n_misreporting += 1
+        if reported[i] >= 2:
+            n_eligible += 1
+    audited = audit(reported, depth, audit_prob, takeup, capacity_left, noise_by_department,
+                    dept_audits, gen)
+    n_audited, n_detected = 0, 0
+    for i in range(audited.size):
+        if audited[i]:
+            n_audited += 1
+            if misreporting[i]:
+                n_detected += 1
+    found = np.empty(n_detected)
+    j = 0
+    for i in range(audited.size):
+        if audited[i]:
+            if misreporting[i]:
+                found[j] = overpaid[i]
+                j += 1
+                misreporting[i] = False
+                false_report[i] = False
+            overpaid[i] = 0.0
+    return n_audited, n_detected, found, n_misreporting, n_eligible
