@@ -206,24 +206,22 @@ class CooperationModel(mesa.Model):
         self.expected_detection = p.audit_prob_per_step
         self._recent_delays: deque[tuple[float, int]] = deque(maxlen=STEPS_PER_YEAR)
 
-        # --- agents (views on the arrays) ---
-        self.schools = [School(self, i, k) for i, k in enumerate(pop.school_keys)]
-        self.enterprises = [Enterprise(self, i, k) for i, k in enumerate(pop.enterprise_keys)]
-        self.departments = [Department(self, i, k) for i, k in enumerate(pop.department_keys)]
+        # --- agents (views on the arrays), made when first read (see _agent_lists) ---
+        self._agent_lists: tuple[list[School], list[Enterprise], list[Department]] | None = None
         if self._graph is not None:
             self._attach_agents(self._graph)
 
         # --- partnerships given by the network (generated counties start with none) ---
         self.partnerships = Partnerships()
         # Which school-enterprise pairs hold a partnership (kept in step with the table).
-        self._paired = PairIndex(len(self.schools) * len(self.enterprises))
+        self._paired = PairIndex(len(pop.school_keys) * len(pop.enterprise_keys))
         self._given_edges = bool(len(pop.partnerships))
         if len(pop.partnerships):
             s, e, d = pop.partnerships.T
             self.partnerships.add(s, e, d, d.copy(), d.copy(), np.full(len(s), -1),
                                   self._default_handler(np.full(len(s), -1)))
             self.partnerships.given_depth[:] = True
-            self._paired.add(s * len(self.enterprises) + e)
+            self._paired.add(s * len(pop.enterprise_keys) + e)
         self._aware_cache: tuple[np.ndarray, float] | None = None
         self._annual = {"graduates_placed_locally": 0.0, "graduates_poached": 0.0,
                         "skill_match": 0.0}
@@ -238,6 +236,56 @@ class CooperationModel(mesa.Model):
             agenttype_reporters=outputs.agent_reporters() if collect_agents else None,
             extra_columns=self.levers.columns if self.levers is not None else ())
         self.datacollector.collect(self)
+
+    # ------------------------------------------------------------ agents
+    # The step reads and writes arrays only; the agents are views on them. Making
+    # a thousand Mesa agents is about half the cost of building a county model,
+    # and runs in a sweep never look at them: they are made, all at once and in
+    # the same order (so with the same unique ids), the first time anything reads
+    # them: these lists, ``model.agents``, ``agents_by_type``, the network.
+    @property
+    def schools(self) -> list[School]:
+        """The school agents, in the order of the school arrays."""
+        return (self._agent_lists or self._make_agents())[0]
+
+    @property
+    def enterprises(self) -> list[Enterprise]:
+        """The enterprise agents, in the order of the ``ent_*`` arrays."""
+        return (self._agent_lists or self._make_agents())[1]
+
+    @property
+    def departments(self) -> list[Department]:
+        """The department agents, in the order of the ``dept_*`` arrays."""
+        return (self._agent_lists or self._make_agents())[2]
+
+    @property
+    def agents(self) -> Any:
+        """Mesa's set of all agents (made on first read, as the lists above)."""
+        if self._agent_lists is None:
+            self._make_agents()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> Any:
+        """Mesa's agent sets by type (made on first read, as the lists above)."""
+        if self._agent_lists is None:
+            self._make_agents()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """The agent types registered (made on first read, as the lists above)."""
+        if self._agent_lists is None:
+            self._make_agents()
+        return super().agent_types
+
+    def _make_agents(self) -> tuple[list[School], list[Enterprise], list[Department]]:
+        pop = self.population
+        self._agent_lists = (
+            [School(self, i, k) for i, k in enumerate(pop.school_keys)],
+            [Enterprise(self, i, k) for i, k in enumerate(pop.enterprise_keys)],
+            [Department(self, i, k) for i, k in enumerate(pop.department_keys)])
+        return self._agent_lists
 
     # ------------------------------------------------------------ network
     @property
@@ -508,11 +556,11 @@ class CooperationModel(mesa.Model):
             return audited if audited.size else None
         eligible = pt.reported >= Depth.PRACTICE
         mandated = int(self.rng.binomial(np.count_nonzero(eligible), p.audit_prob_per_step))
-        if mandated == 0 or len(self.departments) == 0:
+        if mandated == 0 or len(self.dept_budget) == 0:
             return None
         audited = np.zeros(len(pt), dtype=bool)
         doer = kernels.assign_tasks(mandated, c.audit_takeup, self._capacity_left, self._draws)
-        for dep, n in enumerate(np.bincount(doer[doer >= 0], minlength=len(self.departments))):
+        for dep, n in enumerate(np.bincount(doer[doer >= 0], minlength=len(self.dept_budget))):
             if n == 0:
                 continue
             picked = departments.pick_suspicious(int(n), pt.reported, pt.depth, eligible & ~audited,
@@ -633,7 +681,7 @@ class CooperationModel(mesa.Model):
         """Practice or content partnerships each firm is in or invests for."""
         pt = self.partnerships
         deep = np.maximum(pt.depth, pt.target_enterprise) >= Depth.PRACTICE
-        return np.bincount(pt.enterprise[deep], minlength=len(self.enterprises))
+        return np.bincount(pt.enterprise[deep], minlength=len(self.ent_industry))
 
     def _set_teacher_capacity(self, capacity: np.ndarray) -> None:
         """Teachers' practical capacity, and the training quality it gives each school."""
@@ -702,7 +750,7 @@ class CooperationModel(mesa.Model):
 
     def _learn_from_experience(self) -> None:
         """Year end: each firm learns from the share of its partnerships at content."""
-        pt, n_e = self.partnerships, len(self.enterprises)
+        pt, n_e = self.partnerships, len(self.ent_industry)
         held = np.bincount(pt.enterprise, minlength=n_e)
         content = np.bincount(pt.enterprise, weights=(pt.depth == Depth.CONTENT).astype(float),
                               minlength=n_e)
@@ -735,10 +783,10 @@ class CooperationModel(mesa.Model):
     def _update_retention(self) -> None:
         """Poaching loss and retained share of every firm, from the partnerships as they are."""
         pt = self.partnerships
-        training = np.zeros(len(self.enterprises))
+        training = np.zeros(len(self.ent_industry))
         training[pt.enterprise[pt.depth >= Depth.PRACTICE]] = 1.0
         self._free_riders = poaching.free_riders(self.population.peers, training)
-        self._set_retention(training, np.arange(len(self.enterprises)))
+        self._set_retention(training, np.arange(len(self.ent_industry)))
 
     def _set_retention(self, training: np.ndarray, firms: np.ndarray) -> None:
         """Record who trains; recompute loss and retention of ``firms`` (whose free riders changed).
@@ -758,7 +806,7 @@ class CooperationModel(mesa.Model):
     # -- 5. once a year ------------------------------------------------------
     def _year_end(self) -> None:
         p, pt = self.p, self.partnerships
-        n_s = len(self.schools)
+        n_s = len(self.school_intake)
         slots = self.placements_by_rung[pt.depth] * self.ent_value_scale[pt.enterprise]
         capacity = np.bincount(pt.school, weights=slots, minlength=n_s)
         placed_by_school = np.minimum(self.school_intake, capacity)
