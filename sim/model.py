@@ -204,7 +204,9 @@ class CooperationModel(mesa.Model):
                                    self.acting_awareness[self.sign_offs_needed],
                                    p.sign_off_routine_share), initial=0.0)))
         self.expected_detection = p.audit_prob_per_step
-        self._recent_delays: deque[tuple[float, int]] = deque(maxlen=STEPS_PER_YEAR)
+        # Delay sums and approvals of the last year's steps (approval_delay).
+        self._recent_delay_sums: deque[float] = deque(maxlen=STEPS_PER_YEAR)
+        self._recent_approved: deque[int] = deque(maxlen=STEPS_PER_YEAR)
 
         # --- agents (views on the arrays), made when first read (see _agent_lists) ---
         self._agent_lists: tuple[list[School], list[Enterprise], list[Department]] | None = None
@@ -635,7 +637,8 @@ class CooperationModel(mesa.Model):
                 self._service_log.append((new_b[by], new_e[by]))
         if not revised:
             return
-        self._recent_delays.append((float(delay_sum), n_approved))
+        self._recent_delay_sums.append(float(delay_sum))
+        self._recent_approved.append(n_approved)
         if n_approved:
             # Enterprises learn how long certification takes (exponential smoothing).
             w = p.delay_learning_rate
@@ -844,35 +847,34 @@ class CooperationModel(mesa.Model):
         if tallied is None:
             pt = self.partnerships
             tallied = kernels.tally_counts(pt.depth, pt.reported, pt.misreporting, pt.stages_left)
-        counts, reported = tallied[:4], tallied[4:8]
-        active = counts[1] + counts[2] + counts[3]
-        delay_sum = sum(d for d, _ in self._recent_delays)
-        delay_n = sum(n for _, n in self._recent_delays)
-        self.tally = {
-            **step_flows,
-            "partnerships_none": float(counts[0]),
-            "partnerships_form": float(counts[1]),
-            "partnerships_practice": float(counts[2]),
-            "partnerships_content": float(counts[3]),
-            "partnerships_active": float(active),
-            "form_share": counts[1] / active if active else 0.0,
-            "practice_share": counts[2] / active if active else 0.0,
-            "content_share": counts[3] / active if active else 0.0,
-            "depth_index": float((counts[2] + 2 * counts[3]) / (2 * active))
-            if active else 0.0,
-            "reported_content_share": reported[3] / active if active else 0.0,
-            "misreporting_share": float(tallied[8] / active) if active else 0.0,
-            "approval_delay": delay_sum / delay_n if delay_n else float("nan"),
-            "applications_pending": float(tallied[9]),
-            "aware_enterprise_share": self._aware_share(),
-            "mean_retained_share": self._mean_retained(),
-            "budget_left": self.budget_left,
-            "expected_detection": float(self.expected_detection),
-            "service_reach": self.service_reach,
-            **self._binding,
-            **self._annual,
-        }
-        t = self.tally
+        # Python ints: the shares below are the same divisions, without numpy scalars.
+        none, form, practice, content, _, _, _, reported_content, misreporting, pending = (
+            tallied.tolist())
+        active = form + practice + content
+        delay_n = sum(self._recent_approved)
+        t = self.tally = step_flows
+        t.update(
+            partnerships_none=float(none),
+            partnerships_form=float(form),
+            partnerships_practice=float(practice),
+            partnerships_content=float(content),
+            partnerships_active=float(active),
+            form_share=form / active if active else 0.0,
+            practice_share=practice / active if active else 0.0,
+            content_share=content / active if active else 0.0,
+            depth_index=(practice + 2 * content) / (2 * active) if active else 0.0,
+            reported_content_share=reported_content / active if active else 0.0,
+            misreporting_share=misreporting / active if active else 0.0,
+            approval_delay=sum(self._recent_delay_sums) / delay_n if delay_n else float("nan"),
+            applications_pending=float(pending),
+            aware_enterprise_share=self._aware_share(),
+            mean_retained_share=self._mean_retained(),
+            budget_left=self.budget_left,
+            expected_detection=float(self.expected_detection),
+            service_reach=self.service_reach,
+        )
+        t.update(self._binding)
+        t.update(self._annual)
         t["spending_total"] = (t["spending_subsidy"] + t["spending_tax_offset"]
                                + t["spending_audit"] + t["spending_levers"])
         t["leakage_share"] = (t["subsidy_leakage"] / t["spending_subsidy"]
