@@ -50,7 +50,6 @@ from sim.mechanisms import (
     service,
 )
 from sim.mechanisms.departments import APPROVE, AUDIT, BROKER
-from sim.mechanisms.enterprise_payoff import INVEST, REPORT
 from sim.network import (
     CountyDraw,
     county_graph,
@@ -680,12 +679,6 @@ class CooperationModel(mesa.Model):
             audit_compiled=bool(p.audit_signal_noise > 0 and np.isfinite(noise).all()))
         return self._constants
 
-    def _deep_commitments(self) -> np.ndarray:
-        """Practice or content partnerships each firm is in or invests for."""
-        pt = self.partnerships
-        deep = np.maximum(pt.depth, pt.target_enterprise) >= Depth.PRACTICE
-        return np.bincount(pt.enterprise[deep], minlength=len(self.ent_industry))
-
     def _set_teacher_capacity(self, capacity: np.ndarray) -> None:
         """Teachers' practical capacity, and the training quality it gives each school."""
         self.school_teacher_capacity = capacity
@@ -761,14 +754,6 @@ class CooperationModel(mesa.Model):
         self.ent_experience = experience.learn(self.ent_experience, share,
                                                self.p.experience_learning_rate,
                                                self.p.experience_forgetting)
-
-    def _school_utility(self, schools: np.ndarray, firms: np.ndarray,
-                        broker: np.ndarray) -> np.ndarray:
-        """The school's payoff of each rung (:func:`sim.mechanisms.assessment.school_utility`)."""
-        fit_by_industry, industry, _, _, quality = self._enterprise_inputs()[:5]
-        capacity, acting, credit, cost, scalars = self._school_inputs()
-        return kernels.school_alternatives(schools, firms, broker, fit_by_industry, industry,
-                                           capacity, acting, quality, credit, cost, scalars)
 
     def _update_fit(self) -> None:
         """Fit = relevance of majors to the industry x the school's capacity to supply it."""
@@ -905,29 +890,17 @@ class CooperationModel(mesa.Model):
         deepen rise at their next revision and are left out.
         """
         pt = self.partnerships
-        live = ((pt.depth >= Depth.FORM) & (pt.depth < Depth.CONTENT)).nonzero()[0]
-        if live.size == 0:
-            return dict.fromkeys(outputs.BINDING_COLUMNS, 0.0)
-        s, e, d = pt.school[live], pt.enterprise[live], pt.depth[live]
-        own_deep = np.maximum(d, pt.target_enterprise[live]) >= Depth.PRACTICE
-        deep_full = self._deep_commitments()[e] - own_deep >= self.ent_deep_cap[e]
-        firm = INVEST[np.argmax(self._enterprise_alternatives(s, e, d, deep_full), axis=1)]
-        firm_at_once = INVEST[np.argmax(
-            self._enterprise_alternatives(s, e, d, deep_full, expected_delay=0.0), axis=1)]
-        school = np.argmax(self._school_utility(s, e, pt.broker[live]), axis=1)
-        firm_holds, school_holds = firm <= d, school <= d
-        approval = firm_holds & ~school_holds & (firm_at_once > d)
-        enterprise = firm_holds & ~school_holds & ~approval
-        school_only = school_holds & ~firm_holds
-        both = firm_holds & school_holds
-        held = np.count_nonzero(firm_holds | school_holds)
+        # Compiled (kernels.binding_counts): the best responses and their counts.
+        firm_inputs = self._enterprise_inputs()
+        enterprise, school, both, approval, held = kernels.binding_counts(
+            pt.depth, pt.target_enterprise, pt.school, pt.enterprise, pt.broker, self.ent_deep_cap,
+            *firm_inputs, self._enterprise_inputs(expected_delay=0.0)[-1], *self._school_inputs())
         if held == 0:
             return dict.fromkeys(outputs.BINDING_COLUMNS, 0.0)
-        count = np.count_nonzero
-        return {"binding_enterprise_share": count(enterprise) / held,
-                "binding_school_share": count(school_only) / held,
-                "binding_both_share": count(both) / held,
-                "binding_approval_share": count(approval) / held}
+        return {"binding_enterprise_share": enterprise / held,
+                "binding_school_share": school / held,
+                "binding_both_share": both / held,
+                "binding_approval_share": approval / held}
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 
-
 #: The table's columns and their dtypes, in a fixed order (the compiled step takes them so).
 FIELDS: dict[str, Any] = {
     "school": np.int64,

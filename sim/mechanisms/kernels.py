@@ -1077,3 +1077,65 @@ def audit_month(reported, depth, misreporting, false_report, overpaid, audit_pro
                 false_report[i] = False
             overpaid[i] = 0.0
     return n_audited, n_detected, found, n_misreporting, n_eligible
+
+
+@njit(cache=True)
+def _first_max(u, i):
+    """np.argmax of row ``i`` (the first maximum; the first NaN if there is one)."""
+    best = 0
+    for j in range(u.shape[1]):
+        if u[i, j] != u[i, j]:
+            return j
+        if u[i, j] > u[i, best]:
+            best = j
+    return best
+
+
+@njit(cache=True)
+def binding_counts(depth, target_enterprise, pt_school, pt_enterprise, broker, deep_cap,
+                   fit_by_industry, industry, value_scale, retained, school_quality, risk, cost,
+                   yield_by_rung, aware, esc, esc_at_once, teacher_capacity, acting_awareness,
+                   outcome_credit, school_cost, ssc):
+    """Which side holds each partnership below content (CooperationModel._binding_sides), counted.
+
+    ``esc_at_once`` are the firm's payoff scalars with the certification delay
+    at zero. Returns (enterprise, school, both, approval, held): partnerships
+    each side holds, and those some side holds.
+    """
+    n_firms = industry.size
+    committed = np.zeros(n_firms, dtype=np.int64)
+    for i in range(depth.size):
+        if max(depth[i], target_enterprise[i]) >= 2:
+            committed[pt_enterprise[i]] += 1
+    live = ((depth >= 1) & (depth < 3)).nonzero()[0]
+    if live.size == 0:
+        return 0, 0, 0, 0, 0
+    s, e, d = pt_school[live], pt_enterprise[live], depth[live]
+    deep_full = np.empty(live.size, dtype=np.bool_)
+    for j in range(live.size):
+        own = 1 if max(d[j], target_enterprise[live[j]]) >= 2 else 0
+        deep_full[j] = committed[e[j]] - own >= deep_cap[e[j]]
+    u = enterprise_alternatives(s, e, d, deep_full, fit_by_industry, industry, value_scale,
+                                retained, school_quality, risk, cost, yield_by_rung, aware, esc)
+    u_now = enterprise_alternatives(s, e, d, deep_full, fit_by_industry, industry, value_scale,
+                                    retained, school_quality, risk, cost, yield_by_rung, aware,
+                                    esc_at_once)
+    u_school = school_alternatives(s, e, broker[live], fit_by_industry, industry,
+                                   teacher_capacity, acting_awareness, school_quality,
+                                   outcome_credit, school_cost, ssc)
+    n_ent, n_school, n_both, n_approval, held = 0, 0, 0, 0, 0
+    for j in range(live.size):
+        firm_holds = _INVEST[_first_max(u, j)] <= d[j]
+        school_holds = _first_max(u_school, j) <= d[j]
+        if firm_holds or school_holds:
+            held += 1
+        if firm_holds and not school_holds:
+            if _INVEST[_first_max(u_now, j)] > d[j]:
+                n_approval += 1
+            else:
+                n_ent += 1
+        elif school_holds and not firm_holds:
+            n_school += 1
+        elif firm_holds and school_holds:
+            n_both += 1
+    return n_ent, n_school, n_both, n_approval, held
