@@ -429,8 +429,8 @@ class CooperationModel(mesa.Model):
         p = self.p
         self._on_offer = p.subsidy_per_content_step > 0 or p.tax_offset_rate > 0
         self._capacity_left = self._monthly_capacity.copy()
-        self._departments_act(flows)
-        self._month(flows)
+        audit_in_month = self._departments_act(flows)
+        self._month(flows, audit_in_month)
         if self._step_no % STEPS_PER_YEAR == 0:
             self._year_end()
         self._tally_state(flows, self._counts)
@@ -439,14 +439,23 @@ class CooperationModel(mesa.Model):
         self.datacollector.collect(self)
 
     # -- 1. departments -----------------------------------------------------
-    def _departments_act(self, flows: dict[str, float]) -> None:
+    def _departments_act(self, flows: dict[str, float]) -> bool:
+        """Lever costs, payments, audits; True when the audits are left to the month's call.
+
+        With noise in the auditors' reading (the usual case) the audits run
+        compiled at the start of :meth:`_month` (kernels.month, audit_month),
+        after the payments, before the search, as here.
+        """
         pt = self.partnerships
         flows["spending_levers"] = self._lever_cost_per_step()
         if len(pt) == 0:
-            return
+            return False
         if self._on_offer:
             self._pay_claims(flows)
+        if self._stage_constants().audit_compiled:
+            return True
         self._audit_reports(flows)
+        return False
 
     def _pay_claims(self, flows: dict[str, float]) -> None:
         """Pay this month's subsidy claims and tax offsets; book what exceeds the true depth."""
@@ -482,22 +491,6 @@ class CooperationModel(mesa.Model):
     def _audit_reports(self, flows: dict[str, float]) -> None:
         """Audit reports, fine the false ones found and claw back what they were overpaid."""
         p, pt = self.p, self.partnerships
-        c = self._stage_constants()
-        if c.audit_compiled:
-            # Compiled (kernels.audit_month): the audits and their bookkeeping below, in one call.
-            n_audited, n_detected, found, misreporting, eligible = kernels.audit_month(
-                pt.reported, pt.depth, pt.misreporting, pt.false_report, pt.overpaid,
-                p.audit_prob_per_step, c.audit_takeup, self._capacity_left, c.audit_noise,
-                self.dept_audits, self._draws)
-            self._learn_rate(misreporting, eligible, n_detected, n_audited)
-            flows.update(
-                audits=float(n_audited),
-                misreports_detected=float(n_detected),
-                penalties_collected=float(n_detected) * p.penalty_per_misreport,
-                clawbacks_collected=float(found.sum()) if n_detected else 0.0,
-                spending_audit=float(n_audited) * p.cost_per_audit,
-            )
-            return
         audited = self._audit(pt)
         if audited is None:
             # Nothing audited this month: nothing found, fined or clawed back; firms see no audit.
@@ -517,6 +510,18 @@ class CooperationModel(mesa.Model):
             misreports_detected=float(n_detected),
             penalties_collected=float(n_detected) * p.penalty_per_misreport,
             clawbacks_collected=float(clawback),
+            spending_audit=float(n_audited) * p.cost_per_audit,
+        )
+
+    def _book_audits(self, flows: dict[str, float], n_audited: int, n_detected: int,
+                     found: np.ndarray) -> None:
+        """Flows of the compiled audits (kernels.audit_month): what _audit_reports books."""
+        p = self.p
+        flows.update(
+            audits=float(n_audited),
+            misreports_detected=float(n_detected),
+            penalties_collected=float(n_detected) * p.penalty_per_misreport,
+            clawbacks_collected=float(found.sum()) if n_detected else 0.0,
             spending_audit=float(n_audited) * p.cost_per_audit,
         )
 
@@ -547,14 +552,10 @@ class CooperationModel(mesa.Model):
 
         None when no audit is mandated (or no department could make one).
         """
+        # Only without noise in the auditors' reading (else kernels.audit_month, in _month):
+        # ties among equally suspicious reports are broken as numpy's partition does.
         p, c = self.p, self._stage_constants()
         noise = c.audit_noise
-        if c.audit_compiled:
-            # Compiled (kernels.audit); with no noise, ties among equally suspicious reports
-            # are broken as numpy's partition does, below.
-            audited = kernels.audit(pt.reported, pt.depth, p.audit_prob_per_step, c.audit_takeup,
-                                    self._capacity_left, noise, self.dept_audits, self._draws)
-            return audited if audited.size else None
         eligible = pt.reported >= Depth.PRACTICE
         mandated = int(self.rng.binomial(np.count_nonzero(eligible), p.audit_prob_per_step))
         if mandated == 0 or len(self.dept_budget) == 0:
@@ -580,8 +581,11 @@ class CooperationModel(mesa.Model):
         return yearly / STEPS_PER_YEAR
 
     # -- 2-4. partner search, revision, movement on the ladder, approvals ------
-    def _month(self, flows: dict[str, float]) -> None:
+    def _month(self, flows: dict[str, float], audit: bool = False) -> None:
         """Search, then revision, movement and approvals: one compiled call (kernels.month).
+
+        With ``audit``, this month's audits first, in the same call (see
+        :meth:`_departments_act`).
 
         Search: what one more agreement is worth to each school (the count
         credit while below the quota plus the outcomes its partnerships bring
@@ -602,11 +606,13 @@ class CooperationModel(mesa.Model):
         search_on = n_s > 0 and n_e > 0
         # Room for one new row per attempt: the compiled call appends in place.
         pt.reserve(len(pt) + (n_s * p.search_attempts_per_step if search_on else 0))
-        quality = self.fit_by_industry.mean(axis=1) * self._quality_of_school
+        fit = self.fit_by_industry   # its row means (ndarray.mean's sum and division)
+        quality = np.add.reduce(fit, axis=1) / fit.shape[1] * self._quality_of_school
         c = self._stage_constants()
         peers = self.population.peers
         (rows, made, declined, new_s, new_e, new_b, revised, n_approved, delay_sum, gone,
-         training, touched, fit, counts) = kernels.month(
+         training, touched, fit, counts, n_audited, n_detected, found,
+         detection) = kernels.month(
             len(pt), search_on, n_s, self.outcome_by_rung, quality, self.school_intake,
             p.target_partnerships_per_school, p.assessment_outcome_weight,
             p.school_placement_value, float(self.school_cost_by_rung[Depth.FORM]),
@@ -621,7 +627,11 @@ class CooperationModel(mesa.Model):
             c.sign_prob, self.dept_signed, self.dept_brokered, len(self.dept_budget) > 0,
             p.dissolve_after_steps, self._training, self._free_riders, peers.data,
             self.relevance, self.school_majors, self.placements_by_rung, *pt.buffers(),
-            self._draws, self._scratch)
+            audit, p.audit_prob_per_step, c.audit_takeup, c.audit_noise, self.dept_audits,
+            float(self.expected_detection), p.detection_learning_rate, self._draws, self._scratch)
+        if audit:
+            self.expected_detection = detection
+            self._book_audits(flows, n_audited, n_detected, found)
         pt.resize(rows)
         self._counts = counts
         if made:
@@ -874,8 +884,9 @@ class CooperationModel(mesa.Model):
 
     def _mean_retained(self) -> float:
         if self._retained_mean is None:
-            self._retained_mean = (float(self.ent_retained.mean()) if len(self.ent_retained)
-                                   else 0.0)
+            # ndarray.mean is this sum (pairwise) over the count, through a Python wrapper.
+            n = len(self.ent_retained)
+            self._retained_mean = float(np.add.reduce(self.ent_retained) / n) if n else 0.0
         return self._retained_mean
 
     def _binding_sides(self) -> dict[str, float]:

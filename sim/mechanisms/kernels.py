@@ -955,8 +955,16 @@ def month(n, search_on, n_schools, outcome_by_rung, quality, intake, quota, outc
           training, free_riders, peer_data, relevance, majors, placements_by_rung,
           school, enterprise, depth, target_enterprise, target_school, report, false_report,
           misreporting, filed, reported, certified, steps_at_none, stages_left, signers_left,
-          filed_at, overpaid, broker_col, handler, given_depth, rng, scratch):
-    """Stages 2-4 of a month in one call, on the partnership table's buffers (first ``n`` rows).
+          filed_at, overpaid, broker_col, handler, given_depth, do_audit, audit_prob,
+          audit_takeup, audit_noise, dept_audits, expected_detection, detection_learning_rate,
+          rng, scratch):
+    """Stages 1 (audits) to 4 of a month in one call, on the partnership table's buffers.
+
+    The table has ``n`` rows. If ``do_audit``, first this month's audits and
+    their bookkeeping (:func:`audit_month`) and what firms learn from them: the
+    chance they expect a false report to be found (``expected_detection``,
+    smoothed at ``detection_learning_rate``), which the search's payoffs read
+    (``esc``, changed in place).
 
     The same calls, in the same order, as the model's stage methods made one
     by one: what each school's next agreement is worth (:func:`school_worth`),
@@ -969,9 +977,23 @@ def month(n, search_on, n_schools, outcome_by_rung, quality, intake, quota, outc
     school, firm and broker of each new row, whether rows were revised,
     approvals, their delay sum, pair keys dissolved, firms training, firms
     whose poaching loss may have changed, the new fit by industry, the tally
-    counts).
+    counts, reports audited, false ones found, their over-payments, the
+    expected detection after the audits).
     """
     gen = as_generator(rng)
+    n_audited, n_detected = 0, 0
+    found = np.zeros(0)
+    if do_audit:
+        n_audited, n_detected, found, n_mis, n_eligible = audit_month(
+            reported[:n], depth[:n], misreporting[:n], false_report[:n], overpaid[:n], audit_prob,
+            audit_takeup, capacity_left, audit_noise, dept_audits, gen)
+        # CooperationModel._learn_rate, the same arithmetic.
+        w = detection_learning_rate
+        if n_mis:
+            expected_detection = (1 - w) * expected_detection + w * (n_detected / n_mis)
+        elif n_eligible:
+            expected_detection = (1 - w) * expected_detection + w * (n_audited / n_eligible)
+        esc[E_DETECTION] = expected_detection
     existing = n
     made = False
     declined = 0
@@ -1036,7 +1058,7 @@ def month(n, search_on, n_schools, outcome_by_rung, quality, intake, quota, outc
                           broker_col, handler, given_depth)
     counts = tally_counts(depth[:n], reported[:n], misreporting[:n], stages_left[:n])
     return (n, made, declined, new_s, new_e, new_b, revised, n_approved, delay_sum, gone, now,
-            touched, fit, counts)
+            touched, fit, counts, n_audited, n_detected, found, expected_detection)
 
 
 @njit(cache=True)
