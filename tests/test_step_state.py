@@ -66,3 +66,22 @@ def test_agents_are_made_when_first_read_and_the_run_is_the_same():
     assert plain.network.nodes[firm.node]["agent"] is firm
     assert set(plain.agents_by_type) == {type(plain.schools[0]), type(firm),
                                          type(plain.departments[0])}
+
+
+def test_the_collectors_table_is_the_frame_the_runner_builds_from_mesas():
+    import pandas as pd
+
+    from sim.outputs import COLUMNS
+
+    model = CooperationModel(rng=2, **SMALL,
+                             subsidy_per_content_step={"value": 2.0, "start_year": 0.5},
+                             subsidy_budget_per_year=1e4)
+    model.run_for(15)
+    levers = model.levers.columns
+    assert levers  # a scheduled lever adds its own column
+    want = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    want.insert(0, "step", np.arange(len(want), dtype=np.int64))
+    want = want[["step", *COLUMNS, *levers]]
+    got = model.datacollector.table([*COLUMNS, *levers])
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert want[levers[0]].nunique() == 2 and want["partnerships_active"].iloc[-1] > 0
