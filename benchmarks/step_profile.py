@@ -20,9 +20,11 @@ import time
 import sim.model as model_module
 from sim import CooperationModel
 
-STAGES = ["_departments_act", "_audit", "_pay_claims", "_schools_search", "_partners_revise",
-          "_partnerships_move", "_revise_and_move", "_update_retention", "_update_fit",
-          "_year_end", "_binding_sides", "_tally_state"]
+# Stage methods of this and older checkouts (each timed where it exists); ``_month`` is
+# search, revision, movement and approvals in one compiled call.
+STAGES = ["_departments_act", "_audit", "_audit_reports", "_pay_claims", "_schools_search",
+          "_partners_revise", "_partnerships_move", "_revise_and_move", "_month",
+          "_update_retention", "_update_fit", "_year_end", "_binding_sides", "_tally_state"]
 RUNS, STEPS = 10, 120
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import mesa
@@ -49,7 +50,6 @@ from sim.mechanisms import (
     service,
 )
 from sim.mechanisms.departments import APPROVE, AUDIT, BROKER
-from sim.mechanisms.enterprise_payoff import INVEST, REPORT
 from sim.network import (
     CountyDraw,
     county_graph,
@@ -114,6 +114,8 @@ class CooperationModel(mesa.Model):
         self._dissolved_log: list[np.ndarray] = []   # pair keys dissolved since the last sync
         self._service_log: list[tuple[np.ndarray, np.ndarray]] = []  # (department, firm) ties
         self._network_stale = False
+        self._handle_of: np.random.Generator | None = None  # generator of self._handle
+        self._constants: _StageConstants | None = None
 
         # --- rung profiles (none, form, practice, content), content = 1 ---
         self.yield_by_rung = enterprise_payoff.profile(p.training_yield_form, p.training_yield_practice)
@@ -201,26 +203,26 @@ class CooperationModel(mesa.Model):
                                    self.acting_awareness[self.sign_offs_needed],
                                    p.sign_off_routine_share), initial=0.0)))
         self.expected_detection = p.audit_prob_per_step
-        self._recent_delays: deque[tuple[float, int]] = deque(maxlen=STEPS_PER_YEAR)
+        # Delay sums and approvals of the last year's steps (approval_delay).
+        self._recent_delay_sums: deque[float] = deque(maxlen=STEPS_PER_YEAR)
+        self._recent_approved: deque[int] = deque(maxlen=STEPS_PER_YEAR)
 
-        # --- agents (views on the arrays) ---
-        self.schools = [School(self, i, k) for i, k in enumerate(pop.school_keys)]
-        self.enterprises = [Enterprise(self, i, k) for i, k in enumerate(pop.enterprise_keys)]
-        self.departments = [Department(self, i, k) for i, k in enumerate(pop.department_keys)]
+        # --- agents (views on the arrays), made when first read (see _agent_lists) ---
+        self._agent_lists: tuple[list[School], list[Enterprise], list[Department]] | None = None
         if self._graph is not None:
             self._attach_agents(self._graph)
 
         # --- partnerships given by the network (generated counties start with none) ---
         self.partnerships = Partnerships()
         # Which school-enterprise pairs hold a partnership (kept in step with the table).
-        self._paired = PairIndex(len(self.schools) * len(self.enterprises))
+        self._paired = PairIndex(len(pop.school_keys) * len(pop.enterprise_keys))
         self._given_edges = bool(len(pop.partnerships))
         if len(pop.partnerships):
             s, e, d = pop.partnerships.T
             self.partnerships.add(s, e, d, d.copy(), d.copy(), np.full(len(s), -1),
                                   self._default_handler(np.full(len(s), -1)))
             self.partnerships.given_depth[:] = True
-            self._paired.add(s * len(self.enterprises) + e)
+            self._paired.add(s * len(pop.enterprise_keys) + e)
         self._aware_cache: tuple[np.ndarray, float] | None = None
         self._annual = {"graduates_placed_locally": 0.0, "graduates_poached": 0.0,
                         "skill_match": 0.0}
@@ -235,6 +237,56 @@ class CooperationModel(mesa.Model):
             agenttype_reporters=outputs.agent_reporters() if collect_agents else None,
             extra_columns=self.levers.columns if self.levers is not None else ())
         self.datacollector.collect(self)
+
+    # ------------------------------------------------------------ agents
+    # The step reads and writes arrays only; the agents are views on them. Making
+    # a thousand Mesa agents is about half the cost of building a county model,
+    # and runs in a sweep never look at them: they are made, all at once and in
+    # the same order (so with the same unique ids), the first time anything reads
+    # them: these lists, ``model.agents``, ``agents_by_type``, the network.
+    @property
+    def schools(self) -> list[School]:
+        """The school agents, in the order of the school arrays."""
+        return (self._agent_lists or self._make_agents())[0]
+
+    @property
+    def enterprises(self) -> list[Enterprise]:
+        """The enterprise agents, in the order of the ``ent_*`` arrays."""
+        return (self._agent_lists or self._make_agents())[1]
+
+    @property
+    def departments(self) -> list[Department]:
+        """The department agents, in the order of the ``dept_*`` arrays."""
+        return (self._agent_lists or self._make_agents())[2]
+
+    @property
+    def agents(self) -> Any:
+        """Mesa's set of all agents (made on first read, as the lists above)."""
+        if self._agent_lists is None:
+            self._make_agents()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> Any:
+        """Mesa's agent sets by type (made on first read, as the lists above)."""
+        if self._agent_lists is None:
+            self._make_agents()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """The agent types registered (made on first read, as the lists above)."""
+        if self._agent_lists is None:
+            self._make_agents()
+        return super().agent_types
+
+    def _make_agents(self) -> tuple[list[School], list[Enterprise], list[Department]]:
+        pop = self.population
+        self._agent_lists = (
+            [School(self, i, k) for i, k in enumerate(pop.school_keys)],
+            [Enterprise(self, i, k) for i, k in enumerate(pop.enterprise_keys)],
+            [Department(self, i, k) for i, k in enumerate(pop.department_keys)])
+        return self._agent_lists
 
     # ------------------------------------------------------------ network
     @property
@@ -288,6 +340,18 @@ class CooperationModel(mesa.Model):
         self._service_log.clear()
         self._network_stale = False
 
+    @property
+    def _draws(self) -> np.ndarray:
+        """The run's generator as the compiled step takes it (:func:`kernels.rng_handle`).
+
+        Read from whatever ``self.rng`` is now; the generator is kept with its
+        handle, which points into its state.
+        """
+        rng = self.rng
+        if self._handle_of is not rng:
+            self._handle, self._handle_of = kernels.rng_handle(rng), rng
+        return self._handle
+
     # ------------------------------------------------------------ government
     def _decide_department_effort(self) -> None:
         """Each department's take-up of each function: the volunteer's-dilemma equilibrium."""
@@ -325,6 +389,12 @@ class CooperationModel(mesa.Model):
         """The paying department of new partnerships: the broker if it pays, else the primary payer."""
         if len(self.dept_budget) == 0:
             return np.full(broker.shape, -1, dtype=np.int64)
+        return self._handler_table()[broker]
+
+    def _handler_table(self) -> np.ndarray:
+        """Paying department by broker (broker -1 last); empty without departments."""
+        if len(self.dept_budget) == 0:
+            return np.zeros(0, dtype=np.int64)
         if self._handler_of_broker is None:
             # Mandates and leads are fixed for the run: one lookup table, broker -1 last.
             primary = (self.dept_lead[APPROVE] if self.dept_lead is not None
@@ -334,7 +404,7 @@ class CooperationModel(mesa.Model):
                 pays = np.flatnonzero(self.dept_held[:, APPROVE])
                 table[pays] = pays
             self._handler_of_broker = table
-        return self._handler_of_broker[broker]
+        return self._handler_of_broker
 
     @property
     def budget_left(self) -> float:
@@ -359,26 +429,33 @@ class CooperationModel(mesa.Model):
         p = self.p
         self._on_offer = p.subsidy_per_content_step > 0 or p.tax_offset_rate > 0
         self._capacity_left = self._monthly_capacity.copy()
-        self._departments_act(flows)
-        existing = len(self.partnerships)  # signed before this month's search
-        self._schools_search(flows)
-        self._revise_and_move(existing, flows)
+        audit_in_month = self._departments_act(flows)
+        self._month(flows, audit_in_month)
         if self._step_no % STEPS_PER_YEAR == 0:
             self._year_end()
-        self._tally_state(flows)
+        self._tally_state(flows, self._counts)
         if self.levers is not None:
             self.levers.record(self.tally)  # scheduled levers' values and set-up costs
         self.datacollector.collect(self)
 
     # -- 1. departments -----------------------------------------------------
-    def _departments_act(self, flows: dict[str, float]) -> None:
+    def _departments_act(self, flows: dict[str, float]) -> bool:
+        """Lever costs, payments, audits; True when the audits are left to the month's call.
+
+        With noise in the auditors' reading (the usual case) the audits run
+        compiled at the start of :meth:`_month` (kernels.month, audit_month),
+        after the payments, before the search, as here.
+        """
         pt = self.partnerships
         flows["spending_levers"] = self._lever_cost_per_step()
         if len(pt) == 0:
-            return
+            return False
         if self._on_offer:
             self._pay_claims(flows)
+        if self._stage_constants().audit_compiled:
+            return True
         self._audit_reports(flows)
+        return False
 
     def _pay_claims(self, flows: dict[str, float]) -> None:
         """Pay this month's subsidy claims and tax offsets; book what exceeds the true depth."""
@@ -436,6 +513,18 @@ class CooperationModel(mesa.Model):
             spending_audit=float(n_audited) * p.cost_per_audit,
         )
 
+    def _book_audits(self, flows: dict[str, float], n_audited: int, n_detected: int,
+                     found: np.ndarray) -> None:
+        """Flows of the compiled audits (kernels.audit_month): what _audit_reports books."""
+        p = self.p
+        flows.update(
+            audits=float(n_audited),
+            misreports_detected=float(n_detected),
+            penalties_collected=float(n_detected) * p.penalty_per_misreport,
+            clawbacks_collected=float(found.sum()) if n_detected else 0.0,
+            spending_audit=float(n_audited) * p.cost_per_audit,
+        )
+
     def _learn_detection_risk(self, pt: Partnerships, audited: np.ndarray | int,
                               detected: np.ndarray | int) -> None:
         """Firms update the chance they expect a false report to be found in a month.
@@ -443,12 +532,16 @@ class CooperationModel(mesa.Model):
         They learn from the share of false reports found; with none around, from
         how often reports are audited at all (what anyone can see).
         """
-        misreporting = np.count_nonzero(pt.misreporting)
-        eligible = np.count_nonzero(pt.reported >= Depth.PRACTICE)
+        self._learn_rate(np.count_nonzero(pt.misreporting),
+                         np.count_nonzero(pt.reported >= Depth.PRACTICE),
+                         np.count_nonzero(detected), np.count_nonzero(audited))
+
+    def _learn_rate(self, misreporting: int, eligible: int, detected: int, audited: int) -> None:
+        """_learn_detection_risk from the counts: misreporting and eligible before the audits."""
         if misreporting:
-            rate = np.count_nonzero(detected) / misreporting
+            rate = detected / misreporting
         elif eligible:
-            rate = np.count_nonzero(audited) / eligible
+            rate = audited / eligible
         else:
             return
         w = self.p.detection_learning_rate
@@ -459,23 +552,17 @@ class CooperationModel(mesa.Model):
 
         None when no audit is mandated (or no department could make one).
         """
-        p = self.p
-        noise = p.audit_signal_noise / (p.audit_skill_floor + self.acting_awareness)
-        if p.audit_signal_noise > 0 and np.isfinite(noise).all():
-            # Compiled (kernels.audit); with no noise, ties among equally suspicious reports
-            # are broken as numpy's partition does, below.
-            audited = kernels.audit(pt.reported, pt.depth, p.audit_prob_per_step,
-                                    np.ascontiguousarray(self.dept_takeup[:, AUDIT]),
-                                    self._capacity_left, noise, self.dept_audits, self.rng)
-            return audited if audited.size else None
+        # Only without noise in the auditors' reading (else kernels.audit_month, in _month):
+        # ties among equally suspicious reports are broken as numpy's partition does.
+        p, c = self.p, self._stage_constants()
+        noise = c.audit_noise
         eligible = pt.reported >= Depth.PRACTICE
         mandated = int(self.rng.binomial(np.count_nonzero(eligible), p.audit_prob_per_step))
-        if mandated == 0 or len(self.departments) == 0:
+        if mandated == 0 or len(self.dept_budget) == 0:
             return None
         audited = np.zeros(len(pt), dtype=bool)
-        doer = kernels.assign_tasks(mandated, np.ascontiguousarray(self.dept_takeup[:, AUDIT]),
-                                    self._capacity_left, self.rng)
-        for dep, n in enumerate(np.bincount(doer[doer >= 0], minlength=len(self.departments))):
+        doer = kernels.assign_tasks(mandated, c.audit_takeup, self._capacity_left, self._draws)
+        for dep, n in enumerate(np.bincount(doer[doer >= 0], minlength=len(self.dept_budget))):
             if n == 0:
                 continue
             picked = departments.pick_suspicious(int(n), pt.reported, pt.depth, eligible & ~audited,
@@ -493,55 +580,114 @@ class CooperationModel(mesa.Model):
                   + p.assessment_outcome_weight * p.cost_outcome_assessment_per_year)
         return yearly / STEPS_PER_YEAR
 
-    # -- 2. partner search --------------------------------------------------
-    def _schools_search(self, flows: dict[str, float]) -> None:
-        p, pt = self.p, self.partnerships
-        n_s, n_e = len(self.schools), len(self.enterprises)
-        if n_s == 0 or n_e == 0:
-            return
-        # What one more agreement is worth to each school: the count credit while
-        # below the quota plus the outcomes its partnerships bring on average; outcomes
-        # need students, so a new partner adds them only from the intake its partners
-        # do not already want (assessment.agreement_value, compiled: kernels.school_worth).
-        quality = self.fit_by_industry.mean(axis=1) * self._quality_of_school
-        worth = kernels.school_worth(pt.school, pt.depth, self._students_wanted(), n_s,
-                                     self.outcome_by_rung, quality, self.school_intake,
-                                     p.target_partnerships_per_school, p.assessment_outcome_weight,
-                                     p.school_placement_value,
-                                     float(self.school_cost_by_rung[Depth.FORM]))
-        takeup = (np.ascontiguousarray(self.dept_takeup[:, BROKER]) if len(self.departments)
-                  else np.zeros(0))
-        # Attempts, brokering, candidates, then the firms' answers (compiled: kernels.search).
-        fit_by_industry, industry, *firm_inputs = self._enterprise_inputs()
-        schools, firms, broker, rows, alt, school_choice, declined = kernels.search(
-            worth, p.search_attempts_per_step, p.partner_search_cost, takeup, self._capacity_left,
-            p.partner_info_noise, p.broker_shortlist, p.own_shortlist, *self._paired.lookup(),
-            pt.enterprise, pt.depth, pt.target_enterprise, self.ent_agreement_cap,
-            self.ent_deep_cap, fit_by_industry, industry, *firm_inputs, *self._school_inputs(),
-            p.choice_temperature, self.rng, self._scratch)
-        if schools.size == 0:
-            return
-        flows["proposals_declined"] = float(declined)
-        s, e, b = schools[rows], firms[rows], broker[rows]
-        if s.size == 0:
-            return  # every proposal declined (the school's draw is made all the same)
-        pt.add(s, e, np.full(s.size, int(Depth.FORM)), INVEST[alt], school_choice, b,
-               self._default_handler(b), report=REPORT[alt], false_report=REPORT[alt] > INVEST[alt])
-        self.ent_last_choice[e] = alt
-        self._paired.add(s * n_e + e)
-        self._network_stale = True
-        flows["partnerships_formed"] = float(s.size)
-        # The department that brokered a match is the one that worked on it (a service tie).
-        by = b >= 0
-        if by.any():
-            self.dept_brokered += np.bincount(b[by], minlength=len(self.dept_brokered))
-            self._service_log.append((b[by], e[by]))
+    # -- 2-4. partner search, revision, movement on the ladder, approvals ------
+    def _month(self, flows: dict[str, float], audit: bool = False) -> None:
+        """Search, then revision, movement and approvals: one compiled call (kernels.month).
 
-    def _deep_commitments(self) -> np.ndarray:
-        """Practice or content partnerships each firm is in or invests for."""
-        pt = self.partnerships
-        deep = np.maximum(pt.depth, pt.target_enterprise) >= Depth.PRACTICE
-        return np.bincount(pt.enterprise[deep], minlength=len(self.enterprises))
+        With ``audit``, this month's audits first, in the same call (see
+        :meth:`_departments_act`).
+
+        Search: what one more agreement is worth to each school (the count
+        credit while below the quota plus the outcomes its partnerships bring
+        on average; outcomes need students, so a new partner adds them only
+        from the intake its partners do not already want: assessment's
+        agreement value), attempts, brokering, candidates, then the firms'
+        answers; new rows at form. Revision: each revised firm re-chooses
+        investment and report (logit), copies a random peer's latest choice
+        with ``imitation_prob`` if that choice is open to it, within its trainee
+        places; its school re-chooses its rung. Then rungs move (up when both
+        invest for it, down by decay), reports are filed and read through
+        noise, claims above the certified rung wait for approval, applications
+        are taken up and signed, and partnerships long at none dissolve.
+        Parameters are read from ``self.p`` here, at every step.
+        """
+        p, pt = self.p, self.partnerships
+        n_s, n_e = len(self.school_intake), len(self.ent_industry)
+        search_on = n_s > 0 and n_e > 0
+        # Room for one new row per attempt: the compiled call appends in place.
+        pt.reserve(len(pt) + (n_s * p.search_attempts_per_step if search_on else 0))
+        fit = self.fit_by_industry   # its row means (ndarray.mean's sum and division)
+        quality = np.add.reduce(fit, axis=1) / fit.shape[1] * self._quality_of_school
+        c = self._stage_constants()
+        peers = self.population.peers
+        (rows, made, declined, new_s, new_e, new_b, revised, n_approved, delay_sum, gone,
+         training, touched, fit, counts, n_audited, n_detected, found,
+         detection) = kernels.month(
+            len(pt), search_on, n_s, self.outcome_by_rung, quality, self.school_intake,
+            p.target_partnerships_per_school, p.assessment_outcome_weight,
+            p.school_placement_value, float(self.school_cost_by_rung[Depth.FORM]),
+            p.search_attempts_per_step, p.partner_search_cost, c.broker_takeup,
+            self._capacity_left, p.partner_info_noise, p.broker_shortlist, p.own_shortlist,
+            *self._paired.lookup(), self.ent_agreement_cap, self.ent_deep_cap,
+            *self._enterprise_inputs(), *self._school_inputs(), p.choice_temperature,
+            self._handler_table(), p.revision_prob_per_step, p.imitation_prob,
+            self.ent_last_choice, peers.indptr, peers.indices, bool(self._on_offer),
+            p.decay_prob_per_step, p.reporting_noise, self._step_no, c.approve_takeup,
+            self._all_signers, self.dept_lead is None, c.approve_held, self.sign_offs_needed,
+            c.sign_prob, self.dept_signed, self.dept_brokered, len(self.dept_budget) > 0,
+            p.dissolve_after_steps, self._training, self._free_riders, peers.data,
+            self.relevance, self.school_majors, self.placements_by_rung, *pt.buffers(),
+            audit, p.audit_prob_per_step, c.audit_takeup, c.audit_noise, self.dept_audits,
+            float(self.expected_detection), p.detection_learning_rate, self._draws, self._scratch)
+        if audit:
+            self.expected_detection = detection
+            self._book_audits(flows, n_audited, n_detected, found)
+        pt.resize(rows)
+        self._counts = counts
+        if made:
+            flows["proposals_declined"] = float(declined)
+        if new_s.size:
+            self._paired.add(new_s * n_e + new_e)
+            self._network_stale = True
+            flows["partnerships_formed"] = float(new_s.size)
+            # The department that brokered a match is the one that worked on it (a service tie).
+            by = new_b >= 0
+            if by.any():
+                self._service_log.append((new_b[by], new_e[by]))
+        if not revised:
+            return
+        self._recent_delay_sums.append(float(delay_sum))
+        self._recent_approved.append(n_approved)
+        if n_approved:
+            # Enterprises learn how long certification takes (exponential smoothing).
+            w = p.delay_learning_rate
+            self.expected_delay = (1 - w) * self.expected_delay + w * (delay_sum / n_approved)
+        self._network_stale = True
+        flows["partnerships_dissolved"] = float(gone.size)
+        flows["approvals"] = float(n_approved)
+        if gone.size:
+            self._paired.remove(gone)
+            self._dissolved_log.append(gone)
+        self._set_retention(training, touched)
+        self.fit_by_industry = fit
+
+    def _stage_constants(self) -> _StageConstants:
+        """Per-step inputs that change only with the parameters or the departments' decisions.
+
+        Worked out again whenever ``self.p`` (levers replace it), the take-up,
+        the mandates or the acting awareness have been replaced since.
+        """
+        key = (self.p, self.dept_takeup, self.dept_held, self.acting_awareness,
+               self.sign_offs_needed)
+        cached = self._constants
+        if cached is not None and all(x is y for x, y in zip(cached.key, key, strict=True)):
+            return cached
+        p, n_dep = self.p, len(self.dept_budget)
+        noise = p.audit_signal_noise / (p.audit_skill_floor + self.acting_awareness)
+        self._constants = _StageConstants(
+            key=key,
+            broker_takeup=(np.ascontiguousarray(self.dept_takeup[:, BROKER]) if n_dep
+                           else np.zeros(0)),
+            approve_takeup=(np.ascontiguousarray(self.dept_takeup[:, APPROVE]) if n_dep
+                            else np.zeros(0)),
+            audit_takeup=np.ascontiguousarray(self.dept_takeup[:, AUDIT]),
+            approve_held=np.ascontiguousarray(self.dept_held[:, APPROVE]),
+            sign_prob=coordination.sign_off_prob(p.approval_stage_prob_per_step,
+                                                 self.acting_awareness[self.sign_offs_needed],
+                                                 p.sign_off_routine_share),
+            audit_noise=noise,
+            audit_compiled=bool(p.audit_signal_noise > 0 and np.isfinite(noise).all()))
+        return self._constants
 
     def _set_teacher_capacity(self, capacity: np.ndarray) -> None:
         """Teachers' practical capacity, and the training quality it gives each school."""
@@ -610,7 +756,7 @@ class CooperationModel(mesa.Model):
 
     def _learn_from_experience(self) -> None:
         """Year end: each firm learns from the share of its partnerships at content."""
-        pt, n_e = self.partnerships, len(self.enterprises)
+        pt, n_e = self.partnerships, len(self.ent_industry)
         held = np.bincount(pt.enterprise, minlength=n_e)
         content = np.bincount(pt.enterprise, weights=(pt.depth == Depth.CONTENT).astype(float),
                               minlength=n_e)
@@ -618,67 +764,6 @@ class CooperationModel(mesa.Model):
         self.ent_experience = experience.learn(self.ent_experience, share,
                                                self.p.experience_learning_rate,
                                                self.p.experience_forgetting)
-
-    def _school_utility(self, schools: np.ndarray, firms: np.ndarray,
-                        broker: np.ndarray) -> np.ndarray:
-        """The school's payoff of each rung (:func:`sim.mechanisms.assessment.school_utility`)."""
-        fit_by_industry, industry, _, _, quality = self._enterprise_inputs()[:5]
-        capacity, acting, credit, cost, scalars = self._school_inputs()
-        return kernels.school_alternatives(schools, firms, broker, fit_by_industry, industry,
-                                           capacity, acting, quality, credit, cost, scalars)
-
-    # -- 3-4. revision, movement on the ladder, approvals ---------------------
-    def _revise_and_move(self, existing: int, flows: dict[str, float]) -> None:
-        """Revise partnerships older than this month, move them on the ladder, process approvals.
-
-        Revision: each revised firm re-chooses investment and report (logit),
-        copies a random peer's latest choice with ``imitation_prob`` if that
-        choice is open to it, within its trainee places; its school re-chooses
-        its rung. Then rungs move (up when both invest for it, down by decay),
-        reports are filed and read through noise, claims above the certified
-        rung wait for approval, applications are taken up and signed, and
-        partnerships long at none dissolve. Compiled:
-        :func:`sim.mechanisms.kernels.revise_and_move`; parameters are read
-        from ``self.p`` here, at every step.
-        """
-        p, pt = self.p, self.partnerships
-        if len(pt) == 0:
-            return
-        peers = self.population.peers
-        has_departments = len(self.departments) > 0
-        n_approved, delay_sum, dissolve, training, touched, fit = kernels.revise_and_move(
-            existing, p.revision_prob_per_step, p.imitation_prob, pt.school, pt.enterprise,
-            pt.depth, pt.target_enterprise, pt.target_school, pt.report, pt.false_report, pt.broker,
-            self.ent_last_choice, self.ent_deep_cap, peers.indptr, peers.indices,
-            *self._enterprise_inputs(), *self._school_inputs(), p.choice_temperature,
-            pt.steps_at_none, pt.misreporting, pt.filed, pt.reported, pt.certified, pt.stages_left,
-            pt.signers_left, pt.filed_at, pt.handler, pt.given_depth, bool(self._on_offer),
-            p.decay_prob_per_step, p.reporting_noise, self._step_no,
-            np.ascontiguousarray(self.dept_takeup[:, APPROVE]) if has_departments else np.zeros(0),
-            self._capacity_left, self._all_signers, self.dept_lead is None,
-            np.ascontiguousarray(self.dept_held[:, APPROVE]), self.sign_offs_needed,
-            coordination.sign_off_prob(p.approval_stage_prob_per_step,
-                                       self.acting_awareness[self.sign_offs_needed],
-                                       p.sign_off_routine_share),
-            self.dept_signed, has_departments, p.dissolve_after_steps, self._training,
-            self._free_riders, peers.data, self.relevance, self.school_majors, self.school_intake,
-            self.placements_by_rung, self.rng, self._scratch)
-        self._recent_delays.append((float(delay_sum), n_approved))
-        if n_approved:
-            # Enterprises learn how long certification takes (exponential smoothing).
-            w = p.delay_learning_rate
-            self.expected_delay = (1 - w) * self.expected_delay + w * (delay_sum / n_approved)
-        self._network_stale = True
-        n_dissolved = int(np.count_nonzero(dissolve))
-        flows["partnerships_dissolved"] = float(n_dissolved)
-        flows["approvals"] = float(n_approved)
-        if n_dissolved:
-            gone = pt.school[dissolve] * len(self.enterprises) + pt.enterprise[dissolve]
-            self._paired.remove(gone)
-            self._dissolved_log.append(gone)
-            pt.keep(~dissolve)
-        self._set_retention(training, touched)
-        self.fit_by_industry = fit
 
     def _update_fit(self) -> None:
         """Fit = relevance of majors to the industry x the school's capacity to supply it."""
@@ -696,10 +781,10 @@ class CooperationModel(mesa.Model):
     def _update_retention(self) -> None:
         """Poaching loss and retained share of every firm, from the partnerships as they are."""
         pt = self.partnerships
-        training = np.zeros(len(self.enterprises))
+        training = np.zeros(len(self.ent_industry))
         training[pt.enterprise[pt.depth >= Depth.PRACTICE]] = 1.0
         self._free_riders = poaching.free_riders(self.population.peers, training)
-        self._set_retention(training, np.arange(len(self.enterprises)))
+        self._set_retention(training, np.arange(len(self.ent_industry)))
 
     def _set_retention(self, training: np.ndarray, firms: np.ndarray) -> None:
         """Record who trains; recompute loss and retention of ``firms`` (whose free riders changed).
@@ -719,7 +804,7 @@ class CooperationModel(mesa.Model):
     # -- 5. once a year ------------------------------------------------------
     def _year_end(self) -> None:
         p, pt = self.p, self.partnerships
-        n_s = len(self.schools)
+        n_s = len(self.school_intake)
         slots = self.placements_by_rung[pt.depth] * self.ent_value_scale[pt.enterprise]
         capacity = np.bincount(pt.school, weights=slots, minlength=n_s)
         placed_by_school = np.minimum(self.school_intake, capacity)
@@ -752,38 +837,39 @@ class CooperationModel(mesa.Model):
         self._binding = self._binding_sides()
 
     # -- 6. outputs -----------------------------------------------------------
-    def _tally_state(self, step_flows: dict[str, float]) -> None:
-        pt = self.partnerships
-        tallied = kernels.tally_counts(pt.depth, pt.reported, pt.misreporting, pt.stages_left)
-        counts, reported = tallied[:4], tallied[4:8]
-        active = counts[1] + counts[2] + counts[3]
-        delay_sum = sum(d for d, _ in self._recent_delays)
-        delay_n = sum(n for _, n in self._recent_delays)
-        self.tally = {
-            **step_flows,
-            "partnerships_none": float(counts[0]),
-            "partnerships_form": float(counts[1]),
-            "partnerships_practice": float(counts[2]),
-            "partnerships_content": float(counts[3]),
-            "partnerships_active": float(active),
-            "form_share": counts[1] / active if active else 0.0,
-            "practice_share": counts[2] / active if active else 0.0,
-            "content_share": counts[3] / active if active else 0.0,
-            "depth_index": float((counts[2] + 2 * counts[3]) / (2 * active))
-            if active else 0.0,
-            "reported_content_share": reported[3] / active if active else 0.0,
-            "misreporting_share": float(tallied[8] / active) if active else 0.0,
-            "approval_delay": delay_sum / delay_n if delay_n else float("nan"),
-            "applications_pending": float(tallied[9]),
-            "aware_enterprise_share": self._aware_share(),
-            "mean_retained_share": self._mean_retained(),
-            "budget_left": self.budget_left,
-            "expected_detection": float(self.expected_detection),
-            "service_reach": self.service_reach,
-            **self._binding,
-            **self._annual,
-        }
-        t = self.tally
+    def _tally_state(self, step_flows: dict[str, float], tallied: np.ndarray | None = None) -> None:
+        """The outputs of this step (``tallied``: the table's counts, if already made)."""
+        if tallied is None:
+            pt = self.partnerships
+            tallied = kernels.tally_counts(pt.depth, pt.reported, pt.misreporting, pt.stages_left)
+        # Python ints: the shares below are the same divisions, without numpy scalars.
+        none, form, practice, content, _, _, _, reported_content, misreporting, pending = (
+            tallied.tolist())
+        active = form + practice + content
+        delay_n = sum(self._recent_approved)
+        t = self.tally = step_flows
+        t.update(
+            partnerships_none=float(none),
+            partnerships_form=float(form),
+            partnerships_practice=float(practice),
+            partnerships_content=float(content),
+            partnerships_active=float(active),
+            form_share=form / active if active else 0.0,
+            practice_share=practice / active if active else 0.0,
+            content_share=content / active if active else 0.0,
+            depth_index=(practice + 2 * content) / (2 * active) if active else 0.0,
+            reported_content_share=reported_content / active if active else 0.0,
+            misreporting_share=misreporting / active if active else 0.0,
+            approval_delay=sum(self._recent_delay_sums) / delay_n if delay_n else float("nan"),
+            applications_pending=float(pending),
+            aware_enterprise_share=self._aware_share(),
+            mean_retained_share=self._mean_retained(),
+            budget_left=self.budget_left,
+            expected_detection=float(self.expected_detection),
+            service_reach=self.service_reach,
+        )
+        t.update(self._binding)
+        t.update(self._annual)
         t["spending_total"] = (t["spending_subsidy"] + t["spending_tax_offset"]
                                + t["spending_audit"] + t["spending_levers"])
         t["leakage_share"] = (t["subsidy_leakage"] / t["spending_subsidy"]
@@ -798,8 +884,9 @@ class CooperationModel(mesa.Model):
 
     def _mean_retained(self) -> float:
         if self._retained_mean is None:
-            self._retained_mean = (float(self.ent_retained.mean()) if len(self.ent_retained)
-                                   else 0.0)
+            # ndarray.mean is this sum (pairwise) over the count, through a Python wrapper.
+            n = len(self.ent_retained)
+            self._retained_mean = float(np.add.reduce(self.ent_retained) / n) if n else 0.0
         return self._retained_mean
 
     def _binding_sides(self) -> dict[str, float]:
@@ -814,29 +901,31 @@ class CooperationModel(mesa.Model):
         deepen rise at their next revision and are left out.
         """
         pt = self.partnerships
-        live = ((pt.depth >= Depth.FORM) & (pt.depth < Depth.CONTENT)).nonzero()[0]
-        if live.size == 0:
-            return dict.fromkeys(outputs.BINDING_COLUMNS, 0.0)
-        s, e, d = pt.school[live], pt.enterprise[live], pt.depth[live]
-        own_deep = np.maximum(d, pt.target_enterprise[live]) >= Depth.PRACTICE
-        deep_full = self._deep_commitments()[e] - own_deep >= self.ent_deep_cap[e]
-        firm = INVEST[np.argmax(self._enterprise_alternatives(s, e, d, deep_full), axis=1)]
-        firm_at_once = INVEST[np.argmax(
-            self._enterprise_alternatives(s, e, d, deep_full, expected_delay=0.0), axis=1)]
-        school = np.argmax(self._school_utility(s, e, pt.broker[live]), axis=1)
-        firm_holds, school_holds = firm <= d, school <= d
-        approval = firm_holds & ~school_holds & (firm_at_once > d)
-        enterprise = firm_holds & ~school_holds & ~approval
-        school_only = school_holds & ~firm_holds
-        both = firm_holds & school_holds
-        held = np.count_nonzero(firm_holds | school_holds)
+        # Compiled (kernels.binding_counts): the best responses and their counts.
+        firm_inputs = self._enterprise_inputs()
+        enterprise, school, both, approval, held = kernels.binding_counts(
+            pt.depth, pt.target_enterprise, pt.school, pt.enterprise, pt.broker, self.ent_deep_cap,
+            *firm_inputs, self._enterprise_inputs(expected_delay=0.0)[-1], *self._school_inputs())
         if held == 0:
             return dict.fromkeys(outputs.BINDING_COLUMNS, 0.0)
-        count = np.count_nonzero
-        return {"binding_enterprise_share": count(enterprise) / held,
-                "binding_school_share": count(school_only) / held,
-                "binding_both_share": count(both) / held,
-                "binding_approval_share": count(approval) / held}
+        return {"binding_enterprise_share": enterprise / held,
+                "binding_school_share": school / held,
+                "binding_both_share": both / held,
+                "binding_approval_share": approval / held}
+
+
+@dataclass(frozen=True)
+class _StageConstants:
+    """What CooperationModel._stage_constants works out once per change of its ``key``."""
+
+    key: tuple
+    broker_takeup: np.ndarray
+    approve_takeup: np.ndarray
+    audit_takeup: np.ndarray
+    approve_held: np.ndarray
+    sign_prob: np.ndarray
+    audit_noise: np.ndarray
+    audit_compiled: bool
 
 
 class TallyCollector(mesa.DataCollector):
@@ -861,6 +950,21 @@ class TallyCollector(mesa.DataCollector):
         self.model_reporters[name] = outputs.tally_reader(name)
         self.model_vars[name] = [float(earlier)] * rows
         self._columns.append((self.model_vars[name], name))
+
+    def table(self, columns: Any) -> Any:
+        """The collected outputs ``columns`` as one frame, with column ``step`` (the row) first.
+
+        The values and dtypes of ``get_model_vars_dataframe()`` (every output
+        is recorded as a float), built as one float block: about a quarter of
+        the time of Mesa's frame plus column selection at county scale.
+        """
+        import pandas as pd
+
+        columns = list(columns)
+        values = np.array([self.model_vars[name] for name in columns], dtype=float).T
+        frame = pd.DataFrame(values.reshape(-1, len(columns)), columns=columns)
+        frame.insert(0, "step", np.arange(len(frame), dtype=np.int64))
+        return frame
 
     def collect(self, model: Any) -> None:
         """Record the model's tally (and per-agent values, if any reporters ask for them)."""

@@ -2,46 +2,104 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
 
+#: The table's columns and their dtypes, in a fixed order (the compiled step takes them so).
+FIELDS: dict[str, Any] = {
+    "school": np.int64,
+    "enterprise": np.int64,
+    "depth": np.int64,
+    "target_enterprise": np.int64,   # rung the firm invests for
+    "target_school": np.int64,       # rung the school invests for
+    "report": np.int64,              # rung the firm chose to report
+    "false_report": np.bool_,        # its choice was a false report
+    "misreporting": np.bool_,        # reports above the true depth now
+    "filed": np.int64,               # rung the firm reports (claims)
+    "reported": np.int64,            # rung government reads (noisy)
+    "certified": np.int64,           # rung approved for claims
+    "steps_at_none": np.int64,
+    "stages_left": np.int64,         # 1 while an application is pending
+    "signers_left": np.int64,        # bitmask of departments yet to sign
+    "filed_at": np.int64,            # step the application was filed
+    "overpaid": np.float64,          # MU drawn above entitlement
+    "broker": np.int64,              # department that brokered it (-1)
+    "handler": np.int64,             # department paying its claims (-1)
+    "given_depth": np.bool_,         # a given tie, its depth unmoved
+}
+_FIELD_NAMES = tuple(FIELDS)
 
-def _ints() -> np.ndarray:
-    return np.zeros(0, dtype=np.int64)
 
-
-def _bools() -> np.ndarray:
-    return np.zeros(0, dtype=bool)
-
-
-@dataclass
 class Partnerships:
-    """One row per active partnership (a school-enterprise pair appears at most once)."""
+    """One row per active partnership (a school-enterprise pair appears at most once).
 
-    school: np.ndarray = field(default_factory=_ints)
-    enterprise: np.ndarray = field(default_factory=_ints)
-    depth: np.ndarray = field(default_factory=_ints)
-    target_enterprise: np.ndarray = field(default_factory=_ints)   # rung the firm invests for
-    target_school: np.ndarray = field(default_factory=_ints)       # rung the school invests for
-    report: np.ndarray = field(default_factory=_ints)              # rung the firm chose to report
-    false_report: np.ndarray = field(default_factory=_bools)       # its choice was a false report
-    misreporting: np.ndarray = field(default_factory=_bools)       # reports above the true depth now
-    filed: np.ndarray = field(default_factory=_ints)               # rung the firm reports (claims)
-    reported: np.ndarray = field(default_factory=_ints)            # rung government reads (noisy)
-    certified: np.ndarray = field(default_factory=_ints)           # rung approved for claims
-    steps_at_none: np.ndarray = field(default_factory=_ints)
-    stages_left: np.ndarray = field(default_factory=_ints)         # 1 while an application is pending
-    signers_left: np.ndarray = field(default_factory=_ints)        # bitmask of departments yet to sign
-    filed_at: np.ndarray = field(default_factory=_ints)            # step the application was filed
-    overpaid: np.ndarray = field(default_factory=lambda: np.zeros(0))  # MU drawn above entitlement
-    broker: np.ndarray = field(default_factory=_ints)              # department that brokered it (-1)
-    handler: np.ndarray = field(default_factory=_ints)             # department paying its claims (-1)
-    given_depth: np.ndarray = field(default_factory=_bools)        # a given tie, its depth unmoved
+    Each column (``school``, ``depth``, ... : :data:`FIELDS`) is a numpy array
+    of ``len(self)`` entries. It is a view on the first rows of a buffer with
+    room to spare, so that a step can append and drop rows in place without
+    allocating every column anew (the compiled step writes the buffers
+    directly, then calls :meth:`resize`). Assigning a column copies the values
+    into its buffer, so the table stays one table. The columns are the
+    instance's only attributes (``vars(table)``); the buffers live in slots.
+    """
+
+    __slots__ = ("_n", "_bufs", "__dict__")
+
+    def __init__(self, capacity: int = 0):
+        object.__setattr__(self, "_n", 0)
+        object.__setattr__(self, "_bufs", tuple(np.zeros(capacity, dtype=dtype)
+                                                for dtype in FIELDS.values()))
+        self._refresh()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in FIELDS:
+            self._bufs[_FIELD_NAMES.index(name)][:self._n] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def __getstate__(self) -> tuple[int, tuple[np.ndarray, ...]]:
+        return self._n, self._bufs
+
+    def __setstate__(self, state: tuple[int, tuple[np.ndarray, ...]]) -> None:
+        object.__setattr__(self, "_n", state[0])
+        object.__setattr__(self, "_bufs", state[1])
+        self._refresh()   # the columns are views on the buffers again
+
+    def _refresh(self) -> None:
+        n = self._n
+        self.__dict__.update(zip(_FIELD_NAMES, [buf[:n] for buf in self._bufs], strict=True))
 
     def __len__(self) -> int:
-        return len(self.school)
+        return self._n
+
+    @property
+    def capacity(self) -> int:
+        """Rows the buffers hold (at least ``len(self)``)."""
+        return len(self._bufs[0])
+
+    def buffers(self) -> tuple[np.ndarray, ...]:
+        """Every column's whole buffer, in :data:`FIELDS` order (for the compiled step)."""
+        return self._bufs
+
+    def reserve(self, rows: int) -> None:
+        """Make room for ``rows`` rows in all (the buffers at least double when they grow)."""
+        if rows <= len(self._bufs[0]):
+            return
+        size = max(rows, 2 * len(self._bufs[0]), 64)
+        grown = []
+        for buf in self._bufs:
+            new = np.zeros(size, dtype=buf.dtype)
+            new[:self._n] = buf[:self._n]
+            grown.append(new)
+        object.__setattr__(self, "_bufs", tuple(grown))
+        self._refresh()
+
+    def resize(self, rows: int) -> None:
+        """The table now has ``rows`` rows (the buffers were written up to there)."""
+        if rows > len(self._bufs[0]):
+            raise ValueError(f"{rows} rows do not fit in a table of capacity {self.capacity}")
+        object.__setattr__(self, "_n", int(rows))
+        self._refresh()
 
     def add(self, school: np.ndarray, enterprise: np.ndarray, depth: np.ndarray,
             target_enterprise: np.ndarray, target_school: np.ndarray, broker: np.ndarray,
@@ -53,24 +111,26 @@ class Partnerships:
             "school": school, "enterprise": enterprise, "depth": depth,
             "target_enterprise": target_enterprise, "target_school": target_school,
             "report": target_enterprise if report is None else report,
-            "false_report": np.zeros(n, dtype=bool) if false_report is None else false_report,
+            "false_report": False if false_report is None else false_report,
             "broker": broker, "handler": handler,
-            "misreporting": np.zeros(n, dtype=bool), "reported": depth.copy(), "filed": depth.copy(),
+            "misreporting": False, "reported": depth, "filed": depth,
             "certified": np.minimum(depth, 1),
-            "steps_at_none": np.zeros(n, dtype=np.int64), "stages_left": np.zeros(n, dtype=np.int64),
-            "signers_left": np.zeros(n, dtype=np.int64),
-            "filed_at": np.zeros(n, dtype=np.int64), "overpaid": np.zeros(n),
-            "given_depth": np.zeros(n, dtype=bool),
+            "steps_at_none": 0, "stages_left": 0, "signers_left": 0, "filed_at": 0,
+            "overpaid": 0.0, "given_depth": False,
         }
-        for name in _FIELD_NAMES:
-            old = getattr(self, name)
-            setattr(self, name, np.concatenate((old, new[name]), dtype=old.dtype, casting="unsafe"))
+        start = self._n
+        self.reserve(start + n)
+        for name, buf in zip(_FIELD_NAMES, self._bufs, strict=True):
+            buf[start:start + n] = new[name]
+        self.resize(start + n)
 
     def keep(self, mask: np.ndarray) -> None:
-        """Drop every row where ``mask`` is False."""
+        """Drop every row where ``mask`` is False (the rows kept keep their order)."""
         rows = mask.nonzero()[0]
-        for name in _FIELD_NAMES:
-            setattr(self, name, getattr(self, name).take(rows))
+        for buf in self._bufs:
+            buf[:rows.size] = buf[rows]
+            buf[rows.size:self._n] = 0   # dropped rows leave no trace in the buffers
+        self.resize(rows.size)
 
     def pair_keys(self, n_enterprises: int) -> np.ndarray:
         """Unique integer key of each (school, enterprise) pair."""
@@ -85,9 +145,6 @@ class Partnerships:
         if isinstance(agent, Enterprise):
             return self.depth[self.enterprise == agent.idx]
         return self.depth[:0]
-
-
-_FIELD_NAMES = tuple(f.name for f in fields(Partnerships))
 
 
 class PairIndex:

@@ -164,3 +164,47 @@ def test_learning_by_doing_enters_the_compiled_payoff_as_the_perceived_training_
     off = CooperationModel(rng=5, n_schools=3, n_enterprises=80)
     off.ent_experience = model.ent_experience  # experience has no effect while learning is off
     assert off._kept_value_weight() is off.ent_retained
+
+
+def test_a_generator_handle_draws_what_the_generator_draws_and_moves_its_state():
+    """kernels.rng_handle: the compiled step reads the run's generator through pointers."""
+    rng = np.random.default_rng(8)
+    depth = rng.integers(0, 4, 300)
+    reported = np.minimum(3, depth + (rng.random(300) < 0.3))
+    takeup, noise = np.array([0.5, 0.8, 0.3]), np.array([0.4, 1.1, 0.7])
+    a, b = np.random.default_rng(12), np.random.default_rng(12)
+    handle = kernels.rng_handle(b)
+    cap_a, cap_b = np.full(3, 40.0), np.full(3, 40.0)
+    audits_a, audits_b = np.zeros(3, dtype=np.int64), np.zeros(3, dtype=np.int64)
+    got_a = kernels.audit(reported, depth, 0.3, takeup, cap_a, noise, audits_a, a)
+    got_b = kernels.audit(reported, depth, 0.3, takeup, cap_b, noise, audits_b, handle)
+    assert np.count_nonzero(got_a) > 0  # audits were drawn
+    assert np.array_equal(got_a, got_b) and np.array_equal(audits_a, audits_b)
+    assert a.bit_generator.state == b.bit_generator.state  # the handle moved b's own state
+    assert a.random() == b.random()
+
+
+def test_audit_month_is_the_audit_with_the_models_bookkeeping():
+    rng = np.random.default_rng(4)
+    n = 200
+    depth = rng.integers(0, 4, n)
+    misreporting = rng.random(n) < 0.4
+    reported = np.where(misreporting, 3, depth)
+    false_report, overpaid = misreporting.copy(), rng.random(n)
+    takeup, noise = np.array([0.9, 0.8]), np.array([0.3, 0.5])
+    a, b = np.random.default_rng(21), np.random.default_rng(21)
+    before = (misreporting.copy(), false_report.copy(), overpaid.copy())
+    n_audited, n_detected, found, n_mis, n_eligible = kernels.audit_month(
+        reported, depth, misreporting, false_report, overpaid, 0.5, takeup, np.full(2, 50.0),
+        noise, np.zeros(2, dtype=np.int64), a)
+    audited = kernels.audit(reported, depth, 0.5, takeup, np.full(2, 50.0), noise,
+                            np.zeros(2, dtype=np.int64), b)
+    detected = audited & before[0]
+    assert n_detected > 0 and n_audited > n_detected  # found some, audited honest ones too
+    assert (n_audited, n_detected) == (np.count_nonzero(audited), np.count_nonzero(detected))
+    assert (n_mis, n_eligible) == (np.count_nonzero(before[0]), np.count_nonzero(reported >= 2))
+    assert np.array_equal(found, before[2][detected])
+    assert np.array_equal(misreporting, before[0] & ~detected)
+    assert np.array_equal(false_report, before[1] & ~detected)
+    assert np.array_equal(overpaid, np.where(audited, 0.0, before[2]))
+    assert a.bit_generator.state == b.bit_generator.state

@@ -82,13 +82,14 @@ def take_up(awareness: np.ndarray, held: np.ndarray, lead: np.ndarray | None, va
         x[lead, np.arange(held.shape[1])] = done_prob(sole)
         return x
     x = sole.copy()
+    aware_value = awareness[:, None] * value   # loop-invariant (the product's first factor)
     for _ in range(iterations):
-        none_acts = np.prod(1.0 - x, axis=0, keepdims=True)
+        idle = 1.0 - x
+        none_acts = np.prod(idle, axis=0, keepdims=True)
         # P(no *other* holder acts): divide out the department's own term.
-        others_idle = np.divide(none_acts, 1.0 - x, out=np.zeros_like(x), where=x < 1.0)
-        new = 0.5 * x + 0.5 * attentive * _willing(awareness[:, None] * value * others_idle, cost,
-                                                   temperature)
-        if np.array_equal(new, x):
+        others_idle = np.divide(none_acts, idle, out=np.zeros_like(x), where=x < 1.0)
+        new = 0.5 * x + 0.5 * attentive * _willing(aware_value * others_idle, cost, temperature)
+        if (new == x).all():
             break  # an exact fixed point: every further iteration would return it unchanged
         x = new
     return x

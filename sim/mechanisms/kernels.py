@@ -22,8 +22,13 @@ machine compiles (seconds), later processes load the cache.
 
 from __future__ import annotations
 
+import ctypes
+
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic, overload
 
 # Alternatives (rung invested in, rung reported), as in enterprise_payoff.ALTERNATIVES.
 _INVEST = np.array([0, 1, 2, 3, 1, 1, 2])
@@ -38,6 +43,64 @@ E_TRAINING_VALUE, E_SYMBOLIC, E_ON_OFFER, E_SUBSIDY, E_TAX_RATE, E_CREDIBILITY, 
     E_DISCOUNT, E_DETECTION, E_PENALTY, E_HORIZON, E_FABRICATION, E_PRACTICE_SHARE = range(13)
 # Indices into the scalar vector of the school's payoff (see school_scalars).
 S_RELIEF, S_SUPPORT, S_COMPENSATION, S_OUTCOME_WEIGHT, S_PLACEMENT_VALUE, S_PRACTICE_SHARE = range(6)
+
+
+# ---------------------------------------------------------------- the run's generator, cheaply
+# Handing a numpy Generator to a compiled function costs about 13 us a call
+# (numba types it in Python and unboxes its bit generator through ctypes), more
+# than the arithmetic of a county stage. The entry points below also accept a
+# *handle*: the bit generator's state pointer and its three draw functions, read
+# once per run (:func:`rng_handle`). Inside, :func:`as_generator` rebuilds the
+# Generator numba would have unboxed from them, so the draws are the same draws
+# from the same state. The handle is valid while its generator lives: keep it
+# next to the generator (the model does).
+
+def rng_handle(rng: np.random.Generator) -> np.ndarray:
+    """(state pointer, next_uint64, next_uint32, next_double) of ``rng``'s bit generator."""
+    ct = rng.bit_generator.ctypes
+    address = [ctypes.cast(getattr(ct, name), ctypes.c_void_p).value
+               for name in ("next_uint64", "next_uint32", "next_double")]
+    return np.array([ct.state.value, *address], dtype=np.uint64)
+
+
+@intrinsic
+def _generator_from_handle(typingctx, handle):
+    """A NumPyRandomGeneratorType value over the bit generator of ``handle`` (no Python object)."""
+    gen_type = types.NumPyRandomGeneratorType("generator")
+    bit_type = types.NumPyRandomBitGeneratorType("bit_generator")
+
+    def codegen(context, builder, signature, args):
+        array = context.make_array(signature.args[0])(context, builder, args[0])
+        words = [builder.load(cgutils.gep(builder, array.data, i)) for i in range(4)]
+        bits = cgutils.create_struct_proxy(bit_type)(context, builder)
+        bits.state_address = words[0]
+        bits.state = words[0]
+        bits.fnptr_next_uint64 = words[1]
+        bits.fnptr_next_uint32 = words[2]
+        bits.fnptr_next_double = words[3]
+        bits.bit_generator = ir.Constant(bits.bit_generator.type, 0)
+        bits.parent = cgutils.get_null_value(bits.parent.type)
+        gen = cgutils.create_struct_proxy(gen_type)(context, builder)
+        gen.bit_generator = bits._getvalue()
+        gen.meminfo = cgutils.get_null_value(gen.meminfo.type)  # nothing to keep alive here
+        gen.parent = cgutils.get_null_value(gen.parent.type)
+        return gen._getvalue()
+
+    return gen_type(handle), codegen
+
+
+def as_generator(rng):
+    """The Generator itself, or the one a :func:`rng_handle` array stands for (compiled only)."""
+    raise NotImplementedError("as_generator is for compiled code")
+
+
+@overload(as_generator)
+def _as_generator(rng):
+    if isinstance(rng, types.NumPyRandomGeneratorType):
+        return lambda rng: rng
+    if isinstance(rng, types.Array) and rng.dtype == types.uint64:
+        return lambda rng: _generator_from_handle(rng)
+    return None
 
 
 @njit(cache=True)
@@ -148,12 +211,13 @@ def logit_rows(u, temperature, rng):
 @njit(cache=True)
 def assign_tasks(n_tasks, x, capacity_left, rng):
     """departments.assign_tasks: who does each task (-1: nobody); capacity reduced in place."""
+    gen = as_generator(rng)
     k = x.size
     doer = np.full(n_tasks, -1, dtype=np.int64)
     if n_tasks == 0:
         return doer
-    first = rng.random((n_tasks, k))
-    second = rng.random((n_tasks, k))
+    first = gen.random((n_tasks, k))
+    second = gen.random((n_tasks, k))
     done = np.zeros(k, dtype=np.int64)   # acts so far per department (the cumulative sum)
     counts = np.zeros(k, dtype=np.int64)
     for t in range(n_tasks):
@@ -674,14 +738,15 @@ def search(worth, attempts_per_step, search_cost, broker_takeup, capacity_left, 
 
     Returns (schools, firms, broker of the attempts made, then respond's results).
     """
+    gen = as_generator(rng)
     schools, firms, broker = propose(worth, attempts_per_step, search_cost, broker_takeup,
                                      capacity_left, fit_by_industry, industry, info_noise,
-                                     broker_shortlist, own_shortlist, rng)
+                                     broker_shortlist, own_shortlist, gen)
     rows, alt, school_choice, declined = respond(
         schools, firms, broker, table, sorted_keys, pt_enterprise, pt_depth, pt_target,
         agreement_cap, deep_cap, fit_by_industry, industry, value_scale, retained, school_quality,
         risk, cost, yield_by_rung, aware, esc, teacher_capacity, acting_awareness, outcome_credit,
-        school_cost, ssc, temperature, rng, scratch)
+        school_cost, ssc, temperature, gen, scratch)
     return schools, firms, broker, rows, alt, school_choice, declined
 
 
@@ -704,17 +769,18 @@ def revise_and_move(existing, revision_prob, imitation_prob, pt_school, pt_enter
     The last three are worked out without the rows to dissolve (at none, they
     train nobody and want no students), as after the table drops them.
     """
+    gen = as_generator(rng)
     revise(existing, revision_prob, imitation_prob, pt_school, pt_enterprise, pt_depth, pt_target,
            pt_target_school, pt_report, pt_false, pt_broker, last_choice, deep_cap, peer_indptr,
            peer_indices, fit_by_industry, industry, value_scale, retained, school_quality, risk,
            cost, yield_by_rung, aware, esc, teacher_capacity, acting_awareness, outcome_credit,
-           school_cost, ssc, temperature, rng, scratch)
+           school_cost, ssc, temperature, gen, scratch)
     n_approved, delay_sum = move(
         pt_depth, pt_target, pt_target_school, pt_steps_at_none, pt_false, pt_report,
         pt_misreporting, pt_filed, pt_reported, pt_certified, pt_stages_left, pt_signers_left,
         pt_filed_at, pt_handler, pt_enterprise, pt_given_depth, aware, on_offer, decay_prob, noise,
         step_no, approve_takeup, capacity_left, all_signers, pays_own, approve_held, sign_offs,
-        sign_prob, dept_signed, has_departments, rng)
+        sign_prob, dept_signed, has_departments, gen)
     n = pt_depth.size
     dissolve = np.empty(n, dtype=np.bool_)
     n_keep = 0
@@ -762,6 +828,7 @@ def audit(reported, depth, audit_prob, takeup, capacity_left, noise_by_departmen
     reports look equally suspicious and the picked set is the numpy one.
     Returns the audited rows (bool), or an empty array when none is mandated.
     """
+    gen = as_generator(rng)
     n = reported.size
     eligible = np.empty(n, dtype=np.bool_)
     n_eligible = 0
@@ -769,11 +836,11 @@ def audit(reported, depth, audit_prob, takeup, capacity_left, noise_by_departmen
         eligible[i] = reported[i] >= 2
         if eligible[i]:
             n_eligible += 1
-    mandated = rng.binomial(n_eligible, audit_prob)
+    mandated = gen.binomial(n_eligible, audit_prob)
     if mandated == 0 or takeup.size == 0:
         return np.zeros(0, dtype=np.bool_)
     audited = np.zeros(n, dtype=np.bool_)
-    doer = assign_tasks(mandated, takeup, capacity_left, rng)
+    doer = assign_tasks(mandated, takeup, capacity_left, gen)
     tasks = np.zeros(takeup.size, dtype=np.int64)
     for t in range(doer.size):
         if doer[t] >= 0:
@@ -785,7 +852,7 @@ def audit(reported, depth, audit_prob, takeup, capacity_left, noise_by_departmen
         open_rows = (eligible & ~audited).nonzero()[0]
         if open_rows.size == 0:
             continue
-        reading = noise_by_department[dep] * rng.standard_normal(open_rows.size)
+        reading = noise_by_department[dep] * gen.standard_normal(open_rows.size)
         if k >= open_rows.size:
             picked = open_rows
         else:
@@ -798,3 +865,299 @@ def audit(reported, depth, audit_prob, takeup, capacity_left, noise_by_departmen
             audited[r] = True
         dept_audits[dep] += picked.size
     return audited
+
+
+@njit(cache=True)
+def _compact(buf, rows, n):
+    for j in range(rows.size):
+        buf[j] = buf[rows[j]]
+    for j in range(rows.size, n):
+        buf[j] = 0
+
+
+@njit(cache=True)
+def drop_rows(dissolve, school, enterprise, depth, target_enterprise, target_school, report,
+              false_report, misreporting, filed, reported, certified, steps_at_none, stages_left,
+              signers_left, filed_at, overpaid, broker, handler, given_depth):
+    """Partnerships.keep(~dissolve) on the table's buffers (sim.partnerships.FIELDS order), in place.
+
+    Returns the number of rows kept; the rows after them are zeroed.
+    """
+    n = dissolve.size
+    rows = (~dissolve).nonzero()[0]
+    _compact(school, rows, n)
+    _compact(enterprise, rows, n)
+    _compact(depth, rows, n)
+    _compact(target_enterprise, rows, n)
+    _compact(target_school, rows, n)
+    _compact(report, rows, n)
+    _compact(false_report, rows, n)
+    _compact(misreporting, rows, n)
+    _compact(filed, rows, n)
+    _compact(reported, rows, n)
+    _compact(certified, rows, n)
+    _compact(steps_at_none, rows, n)
+    _compact(stages_left, rows, n)
+    _compact(signers_left, rows, n)
+    _compact(filed_at, rows, n)
+    _compact(overpaid, rows, n)
+    _compact(broker, rows, n)
+    _compact(handler, rows, n)
+    _compact(given_depth, rows, n)
+    return rows.size
+
+
+@njit(cache=True)
+def append_rows(n, schools, firms, alt, school_choice, broker, handler_of_broker, school,
+                enterprise, depth, target_enterprise, target_school, report, false_report,
+                misreporting, filed, reported, certified, steps_at_none, stages_left, signers_left,
+                filed_at, overpaid, broker_col, handler, given_depth):
+    """Partnerships.add of this month's new agreements at form, into the buffers after row ``n``.
+
+    The firm's alternative ``alt`` gives its investment and report; the
+    paying department is ``handler_of_broker[broker]`` (the model's lookup
+    table; empty: none). The buffers must have room. Returns the new row count.
+    """
+    for j in range(schools.size):
+        i = n + j
+        school[i] = schools[j]
+        enterprise[i] = firms[j]
+        depth[i] = 1
+        target_enterprise[i] = _INVEST[alt[j]]
+        target_school[i] = school_choice[j]
+        report[i] = _REPORT[alt[j]]
+        false_report[i] = _REPORT[alt[j]] > _INVEST[alt[j]]
+        misreporting[i] = False
+        filed[i] = 1
+        reported[i] = 1
+        certified[i] = 1
+        steps_at_none[i] = 0
+        stages_left[i] = 0
+        signers_left[i] = 0
+        filed_at[i] = 0
+        overpaid[i] = 0.0
+        broker_col[i] = broker[j]
+        handler[i] = handler_of_broker[broker[j]] if handler_of_broker.size else -1
+        given_depth[i] = False
+    return n + schools.size
+
+
+@njit(cache=True)
+def month(n, search_on, n_schools, outcome_by_rung, quality, intake, quota, outcome_weight,
+          placement_value, form_cost, attempts_per_step, search_cost, broker_takeup,
+          capacity_left, info_noise, broker_shortlist, own_shortlist, table, sorted_keys,
+          agreement_cap, deep_cap, fit_by_industry, industry, value_scale, retained,
+          school_quality, risk, cost, yield_by_rung, aware, esc, teacher_capacity,
+          acting_awareness, outcome_credit, school_cost, ssc, temperature, handler_of_broker,
+          revision_prob, imitation_prob, last_choice, peer_indptr, peer_indices, on_offer,
+          decay_prob, noise, step_no, approve_takeup, all_signers, pays_own, approve_held,
+          sign_offs, sign_prob, dept_signed, dept_brokered, has_departments, dissolve_after,
+          training, free_riders, peer_data, relevance, majors, placements_by_rung,
+          school, enterprise, depth, target_enterprise, target_school, report, false_report,
+          misreporting, filed, reported, certified, steps_at_none, stages_left, signers_left,
+          filed_at, overpaid, broker_col, handler, given_depth, do_audit, audit_prob,
+          audit_takeup, audit_noise, dept_audits, expected_detection, detection_learning_rate,
+          rng, scratch):
+    """Stages 1 (audits) to 4 of a month in one call, on the partnership table's buffers.
+
+    The table has ``n`` rows. If ``do_audit``, first this month's audits and
+    their bookkeeping (:func:`audit_month`) and what firms learn from them: the
+    chance they expect a false report to be found (``expected_detection``,
+    smoothed at ``detection_learning_rate``), which the search's payoffs read
+    (``esc``, changed in place).
+
+    The same calls, in the same order, as the model's stage methods made one
+    by one: what each school's next agreement is worth (:func:`school_worth`),
+    the search (:func:`search`, if ``search_on``), the new rows appended
+    (:func:`append_rows`; the buffers must have room for one per attempt),
+    then, if the table is not empty, :func:`revise_and_move` and the dissolved
+    rows dropped (:func:`drop_rows`); last, the counts of :func:`tally_counts`.
+
+    Returns (rows now, whether any proposal was made, proposals declined,
+    school, firm and broker of each new row, whether rows were revised,
+    approvals, their delay sum, pair keys dissolved, firms training, firms
+    whose poaching loss may have changed, the new fit by industry, the tally
+    counts, reports audited, false ones found, their over-payments, the
+    expected detection after the audits).
+    """
+    gen = as_generator(rng)
+    n_audited, n_detected = 0, 0
+    found = np.zeros(0)
+    if do_audit:
+        n_audited, n_detected, found, n_mis, n_eligible = audit_month(
+            reported[:n], depth[:n], misreporting[:n], false_report[:n], overpaid[:n], audit_prob,
+            audit_takeup, capacity_left, audit_noise, dept_audits, gen)
+        # CooperationModel._learn_rate, the same arithmetic.
+        w = detection_learning_rate
+        if n_mis:
+            expected_detection = (1 - w) * expected_detection + w * (n_detected / n_mis)
+        elif n_eligible:
+            expected_detection = (1 - w) * expected_detection + w * (n_audited / n_eligible)
+        esc[E_DETECTION] = expected_detection
+    existing = n
+    made = False
+    declined = 0
+    none = np.zeros(0, dtype=np.int64)
+    new_s, new_e, new_b = none, none, none
+    if search_on:
+        wanted = students_wanted(depth[:n], target_enterprise[:n], target_school[:n],
+                                 enterprise[:n], placements_by_rung, value_scale)
+        worth = school_worth(school[:n], depth[:n], wanted, n_schools, outcome_by_rung, quality,
+                             intake, quota, outcome_weight, placement_value, form_cost)
+        schools, firms, brokers, rows, alt, school_choice, declined = search(
+            worth, attempts_per_step, search_cost, broker_takeup, capacity_left, info_noise,
+            broker_shortlist, own_shortlist, table, sorted_keys, enterprise[:n], depth[:n],
+            target_enterprise[:n], agreement_cap, deep_cap, fit_by_industry, industry, value_scale,
+            retained, school_quality, risk, cost, yield_by_rung, aware, esc, teacher_capacity,
+            acting_awareness, outcome_credit, school_cost, ssc, temperature, gen, scratch)
+        made = schools.size > 0
+        if rows.size:
+            new_s, new_e, new_b = schools[rows], firms[rows], brokers[rows]
+            n = append_rows(n, new_s, new_e, alt, school_choice, new_b, handler_of_broker, school,
+                            enterprise, depth, target_enterprise, target_school, report,
+                            false_report, misreporting, filed, reported, certified, steps_at_none,
+                            stages_left, signers_left, filed_at, overpaid, broker_col, handler,
+                            given_depth)
+            for j in range(new_e.size):
+                last_choice[new_e[j]] = alt[j]
+                if new_b[j] >= 0:
+                    dept_brokered[new_b[j]] += 1
+    revised = n > 0
+    n_approved, delay_sum = 0, 0
+    gone = none
+    now = training
+    touched = none
+    fit = fit_by_industry
+    if revised:
+        n_approved, delay_sum, dissolve, now, touched, fit = revise_and_move(
+            existing, revision_prob, imitation_prob, school[:n], enterprise[:n], depth[:n],
+            target_enterprise[:n], target_school[:n], report[:n], false_report[:n],
+            broker_col[:n], last_choice, deep_cap, peer_indptr, peer_indices, fit_by_industry,
+            industry, value_scale, retained, school_quality, risk, cost, yield_by_rung, aware,
+            esc, teacher_capacity, acting_awareness, outcome_credit, school_cost, ssc,
+            temperature, steps_at_none[:n], misreporting[:n], filed[:n], reported[:n],
+            certified[:n], stages_left[:n], signers_left[:n], filed_at[:n], handler[:n],
+            given_depth[:n], on_offer, decay_prob, noise, step_no, approve_takeup, capacity_left,
+            all_signers, pays_own, approve_held, sign_offs, sign_prob, dept_signed,
+            has_departments, dissolve_after, training, free_riders, peer_data, relevance, majors,
+            intake, placements_by_rung, gen, scratch)
+        n_gone = 0
+        for i in range(n):
+            if dissolve[i]:
+                n_gone += 1
+        if n_gone:
+            gone = np.empty(n_gone, dtype=np.int64)
+            j = 0
+            for i in range(n):
+                if dissolve[i]:
+                    gone[j] = school[i] * industry.size + enterprise[i]
+                    j += 1
+            n = drop_rows(dissolve, school, enterprise, depth, target_enterprise, target_school,
+                          report, false_report, misreporting, filed, reported, certified,
+                          steps_at_none, stages_left, signers_left, filed_at, overpaid,
+                          broker_col, handler, given_depth)
+    counts = tally_counts(depth[:n], reported[:n], misreporting[:n], stages_left[:n])
+    return (n, made, declined, new_s, new_e, new_b, revised, n_approved, delay_sum, gone, now,
+            touched, fit, counts, n_audited, n_detected, found, expected_detection)
+
+
+@njit(cache=True)
+def audit_month(reported, depth, misreporting, false_report, overpaid, audit_prob, takeup,
+                capacity_left, noise_by_department, dept_audits, rng):
+    """This month's audits (:func:`audit`) and what follows in the table, in place.
+
+    A false report found stops (``misreporting`` and ``false_report`` cleared);
+    every audited row's over-payment is settled (zeroed). Returns (reports
+    audited, false ones found, the over-payments of those found, in row order,
+    misreporting partnerships before the audits, reports eligible for audit):
+    what the model books and what firms learn the detection risk from.
+    """
+    gen = as_generator(rng)
+    n = reported.size
+    n_misreporting, n_eligible = 0, 0
+    for i in range(n):
+        if misreporting[i]:
+            n_misreporting += 1
+        if reported[i] >= 2:
+            n_eligible += 1
+    audited = audit(reported, depth, audit_prob, takeup, capacity_left, noise_by_department,
+                    dept_audits, gen)
+    n_audited, n_detected = 0, 0
+    for i in range(audited.size):
+        if audited[i]:
+            n_audited += 1
+            if misreporting[i]:
+                n_detected += 1
+    found = np.empty(n_detected)
+    j = 0
+    for i in range(audited.size):
+        if audited[i]:
+            if misreporting[i]:
+                found[j] = overpaid[i]
+                j += 1
+                misreporting[i] = False
+                false_report[i] = False
+            overpaid[i] = 0.0
+    return n_audited, n_detected, found, n_misreporting, n_eligible
+
+
+@njit(cache=True)
+def _first_max(u, i):
+    """np.argmax of row ``i`` (the first maximum; the first NaN if there is one)."""
+    best = 0
+    for j in range(u.shape[1]):
+        if u[i, j] != u[i, j]:
+            return j
+        if u[i, j] > u[i, best]:
+            best = j
+    return best
+
+
+@njit(cache=True)
+def binding_counts(depth, target_enterprise, pt_school, pt_enterprise, broker, deep_cap,
+                   fit_by_industry, industry, value_scale, retained, school_quality, risk, cost,
+                   yield_by_rung, aware, esc, esc_at_once, teacher_capacity, acting_awareness,
+                   outcome_credit, school_cost, ssc):
+    """Which side holds each partnership below content (CooperationModel._binding_sides), counted.
+
+    ``esc_at_once`` are the firm's payoff scalars with the certification delay
+    at zero. Returns (enterprise, school, both, approval, held): partnerships
+    each side holds, and those some side holds.
+    """
+    n_firms = industry.size
+    committed = np.zeros(n_firms, dtype=np.int64)
+    for i in range(depth.size):
+        if max(depth[i], target_enterprise[i]) >= 2:
+            committed[pt_enterprise[i]] += 1
+    live = ((depth >= 1) & (depth < 3)).nonzero()[0]
+    if live.size == 0:
+        return 0, 0, 0, 0, 0
+    s, e, d = pt_school[live], pt_enterprise[live], depth[live]
+    deep_full = np.empty(live.size, dtype=np.bool_)
+    for j in range(live.size):
+        own = 1 if max(d[j], target_enterprise[live[j]]) >= 2 else 0
+        deep_full[j] = committed[e[j]] - own >= deep_cap[e[j]]
+    u = enterprise_alternatives(s, e, d, deep_full, fit_by_industry, industry, value_scale,
+                                retained, school_quality, risk, cost, yield_by_rung, aware, esc)
+    u_now = enterprise_alternatives(s, e, d, deep_full, fit_by_industry, industry, value_scale,
+                                    retained, school_quality, risk, cost, yield_by_rung, aware,
+                                    esc_at_once)
+    u_school = school_alternatives(s, e, broker[live], fit_by_industry, industry,
+                                   teacher_capacity, acting_awareness, school_quality,
+                                   outcome_credit, school_cost, ssc)
+    n_ent, n_school, n_both, n_approval, held = 0, 0, 0, 0, 0
+    for j in range(live.size):
+        firm_holds = _INVEST[_first_max(u, j)] <= d[j]
+        school_holds = _first_max(u_school, j) <= d[j]
+        if firm_holds or school_holds:
+            held += 1
+        if firm_holds and not school_holds:
+            if _INVEST[_first_max(u_now, j)] > d[j]:
+                n_approval += 1
+            else:
+                n_ent += 1
+        elif school_holds and not firm_holds:
+            n_school += 1
+        elif firm_holds and school_holds:
+            n_both += 1
+    return n_ent, n_school, n_both, n_approval, held
