@@ -32,7 +32,7 @@ import pandas as pd
 
 from sim.outputs import COLUMNS
 from sim.plan import RunSpec, replicate_seeds
-from sim.store import RunStore, write_part
+from sim.store import RunStore, encode_result, write_part
 
 __all__ = ["ExecutorLostError", "RunOutcome", "RunSpec", "execute", "outcomes_failed",
            "replicate_seeds", "run_one", "run_spec"]
@@ -68,10 +68,17 @@ def run_one(params: Mapping[str, Any], seed: int, steps: int) -> pd.DataFrame:
 
     model = CooperationModel(rng=int(seed), **dict(params))
     model.run_for(int(steps))
-    frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    frame.insert(0, "step", np.arange(len(frame), dtype=np.int64))
+    frame = model.datacollector.get_model_vars_dataframe()
     levers = model.levers.columns if model.levers is not None else []  # sim/schedules.py
-    return frame[["step", *COLUMNS, *levers]]
+    wanted = [*COLUMNS, *levers]
+    # Copy, reindex or reorder only when needed: each costs about as much as the
+    # DataFrame itself, on every run of a sweep.
+    if frame.columns.tolist() != wanted:
+        frame = frame[wanted]
+    if not frame.index.equals(pd.RangeIndex(len(frame))):
+        frame = frame.reset_index(drop=True)
+    frame.insert(0, "step", np.arange(len(frame), dtype=np.int64))
+    return frame
 
 
 class ExecutorLostError(RuntimeError):
@@ -110,7 +117,8 @@ class RunOutcome:
 
 
 def run_spec(spec: RunSpec, worker: Callable[..., pd.DataFrame] | None = None,
-             store_dir: str | None = None) -> tuple[Any, str, str, float, float]:
+             store_dir: str | None = None, encode: bool = False
+             ) -> tuple[Any, str, str, float, float]:
     """Worker entry point: run ``spec``, catching any error.
 
     Args:
@@ -120,6 +128,9 @@ def run_spec(spec: RunSpec, worker: Callable[..., pd.DataFrame] | None = None,
             file in that store itself and returns :data:`STORED` instead of the
             frame (needs a file system the parent shares: local pools, not
             remote clusters).
+        encode: return the result as the Arrow bytes the store appends
+            (:class:`sim.store.EncodedResult`) instead of the frame, so the
+            process that stores it does no conversion (remote workers).
 
     Returns:
         ``(frame, error line, traceback text, started, finished)``; frame is
@@ -132,6 +143,8 @@ def run_spec(spec: RunSpec, worker: Callable[..., pd.DataFrame] | None = None,
         if store_dir is not None:
             write_part(store_dir, spec, frame)
             return STORED, "", "", started, time.time()
+        if encode:
+            return encode_result(spec, frame), "", "", started, time.time()
         return frame, "", "", started, time.time()
     except Exception as err:  # noqa: BLE001 - recorded, never lost
         line = f"{type(err).__name__}: {err}".splitlines()[0]
@@ -247,8 +260,11 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
     own = executor is None
     local = _LocalPool(jobs) if own else None
     pool = local.executor if local is not None else executor
-    # Our own local workers share the store's disk: let them write their results.
-    store_dir = str(store.directory) if own else None
+    # Local worker processes (ours, or a process pool given to us) share the store's
+    # disk: they write their results themselves. Others (a cluster's) send them
+    # back as the bytes the store appends.
+    local_workers = own or isinstance(executor, cf.ProcessPoolExecutor)
+    store_dir = str(store.directory.resolve()) if local_workers else None
     queue = list(reversed(todo))  # pop() from the end keeps the given order
     attempts: dict[str, int] = {}
     in_flight: dict[cf.Future, RunSpec] = {}
@@ -256,7 +272,7 @@ def _execute_pool(todo: list[RunSpec], store: RunStore, executor: cf.Executor | 
     def submit(spec: RunSpec) -> None:
         attempts[spec.run_id] = attempts.get(spec.run_id, 0) + 1
         store.record(spec, "running")
-        in_flight[pool.submit(run_spec, spec, worker, store_dir)] = spec
+        in_flight[pool.submit(run_spec, spec, worker, store_dir, not local_workers)] = spec
 
     try:
         while queue or in_flight:

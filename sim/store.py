@@ -37,6 +37,7 @@ run again. ``pandas.read_parquet(DIR / "results")`` reads every compacted run
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -47,6 +48,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -82,15 +84,20 @@ class StoreBusyError(StoreMismatchError):
     """Another process is executing runs into the directory right now."""
 
 
-def _file_digests(params: Mapping[str, Any]) -> dict[str, str]:
+def _file_digests(params: Mapping[str, Any],
+                  seen: dict[str, str] | None = None) -> dict[str, str]:
     """The content hash of every input file a run reads (parameters named ``*_file``).
 
     A run's result depends on what the file holds, not on its name: editing a
     network file makes every run that reads it a different run (issue 13, item 2).
+    ``seen`` keeps the hashes of files already read, by path, for one batch.
     """
     digests = {}
     for name, value in sorted(params.items()):
         if not name.endswith("_file") or not isinstance(value, str) or not value:
+            continue
+        if seen is not None and value in seen:
+            digests[name] = seen[value]
             continue
         digest = hashlib.sha256()
         for path in _files_read(Path(value)):
@@ -99,6 +106,8 @@ def _file_digests(params: Mapping[str, Any]) -> dict[str, str]:
             except OSError:
                 digest.update(f"(unreadable {path.name})".encode())
         digests[name] = digest.hexdigest()[:16]
+        if seen is not None:
+            seen[value] = digests[name]
     return digests
 
 
@@ -111,10 +120,10 @@ def _files_read(path: Path) -> list[Path]:
     return [path]
 
 
-def _spec_text(spec: RunSpec) -> str:
+def _spec_text(spec: RunSpec, seen: dict[str, str] | None = None) -> str:
     item = {"run_id": spec.run_id, "params": spec.params, "seed": spec.seed,
             "steps": spec.steps, "labels": spec.labels}
-    files = _file_digests(spec.params)
+    files = _file_digests(spec.params, seen)
     if files:  # only then: runs reading no file keep the fingerprints of earlier versions
         item["files"] = files
     return json.dumps(item, sort_keys=True, default=str)
@@ -122,7 +131,11 @@ def _spec_text(spec: RunSpec) -> str:
 
 def run_digest(spec: RunSpec) -> str:
     """A hash of one run's id, params (and the content of files they name), seed, steps, labels."""
-    return hashlib.sha256(_spec_text(spec).encode()).hexdigest()[:16]
+    return _digest(_spec_text(spec))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _same_identity(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> bool:
@@ -138,10 +151,14 @@ def fingerprint(specs: Iterable[RunSpec], identity: Mapping[str, Any] | None = N
     Two batches with the same fingerprint compute the same runs, so one may
     resume the other.
     """
-    items = sorted(_spec_text(s) for s in specs)
-    payload = json.dumps({"runs": items, "identity": identity or {}}, sort_keys=True,
+    seen: dict[str, str] = {}
+    return _fingerprint_of([_spec_text(s, seen) for s in specs], identity)
+
+
+def _fingerprint_of(texts: Iterable[str], identity: Mapping[str, Any] | None) -> str:
+    payload = json.dumps({"runs": sorted(texts), "identity": identity or {}}, sort_keys=True,
                          default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+    return _digest(payload)
 
 
 #: Test hook: the process kills itself (SIGKILL) at its N-th durable write, after
@@ -221,70 +238,198 @@ def result_table(spec: RunSpec, frame: pd.DataFrame) -> Any:
     return pa.Table.from_pandas(table, preserve_index=False)
 
 
+@dataclass(frozen=True)
+class EncodedResult:
+    """One run's per-step table as Arrow IPC messages, made where the run ran.
+
+    The writer of a part file only appends ``batch`` (after ``schema``, once per
+    file), so the process that stores results from many workers does no
+    conversion per run.
+
+    Attributes:
+        schema: the Arrow IPC schema message of the table.
+        batch: the Arrow IPC record batch message of the run's rows.
+    """
+
+    schema: bytes
+    batch: bytes
+
+
+#: Per result shape (frame columns and dtypes, label names and value types): the
+#: Arrow schema that :func:`result_table` gives it, its IPC message, its field types.
+_SCHEMAS: dict[tuple, tuple[Any, bytes, list[Any]]] = {}
+
+
+def encode_result(spec: RunSpec, frame: pd.DataFrame) -> EncodedResult:
+    """One run's table (as :func:`result_table` makes it) as Arrow IPC messages.
+
+    :func:`result_table` goes through ``pyarrow.Table.from_pandas``, about 2 ms
+    per county run, most of it per-column bookkeeping that is the same for
+    every run of a sweep. So the first run of each shape goes through it and
+    leaves its schema here; later runs of that shape build their columns
+    straight from the frame's arrays (NaN stored as null, as ``from_pandas``
+    does) and are checked against that schema, falling back to
+    :func:`result_table` for anything that does not fit.
+    """
+    front = {"run_id": spec.run_id, **spec.labels, "seed": spec.seed}
+    names, dtypes = frame.columns.tolist(), frame.dtypes.tolist()
+    key = (*names, *dtypes, *((name, type(value)) for name, value in front.items()))
+    known = _SCHEMAS.get(key)
+    batch = _fast_batch(front, frame, names, dtypes, *known[::2]) if known is not None else None
+    if batch is None:
+        table = result_table(spec, frame)
+        batches = table.combine_chunks().to_batches() or [_empty_batch(table.schema)]
+        if len(batches) != 1:
+            raise ValueError(f"a run's table must be one record batch, got {len(batches)}")
+        batch = batches[0]
+        if _dictionary_free(table.schema):  # dictionaries would need messages of their own
+            known = _SCHEMAS.setdefault(key, (table.schema, table.schema.serialize().to_pybytes(),
+                                              table.schema.types))
+        else:
+            batch = _decode_dictionaries(batch)
+            known = (batch.schema, batch.schema.serialize().to_pybytes(), batch.schema.types)
+    return EncodedResult(known[1], batch.serialize().to_pybytes())
+
+
+def _fast_batch(front: Mapping[str, Any], frame: pd.DataFrame, names: list[str],
+                dtypes: list[Any], schema: Any, types: list[Any]) -> Any:
+    """The record batch :func:`result_table` would give, or None when a column does not fit."""
+    import numpy as np
+    import pyarrow as pa
+
+    if len(set(names)) != len(names):
+        return None
+    rows = len(frame)
+    arrays = [pa.array([value] * rows, type=kind, from_pandas=True)
+              for kind, value in zip(types, front.values(), strict=False)]
+    f64 = np.dtype(np.float64)
+    is_float = [d == f64 for d in dtypes]
+    floats = None
+    if any(is_float) and all(isinstance(d, np.dtype) and d.kind in "biuf" for d in dtypes):
+        # The whole frame as floats in one array, sliced per column: pandas hands
+        # out one column only through a Series (~20 us each), and one Arrow array
+        # per column costs a few microseconds more than one slice.
+        floats = pa.array(np.ascontiguousarray(frame.to_numpy(dtype=f64).T).ravel(),
+                          from_pandas=True)
+    for position, name in enumerate(names):
+        if name in front:
+            continue
+        arrays.append(floats.slice(position * rows, rows)
+                      if floats is not None and is_float[position]
+                      else pa.array(frame.iloc[:, position].to_numpy(), from_pandas=True))
+    if len(arrays) != len(types) or any(
+            a.type != kind for a, kind in zip(arrays, types, strict=True)):
+        return None
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _empty_batch(schema: Any) -> Any:
+    import pyarrow as pa
+
+    return pa.RecordBatch.from_pylist([], schema=schema)
+
+
+def _dictionary_free(schema: Any) -> bool:
+    import pyarrow as pa
+
+    return not any(pa.types.is_dictionary(field.type) for field in schema)
+
+
+def _decode_dictionaries(batch: Any) -> Any:
+    """``batch`` with categorical (dictionary) columns stored as their values."""
+    import pyarrow as pa
+
+    arrays = [a.dictionary_decode() if pa.types.is_dictionary(a.type) else a
+              for a in batch.columns]
+    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+
+#: Marks the end of an Arrow IPC stream (what the stream writer writes on close).
+_END_OF_STREAM = b"\xff\xff\xff\xff\x00\x00\x00\x00"
+
+
 class _PartWriter:
-    """This process's append-only part file in one store (opened on its first result)."""
+    """This process's append-only part file in one store: an Arrow IPC stream.
 
-    def __init__(self, parts_dir: Path, schema: Any):
-        import pyarrow as pa
+    Written as raw messages: the schema when the file is created, then one
+    record batch per run in one ``write`` (unbuffered: each run reaches the OS
+    when it is written, as with the stream writer; the bytes are the same).
+    """
 
+    def __init__(self, parts_dir: Path, schema: bytes):
         parts_dir.mkdir(parents=True, exist_ok=True)
         name = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}{PART_SUFFIX}"
         self.path = parts_dir / name
         self.schema = schema
-        self._sink = pa.OSFile(str(self.path), "wb")  # unbuffered: each batch reaches the OS
-        self._writer = pa.ipc.new_stream(self._sink, schema)
+        self.pid = os.getpid()  # a forked child inherits the object, never the file
+        self._fd: int | None = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                                       | os.O_APPEND, 0o644)
+        self._write(schema)
 
-    def append(self, table: Any) -> None:
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view):]
+
+    def append(self, encoded: EncodedResult) -> None:
         # One record batch per run: a torn write loses this run only.
-        batches = table.combine_chunks().to_batches()
-        if len(batches) != 1:
-            raise ValueError(f"a run's table must be one record batch, got {len(batches)}")
         _kill_point()
-        self._writer.write_batch(batches[0])
-        self._sink.flush()
+        self._write(encoded.batch)
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self._writer.close()
-        with contextlib.suppress(Exception):
-            self._sink.close()
+        if self._fd is None or self.pid != os.getpid():
+            return
+        with contextlib.suppress(OSError):
+            self._write(_END_OF_STREAM)
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
+        self._fd = None
 
 
 #: Open part writers of this process, by store directory.
 _WRITERS: dict[str, _PartWriter] = {}
 
 
-def write_part(directory: str | Path, spec: RunSpec, frame: pd.DataFrame) -> Path:
+@functools.lru_cache(maxsize=64)
+def _store_key(directory: str | Path) -> str:
+    """One name for a store directory however it is spelt (resolved once, not per run)."""
+    return str(Path(directory).resolve())
+
+
+def write_part(directory: str | Path, spec: RunSpec,
+               frame: pd.DataFrame | EncodedResult) -> Path:
     """Append one run's per-step table to this process's part file in store ``directory``.
 
     A module-level function so that a local worker process stores its own
-    result (the parent then only records the status): converting to Arrow in
-    the parent would serialise that work behind one core. A run whose columns
+    result (the parent then only records the status). A run whose columns
     differ from the open part file's starts a new part file.
 
     Args:
         directory: the store directory (``DIR``).
         spec: the run.
-        frame: its per-step table (column ``step`` and the model outputs).
+        frame: its per-step table (column ``step`` and the model outputs), or
+            that table already encoded by :func:`encode_result`.
 
     Returns:
         The part file written to.
     """
-    table = result_table(spec, frame)
-    key = str(Path(directory).resolve())
+    encoded = frame if isinstance(frame, EncodedResult) else encode_result(spec, frame)
+    key = _store_key(directory)
     writer = _WRITERS.get(key)
-    if writer is not None and (not writer.path.exists() or not writer.schema.equals(table.schema)):
+    if writer is not None and writer.pid != os.getpid():
+        writer = None  # the parent's, inherited by fork: this process starts its own
+    elif writer is not None and (writer.schema != encoded.schema or not writer.path.exists()):
         writer.close()
         writer = None
     if writer is None:
-        writer = _WRITERS[key] = _PartWriter(Path(directory) / PARTS, table.schema)
-    writer.append(table)
+        writer = _WRITERS[key] = _PartWriter(Path(directory) / PARTS, encoded.schema)
+    writer.append(encoded)
     return writer.path
 
 
 def close_parts(directory: str | Path | None = None) -> None:
     """Close this process's part files (of one store, or all)."""
-    keys = list(_WRITERS) if directory is None else [str(Path(directory).resolve())]
+    keys = list(_WRITERS) if directory is None else [_store_key(directory)]
     for key in keys:
         writer = _WRITERS.pop(key, None)
         if writer is not None:
@@ -331,7 +476,8 @@ class _CompactedWriter:
         self._buffer: list[Any] = []
         self._rows = 0
 
-    def add(self, batch: Any) -> None:
+    def add(self, batch: Any, run_ids: list[str]) -> None:
+        """Add ``batch``, holding the rows of ``run_ids``."""
         import pyarrow as pa
 
         table = pa.Table.from_batches([batch])
@@ -344,9 +490,13 @@ class _CompactedWriter:
                 self._finish_file()
         if self._schema is None:
             self._open(table.schema)
-        self._buffer.append(table)
+        # A run's own table in step order (as the runner writes it) needs no
+        # sorting of its rows: sorting the runs by id is then enough.
+        steps = table.column("step").to_numpy() if "step" in table.column_names else None
+        ordered = len(run_ids) == 1 and steps is not None and bool((steps[1:] >= steps[:-1]).all())
+        self._buffer.append((run_ids[0] if ordered else None, table))
         self._rows += table.num_rows
-        self._ids += table.column("run_id").unique().to_pylist()
+        self._ids += run_ids
         if self._rows >= ROW_GROUP_ROWS:
             self._flush()
 
@@ -367,8 +517,12 @@ class _CompactedWriter:
         import pyarrow as pa
 
         if self._buffer:
-            table = pa.concat_tables(self._buffer).sort_by([("run_id", "ascending"),
-                                                            ("step", "ascending")])
+            if all(run_id is not None for run_id, _ in self._buffer):
+                table = pa.concat_tables([t for _, t in sorted(self._buffer,
+                                                               key=lambda item: item[0])])
+            else:
+                table = pa.concat_tables([t for _, t in self._buffer]).sort_by(
+                    [("run_id", "ascending"), ("step", "ascending")])
             self._writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
         self._buffer, self._rows = [], 0
 
@@ -466,10 +620,12 @@ class RunStore:
             force: replace the results of a different batch.
         """
         with self.running():  # nobody else writes here while we repair and claim
-            digest = fingerprint(specs, identity)
+            seen: dict[str, str] = {}  # each input file read once, not once per run
+            texts = [_spec_text(spec, seen) for spec in specs]
+            digest = _fingerprint_of(texts, identity)  # = fingerprint(specs, identity)
             existing = self.batch_info()
             same = existing is not None and existing.get("fingerprint") == digest
-            digests = {spec.run_id: run_digest(spec) for spec in specs}
+            digests = {spec.run_id: _digest(text) for spec, text in zip(specs, texts, strict=True)}
             self.extended_from = 0
             if not same and existing is not None and self._extends(existing, digests, identity):
                 self.extended_from = len(existing["runs"])
@@ -655,7 +811,7 @@ class RunStore:
                     run_ids = batch.column("run_id").unique().to_pylist()
                     if all(r in located for r in run_ids):
                         continue
-                    out.add(batch)
+                    out.add(batch, run_ids)
                     located.update(dict.fromkeys(run_ids, ""))
             written = out.close()
         except BaseException:
@@ -794,10 +950,11 @@ class RunStore:
                 done.update(batch.column("run_id").unique().to_pylist())
         return done
 
-    def write_result(self, spec: RunSpec, frame: pd.DataFrame) -> Path:
+    def write_result(self, spec: RunSpec, frame: pd.DataFrame | EncodedResult) -> Path:
         """Store a finished run's per-step table, with labels, run_id and seed.
 
-        Appends to this process's part file (see :func:`write_part`).
+        Appends to this process's part file (see :func:`write_part`); ``frame``
+        may be the table already encoded where the run ran (:func:`encode_result`).
 
         Returns:
             The part file.
