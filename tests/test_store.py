@@ -478,3 +478,16 @@ def test_compaction_orders_rows_by_run_then_step_whatever_order_they_came_in(tmp
     rows = pd.read_parquet(tmp_path / "results")
     assert list(zip(rows["run_id"], rows["step"], strict=True)) == [
         (s.run_id, step) for s in plan for step in range(6)]
+
+
+def test_recording_a_run_not_in_the_plan_adds_it_after_the_planned_ones(tmp_path):
+    plan = specs(n=3)
+    store = _opened(tmp_path, plan[:2])
+    store.record(plan[0], "running")
+    store.record(plan[0], "running")
+    store.record(plan[2], "failed", "boom")
+    table = store.run_table()
+    assert table["run_id"].tolist() == ["s-r000", "s-r001", "s-r002"]
+    assert table.set_index("run_id")["attempts"].to_dict() == {"s-r000": 2, "s-r001": 0,
+                                                               "s-r002": 0}
+    assert table.set_index("run_id").loc["s-r002", "error"] == "boom"
