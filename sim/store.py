@@ -8,8 +8,9 @@ Layout of a store directory ``DIR``::
     DIR/runs.csv                 the run table exported, when a call ends
     DIR/parts/<writer>.arrows    one append-only file per writing process (each
                                  local worker writes its own; the batch process
-                                 writes what remote workers send back): one Arrow
-                                 IPC record batch per finished run
+                                 writes what remote workers send back): an Arrow
+                                 IPC stream, one record batch per finished run (or
+                                 per few runs finished together)
     DIR/results/part-NNNNN.parquet  compacted results: many runs per file, sorted
                                  by run id, then step
 
@@ -22,8 +23,10 @@ of a call and when a store is reopened; the run table is an SQLite database
 whole as runs finish.
 
 What survives a kill: a part file is only appended to, one whole record batch
-per run, so a killed writer leaves every earlier run readable and at most a
-torn last batch, which readers skip. Compaction writes a hidden temporary file
+per run (or per few runs stored together, :meth:`RunStore.write_results`), in
+one write each, so a killed writer leaves every earlier run readable and at
+most a torn last batch, which readers skip; the runner records a run as done
+only once its batch is written. Compaction writes a hidden temporary file
 and renames it, then records the new locations, then deletes the parts it
 merged; a kill between any two steps is repaired when the store is reopened
 (results files the table does not know are indexed, parts already merged are
@@ -271,59 +274,113 @@ def encode_result(spec: RunSpec, frame: pd.DataFrame) -> EncodedResult:
     does) and are checked against that schema, falling back to
     :func:`result_table` for anything that does not fit.
     """
-    front = {"run_id": spec.run_id, **spec.labels, "seed": spec.seed}
-    names, dtypes = frame.columns.tolist(), frame.dtypes.tolist()
-    key = (*names, *dtypes, *((name, type(value)) for name, value in front.items()))
-    known = _SCHEMAS.get(key)
-    batch = _fast_batch(front, frame, names, dtypes, *known[::2]) if known is not None else None
-    if batch is None:
-        table = result_table(spec, frame)
-        batches = table.combine_chunks().to_batches() or [_empty_batch(table.schema)]
-        if len(batches) != 1:
-            raise ValueError(f"a run's table must be one record batch, got {len(batches)}")
-        batch = batches[0]
-        if _dictionary_free(table.schema):  # dictionaries would need messages of their own
-            known = _SCHEMAS.setdefault(key, (table.schema, table.schema.serialize().to_pybytes(),
-                                              table.schema.types))
+    return encode_results([spec], [frame])[0]
+
+
+def encode_results(specs: Sequence[RunSpec], frames: Sequence[pd.DataFrame]
+                   ) -> list[EncodedResult]:
+    """Several runs' tables as few record batches (see :func:`encode_result`).
+
+    Consecutive runs of one known shape share one record batch, their rows one
+    run after another: the per-column work is then done once for all of them.
+    """
+    out: list[EncodedResult] = []
+    group: list[tuple[RunSpec, dict[str, Any], pd.DataFrame]] = []
+    group_key: tuple | None = None
+
+    def close_group() -> None:
+        if group:
+            known = _SCHEMAS[group_key]
+            batch = _fast_batch([(front, frame) for _, front, frame in group], *known[::2])
+            if batch is not None:
+                out.append(EncodedResult(known[1], batch.serialize().to_pybytes()))
+            else:
+                out.extend(_slow_result(spec, frame, group_key) for spec, _, frame in group)
+            group.clear()
+
+    for spec, frame in zip(specs, frames, strict=True):
+        front = {"run_id": spec.run_id, **spec.labels, "seed": spec.seed}
+        key = (*frame.columns.tolist(), *frame.dtypes.tolist(),
+               *((name, type(value)) for name, value in front.items()))
+        if key != group_key:
+            close_group()
+            group_key = key
+        if key in _SCHEMAS:
+            group.append((spec, front, frame))
         else:
-            batch = _decode_dictionaries(batch)
-            known = (batch.schema, batch.schema.serialize().to_pybytes(), batch.schema.types)
+            out.append(_slow_result(spec, frame, key))
+    close_group()
+    return out
+
+
+def _slow_result(spec: RunSpec, frame: pd.DataFrame, key: tuple) -> EncodedResult:
+    """One run through :func:`result_table`, leaving its schema for the runs after it."""
+    table = result_table(spec, frame)
+    batches = table.combine_chunks().to_batches() or [_empty_batch(table.schema)]
+    if len(batches) != 1:
+        raise ValueError(f"a run's table must be one record batch, got {len(batches)}")
+    batch = batches[0]
+    if _dictionary_free(table.schema):  # dictionaries would need messages of their own
+        known = _SCHEMAS.setdefault(key, (table.schema, table.schema.serialize().to_pybytes(),
+                                          table.schema.types))
+    else:
+        batch = _decode_dictionaries(batch)
+        known = (batch.schema, batch.schema.serialize().to_pybytes(), batch.schema.types)
     return EncodedResult(known[1], batch.serialize().to_pybytes())
 
 
-def _fast_batch(front: Mapping[str, Any], frame: pd.DataFrame, names: list[str],
-                dtypes: list[Any], schema: Any, types: list[Any]) -> Any:
-    """The record batch :func:`result_table` would give, or None when a column does not fit."""
+def _fast_batch(runs: Sequence[tuple[Mapping[str, Any], pd.DataFrame]], schema: Any,
+                types: list[Any]) -> Any:
+    """The rows :func:`result_table` would give ``runs``, as one record batch.
+
+    ``runs`` are (label values, frame) pairs of one shape; their rows go one run
+    after another. None when a column does not fit the schema.
+    """
     import numpy as np
     import pyarrow as pa
 
+    first = runs[0][1]
+    names, dtypes = first.columns.tolist(), first.dtypes.tolist()
     if len(set(names)) != len(names):
         return None
-    rows = len(frame)
-    arrays = [pa.array([value] * rows, type=kind, from_pandas=True)
-              for kind, value in zip(types, front.values(), strict=False)]
+    rows = [len(frame) for _, frame in runs]
+    total = sum(rows)
+    fronts = list(zip(*(list(front.values()) for front, _ in runs), strict=True))
+    arrays = [pa.array([v for value, n in zip(values, rows, strict=True) for v in [value] * n],
+                       type=kind, from_pandas=True)
+              for kind, values in zip(types, fronts, strict=False)]
     f64 = np.dtype(np.float64)
     is_float = [d == f64 for d in dtypes]
     floats = None
     if any(is_float) and all(isinstance(d, np.dtype) and d.kind in "biuf" for d in dtypes):
-        # The whole frame as floats in one array, sliced per column: pandas hands
-        # out one column only through a Series (~20 us each), and one Arrow array
-        # per column costs a few microseconds more than one slice.
-        floats = pa.array(np.ascontiguousarray(frame.to_numpy(dtype=f64).T).ravel(),
-                          from_pandas=True)
-    # pandas' own accessor of one column's array (2 us; through a Series, 40 us).
-    column = getattr(frame, "_get_column_array", None) or (
-        lambda i: frame.iloc[:, i].to_numpy())
+        # Every frame as floats in one array, sliced per column: pandas hands out
+        # one column only through a Series (~20 us each), and one Arrow array per
+        # column costs a few microseconds more than one slice.
+        block = np.concatenate([frame.to_numpy(dtype=f64) for _, frame in runs])
+        floats = pa.array(np.ascontiguousarray(block.T).ravel(), from_pandas=True)
+    front_names = set(runs[0][0])
     for position, name in enumerate(names):
-        if name in front:
+        if name in front_names:
             continue
-        arrays.append(floats.slice(position * rows, rows)
-                      if floats is not None and is_float[position]
-                      else pa.array(column(position), from_pandas=True))
+        if floats is not None and is_float[position]:
+            arrays.append(floats.slice(position * total, total))
+        else:
+            parts = [_column(frame, position) for _, frame in runs]
+            arrays.append(pa.array(parts[0] if len(parts) == 1 else np.concatenate(parts),
+                                   from_pandas=True))
     if len(arrays) != len(types) or any(
             a.type != kind for a, kind in zip(arrays, types, strict=True)):
         return None
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _column(frame: pd.DataFrame, position: int) -> Any:
+    """One column's values, by pandas' own accessor (2 us) where it has one.
+
+    Through a Series it takes about 40 us.
+    """
+    getter = getattr(frame, "_get_column_array", None)
+    return getter(position) if getter is not None else frame.iloc[:, position].to_numpy()
 
 
 def _empty_batch(schema: Any) -> Any:
@@ -354,9 +411,10 @@ _END_OF_STREAM = b"\xff\xff\xff\xff\x00\x00\x00\x00"
 class _PartWriter:
     """This process's append-only part file in one store: an Arrow IPC stream.
 
-    Written as raw messages: the schema when the file is created, then one
-    record batch per run in one ``write`` (unbuffered: each run reaches the OS
-    when it is written, as with the stream writer; the bytes are the same).
+    Written as raw messages: the schema when the file is created, then each
+    record batch (one run, or a few stored together) in one ``write``
+    (unbuffered: it reaches the OS when it is written, as with the stream
+    writer; the bytes are the same).
     """
 
     def __init__(self, parts_dir: Path, schema: bytes):
@@ -375,7 +433,7 @@ class _PartWriter:
             view = view[os.write(self._fd, view):]
 
     def append(self, encoded: EncodedResult) -> None:
-        # One record batch per run: a torn write loses this run only.
+        # One write per record batch: a torn write loses this batch's runs only.
         _kill_point()
         self._write(encoded.batch)
 
@@ -417,6 +475,21 @@ def write_part(directory: str | Path, spec: RunSpec,
         The part file written to.
     """
     encoded = frame if isinstance(frame, EncodedResult) else encode_result(spec, frame)
+    return _append(directory, encoded)
+
+
+def write_parts(directory: str | Path, specs: Sequence[RunSpec],
+                frames: Sequence[pd.DataFrame]) -> None:
+    """Append several finished runs to this process's part file, as few record batches.
+
+    Each batch goes in one write: a writer killed in the middle loses the runs of
+    that batch only (store them before recording them as done).
+    """
+    for encoded in encode_results(specs, frames):
+        _append(directory, encoded)
+
+
+def _append(directory: str | Path, encoded: EncodedResult) -> Path:
     key = _store_key(directory)
     writer = _WRITERS.get(key)
     if writer is not None and writer.pid != os.getpid():
@@ -586,7 +659,10 @@ class RunStore:
         if not create and not self.db_path.is_file():
             return None
         self.directory.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        # Used from one thread at a time, not always the one that opened it (the
+        # runner's timer stores held runs while the next one runs).
+        db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None,
+                             check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")  # a crash loses at most the last commits
         db.execute("""CREATE TABLE IF NOT EXISTS runs (
@@ -810,12 +886,12 @@ class RunStore:
         out = _CompactedWriter(self)
         try:
             for path in parts:
-                for batch in read_part(path)[0]:
-                    run_ids = batch.column("run_id").unique().to_pylist()
-                    if all(r in located for r in run_ids):
-                        continue
-                    out.add(batch, run_ids)
-                    located.update(dict.fromkeys(run_ids, ""))
+                for whole in read_part(path)[0]:
+                    for batch, run_ids in _by_run(whole):
+                        if all(r in located for r in run_ids):
+                            continue
+                        out.add(batch, run_ids)
+                        located.update(dict.fromkeys(run_ids, ""))
             written = out.close()
         except BaseException:
             out.abort()
@@ -914,6 +990,22 @@ class RunStore:
                    (spec.run_id, json.dumps(spec.labels, default=str), spec.seed, spec.steps))
         db.execute(update, (*values, spec.run_id))
 
+    @contextlib.contextmanager
+    def together(self) -> Iterator[None]:
+        """Commit the run-table changes of the block as one transaction.
+
+        Cheaper than one each; committed however the block ends.
+        """
+        db = self._conn()
+        if db.in_transaction:
+            yield
+            return
+        db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            db.execute("COMMIT")
+
     def interrupted(self) -> None:
         """Mark runs cut off while running as pending again (issue 13, item 20)."""
         db = self._conn(create=False)
@@ -967,6 +1059,10 @@ class RunStore:
             The part file.
         """
         return write_part(self.directory, spec, frame)
+
+    def write_results(self, specs: Sequence[RunSpec], frames: Sequence[pd.DataFrame]) -> None:
+        """Store several finished runs at once (fewer, larger writes; see :func:`write_parts`)."""
+        write_parts(self.directory, specs, frames)
 
     def iter_results(self, run_ids: Iterable[str] | None = None, *,
                      columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
@@ -1025,6 +1121,27 @@ class RunStore:
         if not frames:
             return pd.DataFrame()
         return pd.concat(frames, ignore_index=True)
+
+
+def _by_run(batch: Any) -> list[tuple[Any, list[str]]]:
+    """``batch`` cut into one slice per run, each with its run id.
+
+    When some run's rows are not together (the store writes them together), the
+    batch stays whole, with all its ids.
+    """
+    import numpy as np
+
+    encoded = batch.column("run_id").dictionary_encode()
+    ids = encoded.dictionary.to_pylist()
+    if len(ids) <= 1:
+        return [(batch, ids)]
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(np.diff(codes)) + 1
+    if len(starts) + 1 != len(ids):  # some run's rows are not together
+        return [(batch, ids)]
+    bounds = [0, *starts.tolist(), len(codes)]
+    return [(batch.slice(a, b - a), [ids[codes[a]]])
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def _with_id(columns: Sequence[str] | None) -> list[str] | None:

@@ -491,3 +491,37 @@ def test_recording_a_run_not_in_the_plan_adds_it_after_the_planned_ones(tmp_path
     assert table.set_index("run_id")["attempts"].to_dict() == {"s-r000": 2, "s-r001": 0,
                                                                "s-r002": 0}
     assert table.set_index("run_id").loc["s-r002", "error"] == "boom"
+
+
+def test_runs_stored_together_share_a_record_batch_and_compact_as_if_stored_alone(tmp_path):
+    import pyarrow as pa
+
+    from sim.store import read_part
+
+    plan = specs(n=4)
+    together = _opened(tmp_path / "together", plan)
+    together.write_results(plan, [frame(k / 10) for k in range(4)])
+    close_parts(tmp_path / "together")
+    [part] = (tmp_path / "together" / "parts").iterdir()
+    batches, clean = read_part(part)
+    # (the first run of a shape new to this process sets its schema alone)
+    assert clean and [b.num_rows for b in batches] in ([24], [6, 18])
+    assert together.done_ids() == {s.run_id for s in plan}
+    alone = _opened(tmp_path / "alone", plan)
+    for k, spec in reversed(list(enumerate(plan))):
+        alone.write_result(spec, frame(k / 10))
+    # Rows of runs interleaved in one batch (not as the store writes them) sort too.
+    mixed = pa.Table.from_batches(batches).take([0, 6, 1, 7, 2, 8, 3, 9, 4, 10, 5, 11,
+                                                 *range(12, 24)])
+    for store in (together, alone):
+        with store.running():
+            store.compact()
+    assert [p.name for p in (tmp_path / "together" / "results").iterdir()] == [
+        "part-00000.parquet"]
+    pd.testing.assert_frame_equal(together.read_results(), alone.read_results())
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "together" / "results"),
+                                  pd.read_parquet(tmp_path / "alone" / "results"))
+    from sim.store import _by_run
+
+    [(whole, ids)] = _by_run(mixed.combine_chunks().to_batches()[0])
+    assert whole.num_rows == 24 and sorted(ids) == [s.run_id for s in plan]
