@@ -2,8 +2,8 @@
 
 Run::
 
-    .venv/bin/python benchmarks/sweep_speed.py            # county scale, ~2-3 min on 2 cores
-    .venv/bin/python benchmarks/sweep_speed.py --quick    # smaller, ~1 min
+    .venv/bin/python benchmarks/sweep_speed.py            # county scale, ~3-4 min on 2 cores
+    .venv/bin/python benchmarks/sweep_speed.py --quick    # smaller, ~1-2 min
 
 Prints ``name: value`` lines:
 
@@ -38,10 +38,9 @@ Prints ``name: value`` lines:
   ``speedup_2_vs_1`` (target >= 1.8), the median of the per-round ratios;
   ``parent_cpu_ms_per_run``: CPU time of the process that stores the results
   (all its threads), per run, with 2 workers: what it takes from the two cores
-  the workers need. The pools are handed to :func:`sim.runner.execute` as an
-  executor, the way a Dask cluster is: the workers send each result back
-  encoded and this process appends it to its part file (with ``--jobs N`` the
-  local workers write their own part files, so the parent does less).
+  the workers need. The pools are process pools (``ProcessPoolExecutor``) given to
+  :func:`sim.runner.execute`: their workers write their own part files, as
+  ``--jobs N`` workers do, and this process records each run and compacts.
 
 Overhead is measured in CPU time of this process (``time.process_time``), so
 other load on the machine does not distort it; throughput is wall time.

@@ -273,6 +273,7 @@ class _Held:
 
     At most :data:`HOLD_RUNS`, and none longer than :data:`HOLD_S` seconds,
     however long the next run takes (a timer stores them while it runs).
+
     One record batch and one write for several runs costs a fraction of one
     per run. Runs are recorded as done, and counted in the progress, only once
     stored, so a kill loses only the runs of the last second, never one
