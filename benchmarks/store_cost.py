@@ -14,6 +14,9 @@ run: ``write_result`` then ``record(spec, "done")``, then ``flush`` (and
 
 - ``store_ms_per_run``: wall time per run of writing and recording it
   (median of ``--rounds`` rounds), the end-of-batch flush/compaction included;
+- ``encode_ms_per_run``: of that, turning the frame into the bytes appended
+  (``encode_result``, which a worker does before it hands a result back),
+  where the store has it;
 - ``files_per_1000_runs``: files in the store directory afterwards;
 - ``bytes_per_run``: bytes on disk per run;
 - ``read_all_s``: reading every stored run back as one table;
@@ -40,19 +43,20 @@ from sim.runner import run_one  # noqa: E402
 
 
 def load_store(path: str | None):
-    """The ``RunStore`` class of this tree, or of the store module at ``path``."""
+    """The store module of this tree, or the one at ``path``."""
     if path is None:
-        from sim.store import RunStore
+        import sim.store
 
-        return RunStore
+        return sim.store
     spec = importlib.util.spec_from_file_location("store_under_test", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules["store_under_test"] = module
     spec.loader.exec_module(module)
-    return module.RunStore
+    return module
 
 
-def one_round(store_class, frame, runs: int, directory: Path) -> dict[str, float]:
+def one_round(module, frame, runs: int, directory: Path) -> dict[str, float]:
+    store_class = module.RunStore
     specs = [RunSpec(run_id=f"p{k:05d}-r000", params={"audit_prob_per_step": k / runs},
                      seed=k, steps=120, labels={"design_point": k, "replicate": 0})
              for k in range(runs)]
@@ -74,7 +78,13 @@ def one_round(store_class, frame, runs: int, directory: Path) -> dict[str, float
     started = time.perf_counter()
     store_class(directory).done_ids()
     reopen_s = time.perf_counter() - started
-    return {"store_ms_per_run": 1000 * seconds / runs,
+    result = {"store_ms_per_run": 1000 * seconds / runs}
+    if hasattr(module, "encode_result"):
+        started = time.perf_counter()
+        for spec in specs:
+            module.encode_result(spec, frame)
+        result["encode_ms_per_run"] = 1000 * (time.perf_counter() - started) / runs
+    return {**result,
             "files_per_1000_runs": 1000 * len(files) / runs,
             "bytes_per_run": sum(p.stat().st_size for p in files) / runs,
             "read_all_s": read_s, "reopen_s": reopen_s}
@@ -86,12 +96,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--store", metavar="STORE_PY", help="a store.py to measure instead")
     args = parser.parse_args()
-    store_class = load_store(args.store)
+    module = load_store(args.store)
     frame = run_one({"n_enterprises": 200, "n_schools": 4}, seed=1, steps=120)
     results = []
     for _ in range(args.rounds):
         with tempfile.TemporaryDirectory() as tmp:
-            results.append(one_round(store_class, frame, args.runs, Path(tmp)))
+            results.append(one_round(module, frame, args.runs, Path(tmp)))
     print(f"store: {args.store or 'sim/store.py'}; runs: {args.runs}; rows per run: {len(frame)}")
     for name in results[0]:
         print(f"{name}: {statistics.median(r[name] for r in results):.4g}")

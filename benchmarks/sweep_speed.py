@@ -2,25 +2,45 @@
 
 Run::
 
-    .venv/bin/python benchmarks/sweep_speed.py            # county scale, ~3 min on 2 cores
-    .venv/bin/python benchmarks/sweep_speed.py --quick    # smaller, ~1 min
+    .venv/bin/python benchmarks/sweep_speed.py            # county scale, ~3-4 min on 2 cores
+    .venv/bin/python benchmarks/sweep_speed.py --quick    # smaller, ~1-2 min
 
 Prints ``name: value`` lines:
 
-- ``model_s_per_run``: the model's own CPU time per county run (build the
-  model, run it, take its DataCollector table), in this process;
 - ``sweep_s_per_run_jobs1``: CPU time per run of a whole sweep with ``--jobs 1``
-  (design, run plan, store: part file, run table, compaction; runs inline,
-  so every cost is in this process);
+  (``runs_per_sweep`` runs: design, run plan, claiming the directory,
+  manifest, every run, storing each result: part file, run table; compaction
+  and ``runs.csv`` at the end), all inline in this process, so every cost is
+  counted;
+- ``model_s_per_run``: CPU time per run of the *bare model runs* inside that
+  sweep: the time spent in :func:`sim.runner.run_one`, which builds the model,
+  runs it and takes its per-step table (``CooperationModel(rng=seed,
+  **params)``, ``run_for(steps)``, ``datacollector.get_model_vars_dataframe()``
+  plus a ``step`` column), timed around each call of the sweep's own runs;
+  ``model_alone_s_per_run`` the same runs done in a plain loop outside any
+  sweep (build, run, ``get_model_vars_dataframe()``), for comparison: it
+  differs from ``model_s_per_run`` by the machine's noise, a few percent;
 - ``runner_overhead_pct``: ``(sweep - model) / model`` in CPU time, percent
-  (target < 5); ``runner_overhead_wall_pct`` the same in wall time;
-- ``store_ms_per_run``: storing one result (part file, run-table rows, its share of the
-  compaction),
-  timed alone: the part of the overhead that does not shrink with load;
+  (target < 5): everything the sweep does besides the model runs, on the same
+  runs at the same moment, so the model's run-to-run noise cancels;
+  ``runner_overhead_ms_per_run`` the same difference in milliseconds per run
+  (what stays when the model gets faster); ``runner_overhead_wall_pct`` the
+  same in wall time;
+- ``sweep_fixed_s``: what a sweep pays once whatever its size (planning,
+  claiming, manifest, metadata, closing the store): the overhead of a one-run
+  sweep; it is in the overhead above, spread over ``runs_per_sweep`` runs;
+- ``store_ms_per_run``: storing one result (part file, run-table rows, its share
+  of the compaction), timed alone: the part of the overhead that does not
+  shrink with load;
 - ``sweep_runs_per_s_per_core``: runs per second per core of that sweep (CPU time);
 - ``runs_per_min_1_worker`` / ``runs_per_min_2_workers``: throughput through a
   process pool of 1 and of 2 workers, ``pool_runs_per_s_per_core``, and
-  ``speedup_2_vs_1`` (target >= 1.8), the median of the per-round ratios.
+  ``speedup_2_vs_1`` (target >= 1.8), the median of the per-round ratios;
+  ``parent_cpu_ms_per_run``: CPU time of the process that stores the results
+  (all its threads), per run, with 2 workers: what it takes from the two cores
+  the workers need. The pools are process pools (``ProcessPoolExecutor``) given to
+  :func:`sim.runner.execute`: their workers write their own part files, as
+  ``--jobs N`` workers do, and this process records each run and compacts.
 
 Overhead is measured in CPU time of this process (``time.process_time``), so
 other load on the machine does not distort it; throughput is wall time.
@@ -29,7 +49,9 @@ imported the model and run a tiny model) before the clock starts, because a
 real sweep pays it once per thousands of runs. Model and sweep timings, and
 1- and 2-worker throughput, are interleaved in rounds and the median round is
 reported, so load from elsewhere on the machine hits both alike. Run it on an
-otherwise idle machine.
+otherwise idle machine: with other processes busy a second worker finds no free
+core, and ``speedup_2_vs_1`` says more about the load than about the runner
+(``load_average_at_start`` / ``_at_end`` are printed for that).
 """
 
 from __future__ import annotations
@@ -77,11 +99,28 @@ def model_time(specs) -> tuple[float, float]:
     return time.process_time() - start, time.perf_counter() - wall
 
 
-def sweep_time(exp, directory: Path) -> tuple[float, float]:
-    """(CPU, wall) seconds of ``python -m sim sweep --jobs 1 --no-analyze`` on ``exp``."""
+#: (CPU, wall) seconds spent inside run_one by :func:`timed_run_one` so far.
+_IN_MODEL = [0.0, 0.0]
+
+
+def timed_run_one(params, seed, steps):
+    """:func:`sim.runner.run_one`, adding its CPU and wall time to :data:`_IN_MODEL`."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    try:
+        return run_one(params, seed, steps)
+    finally:
+        _IN_MODEL[0] += time.process_time() - cpu
+        _IN_MODEL[1] += time.perf_counter() - wall
+
+
+def sweep_time(exp, directory: Path) -> tuple[float, float, float, float]:
+    """``python -m sim sweep --jobs 1 --no-analyze`` on ``exp``: (CPU, wall) seconds of the
+    whole sweep, then (CPU, wall) seconds of it spent in its runs' ``run_one``."""
+    _IN_MODEL[:] = [0.0, 0.0]
     start, wall = time.process_time(), time.perf_counter()
-    run_sweep(exp, directory, ExecutorChoice(jobs=1), progress=False, stream=io.StringIO())
-    return time.process_time() - start, time.perf_counter() - wall
+    run_sweep(exp, directory, ExecutorChoice(jobs=1), progress=False, stream=io.StringIO(),
+              worker=timed_run_one)
+    return (time.process_time() - start, time.perf_counter() - wall, *_IN_MODEL)
 
 
 def store_time(specs, directory: Path) -> float:
@@ -114,13 +153,25 @@ def warmed_pool(workers: int) -> cf.ProcessPoolExecutor:
     return pool
 
 
-def pool_rate(specs, pool: cf.Executor, directory: Path) -> float:
-    """Runs per minute of ``specs`` through ``pool`` into a fresh store."""
+def pool_rate(specs, pool: cf.Executor, directory: Path) -> tuple[float, float]:
+    """Runs per minute of ``specs`` through ``pool`` into a fresh store, and the parent's
+    CPU seconds per run."""
     store = RunStore(directory)
     store.open_batch(specs)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     execute(specs, store, executor=pool, progress=False)
-    return 60 * len(specs) / (time.perf_counter() - start)
+    return (60 * len(specs) / (time.perf_counter() - start),
+            (time.process_time() - cpu) / len(specs))
+
+
+def fixed_cost(directory: Path, enterprises: int, steps: int, repeats: int = 3) -> float:
+    """CPU seconds a one-run sweep spends beyond its model run (median of ``repeats``)."""
+    costs = []
+    for k in range(repeats):
+        exp = experiment(1, 1, enterprises, steps, seed=300 + k)
+        s_cpu, _, m_cpu, _ = sweep_time(exp, directory / f"fixed{k}")
+        costs.append(s_cpu - m_cpu)
+    return statistics.median(costs)
 
 
 def main() -> None:
@@ -131,36 +182,48 @@ def main() -> None:
                         "1000, the ruian-status-quo scenario)")
     parser.add_argument("--steps", type=int, default=120, help="steps per run (default 120)")
     args = parser.parse_args()
-    rounds, per_round, throughput_runs = (3, 12, 32) if args.quick else (5, 20, 80)
+    # Sweeps of 100 runs (40 quick): what a sweep pays once is spread as over a
+    # small real sweep; real ones have thousands of runs.
+    rounds, per_round, throughput_runs = (3, 40, 32) if args.quick else (5, 100, 80)
 
     print(f"county: {args.enterprises} enterprises, 10 schools, {args.steps} steps per run")
     print(f"load_average_at_start: {os.getloadavg()[0]:.2f}")
-    model_cpu, sweep_cpu, wall_overhead = [], [], []
+    alone_cpu, model_cpu, sweep_cpu, wall_overhead = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(rounds):
             exp = experiment(per_round // 2, 2, args.enterprises, args.steps, seed=100 + r)
             specs = plan_runs(exp, build_design(exp))
-            m_cpu, m_wall = model_time(specs)
-            s_cpu, s_wall = sweep_time(exp, Path(tmp) / f"sweep{r}")
+            alone_cpu.append(model_time(specs)[0] / len(specs))
+            s_cpu, s_wall, m_cpu, m_wall = sweep_time(exp, Path(tmp) / f"sweep{r}")
             model_cpu.append(m_cpu / len(specs))
             sweep_cpu.append(s_cpu / len(specs))
             wall_overhead.append(100 * (s_wall - m_wall) / m_wall)
         overhead = [100 * (s - m) / m for m, s in zip(model_cpu, sweep_cpu, strict=True)]
-        print(f"model_s_per_run: {statistics.median(model_cpu):.4f}")
+        extra_ms = [1000 * (s - m) for m, s in zip(model_cpu, sweep_cpu, strict=True)]
+        print(f"runs_per_sweep: {len(specs)}")
+        print(f"model_s_per_run: {statistics.median(model_cpu):.4f} (in run_one, inside the sweep)")
+        print(f"model_alone_s_per_run: {statistics.median(alone_cpu):.4f} (the same runs in a "
+              "plain loop)")
         print(f"sweep_s_per_run_jobs1: {statistics.median(sweep_cpu):.4f}")
         print(f"sweep_runs_per_s_per_core: {1 / statistics.median(sweep_cpu):.1f} "
               "(CPU time of the whole jobs-1 sweep: engine, model and store)")
         print(f"runner_overhead_pct: {statistics.median(overhead):.1f} "
               f"(CPU; per round: {', '.join(f'{o:.1f}' for o in overhead)})")
+        print(f"runner_overhead_ms_per_run: {statistics.median(extra_ms):.2f} "
+              f"(CPU; per round: {', '.join(f'{o:.2f}' for o in extra_ms)})")
         print(f"runner_overhead_wall_pct: {statistics.median(wall_overhead):.1f} "
               f"(wall, includes disk waits and other load; per round: "
               f"{', '.join(f'{o:.1f}' for o in wall_overhead)})")
+        fixed_s = fixed_cost(Path(tmp), args.enterprises, args.steps)
+        print(f"sweep_fixed_s: {fixed_s:.3f} (CPU, once per sweep; "
+              f"{1000 * fixed_s / len(specs):.2f} ms per run of these sweeps)")
         store_s = store_time(specs, Path(tmp) / "store")
         print(f"store_ms_per_run: {1000 * store_s:.2f} "
               f"({100 * store_s / statistics.median(model_cpu):.1f} % of a model run; the "
               "parent's share of the overhead, measured alone)")
 
         rates: dict[int, list[float]] = {1: [], 2: []}
+        parent_cpu: dict[int, list[float]] = {1: [], 2: []}
         pools = {1: warmed_pool(1), 2: warmed_pool(2)}
         try:
             for r in range(rounds):  # alternate, so load from elsewhere hits both alike
@@ -168,8 +231,9 @@ def main() -> None:
                                  seed=200 + r)
                 specs = plan_runs(exp, build_design(exp))
                 for workers in (1, 2):
-                    rates[workers].append(pool_rate(specs, pools[workers],
-                                                    Path(tmp) / f"pool{workers}-{r}"))
+                    rate, cpu = pool_rate(specs, pools[workers], Path(tmp) / f"pool{workers}-{r}")
+                    rates[workers].append(rate)
+                    parent_cpu[workers].append(cpu)
         finally:
             for pool in pools.values():
                 pool.shutdown()
@@ -183,6 +247,9 @@ def main() -> None:
           "wall time, so other load on the machine lowers it)")
     print(f"speedup_2_vs_1: {statistics.median(ratios):.2f} "
           f"(per round: {', '.join(f'{x:.2f}' for x in ratios)})")
+    print(f"parent_cpu_ms_per_run: {1000 * statistics.median(parent_cpu[2]):.2f} (2 workers; "
+          f"{1000 * statistics.median(parent_cpu[1]):.2f} with 1)")
+
 
 if __name__ == "__main__":
     main()

@@ -216,3 +216,42 @@ def test_defect_13_09_an_executor_that_runs_nothing_is_reported_again_and_again(
         execute(specs, store, executor=NoWorkers(), progress=False, stream=stream)
     notes = [line for line in stream.getvalue().splitlines() if "still waiting" in line]
     assert len(notes) == 2 and "any workers" in notes[0]
+
+
+def test_a_remote_worker_hands_back_the_encoded_result_the_store_appends(tmp_path):
+    from sim.runner import run_spec
+    from sim.store import EncodedResult
+
+    spec = plan(1, steps=6)[0]
+    encoded, error, _, _, _ = run_spec(spec, None, None, True)
+    assert isinstance(encoded, EncodedResult) and error == ""
+    store = RunStore(tmp_path / "encoded")
+    store.open_batch([spec])
+    store.write_result(spec, encoded)
+    reference = RunStore(tmp_path / "frame")
+    reference.open_batch([spec])
+    reference.write_result(spec, run_one(spec.params, spec.seed, spec.steps))
+    pd.testing.assert_frame_equal(store.read_results(), reference.read_results())
+
+
+def test_workers_of_a_given_process_pool_store_their_own_results(tmp_path, monkeypatch):
+    import multiprocessing
+
+    import sim.store
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the parent stored a result itself")
+
+    specs = plan(n=2, steps=4)
+    store = RunStore(tmp_path)
+    store.open_batch(specs)
+    monkeypatch.setattr(sim.store, "write_part", refuse)  # the parent's only (not forked)
+    context = multiprocessing.get_context("spawn")
+    with cf.ProcessPoolExecutor(1, mp_context=context) as pool:
+        outcomes = execute(specs, store, executor=pool, progress=False)
+    assert [o.status for o in outcomes] == ["done", "done"], outcomes
+    monkeypatch.undo()
+    reference = RunStore(tmp_path / "inline")
+    reference.open_batch(specs)
+    execute(specs, reference, progress=False)
+    pd.testing.assert_frame_equal(store.read_results(), reference.read_results())

@@ -379,3 +379,149 @@ def test_compaction_streams_row_groups_and_starts_a_new_file_for_other_columns(t
     assert shapes == [(6, 1), (24, 2)]  # the four runs of one schema, two row groups
     table = RunStore(tmp_path).read_results()
     assert table.groupby("run_id").size().to_dict() == {s.run_id: 6 for s in plan}
+
+
+def _stored_as_from_pandas(spec, table):
+    """What the store wrote for ``spec`` equals pyarrow's from_pandas conversion of it."""
+    import pyarrow as pa
+
+    from sim.store import encode_result, result_table
+
+    encoded = encode_result(spec, table)
+    back = pa.ipc.open_stream(pa.BufferReader(encoded.schema + encoded.batch)).read_all()
+    return back.equals(result_table(spec, table), check_metadata=True)
+
+
+def test_a_result_is_encoded_exactly_as_from_pandas_would_convert_it():
+    import numpy as np
+
+    shaped = frame(0.2).assign(approval_delay=[np.nan, np.nan, 1.0, 2.0, np.nan, 3.0],
+                               audits=np.arange(6), flag=True, note="x")
+    cases = [
+        ({"design_point": 3, "replicate": 1, "audit_prob_per_step": 0.25}, frame(0.3)),
+        ({"scenario": "s", "replicate": 0, "missing": None, "share": float("nan")}, shaped),
+        ({"scenario": "s", "content_share": 9.0}, frame(0.1)),  # a label named like a column
+        ({"scenario": "s"}, frame(0.1).iloc[:0]),  # no rows
+    ]
+    for number, (labels, table) in enumerate(cases):
+        for seed in (1, 2):  # the first of a shape sets its schema, the second reuses it
+            spec = RunSpec(f"c{number}-r{seed}", {}, seed, 5, labels)
+            assert _stored_as_from_pandas(spec, table.assign(content_share=seed / 10)
+                                          if len(table) else table), (labels, seed)
+    # Same columns, but a label of another type than before: still what from_pandas gives.
+    assert _stored_as_from_pandas(RunSpec("d-r1", {}, 1, 5, {"design_point": "p1"}), frame(0.3))
+    assert _stored_as_from_pandas(RunSpec("d-r2", {}, 2, 5, {"design_point": 2}), frame(0.3))
+    assert _stored_as_from_pandas(RunSpec("d-r3", {}, 3, 5, {"design_point": "p3"}), frame(0.3))
+
+
+def test_part_files_hold_the_bytes_the_arrow_stream_writer_would_write(tmp_path):
+    """Directories written before or after the store wrote raw messages read the same."""
+    import pyarrow as pa
+
+    from sim.store import result_table
+
+    store = RunStore(tmp_path)
+    plan = specs()
+    store.open_batch(plan)
+    for k, spec in enumerate(plan):
+        store.write_result(spec, frame(k / 10))
+    close_parts(tmp_path)
+    [part] = (tmp_path / "parts").iterdir()
+    tables = [result_table(spec, frame(k / 10)) for k, spec in enumerate(plan)]
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, tables[0].schema) as writer:
+        for table in tables:
+            writer.write_table(table)
+    assert part.read_bytes() == sink.getvalue().to_pybytes()
+
+
+def test_a_forked_child_writes_its_own_part_file_never_its_parents(tmp_path):
+    # In a fresh interpreter: forking this (multi-threaded) test process could deadlock.
+    script = textwrap.dedent(f"""
+        import os, sys
+        import pandas as pd
+        from sim.plan import RunSpec
+        from sim.store import close_parts, read_part, write_part
+
+        def frame(v):
+            return pd.DataFrame({{"step": range(6), "content_share": [v] * 6}})
+
+        plan = [RunSpec(f"s-r{{r:03d}}", {{}}, r, 5, {{"replicate": r}}) for r in range(3)]
+        first = write_part({str(tmp_path)!r}, plan[0], frame(0.1))
+        pid = os.fork()
+        if pid == 0:
+            write_part({str(tmp_path)!r}, plan[1], frame(0.5))
+            close_parts()
+            os._exit(0)
+        assert os.waitpid(pid, 0)[1] == 0
+        assert write_part({str(tmp_path)!r}, plan[2], frame(0.2)) == first
+        close_parts()
+        for path in sorted(os.listdir({str(tmp_path / "parts")!r})):
+            batches, clean = read_part(os.path.join({str(tmp_path / "parts")!r}, path))
+            ids = [b.column("run_id")[0].as_py() for b in batches]
+            print(path == first.name, clean, *ids)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert sorted(done.stdout.splitlines()) == ["False True s-r001", "True True s-r000 s-r002"]
+
+
+def test_compaction_orders_rows_by_run_then_step_whatever_order_they_came_in(tmp_path):
+    plan = specs()
+    store = _opened(tmp_path, plan)
+    store.write_result(plan[2], frame(0.2))
+    store.write_result(plan[0], frame(0.0).iloc[::-1])  # a worker that gives steps backwards
+    store.write_result(plan[1], frame(0.1))
+    with store.running():
+        store.compact()
+    rows = pd.read_parquet(tmp_path / "results")
+    assert list(zip(rows["run_id"], rows["step"], strict=True)) == [
+        (s.run_id, step) for s in plan for step in range(6)]
+
+
+def test_recording_a_run_not_in_the_plan_adds_it_after_the_planned_ones(tmp_path):
+    plan = specs(n=3)
+    store = _opened(tmp_path, plan[:2])
+    store.record(plan[0], "running")
+    store.record(plan[0], "running")
+    store.record(plan[2], "failed", "boom")
+    table = store.run_table()
+    assert table["run_id"].tolist() == ["s-r000", "s-r001", "s-r002"]
+    assert table.set_index("run_id")["attempts"].to_dict() == {"s-r000": 2, "s-r001": 0,
+                                                               "s-r002": 0}
+    assert table.set_index("run_id").loc["s-r002", "error"] == "boom"
+
+
+def test_runs_stored_together_share_a_record_batch_and_compact_as_if_stored_alone(tmp_path):
+    import pyarrow as pa
+
+    from sim.store import read_part
+
+    plan = specs(n=4)
+    together = _opened(tmp_path / "together", plan)
+    together.write_results(plan, [frame(k / 10) for k in range(4)])
+    close_parts(tmp_path / "together")
+    [part] = (tmp_path / "together" / "parts").iterdir()
+    batches, clean = read_part(part)
+    # (the first run of a shape new to this process sets its schema alone)
+    assert clean and [b.num_rows for b in batches] in ([24], [6, 18])
+    assert together.done_ids() == {s.run_id for s in plan}
+    alone = _opened(tmp_path / "alone", plan)
+    for k, spec in reversed(list(enumerate(plan))):
+        alone.write_result(spec, frame(k / 10))
+    # Rows of runs interleaved in one batch (not as the store writes them) sort too.
+    mixed = pa.Table.from_batches(batches).take([0, 6, 1, 7, 2, 8, 3, 9, 4, 10, 5, 11,
+                                                 *range(12, 24)])
+    for store in (together, alone):
+        with store.running():
+            store.compact()
+    assert [p.name for p in (tmp_path / "together" / "results").iterdir()] == [
+        "part-00000.parquet"]
+    pd.testing.assert_frame_equal(together.read_results(), alone.read_results())
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "together" / "results"),
+                                  pd.read_parquet(tmp_path / "alone" / "results"))
+    from sim.store import _by_run
+
+    [(whole, ids)] = _by_run(mixed.combine_chunks().to_batches()[0])
+    assert whole.num_rows == 24 and sorted(ids) == [s.run_id for s in plan]
