@@ -29,6 +29,7 @@ from typing import Any, TextIO
 
 import pandas as pd
 
+from sim.interrupts import terminate_as_interrupt
 from sim.outputs import COLUMNS
 from sim.plan import RunSpec, replicate_seeds
 from sim.store import RunStore, encode_result, write_part
@@ -197,7 +198,7 @@ def execute(specs: Sequence[RunSpec], store: RunStore, *, executor: cf.Executor 
         meter = _Progress(len(specs), len(outcomes), enabled=progress,
                           stream=stream or sys.stderr)
         try:
-            with _terminate_as_interrupt():
+            with terminate_as_interrupt():
                 if todo and executor is None and jobs == 1:
                     _execute_inline(todo, store, retries, worker, outcomes, meter)
                 elif todo:
@@ -474,37 +475,6 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return True
     return state not in ("Z", "X")
-
-
-@contextlib.contextmanager
-def _terminate_as_interrupt():
-    """Treat SIGTERM, and a SIGINT we were told to ignore, like Ctrl-C while runs execute.
-
-    Without it, ``kill PID`` (or a job scheduler's stop) ends the batch process
-    at once and leaves its pool workers behind. A process started with SIGINT
-    ignored (any background job of a non-interactive shell, e.g. ``make test &``
-    in a script) would otherwise ignore Ctrl-C and run to the end. Only in the
-    main thread, and only for signals nobody else has claimed.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
-        if signum == signal.SIGINT:
-            raise KeyboardInterrupt
-        raise KeyboardInterrupt(f"terminated (signal {signum})")
-
-    claimed = {}
-    for signum, unclaimed in ((signal.SIGTERM, signal.SIG_DFL), (signal.SIGINT, signal.SIG_IGN)):
-        if signal.getsignal(signum) is unclaimed:
-            claimed[signum] = unclaimed
-            signal.signal(signum, interrupt)
-    try:
-        yield
-    finally:
-        for signum, previous in claimed.items():
-            signal.signal(signum, previous)
 
 
 class _Progress:

@@ -327,9 +327,11 @@ def main(args: argparse.Namespace) -> int:
         ``error: <file>[:<line>]: <place>: <message>[ (column <n>)]``), 130 on Ctrl-C.
     """
     from sim.games.spec import GameSpecError
+    from sim.interrupts import terminate_as_interrupt
 
     try:
-        return _run(args)
+        with terminate_as_interrupt():  # Ctrl-C even in a background job; kill as Ctrl-C
+            return _run(args)
     except GameSpecError as exc:
         print(f"error: {exc}", file=sys.stderr)
     except _UsageError as exc:
