@@ -1106,6 +1106,16 @@ def label(name: str | Depth, lang: str = "en", *, with_unit: bool = True) -> str
     return f"{text} ({shown})" if lang == "en" else f"{text}（{shown}）"
 
 
+def in_sentence(text: str, lang: str = "en") -> str:
+    """A label as it reads inside a sentence: "Content share" -> "content share".
+
+    Only English has capitals to drop; a word in capitals ("MU", "ESS") keeps them.
+    """
+    if lang == "en" and len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def term(key: str, lang: str = "en") -> str:
     """A report phrase (see :data:`TERMS`) in ``lang``.
 

@@ -116,3 +116,12 @@ def test_unknown_language_is_refused():
         labels.label("content_share", "fr")
     with pytest.raises(KeyError, match="allowed en, zh"):
         labels.term("subsidy", "de")
+
+
+def test_a_label_inside_a_sentence_drops_only_an_initial_capital():
+    from sim.labels import in_sentence, label
+
+    assert in_sentence(label("content_share", with_unit=False)) == "content share"
+    assert in_sentence("MU per content partnership") == "MU per content partnership"
+    assert in_sentence(label("content_share", "zh", with_unit=False), "zh") == label(
+        "content_share", "zh", with_unit=False)

@@ -39,7 +39,7 @@ from sim.analysis.sensitivity import (
     stable_replicates,
 )
 from sim.analysis.stats import is_bounded
-from sim.labels import LabelError, figure_text, label, term, title
+from sim.labels import LabelError, figure_text, in_sentence, label, term, title
 from sim.store import atomic_write_text
 from sim.sweep.designs import sampler_seed, unit_problem
 from sim.sweep.experiment import Experiment, ExperimentError, Factor, Output, PhaseSpec, parse_reducer
@@ -171,7 +171,7 @@ def _responses(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path,
             figure_text("response_by", lang, by=by) if by else "",
             figure_text("response_marginal", lang) if rest else ""]))
         heading = figure_text("title_response", lang, name=exp.name,
-                              output=_figure_name(main, lang), factor=name)
+                              output=_output_name(main, lang), factor=name)
         report.files.append(tdir / f"response_{name}.csv")
         report.files += figures.response_curve(
             table, fdir / f"response_{name}", factor=name, x_label=_factor_label(factor, lang),
@@ -217,7 +217,9 @@ def _phase(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path, report: 
         report.files += tables.write_table(
             shown, tdir / f"phase_{out.name}{suffix}",
             caption=term("caption_phase", lang).format(
-                title=title(exp.title, lang), output=_described(out, lang), x=spec.x, y=spec.y)
+                title=title(exp.title, lang), output=_output_name(out, lang),
+                x=in_sentence(_short_label(spec.x, lang), lang),
+                y=in_sentence(_short_label(spec.y, lang), lang))
             + (f" ({panel})" if panel else ""), label=f"tab:{exp.name}-phase{suffix}",
             csv=csv.reset_index(), lang=lang)
         above = int((table.to_numpy() >= spec.threshold).sum())
@@ -241,7 +243,7 @@ def _phase(exp: Experiment, runs: pd.DataFrame, tdir: Path, fdir: Path, report: 
         y_label=_factor_label(_factor(exp, spec.y), lang),
         value_label=_output_label(out, lang), threshold=spec.threshold,
         title=report.title(figure_text("title_phase", lang, name=exp.name,
-                                       output=_figure_name(out, lang))),
+                                       output=_output_name(out, lang))),
         uncertain=bands if spec.by else bands[""], lang=lang)
 
 
@@ -265,14 +267,14 @@ def _sobol(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Path
         report.files += tables.write_table(
             _readable_index(indices, exp, report.lang), tdir / f"sobol_{out.name}",
             caption=term("caption_sobol", report.lang).format(
-                title=title(exp.title, report.lang), output=_described(out, report.lang)),
+                title=title(exp.title, report.lang), output=_output_name(out, report.lang)),
             label=f"tab:{exp.name}-sobol-{out.name}", csv=indices, lang=report.lang)
         report.files += figures.sobol_bars(indices, fdir / f"sobol_{out.name}",
                                            output_label=_output_label(out, report.lang,
                                                                       unit=False),
                                            title=report.title(figure_text(
                                                "title_sobol", report.lang, name=exp.name,
-                                               output=_figure_name(out, report.lang))),
+                                               output=_output_name(out, report.lang))),
                                            names=_factor_names(exp, report.lang),
                                            lang=report.lang)
         top = indices["ST"].sort_values(ascending=False).head(3)
@@ -296,14 +298,14 @@ def _morris(exp: Experiment, runs: pd.DataFrame, design: pd.DataFrame, tdir: Pat
         report.files += tables.write_table(
             _readable_index(indices, exp, report.lang), tdir / f"morris_{out.name}",
             caption=term("caption_morris", report.lang).format(
-                title=title(exp.title, report.lang), output=_described(out, report.lang)),
+                title=title(exp.title, report.lang), output=_output_name(out, report.lang)),
             label=f"tab:{exp.name}-morris-{out.name}", csv=indices, lang=report.lang)
         report.files += figures.morris_plot(indices, fdir / f"morris_{out.name}",
                                             output_label=_output_label(out, report.lang,
                                                                        unit=False),
                                             title=report.title(figure_text(
                                                 "title_morris", report.lang, name=exp.name,
-                                                output=_figure_name(out, report.lang))),
+                                                output=_output_name(out, report.lang))),
                                             names=_factor_names(exp, report.lang),
                                             lang=report.lang)
         top = indices["mu_star"].sort_values(ascending=False).head(3)
@@ -371,8 +373,8 @@ def _budget(exp: Experiment, summary: pd.DataFrame, tdir: Path, fdir: Path,
     report.files += tables.write_table(
         shown, tdir / "budget_best",
         caption=term("caption_budget", lang).format(
-            title=title(exp.title, lang), cost=_described(cost, lang), limit=f"{spec.limit:g}",
-            output=_figure_name(value, lang)),
+            title=title(exp.title, lang), cost=_output_name(cost, lang), limit=f"{spec.limit:g}",
+            output=_output_name(value, lang)),
         label=f"tab:{exp.name}-budget",
         key_columns=0, csv=best.reset_index(drop=True), lang=lang)
     report.files += figures.frontier_plot(
@@ -380,7 +382,7 @@ def _budget(exp: Experiment, summary: pd.DataFrame, tdir: Path, fdir: Path,
         cost_label=_output_label(cost, lang), output_label=_output_label(value, lang),
         limit=spec.limit, on_frontier=front,
         title=report.title(figure_text("title_budget", lang, name=exp.name,
-                                       output=_figure_name(value, lang))), lang=lang)
+                                       output=_output_name(value, lang))), lang=lang)
     if best.empty:
         report.notes.append(term("note_budget_none", lang).format(limit=f"{spec.limit:g}"))
     else:
@@ -395,14 +397,10 @@ def _factor(exp: Experiment, name: str) -> Factor:
     return next(f for f in exp.factors if f.name == name)
 
 
-def _figure_name(out: Output, lang: str) -> str:
-    """How a figure title names an output: its column in English, its label in Chinese."""
-    return out.column if lang == "en" else _output_label(out, lang, unit=False)
+def _output_name(out: Output, lang: str) -> str:
+    """How a figure title or caption names an output: its readable label and reducer."""
+    return in_sentence(_output_label(out, lang, unit=False), lang)
 
-
-def _described(out: Output, lang: str) -> str:
-    """How a caption names an output: its code name and reducer in English, its label in Chinese."""
-    return out.describe() if lang == "en" else _output_label(out, lang, unit=False)
 
 
 def _factor_label(factor: Factor, lang: str = "en") -> str:
