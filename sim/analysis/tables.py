@@ -122,7 +122,6 @@ def _one(table: pd.DataFrame, *, caption: str, label: str, digits: int, note: st
 
     numeric = [pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
                for c in table.columns]
-    # Long tables wrap their first (a name) and last (a source) text columns; values stay narrow.
     wrap: dict[str, str] = {}
     if long and len(table.columns) > 1:
         # A long table's columns share the line: the first (a name) a fifth, the last (a
@@ -167,8 +166,6 @@ def _one(table: pd.DataFrame, *, caption: str, label: str, digits: int, note: st
     return text
 
 
-#: Symbols the labels use that pdfLaTeX's UTF-8 input does not set (dashes, quotes and the
-#: ellipsis it does): written as maths, so a table compiles with the plain preamble.
 #: Characters of a header line: headers break into lines, so a column is as wide as its
 #: numbers rather than its name (Chinese characters are about twice as wide as Latin).
 HEADER_CHARACTERS = {"en": 16, "zh": 8}
@@ -202,6 +199,8 @@ def _cell(text: str, side: str, wrapped: bool) -> str:
     return _stack([tex_escape(match.group(1)), tex_escape(match.group(2))], side, "t")
 
 
+#: Symbols the labels use that pdfLaTeX's UTF-8 input does not set (dashes, quotes and the
+#: ellipsis it does): written as maths, so a table compiles with the plain preamble.
 _TEX_SYMBOLS = {"−": "$-$", "∞": r"$\infty$", "α": r"$\alpha$", "Δ": r"$\Delta$",
                 "→": r"$\rightarrow$", "×": r"$\times$", "±": r"$\pm$", "⋯": r"$\cdots$",
                 "·": r"$\cdot$"}
