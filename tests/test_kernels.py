@@ -208,3 +208,17 @@ def test_audit_month_is_the_audit_with_the_models_bookkeeping():
     assert np.array_equal(false_report, before[1] & ~detected)
     assert np.array_equal(overpaid, np.where(audited, 0.0, before[2]))
     assert a.bit_generator.state == b.bit_generator.state
+
+
+def test_the_kernels_copies_of_the_rung_definitions_equal_the_numpy_formulas():
+    # The copies exist because numba's cache would not notice an edit of an imported array.
+    import numpy as np
+
+    from sim.mechanisms import assessment, enterprise_payoff, incentives, kernels
+
+    np.testing.assert_array_equal(kernels._INVEST, enterprise_payoff.INVEST)
+    np.testing.assert_array_equal(kernels._REPORT, enterprise_payoff.REPORT)
+    assert kernels._N_ALT == len(enterprise_payoff.ALTERNATIVES)
+    np.testing.assert_array_equal(kernels._TAX_ELIGIBLE, incentives.TAX_ELIGIBLE_BY_RUNG)
+    np.testing.assert_array_equal(kernels._COUNTED, assessment.COUNTED)
+    np.testing.assert_array_equal(kernels._SYMBOLIC, enterprise_payoff.SYMBOLIC_BY_RUNG)

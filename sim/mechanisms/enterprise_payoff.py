@@ -31,6 +31,8 @@ ALTERNATIVES = np.array([(0, 0), (1, 1), (2, 2), (3, 3), (1, 2), (1, 3), (2, 3)]
 INVEST = ALTERNATIVES[:, 0]
 REPORT = ALTERNATIVES[:, 1]
 FALSE = REPORT > INVEST
+#: Rungs that carry the symbolic value of a signed agreement: form and deeper.
+SYMBOLIC_BY_RUNG = np.array([0.0, 1.0, 1.0, 1.0])
 N_HONEST = 4
 
 
@@ -51,7 +53,7 @@ def honest_payoff(*, value_scale: np.ndarray, retained: np.ndarray, fit: np.ndar
                   yield_by_rung: np.ndarray) -> np.ndarray:
     """Payoff per step of each rung before incentives, shape (n, 4)."""
     benefit = (training_value * value_scale * retained * fit * school_quality)[:, None] * yield_by_rung
-    symbolic = symbolic_value * np.array([0.0, 1.0, 1.0, 1.0])
+    symbolic = symbolic_value * SYMBOLIC_BY_RUNG
     return symbolic + benefit - cost - risk
 
 

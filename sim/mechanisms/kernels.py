@@ -30,13 +30,17 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic, overload
 
+# Copies of the rung definitions of the numpy formulas, on purpose: numba freezes the
+# arrays a compiled function reads into its cached machine code, and its cache notices an
+# edit of this file only, so an imported array edited elsewhere would be served stale.
+# tests/test_kernels.py checks every copy against its original.
 # Alternatives (rung invested in, rung reported), as in enterprise_payoff.ALTERNATIVES.
 _INVEST = np.array([0, 1, 2, 3, 1, 1, 2])
 _REPORT = np.array([0, 1, 2, 3, 2, 3, 3])
 _N_ALT = 7
 _TAX_ELIGIBLE = np.array([0.0, 0.0, 1.0, 1.0])    # incentives.TAX_ELIGIBLE_BY_RUNG
 _COUNTED = np.array([0.0, 1.0, 1.0, 1.0])         # assessment.COUNTED
-_SYMBOLIC = np.array([0.0, 1.0, 1.0, 1.0])
+_SYMBOLIC = np.array([0.0, 1.0, 1.0, 1.0])        # enterprise_payoff.SYMBOLIC_BY_RUNG
 
 # Indices into the scalar vector of the enterprise's payoff (see enterprise_scalars).
 E_TRAINING_VALUE, E_SYMBOLIC, E_ON_OFFER, E_SUBSIDY, E_TAX_RATE, E_CREDIBILITY, E_PAYOUT, \
