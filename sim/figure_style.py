@@ -314,13 +314,18 @@ def _axis_text_overlaps(fig: Figure, renderer, tolerance_px: float) -> list[Layo
     return problems
 
 
-def _texts_and_legends(fig: Figure) -> Iterator[tuple[str, Text | Legend]]:
+def _figure_texts(fig: Figure) -> Iterator[tuple[str, Text]]:
+    """The figure's own texts that are shown: its notes, then its title."""
     for text in fig.texts:
         if _shown(text):
             yield f"figure text {text.get_text()!r}", text
     suptitle = getattr(fig, "_suptitle", None)  # no public getter for the Text itself
     if suptitle is not None and _shown(suptitle):
         yield f"figure title {suptitle.get_text()!r}", suptitle
+
+
+def _texts_and_legends(fig: Figure) -> Iterator[tuple[str, Text | Legend]]:
+    yield from _figure_texts(fig)
     for legend in fig.legends:
         yield "figure legend", legend
     for i, ax in enumerate(fig.axes):
@@ -416,9 +421,8 @@ def _legend_overlaps(fig: Figure, renderer) -> list[LayoutProblem]:
                 if _shown(text) and box.overlaps(text.get_window_extent(renderer)):
                     problems.append(LayoutProblem("overlap", name,
                                                   f"lies over axes {i + 1} {text.get_text()!r}"))
-        suptitle = getattr(fig, "_suptitle", None)  # no public getter for the Text itself
-        for text in (*fig.texts, *([suptitle] if suptitle is not None else [])):
-            if _shown(text) and box.overlaps(text.get_window_extent(renderer)):
+        for _, text in _figure_texts(fig):
+            if box.overlaps(text.get_window_extent(renderer)):
                 problems.append(LayoutProblem("overlap", name,
                                               f"lies over the figure text {text.get_text()!r}"))
     return problems
